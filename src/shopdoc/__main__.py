@@ -1,0 +1,3 @@
+from shopdoc.cli import main
+
+main()

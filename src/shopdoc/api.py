@@ -1,0 +1,66 @@
+"""The library entry point: paths in, Report out. The CLI is a thin layer over this."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from shopdoc.config import Config, load_config
+from shopdoc.dataset import Dataset
+from shopdoc.engine import run_rules
+from shopdoc.i18n import CHECKLIST
+from shopdoc.metrics import shop_day
+from shopdoc.model import Report
+
+
+def load(paths: list[str], config: Config, progress: bool = False) -> Dataset:
+    """Read every export under `paths` (files or folders). Never raises for a bad file."""
+    from shopdoc.io import load_paths
+
+    return load_paths(paths, config, progress=progress)
+
+
+def checklist(config: Config, lang: str) -> list[str]:
+    if not config.get("checklist", "enabled"):
+        return []
+    return list(config.get("checklist", "items") or CHECKLIST[lang])
+
+
+def build_report(
+    dataset: Dataset,
+    config: Config,
+    *,
+    date: str | None = None,
+    lang: str | None = None,
+    history: Any = None,
+    now: datetime | None = None,
+) -> Report:
+    """Run the rules on a loaded Dataset for one report day."""
+    lang = lang or config.lang
+    date = date or dataset.latest_date()
+    metrics = shop_day(dataset, date)
+    state = run_rules(dataset, config, date, lang, history=history, metrics=metrics)
+    generated = (now or datetime.now().astimezone()).isoformat(timespec="seconds")
+    return Report(
+        shop=config.shop_name,
+        date=date,
+        generated_at=generated,
+        lang=lang,
+        inputs=dataset.inputs,
+        metrics=state.metrics,
+        findings=state.findings,
+        skipped=state.skipped,
+        checklist=checklist(config, lang),
+    )
+
+
+def diagnose(
+    paths: list[str],
+    config: Config | None = None,
+    *,
+    date: str | None = None,
+    lang: str | None = None,
+) -> Report:
+    """Read the exports and return the day's report (no history, no output)."""
+    config = config or load_config()
+    return build_report(load(paths, config), config, date=date, lang=lang)

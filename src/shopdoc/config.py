@@ -1,0 +1,352 @@
+"""Configuration: built-in defaults, a user's YAML merged over them, validated with key paths.
+
+The defaults have one source: the parameter declarations below (global settings) and on each rule
+(thresholds). `shopdoc init` renders them as a commented starter file; the repository's
+`config/shopdoc.yaml` is that rendering, and a test keeps it from drifting.
+"""
+
+from __future__ import annotations
+
+import copy
+import fnmatch
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from shopdoc.errors import ConfigError
+from shopdoc.model import KINDS, OWNERS, SEVERITIES
+from shopdoc.params import Param, ParamGroup, boolean, fraction, positive, text, text_list
+
+CONFIG_NAME = "shopdoc.yaml"
+LANGS = ("zh", "en")
+
+# Global settings, grouped as they appear in the YAML file.
+GROUPS: list[ParamGroup] = [
+    ParamGroup(
+        "shop",
+        [
+            text("name", "my-shop", "店铺名，用于报告标题和历史记录（多店铺时各用各的名字）",
+                 "Shop name, used in report titles and to key the history (one per shop)"),
+            text("hero_item", None, "主推款商品ID；不填则取访客数最多的商品",
+                 "Hero item id; empty means the item with the most visitors", optional=True),
+            fraction("gross_margin", 0.30, "毛利率，用来算推广保本投产比（保本 ROI = 1 / 毛利率）",
+                     "Gross margin, used for the ads break-even ROI (break-even = 1 / margin)"),
+            text("data_dir", None, "不带路径运行 diagnose 时读取的导出文件夹",
+                 "Folder of exports read when diagnose is run without a path", optional=True),
+            text("lang", None, "报告语言 zh 或 en；不填则跟随系统语言",
+                 "Report language, zh or en; empty follows the system locale", optional=True),
+        ],
+        "店铺", "Shop",
+    ),
+    ParamGroup(
+        "history",
+        [
+            boolean("enabled", True, "保存每日指标，用于环比、同比和“今天新出现的问题”",
+                    "Keep daily metrics for day-over-day, week-over-week and 'new today'"),
+            text("path", None, "历史数据库文件；不填则放在用户数据目录",
+                 "History database file; empty means the user data directory", optional=True),
+        ],
+        "历史记录", "History",
+    ),
+    ParamGroup(
+        "checklist",
+        [
+            boolean("enabled", True, "在待办后面打印导出数据覆盖不到的每日例行检查",
+                    "Print the daily routine that no export covers after the findings"),
+            text_list("items", [], "自定义检查项；留空用内置的（关注3-5家同行上新、搜前5款同款、看报名活动）",
+                      "Your own checklist; empty uses the built-in one (peers' new arrivals, copies of "
+                      "the top-5 items, registered campaigns)"),
+        ],
+        "例行检查", "Checklist",
+    ),
+]
+
+# Free-form sections, validated by their own shape below.
+FREEFORM = ("inputs", "send", "snooze", "rules")
+
+
+def _locale_lang() -> str:
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if value and value not in ("C", "POSIX") and not value.startswith("C."):
+            return "zh" if value.lower().startswith("zh") else "en"
+    # No usable locale (cron, containers): the documents and most users are Chinese.
+    return "zh"
+
+
+@dataclass
+class Config:
+    data: dict[str, Any]
+    source: str | None = None
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, group: str, name: str) -> Any:
+        return self.data[group][name]
+
+    @property
+    def shop_name(self) -> str:
+        return self.data["shop"]["name"]
+
+    @property
+    def lang(self) -> str:
+        return self.data["shop"]["lang"] or _locale_lang()
+
+    def rule_settings(self, rule_id: str) -> dict[str, Any]:
+        return self.data["rules"][rule_id]
+
+    def rule_enabled(self, rule_id: str) -> bool:
+        return bool(self.data["rules"][rule_id]["enabled"])
+
+    def extra_aliases(self) -> dict[str, dict[str, list[str]]]:
+        return self.data["inputs"].get("aliases", {})
+
+    def pinned_kind(self, path: str) -> str | None:
+        """A kind pinned by a glob in `inputs.kinds`, matched against the file name and the path."""
+        name = os.path.basename(path)
+        for pattern, kind in self.data["inputs"].get("kinds", {}).items():
+            if fnmatch.fnmatch(name, pattern) or fnmatch.fnmatch(path, pattern):
+                return kind
+        return None
+
+
+def defaults() -> dict[str, Any]:
+    """The built-in configuration: every global setting and every rule with its document defaults."""
+    from shopdoc.rules import load_rules
+
+    data: dict[str, Any] = {
+        group.name: {param.name: copy.deepcopy(param.default) for param in group.params}
+        for group in GROUPS
+    }
+    data["inputs"] = {"kinds": {}, "aliases": {}}
+    data["send"] = {"targets": {}}
+    data["snooze"] = []
+    data["rules"] = {rule.id: rule.defaults() for rule in load_rules()}
+    return data
+
+
+def find_config(explicit: str | None) -> Path | None:
+    """--config PATH, else ./shopdoc.yaml, else the user config dir, else None (built-in defaults)."""
+    if explicit:
+        path = Path(explicit).expanduser()
+        if not path.is_file():
+            raise ConfigError("", f"config file not found: {explicit} — check the --config path",)
+        return path
+    local = Path.cwd() / CONFIG_NAME
+    if local.is_file():
+        return local
+    user = user_config_dir() / CONFIG_NAME
+    return user if user.is_file() else None
+
+
+def user_config_dir() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return Path(base) / "shopdoc"
+
+
+def user_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "shopdoc"
+
+
+def load_config(explicit: str | None = None) -> Config:
+    path = find_config(explicit)
+    if path is None:
+        return Config(defaults())
+    return Config(merge(read_yaml(path), source=str(path)), source=str(path))
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    import yaml
+
+    try:
+        text_ = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError("", "is not UTF-8 text — save it as UTF-8", file=str(path)) from None
+    except OSError as exc:
+        raise ConfigError("", f"cannot be read: {exc.strerror}", file=str(path)) from None
+    try:
+        loaded = yaml.safe_load(text_)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise ConfigError("", f"{where}{problem} — fix the YAML syntax", file=str(path)) from None
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        raise ConfigError("", "must be a mapping of settings (key: value)", file=str(path))
+    return loaded
+
+
+def merge(user: dict[str, Any], source: str | None = None) -> dict[str, Any]:
+    """Validate a user's config and merge it over the defaults. Raises ConfigError with a key path."""
+    data = defaults()
+    try:
+        _merge_into(data, user)
+    except ConfigError as exc:
+        exc.file = source
+        raise ConfigError(exc.key, exc.reason, file=source) from None
+    return data
+
+
+def _suggest(name: str, known: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, known, n=1)
+    return f" — did you mean {close[0]!r}?" if close else f" — known keys: {', '.join(sorted(known))}"
+
+
+def _merge_into(data: dict[str, Any], user: dict[str, Any]) -> None:
+    groups = {group.name: group for group in GROUPS}
+    # `lang` and `shop_name` are common enough at the top level to accept there too.
+    user = dict(user)
+    if "lang" in user:
+        user.setdefault("shop", {})
+        if isinstance(user["shop"], dict):
+            user["shop"] = {**user["shop"], "lang": user.pop("lang")}
+    for key, value in user.items():
+        if key in groups:
+            _merge_group(data, groups[key], value)
+        elif key == "rules":
+            _merge_rules(data["rules"], value)
+        elif key == "inputs":
+            _merge_inputs(data["inputs"], value)
+        elif key == "send":
+            _merge_send(data["send"], value)
+        elif key == "snooze":
+            data["snooze"] = _check_snooze(value)
+        else:
+            raise ConfigError(str(key), "unknown setting" + _suggest(str(key), [*groups, *FREEFORM]))
+
+
+def _check_mapping(key: str, value: Any) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ConfigError(key, f"must be a mapping (key: value), got {value!r}")
+    return value
+
+
+def _merge_group(data: dict[str, Any], group: ParamGroup, value: Any) -> None:
+    params = {param.name: param for param in group.params}
+    for name, item in _check_mapping(group.name, value).items():
+        key = f"{group.name}.{name}"
+        if name not in params:
+            raise ConfigError(key, "unknown setting" + _suggest(str(name), list(params)))
+        reason = params[name].validate(item)
+        if reason:
+            raise ConfigError(key, reason)
+        if group.name == "shop" and name == "lang" and item is not None and item not in LANGS:
+            raise ConfigError(key, f"must be one of zh, en, got {item!r}")
+        if group.name == "shop" and name == "hero_item" and item is not None:
+            item = str(item)
+        data[group.name][name] = item
+
+
+def _flatten_rules(value: Any) -> dict[str, Any]:
+    """Accept `rules: {page: {bounce_rate: {...}}}` and `rules: {page.bounce_rate: {...}}` alike."""
+    from shopdoc.rules import load_rules
+
+    known = {rule.id for rule in load_rules()}
+    flat: dict[str, Any] = {}
+    for key, item in _check_mapping("rules", value).items():
+        key = str(key)
+        if key in known:
+            flat[key] = item
+            continue
+        family = _check_mapping(f"rules.{key}", item)
+        family_ids = [rid for rid in known if rid.startswith(key + ".")]
+        if not family_ids:
+            raise ConfigError(f"rules.{key}", "unknown rule" + _suggest(key, sorted(known)))
+        for name, settings in family.items():
+            rule_id = f"{key}.{name}"
+            if rule_id not in known:
+                raise ConfigError(f"rules.{rule_id}", "unknown rule" + _suggest(rule_id, sorted(known)))
+            flat[rule_id] = settings
+    return flat
+
+
+def _merge_rules(rules: dict[str, Any], value: Any) -> None:
+    from shopdoc.rules import get_rule
+
+    for rule_id, settings in _flatten_rules(value).items():
+        rule = get_rule(rule_id)
+        assert rule is not None
+        prefix = f"rules.{rule_id}"
+        if isinstance(settings, bool):  # `page.bounce_rate: false` switches a rule off
+            rules[rule_id]["enabled"] = settings
+            continue
+        params = {param.name: param for param in rule.params}
+        for name, item in _check_mapping(prefix, settings).items():
+            key = f"{prefix}.{name}"
+            if name == "enabled":
+                if not isinstance(item, bool):
+                    raise ConfigError(key, f"must be true or false, got {item!r}")
+            elif name == "severity":
+                if item not in SEVERITIES:
+                    raise ConfigError(key, f"must be one of {', '.join(SEVERITIES)}, got {item!r}")
+            elif name == "owner":
+                if item not in OWNERS:
+                    raise ConfigError(key, f"must be one of {', '.join(OWNERS)}, got {item!r}")
+            elif name in params:
+                reason = params[name].validate(item)
+                if reason:
+                    raise ConfigError(key, reason)
+            else:
+                known = ["enabled", "severity", "owner", *params]
+                raise ConfigError(key, "unknown setting" + _suggest(str(name), known))
+            rules[rule_id][name] = item
+
+
+def _merge_inputs(inputs: dict[str, Any], value: Any) -> None:
+    for name, item in _check_mapping("inputs", value).items():
+        key = f"inputs.{name}"
+        if name == "kinds":
+            for pattern, kind in _check_mapping(key, item).items():
+                if kind not in KINDS:
+                    raise ConfigError(f"{key}.{pattern}", f"must be one of {', '.join(KINDS)}, got {kind!r}")
+                inputs["kinds"][str(pattern)] = kind
+        elif name == "aliases":
+            for kind, fields in _check_mapping(key, item).items():
+                if kind not in KINDS:
+                    raise ConfigError(f"{key}.{kind}", f"unknown kind; must be one of {', '.join(KINDS)}")
+                for field_name, aliases in _check_mapping(f"{key}.{kind}", fields).items():
+                    if isinstance(aliases, str):
+                        aliases = [aliases]
+                    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+                        raise ConfigError(f"{key}.{kind}.{field_name}", "must be a list of column headers")
+                    inputs["aliases"].setdefault(kind, {})[str(field_name)] = aliases
+        else:
+            raise ConfigError(key, "unknown setting" + _suggest(str(name), ["kinds", "aliases"]))
+
+
+def _merge_send(send: dict[str, Any], value: Any) -> None:
+    for name, item in _check_mapping("send", value).items():
+        if name != "targets":
+            raise ConfigError(f"send.{name}", "unknown setting" + _suggest(str(name), ["targets"]))
+        for target, settings in _check_mapping("send.targets", item).items():
+            send["targets"][str(target)] = _check_mapping(f"send.targets.{target}", settings)
+
+
+def _check_snooze(value: Any) -> list[dict[str, Any]]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ConfigError("snooze", "must be a list of {rule, subject, until}")
+    out = []
+    for index, item in enumerate(value):
+        key = f"snooze[{index}]"
+        item = _check_mapping(key, item)
+        for required in ("rule", "until"):
+            if required not in item:
+                raise ConfigError(f"{key}.{required}", "is missing")
+        out.append({"rule": str(item["rule"]), "subject": str(item.get("subject", "*")),
+                    "until": str(item["until"])})
+    return out
+
+
+def override(config: Config, dotted: str, value: Any) -> None:
+    """Apply one validated override (`shop.name`) from the command line."""
+    group, name = dotted.split(".", 1)
+    _merge_into(config.data, {group: {name: value}})

@@ -1,0 +1,71 @@
+"""The Dataset: every export read, normalised onto canonical fields, one frame per kind.
+
+Contract between the importers (`shopdoc.io`) and the rules:
+- `frames[kind]` is a pandas DataFrame whose columns are canonical field names (see
+  `data/fields.yaml`), plus `_file` (source path) and `_row` (1-based row in the source file, as a
+  user sees it in Excel) so a rule can point at the evidence;
+- `date` is an ISO string `YYYY-MM-DD` (or missing when nothing gave one);
+- rates are fractions (0.7748), money and counts are floats, ids are text (`"5531"`);
+- a value that cannot be right has already been blanked (NaN) by the importer, with a data warning
+  on its input, so the rule that would be misled never sees it;
+- `ad_report` rows carry `level` ("campaign" or "keyword").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from shopdoc.model import InputFile
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# Kinds that describe the shop's day; their dates decide the default report day. Reviews and DSR
+# keep arriving after midnight, so they only decide it when nothing else has a date.
+DAY_KINDS = ("shop_daily", "item_daily", "traffic_source", "ad_report")
+
+
+@dataclass
+class Dataset:
+    frames: dict[str, "pd.DataFrame"] = field(default_factory=dict)
+    inputs: list[InputFile] = field(default_factory=list)
+
+    def frame(self, kind: str) -> "pd.DataFrame | None":
+        frame = self.frames.get(kind)
+        return None if frame is None or frame.empty else frame
+
+    def has(self, kind: str, *fields: str) -> bool:
+        """True when the kind was read and every field has at least one value."""
+        frame = self.frame(kind)
+        if frame is None:
+            return False
+        return all(name in frame.columns and frame[name].notna().any() for name in fields)
+
+    def missing(self, kind: str, fields: list[str]) -> list[str]:
+        frame = self.frame(kind)
+        if frame is None:
+            return list(fields)
+        return [name for name in fields if name not in frame.columns or not frame[name].notna().any()]
+
+    def dates(self, kinds: tuple[str, ...] = DAY_KINDS) -> list[str]:
+        found: set[str] = set()
+        for kind in kinds:
+            frame = self.frame(kind)
+            if frame is not None and "date" in frame.columns:
+                found.update(d for d in frame["date"].dropna().unique() if d)
+        return sorted(found)
+
+    def latest_date(self) -> str | None:
+        dates = self.dates() or self.dates(("review", "dsr"))
+        return dates[-1] if dates else None
+
+    def on(self, kind: str, date: str | None) -> "pd.DataFrame | None":
+        """Rows of a kind on one day. Rows without a date count as the report day (single-day files)."""
+        frame = self.frame(kind)
+        if frame is None:
+            return None
+        if date is None or "date" not in frame.columns:
+            return frame
+        rows = frame[(frame["date"] == date) | frame["date"].isna()]
+        return None if rows.empty else rows

@@ -1,0 +1,180 @@
+"""Runs the registered rules over a Dataset and collects findings, skips and metrics.
+
+Rules are pure: they read the Dataset (and history, when given), the configured thresholds, and
+emit findings through their RuleContext. They never open files and never print.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+from shopdoc.config import Config
+from shopdoc.dataset import Dataset
+from shopdoc.model import Finding, Skip
+from shopdoc.rules import Rule, load_rules
+
+
+class _Values(dict):
+    """format_map mapping that leaves unknown placeholders visible instead of raising."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+@dataclass
+class RunState:
+    """What the rules share during one run: metrics and the findings emitted so far."""
+
+    metrics: dict[str, Any] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    skipped: list[Skip] = field(default_factory=list)
+
+
+class RuleContext:
+    """Everything one rule may use, and the only way it reports what it found."""
+
+    def __init__(
+        self,
+        rule: Rule,
+        config: Config,
+        dataset: Dataset,
+        date: str | None,
+        lang: str,
+        state: RunState,
+        history: Any = None,
+    ):
+        self.rule = rule
+        self.config = config
+        self.settings = config.rule_settings(rule.id)
+        self.dataset = dataset
+        self.date = date
+        self.lang = lang
+        self.state = state
+        self.history = history
+
+    # -- reading -------------------------------------------------------------------------------
+    def param(self, name: str) -> Any:
+        return self.settings[name]
+
+    @property
+    def metrics(self) -> dict[str, Any]:
+        return self.state.metrics
+
+    def t(self, zh: str, en: str) -> str:
+        """Inline wording for short phrases; whole messages belong in the rule's `messages`."""
+        return zh if self.lang == "zh" else en
+
+    def has_critical(self, rule_id: str) -> bool:
+        """Whether a rule that ran earlier already found something critical (e.g. page health)."""
+        return any(f.rule == rule_id and f.severity == "critical" for f in self.state.findings)
+
+    # -- reporting -----------------------------------------------------------------------------
+    def finding(
+        self,
+        key: str,
+        subject: str,
+        evidence: dict[str, Any],
+        *,
+        severity: str | None = None,
+        owner: str | None = None,
+        money: float | None = None,
+        **values: Any,
+    ) -> Finding:
+        """Emit a finding worded by the rule's `messages[key]` in the report language.
+
+        `severity=None` means the rule's configured severity (its main finding); pass a fixed
+        severity ("info") for the notes a rule adds beside it. Templates see `values` and `evidence`.
+        """
+        title, action = self.render(key, **evidence, **values)
+        finding = Finding(
+            rule=self.rule.id,
+            severity=severity or self.settings["severity"],
+            owner=owner or self.settings["owner"],
+            subject=subject,
+            title=title,
+            action=action,
+            evidence=_plain(evidence),
+            money=money,
+            order=self.rule.order,
+        )
+        self.state.findings.append(finding)
+        return finding
+
+    def render(self, key: str, **values: Any) -> tuple[str, str]:
+        try:
+            title, action = self.rule.messages[key][self.lang]
+        except KeyError:
+            raise KeyError(f"{self.rule.id}: no {self.lang!r} wording for message {key!r}") from None
+        mapping = _Values(values)
+        return title.format_map(mapping), action.format_map(mapping)
+
+    def skip(self, reason: str, subject: str | None = None) -> None:
+        self.state.skipped.append(Skip(self.rule.id, reason, subject))
+
+
+def _plain(value: Any) -> Any:
+    """Evidence as JSON-ready plain values (numpy scalars to Python, NaN to None, floats rounded)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return None
+        return round(value, 4)
+    return value
+
+
+def _needs_reason(rule: Rule, dataset: Dataset, lang: str) -> str | None:
+    for kind, fields in rule.needs.items():
+        if dataset.frame(kind) is None:
+            return f"没有 {kind} 导出" if lang == "zh" else f"no {kind} export"
+        missing = dataset.missing(kind, fields)
+        if missing:
+            names = ", ".join(missing)
+            return f"缺少字段：{kind}.{names}" if lang == "zh" else f"skipped, needs {kind}.{names}"
+    return None
+
+
+def skipped_for_missing(dataset: Dataset, lang: str = "en") -> list[Skip]:
+    """Rules that will be skipped for want of a kind or field (for `shopdoc inspect`)."""
+    return [
+        Skip(rule.id, reason)
+        for rule in load_rules()
+        if (reason := _needs_reason(rule, dataset, lang))
+    ]
+
+
+def run_rules(
+    dataset: Dataset,
+    config: Config,
+    date: str | None,
+    lang: str,
+    history: Any = None,
+    metrics: dict[str, Any] | None = None,
+) -> RunState:
+    state = RunState(metrics=dict(metrics or {}))
+    for rule in load_rules():
+        if not config.rule_enabled(rule.id):
+            state.skipped.append(Skip(rule.id, "配置中已关闭" if lang == "zh" else "switched off in config"))
+            continue
+        reason = _needs_reason(rule, dataset, lang)
+        if reason:
+            state.skipped.append(Skip(rule.id, reason))
+            continue
+        context = RuleContext(rule, config, dataset, date, lang, state, history)
+        try:
+            rule.func(context)
+        except Exception as exc:  # one broken rule must not cost the operator the whole morning list
+            if os.environ.get("SHOPDOC_DEBUG"):
+                raise
+            print(f"shopdoc: rule {rule.id} failed ({type(exc).__name__}: {exc}); "
+                  "its findings are missing — please report this", file=sys.stderr)
+            state.skipped.append(Skip(rule.id, f"internal error: {type(exc).__name__}: {exc}"))
+    state.findings.sort(key=Finding.sort_key)
+    return state

@@ -1,0 +1,120 @@
+"""Shop-level metrics of one day, derived the same way for every rule and every report."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from shopdoc.dataset import Dataset
+
+
+def _value(rows, name: str) -> float | None:
+    if rows is None or name not in rows.columns:
+        return None
+    values = rows[name].dropna()
+    if values.empty:
+        return None
+    return float(values.iloc[-1])
+
+
+def _ratio(numerator: float | None, denominator: float | None) -> float | None:
+    if numerator is None or not denominator:
+        return None
+    return numerator / denominator
+
+
+def shop_day(dataset: Dataset, date: str | None) -> dict[str, Any]:
+    """The shop's numbers for `date` from the shop export (one row per day; the last one wins)."""
+    rows = dataset.on("shop_daily", date)
+    metrics: dict[str, Any] = {}
+    for name in (
+        "visitors", "pageviews", "bounce_rate", "pages_per_visitor", "avg_stay_seconds", "buyers",
+        "orders", "gmv", "conversion_rate", "aov", "returning_visitors", "order_conversion_rate",
+        "peer_conversion_rate",
+    ):
+        value = _value(rows, name)
+        if value is not None:
+            metrics[name] = value
+    # Derive what the export left out but its other columns imply.
+    if "pages_per_visitor" not in metrics:
+        derived = _ratio(metrics.get("pageviews"), metrics.get("visitors"))
+        if derived is not None:
+            metrics["pages_per_visitor"] = derived
+    if "aov" not in metrics:
+        derived = _ratio(metrics.get("gmv"), metrics.get("buyers") or metrics.get("orders"))
+        if derived is not None:
+            metrics["aov"] = derived
+    if "conversion_rate" not in metrics:
+        derived = _ratio(metrics.get("buyers"), metrics.get("visitors"))
+        if derived is not None:
+            metrics["conversion_rate"] = derived
+    if "returning_visitors" in metrics and metrics.get("visitors"):
+        metrics["returning_share"] = metrics["returning_visitors"] / metrics["visitors"]
+    if "aov" in metrics:
+        metrics["shop_aov"] = metrics["aov"]
+    return {key: _clean(value) for key, value in metrics.items()}
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if value.is_integer() and abs(value) < 1e15:
+            return int(value)
+        return round(value, 4)
+    return value
+
+
+def item_day(dataset: Dataset, date: str | None):
+    """Item rows of the day, one per item (summed when a file repeats an item), ids as text."""
+    rows = dataset.on("item_daily", date)
+    if rows is None or "item_id" not in rows.columns:
+        return None
+    rows = rows[rows["item_id"].notna()]
+    return None if rows.empty else rows
+
+
+def hero_item(dataset: Dataset, date: str | None, configured: str | None) -> dict[str, Any] | None:
+    """The hero (主推款): the configured item id, else the item with the most visitors that day."""
+    items = item_day(dataset, date)
+    if items is None:
+        return None
+    if configured:
+        chosen = items[items["item_id"] == str(configured)]
+        if chosen.empty:
+            return {"item_id": str(configured), "missing": True}
+        row = chosen.iloc[0]
+    else:
+        if "visitors" not in items.columns or items["visitors"].notna().sum() == 0:
+            return None
+        row = items.loc[items["visitors"].idxmax()]
+    aov = _row_value(row, "aov")
+    if aov is None:
+        gmv, buyers = _row_value(row, "gmv"), _row_value(row, "buyers")
+        aov = _ratio(gmv, buyers)
+    return {
+        "item_id": str(row["item_id"]),
+        "item_name": _row_text(row, "item_name"),
+        "visitors": _row_value(row, "visitors"),
+        "aov": aov,
+        "buyers": _row_value(row, "buyers"),
+        "configured": bool(configured),
+    }
+
+
+def _row_value(row, name: str) -> float | None:
+    if name not in row.index:
+        return None
+    value = row[name]
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(value) else value
+
+
+def _row_text(row, name: str) -> str | None:
+    if name not in row.index or row[name] is None:
+        return None
+    value = row[name]
+    return None if isinstance(value, float) and math.isnan(value) else str(value)

@@ -1,0 +1,132 @@
+"""Typed, validated settings: rule thresholds and global config values.
+
+Each parameter knows its default, how to check a user's value, and how to describe itself in both
+languages, so the config validator, `shopdoc rules`, `shopdoc explain` and `shopdoc init` all read
+from the same declaration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+Check = Callable[[Any], str | None]  # returns an error reason, or None when the value is fine
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _fraction(value: Any) -> str | None:
+    if not _is_number(value) or not 0 <= value <= 1:
+        return f"must be a fraction between 0 and 1, got {value!r}"
+    return None
+
+
+def _positive(value: Any) -> str | None:
+    if not _is_number(value) or value <= 0:
+        return f"must be a number above 0, got {value!r}"
+    return None
+
+
+def _non_negative(value: Any) -> str | None:
+    if not _is_number(value) or value < 0:
+        return f"must be a number of 0 or more, got {value!r}"
+    return None
+
+
+def _count(value: Any) -> str | None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        return f"must be a whole number of 0 or more, got {value!r}"
+    return None
+
+
+def _boolean(value: Any) -> str | None:
+    return None if isinstance(value, bool) else f"must be true or false, got {value!r}"
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None or isinstance(value, str) else f"must be text, got {value!r}"
+
+
+def _text_list(value: Any) -> str | None:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        return f"must be a list of texts, got {value!r}"
+    return None
+
+
+CHECKS: dict[str, Check] = {
+    "fraction": _fraction,
+    "positive": _positive,
+    "non_negative": _non_negative,
+    "count": _count,
+    "boolean": _boolean,
+    "text": _text,
+    "text_list": _text_list,
+}
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    default: Any
+    check: str
+    zh: str
+    en: str
+    optional: bool = False  # None is allowed (feature off until configured)
+
+    def validate(self, value: Any) -> str | None:
+        if value is None and self.optional:
+            return None
+        return CHECKS[self.check](value)
+
+    def describe(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def format(self, value: Any) -> str:
+        """A value as an operator reads it: fractions as percentages."""
+        if value is None:
+            return "-"
+        if self.check == "fraction":
+            return f"{value:.0%}" if round(value * 100, 6) == int(value * 100) else f"{value:.1%}"
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value)
+
+
+def fraction(name: str, default: float | None, zh: str, en: str, **kw: Any) -> Param:
+    return Param(name, default, "fraction", zh, en, **kw)
+
+
+def positive(name: str, default: float | None, zh: str, en: str, **kw: Any) -> Param:
+    return Param(name, default, "positive", zh, en, **kw)
+
+
+def non_negative(name: str, default: float | None, zh: str, en: str, **kw: Any) -> Param:
+    return Param(name, default, "non_negative", zh, en, **kw)
+
+
+def count(name: str, default: int | None, zh: str, en: str, **kw: Any) -> Param:
+    return Param(name, default, "count", zh, en, **kw)
+
+
+def boolean(name: str, default: bool, zh: str, en: str, **kw: Any) -> Param:
+    return Param(name, default, "boolean", zh, en, **kw)
+
+
+def text(name: str, default: str | None, zh: str, en: str, **kw: Any) -> Param:
+    return Param(name, default, "text", zh, en, **kw)
+
+
+def text_list(name: str, default: list[str], zh: str, en: str, **kw: Any) -> Param:
+    return Param(name, default, "text_list", zh, en, **kw)
+
+
+@dataclass
+class ParamGroup:
+    """A named block of parameters in the config (`shop`, `ads`, ...)."""
+
+    name: str
+    params: list[Param] = field(default_factory=list)
+    zh: str = ""
+    en: str = ""
