@@ -51,6 +51,7 @@ def build_report(
         findings=state.findings,
         skipped=state.skipped,
         checklist=checklist(config, lang),
+        currency=config.get("shop", "currency") or "CNY",
     )
 
 

@@ -148,6 +148,49 @@ def inspect(
     raise typer.Exit(inspect_paths(paths, _config(config), format.value if format else None))
 
 
+class HistoryFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command("history")
+def history_command(
+    history: Optional[str] = typer.Option(None, "--history", help="History database file (default: history.path in the config, else the user data dir)."),
+    shop: Optional[str] = typer.Option(None, "--shop", help="Only this shop (default: every shop stored)."),
+    days: int = typer.Option(14, "--days", help="How many days to show, ending on the latest stored day."),
+    format: HistoryFormat = typer.Option(HistoryFormat.text, "--format", help="text or json."),
+    config: Optional[str] = typer.Option(None, "--config", help="Config file."),
+    lang: Optional[Lang] = typer.Option(None, "--lang", help="Language."),
+) -> None:
+    """Stored days per shop: key metrics over time, week-over-week change. 查看历史数据和走势。"""
+    from shopdoc.commands.history import show_history
+
+    cfg = _config(config)
+    raise typer.Exit(show_history(cfg, path=history, shop=shop, days=days, format=format.value,
+                                  lang=lang.value if lang else cfg.lang))
+
+
+@app.command("snooze")
+def snooze_command(
+    rule_id: Optional[str] = typer.Argument(None, metavar="RULE", help="A rule id, e.g. ads.zero_click."),
+    subject: Optional[str] = typer.Argument(None, metavar="SUBJECT", help="The finding's subject as the report shows it (shop, item:5531, campaign:NAME ...), or * for the whole rule."),
+    days: Optional[int] = typer.Option(None, "--days", help="Keep it quiet for the next N report days."),
+    until: Optional[str] = typer.Option(None, "--until", help="Or: back on the list from this day (YYYY-MM-DD)."),
+    list_only: bool = typer.Option(False, "--list", help="Show what is snoozed."),
+    clear: bool = typer.Option(False, "--clear", help="Remove snoozes (all of the shop's, or of RULE [SUBJECT])."),
+    shop: Optional[str] = typer.Option(None, "--shop", help="Shop name (overrides shop.name in the config)."),
+    history: Optional[str] = typer.Option(None, "--history", help="History database file."),
+    config: Optional[str] = typer.Option(None, "--config", help="Config file."),
+    lang: Optional[Lang] = typer.Option(None, "--lang", help="Language."),
+) -> None:
+    """Keep a known finding off the list for N days. 暂停提醒某个问题 N 天。"""
+    from shopdoc.commands.snooze import run
+
+    cfg = _config(config)
+    raise typer.Exit(run(cfg, rule_id=rule_id, subject=subject, days=days, until=until, list_only=list_only,
+                         clear=clear, shop=shop, path=history, lang=lang.value if lang else cfg.lang))
+
+
 def main() -> None:
     """Console entry point: turns every user-fixable error into one line and the SPEC's exit code."""
     try:
@@ -163,6 +206,9 @@ def main() -> None:
     except typer.Abort:
         sys.exit(130)
     except Exception as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # bare `shopdoc`: the help is the answer
+            print(exc.format_message())
+            sys.exit(EXIT_OK)
         if type(exc).__module__.startswith(("click", "typer")) and hasattr(exc, "format_message"):
             _err(exc.format_message() + " — see `shopdoc --help`")
             sys.exit(EXIT_USAGE)

@@ -30,8 +30,10 @@ GROUPS: list[ParamGroup] = [
                  "Shop name, used in report titles and to key the history (one per shop)"),
             text("hero_item", None, "主推款商品ID；不填则取访客数最多的商品",
                  "Hero item id; empty means the item with the most visitors", optional=True),
-            fraction("gross_margin", 0.30, "毛利率，用来算推广保本投产比（保本 ROI = 1 / 毛利率）",
-                     "Gross margin, used for the ads break-even ROI (break-even = 1 / margin)"),
+            fraction("gross_margin", 0.30, "毛利率，用来算推广保本投产比（保本 ROI = 1 / 毛利率；默认 30% → 3.33）",
+                     "Gross margin, used for the ads break-even ROI (break-even = 1 / margin; the default 30% gives 3.33)"),
+            text("currency", "CNY", "金额的货币：CNY（元）、USD、$、€ 等，只影响报告里金额的写法",
+                 "Currency of the money in the exports: CNY, USD, $, € ...; only changes how amounts are written"),
             text("data_dir", None, "不带路径运行 diagnose 时读取的导出文件夹",
                  "Folder of exports read when diagnose is run without a path", optional=True),
             text("lang", None, "报告语言 zh 或 en；不填则跟随系统语言",
@@ -234,13 +236,14 @@ def _merge_group(data: dict[str, Any], group: ParamGroup, value: Any) -> None:
         key = f"{group.name}.{name}"
         if name not in params:
             raise ConfigError(key, "unknown setting" + _suggest(str(name), list(params)))
+        # `hero_item: 5531` unquoted is a number in YAML; an item id is text.
+        if group.name == "shop" and name == "hero_item" and isinstance(item, int) and not isinstance(item, bool):
+            item = str(item)
         reason = params[name].validate(item)
         if reason:
             raise ConfigError(key, reason)
         if group.name == "shop" and name == "lang" and item is not None and item not in LANGS:
             raise ConfigError(key, f"must be one of zh, en, got {item!r}")
-        if group.name == "shop" and name == "hero_item" and item is not None:
-            item = str(item)
         data[group.name][name] = item
 
 
@@ -325,8 +328,10 @@ def _merge_send(send: dict[str, Any], value: Any) -> None:
     for name, item in _check_mapping("send", value).items():
         if name != "targets":
             raise ConfigError(f"send.{name}", "unknown setting" + _suggest(str(name), ["targets"]))
+        from shopdoc.chat.targets import check_target
+
         for target, settings in _check_mapping("send.targets", item).items():
-            send["targets"][str(target)] = _check_mapping(f"send.targets.{target}", settings)
+            send["targets"][str(target)] = check_target(str(target), settings)
 
 
 def _check_snooze(value: Any) -> list[dict[str, Any]]:
@@ -341,9 +346,28 @@ def _check_snooze(value: Any) -> list[dict[str, Any]]:
         for required in ("rule", "until"):
             if required not in item:
                 raise ConfigError(f"{key}.{required}", "is missing")
-        out.append({"rule": str(item["rule"]), "subject": str(item.get("subject", "*")),
-                    "until": str(item["until"])})
+        out.append({"rule": _check_snooze_rule(f"{key}.rule", str(item["rule"])),
+                    "subject": str(item.get("subject", "*")),
+                    "until": _check_day(f"{key}.until", item["until"])})
     return out
+
+
+def _check_snooze_rule(key: str, rule_id: str) -> str:
+    from shopdoc.rules import get_rule, load_rules
+
+    if get_rule(rule_id) is None:
+        raise ConfigError(key, f"unknown rule {rule_id!r}" + _suggest(rule_id, [r.id for r in load_rules()]))
+    return rule_id
+
+
+def _check_day(key: str, value: Any) -> str:
+    """A YYYY-MM-DD day (YAML may already have made it a date)."""
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise ConfigError(key, f"must be a day as YYYY-MM-DD, got {value!r}") from None
 
 
 def override(config: Config, dotted: str, value: Any) -> None:

@@ -31,6 +31,9 @@ class RunState:
     metrics: dict[str, Any] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     skipped: list[Skip] = field(default_factory=list)
+    # Work several rules of one family need (e.g. the ad report summed per keyword), computed once
+    # per run; keys are the family's own. Never reaches the report.
+    cache: dict[Any, Any] = field(default_factory=dict)
 
 
 class RuleContext:

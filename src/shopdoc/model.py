@@ -140,6 +140,7 @@ class Report:
     skipped: list[Skip] = field(default_factory=list)
     checklist: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # run-level notes (history off, snoozed count...)
+    currency: str = "CNY"  # shop.currency: how reporters write money; not part of the JSON contract
 
     @property
     def summary(self) -> dict[str, int]:

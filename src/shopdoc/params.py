@@ -55,6 +55,17 @@ def _text_list(value: Any) -> str | None:
     return None
 
 
+def _weekday_weights(value: Any) -> str | None:
+    if (
+        not isinstance(value, list)
+        or len(value) != 7
+        or not all(_is_number(item) and item >= 0 for item in value)
+        or not any(value)
+    ):
+        return f"must be a list of 7 numbers of 0 or more (Monday to Sunday), not all 0, got {value!r}"
+    return None
+
+
 CHECKS: dict[str, Check] = {
     "fraction": _fraction,
     "positive": _positive,
@@ -63,6 +74,7 @@ CHECKS: dict[str, Check] = {
     "boolean": _boolean,
     "text": _text,
     "text_list": _text_list,
+    "weekday_weights": _weekday_weights,
 }
 
 
@@ -120,6 +132,10 @@ def text(name: str, default: str | None, zh: str, en: str, **kw: Any) -> Param:
 
 def text_list(name: str, default: list[str], zh: str, en: str, **kw: Any) -> Param:
     return Param(name, default, "text_list", zh, en, **kw)
+
+
+def weekday_weights(name: str, default: list[float] | None, zh: str, en: str, **kw: Any) -> Param:
+    return Param(name, default, "weekday_weights", zh, en, **kw)
 
 
 @dataclass

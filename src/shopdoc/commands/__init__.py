@@ -1,0 +1,16 @@
+"""Command implementations behind the CLI; each is imported lazily by `shopdoc.cli`."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def write_stdout(text: str) -> None:
+    """Print a report; a reader that went away (`shopdoc ... | head`) is not an error."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())

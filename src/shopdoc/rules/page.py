@@ -152,7 +152,7 @@ def visit_depth(ctx) -> None:
     if value is None:
         ctx.skip(ctx.t("缺少人均浏览量（或浏览量）", "skipped, needs shop_daily.pages_per_visitor (or pageviews)"))
         return
-    if visitors < ctx.param("min_visitors"):
+    if visitors is not None and visitors < ctx.param("min_visitors"):
         ctx.skip(ctx.t(f"访客数 {visitors} 太少，至少要 {ctx.param('min_visitors')}",
                        f"only {visitors} visitors, needs {ctx.param('min_visitors')}"))
         return

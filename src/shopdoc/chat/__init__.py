@@ -1,0 +1,67 @@
+"""Chat bots: the report as DingTalk, WeCom, Feishu/Lark and Slack messages (SPEC §7).
+
+`render_flavor` is `--format markdown --flavor X`; `send_report` is `--send TARGET`. Both read the
+Report's plain data: nothing here re-parses another format or computes anything about the shop.
+Importing this package is cheap (the config validator uses `shopdoc.chat.targets`); the platforms
+and the HTTP client load when a report is rendered or sent.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Mapping
+
+if TYPE_CHECKING:
+    from shopdoc.chat.send import Clock
+    from shopdoc.model import Report
+
+FLAVORS = ("dingtalk", "wecom", "feishu", "slack")
+
+
+def render_flavor(report: "Report", flavor: str) -> str:
+    """The whole report as one markdown text in a platform's dialect, escaped the way a robot
+    message is (what `--send` posts, without the splitting and the JSON envelope). `generic` is
+    the report package's plain markdown."""
+    from shopdoc.chat.layout import arrange, digest
+    from shopdoc.chat.platforms import PLATFORMS
+    from shopdoc.errors import UsageError
+
+    if flavor == "generic":
+        from shopdoc.report import render
+
+        return render(report, "markdown")
+    if flavor not in PLATFORMS:
+        raise UsageError(f"--flavor: must be one of generic, {', '.join(FLAVORS)}, got {flavor!r}")
+    chat = digest(report)
+    return PLATFORMS[flavor].text(arrange(chat, chat.pieces)) + "\n"
+
+
+def send_report(
+    report: "Report",
+    targets: list[str],
+    config: Any,
+    flavor: str | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    clock: "Clock | None" = None,
+    timeout: float | None = None,
+    attempts: int | None = None,
+) -> list[str]:
+    """Post the report to each target; returns one failure line per target that failed."""
+    from shopdoc.chat import send
+
+    return send.send_report(
+        report, targets, config, flavor, env=env, clock=clock,
+        timeout=send.TIMEOUT if timeout is None else timeout,
+        attempts=send.ATTEMPTS if attempts is None else attempts,
+    )
+
+
+def check_targets(targets: list[str], config: Any, env: Mapping[str, str] | None = None) -> None:
+    """Raise UsageError for an unknown `--send` target, so a caller can refuse before doing the work."""
+    from shopdoc.chat.send import configured_targets
+    from shopdoc.chat.targets import resolve
+
+    resolve(list(targets), configured_targets(config), env)
+
+
+__all__ = ["FLAVORS", "render_flavor", "send_report", "check_targets"]

@@ -1,0 +1,267 @@
+"""Posting the report to the robots: pacing, retries, answers, and keeping credentials out of sight.
+
+HTTP goes through the standard library (`urllib.request`): one JSON POST per message needs nothing
+more, and a cron job on a shop's office PC should not need another package to install. Each robot
+is paced to its platform's published rate, network errors, 5xx and 429 are retried with exponential
+backoff (429's Retry-After honoured), and a 200 that carries an error code is a failure. The clock
+is injectable so tests of pacing and backoff take no time.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import http.client
+import re
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field, replace
+from typing import Any, Mapping, Protocol
+
+from shopdoc.chat.layout import digest
+from shopdoc.chat.platforms import PLATFORMS, Payload, Platform, Verdict
+from shopdoc.chat.targets import Target, check_target, resolve
+from shopdoc.errors import UsageError
+from shopdoc.model import Report
+
+TIMEOUT = 10.0  # seconds per request: robots answer in well under a second when they are up
+ATTEMPTS = 4  # one try and three retries
+BACKOFF = 1.0  # first wait; doubles: 1 s, 2 s, 4 s
+MAX_WAIT = 120.0  # a Retry-After longer than this fails the target instead of stalling the morning run
+ANSWER_LIMIT = 64 * 1024  # bytes of a robot's answer worth reading
+
+
+class Clock(Protocol):
+    def time(self) -> float: ...  # wall clock, seconds since the epoch: signatures
+
+    def monotonic(self) -> float: ...  # pacing and waiting
+
+    def sleep(self, seconds: float) -> None: ...
+
+
+class SystemClock:
+    def time(self) -> float:
+        return time.time()
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+@dataclass
+class Pacer:
+    """Keeps one robot within its platform's rate: before each request, wait until every window
+    (e.g. 20 per 60 s) has room. Windows slide, so a short report goes out without waiting."""
+
+    windows: tuple[tuple[int, float], ...]
+    clock: Clock
+    sent: list[float] = field(default_factory=list)
+
+    def __call__(self) -> None:
+        while True:
+            now = self.clock.monotonic()
+            wait = 0.0
+            for count, period in self.windows:
+                recent = [moment for moment in self.sent if moment > now - period]
+                if len(recent) >= count:
+                    wait = max(wait, recent[-count] + period - now)
+            if wait <= 0:
+                break
+            self.clock.sleep(wait)
+        self.sent.append(self.clock.monotonic())
+        del self.sent[: -max(count for count, _ in self.windows)]
+
+
+class Masker:
+    """Replaces webhook tokens, keys and secrets with *** in anything shown to the user.
+
+    Two nets: the exact credential values of the targets in play (and their URL-encoded forms), and
+    the shapes every platform uses (`access_token=`, `key=`, `sign=`, Feishu's `/hook/<token>`,
+    Slack's `/services/...`) for whatever the first one cannot know.
+    """
+
+    _SHAPES = (
+        (re.compile(r"(?i)\b(access_token|key|sign|token|secret)=[^&\s'\"<>]+"), r"\1=***"),
+        (re.compile(r"(/bot/v2/hook/)[^/?#\s'\"<>]+"), r"\1***"),
+        (re.compile(r"(/services/)[^?#\s'\"<>]+"), r"\1***"),
+    )
+
+    def __init__(self, targets: list[Target]):
+        values: set[str] = set()
+        for target in targets:
+            if target.secret:
+                values.add(target.secret)
+            if target.webhook:
+                values.update(_url_credentials(target.webhook))
+        found = {v for value in values for v in (value, urllib.parse.quote(value, safe=""),
+                                                  urllib.parse.quote_plus(value)) if len(v) >= 4}
+        self.values = sorted(found, key=len, reverse=True)
+
+    def __call__(self, text: str) -> str:
+        for value in self.values:
+            text = text.replace(value, "***")
+        for pattern, replacement in self._SHAPES:
+            text = pattern.sub(replacement, text)
+        return text
+
+
+def _url_credentials(url: str) -> set[str]:
+    """The parts of a webhook URL that are credentials: the whole URL, every query value, and every
+    path segment that looks like a token (has a digit, 6+ characters: Slack's T…/B…/…, Feishu's hook id)."""
+    parts = urllib.parse.urlsplit(url)
+    values = {url, parts.path + (f"?{parts.query}" if parts.query else "")}
+    values.update(value for _, value in urllib.parse.parse_qsl(parts.query) if value)
+    values.update(segment for segment in parts.path.split("/") if len(segment) >= 6 and any(c.isdigit() for c in segment))
+    return {value for value in values if value and value != "/"}
+
+
+# -- one request -----------------------------------------------------------------------------------
+def post(url: str, body: bytes, timeout: float) -> tuple[int, Mapping[str, str], str]:
+    """POST a JSON body; any HTTP status comes back as an answer, network failures raise."""
+    request = urllib.request.Request(
+        url, data=body, method="POST",
+        headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": "shopdoc"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.headers, response.read(ANSWER_LIMIT).decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:  # 4xx/5xx: still an answer, with a body worth reading
+        try:
+            text = error.read(ANSWER_LIMIT).decode("utf-8", "replace")
+        except (OSError, AttributeError, http.client.HTTPException):
+            text = ""
+        finally:
+            error.close()
+        return error.code, error.headers or {}, text
+
+
+def retry_after(headers: Mapping[str, str], clock: Clock) -> float | None:
+    """Seconds from a Retry-After header: a number of seconds or an HTTP date."""
+    value = (headers.get("Retry-After") or "").strip()
+    if not value:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(moment.timestamp() - clock.time(), 0.0)
+
+
+def judge(platform: Platform, status: int, headers: Mapping[str, str], text: str, clock: Clock) -> Verdict:
+    """What an HTTP answer means for this platform."""
+    if status == 429:
+        return Verdict(ok=False, retry=True, wait=retry_after(headers, clock),
+                       reason=f"{platform.label} answered HTTP 429 (too many requests)")
+    if status >= 500:
+        return Verdict(ok=False, retry=True, wait=retry_after(headers, clock),
+                       reason=f"{platform.label} answered HTTP {status}")
+    if 200 <= status < 300:
+        return platform.answer(text)
+    return platform.refusal(status, text)
+
+
+def deliver(platform: Platform, target: Target, payload: Payload, *, clock: Clock, pace: Pacer,
+            timeout: float = TIMEOUT, attempts: int = ATTEMPTS) -> Verdict | None:
+    """Post one message, retrying what is worth retrying. Returns the failure, or None."""
+    assert target.webhook is not None
+    verdict = Verdict(ok=False)
+    for attempt in range(attempts):
+        pace()
+        url, body = platform.request(target.webhook, payload, target.secret, clock.time())
+        try:
+            status, headers, text = post(url, body, timeout)
+        except ValueError as exc:  # a URL urllib refuses (http.client.InvalidURL): no point retrying
+            return Verdict(ok=False, reason=f"the webhook URL was refused: {exc}")
+        except (OSError, http.client.HTTPException) as exc:  # refused, reset, timed out, DNS, TLS
+            verdict = Verdict(ok=False, retry=True, reason=f"network error: {_network_reason(exc)}")
+        else:
+            verdict = judge(platform, status, headers, text, clock)
+        if verdict.ok:
+            return None
+        if not verdict.retry:
+            return verdict
+        if attempt == attempts - 1:
+            break
+        wait = verdict.wait if verdict.wait is not None else BACKOFF * 2 ** attempt
+        if wait > MAX_WAIT:
+            return replace(verdict, reason=f"{verdict.reason}; asked to wait {wait:.0f} s, "
+                                           f"longer than shopdoc waits ({MAX_WAIT:.0f} s)")
+        clock.sleep(wait)
+    return replace(verdict, reason=f"{verdict.reason} (gave up after {attempts} attempts)")
+
+
+def _network_reason(exc: BaseException) -> str:
+    inner = getattr(exc, "reason", None)
+    if isinstance(inner, BaseException):
+        exc = inner
+    text = str(exc) or type(exc).__name__
+    return text if not isinstance(exc, TimeoutError) else "timed out"
+
+
+# -- the whole report --------------------------------------------------------------------------------
+def configured_targets(config: Any) -> dict[str, Any]:
+    """`send.targets` of a Config (or of a plain dict), validated."""
+    if config is None:
+        return {}
+    data = getattr(config, "data", config)
+    targets = ((data or {}).get("send") or {}).get("targets") or {}
+    return {str(name): check_target(str(name), settings) for name, settings in targets.items()}
+
+
+def send_report(
+    report: Report,
+    targets: list[str],
+    config: Any,
+    flavor: str | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    clock: Clock | None = None,
+    timeout: float = TIMEOUT,
+    attempts: int = ATTEMPTS,
+) -> list[str]:
+    """Post the report to each target; one failure line per target not (fully) delivered.
+
+    Every robot gets its own platform's markup, whatever `flavor` the caller prints to stdout
+    (`flavor` is accepted so `--flavor` can be passed through, and checked). An unknown target is a
+    UsageError raised before anything is posted. Failure lines name the target and the platform's
+    own message, with every credential masked.
+    """
+    if flavor is not None and flavor not in (*PLATFORMS, "generic"):
+        raise UsageError(f"--flavor: must be one of generic, {', '.join(PLATFORMS)}, got {flavor!r}")
+    resolved = resolve(list(targets), configured_targets(config), env)
+    mask = Masker(resolved)
+    clock = clock or SystemClock()
+    chat = digest(report)
+    messages: dict[str, list[Payload]] = {}
+    pacers: dict[tuple[str, str], Pacer] = {}
+    failures: list[str] = []
+    for target in resolved:
+        if target.problem or not target.webhook:
+            failures.append(mask(f"--send {target.name}: not sent — {target.problem}"))
+            continue
+        platform = PLATFORMS[target.platform]
+        if platform.name not in messages:
+            messages[platform.name] = platform.messages(chat)
+        batch = messages[platform.name]
+        pace = pacers.setdefault((platform.name, target.webhook), Pacer(platform.rate, clock))
+        for index, payload in enumerate(batch, 1):
+            failure = deliver(platform, target, payload, clock=clock, pace=pace, timeout=timeout, attempts=attempts)
+            if failure:
+                failures.append(mask(_failure_line(target, platform, failure, index, len(batch))))
+                break
+    return failures
+
+
+def _failure_line(target: Target, platform: Platform, failure: Verdict, index: int, total: int) -> str:
+    where = "not delivered" if total == 1 else f"message {index}/{total} not delivered ({index - 1} of {total} sent)"
+    line = f"--send {target.name}: {where}: {failure.reason}"
+    if failure.code in platform.sign_codes and not target.secret and target.secret_from:
+        line += f"; no secret was sent — if the robot signs its messages, set {target.secret_from}"
+    return line

@@ -1,0 +1,281 @@
+"""`shopdoc diagnose`: read the exports, run the rules, print the to-do list, decide the exit code.
+
+Exit codes (SPEC §2), the largest wins: 0 report produced; 1 a finding at or above `--fail-on`;
+2 usage, config or input error with nothing usable; 3 report produced but an input could not be
+read; 4 report produced but `--send` failed. Report on stdout (or `--output`), everything else on
+stderr, one line each.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from shopdoc.commands import write_stdout
+from shopdoc.errors import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_PARTIAL_INPUT,
+    EXIT_SEND_FAILED,
+    EXIT_USAGE,
+    HistoryError,
+    ShopdocError,
+    UsageError,
+)
+from shopdoc.model import SEVERITY_RANK, InputFile, Report
+
+# Input statuses that make the run exit 3: the file is there but could not be used.
+FAILED_STATUSES = ("error", "unrecognised")
+BID_SHEET_SUFFIXES = (".csv", ".xlsx")
+
+
+def run(
+    *,
+    paths: list[str],
+    date: str | None = None,
+    config_path: str | None = None,
+    format: str | None = None,
+    lang: str | None = None,
+    fail_on: str = "none",
+    output: str | None = None,
+    quiet: bool = False,
+    bid_sheet: str | None = None,
+    send: list[str] | None = None,
+    flavor: str = "generic",
+    history: str | None = None,
+    no_history: bool = False,
+    shop: str | None = None,
+) -> int:
+    from shopdoc.config import load_config, override
+
+    config = load_config(config_path)
+    if shop:
+        override(config, "shop.name", shop)
+    lang = lang or config.lang
+    fmt = choose_format(format, flavor, output)
+    check_writable(output, "--output")
+    if bid_sheet:
+        check_bid_sheet(bid_sheet)
+
+    paths = list(paths) or [config.get("shop", "data_dir") or "."]
+    dataset = read_inputs(paths, config, quiet)
+    usable = any(item.status == "ok" for item in dataset.inputs)
+    tell_inputs(dataset.inputs, quiet=quiet and usable)  # with nothing usable, every reason is told
+    if not usable:
+        _say(nothing_usable(paths, dataset.inputs))
+        return EXIT_USAGE
+    day = date or dataset.latest_date()  # from the files, before history adds earlier days
+    if date and not quiet:
+        _check_day_in_data(dataset, date)
+
+    report = build(dataset, config, day, lang, history=history, no_history=no_history)
+    write_report(report, fmt, output, flavor)
+
+    code = EXIT_OK
+    if fail_on != "none" and any(SEVERITY_RANK[f.severity] <= SEVERITY_RANK[fail_on] for f in report.findings):
+        code = EXIT_FINDINGS
+    if any(item.status in FAILED_STATUSES for item in report.inputs):
+        code = max(code, EXIT_PARTIAL_INPUT)
+    if bid_sheet and not write_bids(report, bid_sheet, quiet):
+        code = max(code, EXIT_USAGE)
+    if send and not deliver(report, send, config, flavor):
+        code = max(code, EXIT_SEND_FAILED)
+    return code
+
+
+# -- options ----------------------------------------------------------------------------------------
+def choose_format(format: str | None, flavor: str, output: str | None) -> str:
+    """`--format`, else markdown when a chat flavour is asked for, else rich on a terminal, else text.
+
+    With an explicit other format, `--flavor` still shapes what `--send` posts.
+    """
+    if format:
+        return format
+    if flavor != "generic":
+        return "markdown"
+    return "rich" if output is None and _isatty(sys.stdout) else "text"
+
+
+def check_writable(path: str | None, option: str) -> None:
+    """Refuse before any work when the file could never be written (missing folder, a folder)."""
+    if path is None:
+        return
+    target = Path(path).expanduser()
+    if target.is_dir():
+        raise UsageError(f"{option} {path}: is a folder — give a file name")
+    parent = target.parent
+    if not parent.is_dir():
+        raise UsageError(f"{option} {path}: folder {parent} does not exist — create it first")
+
+
+def check_bid_sheet(path: str) -> None:
+    if Path(path).suffix.lower() not in BID_SHEET_SUFFIXES:
+        raise UsageError(f"--bid-sheet {path}: must end in .csv or .xlsx")
+    check_writable(path, "--bid-sheet")
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def use_color() -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (no-color.org) or TERM is dumb."""
+    return _isatty(sys.stdout) and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+# -- reading ------------------------------------------------------------------------------------------
+def read_inputs(paths: list[str], config, quiet: bool):
+    """Read every export (a bad or missing file becomes a failed input, never a crash)."""
+    from shopdoc.api import load
+
+    return load(paths, config, progress=not quiet and _isatty(sys.stderr))
+
+
+def tell_inputs(inputs: list[InputFile], quiet: bool) -> None:
+    """stderr: every file that could not be read (always), data-warning counts (unless --quiet)."""
+    for item in inputs:
+        name = f"{item.path} [{item.sheet}]" if item.sheet else item.path
+        if item.status in FAILED_STATUSES:
+            _say(f"{name}: {item.error or _STATUS_WORDS[item.status]}")
+        elif item.status == "empty" and not quiet:
+            _say(f"{name}: {item.error or 'no data rows'}")
+        if item.warnings and not quiet:
+            n = len(item.warnings)
+            _say(f"{name}: {n} data warning{'s' if n != 1 else ''}, those values left out "
+                 f"(`shopdoc inspect {item.path}` lists them)")
+
+
+_STATUS_WORDS = {
+    "error": "could not be read",
+    "unrecognised": "not a recognised export — run `shopdoc inspect` on it to see its columns",
+}
+
+
+def nothing_usable(paths: list[str], inputs: list[InputFile]) -> str:
+    where = ", ".join(paths)
+    if not inputs:
+        return (f"nothing to report: no export files (.csv .tsv .txt .xlsx .xlsm .xls .zip) in {where} — "
+                "give the folder your exports are downloaded to")
+    return f"nothing to report: none of the {len(inputs)} input(s) in {where} could be used (reasons above)"
+
+
+def _check_day_in_data(dataset, day: str) -> None:
+    dates = dataset.dates() or dataset.dates(("review", "dsr"))
+    if dates and day not in dates:
+        span = dates[0] if len(dates) == 1 else f"{dates[0]}..{dates[-1]}"
+        _say(f"--date {day}: the exports have no rows for that day (they cover {span})")
+
+
+# -- the report -------------------------------------------------------------------------------------
+def build(dataset, config, day: str | None, lang: str, *, history: str | None, no_history: bool) -> Report:
+    """Run the rules, with the history store around them when it is on."""
+    from shopdoc.api import build_report
+
+    store = open_store(config, history, no_history)
+    if store is None:
+        report = build_report(dataset, config, date=day, lang=lang)
+        if importlib.util.find_spec("shopdoc.history") is not None:
+            from shopdoc.history import apply_config_snoozes
+
+            apply_config_snoozes(report, config)  # `snooze:` in the config applies without history too
+        return report
+    try:
+        try:
+            store.augment(dataset, config.shop_name, day)
+        except HistoryError as exc:
+            _say(f"history: {exc.line()} — comparing with earlier days is off for this run")
+        report = build_report(dataset, config, date=day, lang=lang)
+        try:
+            store.annotate(report)
+            store.record(dataset, report)
+        except HistoryError as exc:  # read-only file, full disk: the report still prints
+            _say(exc.line())
+        return report
+    finally:
+        store.close()
+
+
+def open_store(config, path: str | None, no_history: bool):
+    """The history store, or None when history is off (or not part of this installation)."""
+    if no_history or not (path or config.get("history", "enabled")):
+        return None
+    if importlib.util.find_spec("shopdoc.history") is None:
+        return None
+    from shopdoc.history import open_history
+
+    return open_history(path, config)  # None: history.path (beside the config), else the user data dir; HistoryError: exit 2
+
+
+def render_report(report: Report, fmt: str, flavor: str, *, color: bool, width: int | None) -> str:
+    if fmt == "markdown" and flavor != "generic":
+        from shopdoc.chat import render_flavor
+
+        return render_flavor(report, flavor)
+    from shopdoc.report import render
+
+    return render(report, fmt, color=color, width=width)
+
+
+def write_report(report: Report, fmt: str, output: str | None, flavor: str) -> None:
+    if output:
+        text = render_report(report, fmt, flavor, color=False, width=None)
+        try:
+            Path(output).expanduser().write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"--output {output}: cannot write: {exc.strerror or exc}") from None
+        return
+    color = fmt == "rich" and use_color()
+    width = _terminal_width() if fmt == "rich" and _isatty(sys.stdout) else None
+    write_stdout(render_report(report, fmt, flavor, color=color, width=width))
+
+
+def _terminal_width() -> int:
+    import shutil
+
+    return max(60, min(shutil.get_terminal_size((100, 24)).columns, 140))
+
+
+# -- after the report -------------------------------------------------------------------------------
+def write_bids(report: Report, path: str, quiet: bool) -> bool:
+    if importlib.util.find_spec("shopdoc.bidsheet") is None:
+        _say(f"--bid-sheet {path}: bid sheets are not available in this installation")
+        return False
+    from shopdoc.bidsheet import write_bid_sheet
+
+    try:
+        rows = write_bid_sheet(report, path)
+    except ShopdocError as exc:
+        _say(exc.line())
+        return False
+    except OSError as exc:
+        _say(f"--bid-sheet {path}: cannot write: {exc.strerror or exc}")
+        return False
+    if not quiet:
+        _say(f"wrote {rows} bid change{'s' if rows != 1 else ''} to {path}")
+    return True
+
+
+def deliver(report: Report, targets: list[str], config, flavor: str) -> bool:
+    """Post to the chat bots; every failure is one stderr line. True when all were delivered."""
+    if importlib.util.find_spec("shopdoc.chat") is None:
+        _say("--send: chat bots are not available in this installation")
+        return False
+    from shopdoc.chat import send_report
+
+    try:
+        failures = send_report(report, targets, config, flavor=flavor)
+    except ShopdocError as exc:
+        failures = [exc.line()]
+    for line in failures:
+        _say(line)
+    return not failures
+
+
+def _say(message: str) -> None:
+    print(f"shopdoc: {message}", file=sys.stderr)

@@ -1,0 +1,433 @@
+"""`shopdoc rules`, `explain`, `init` and `inspect`: everything that describes rather than diagnoses.
+
+All of it is generated from the declarations that drive the diagnosis — the rules' docstrings and
+parameters, `config.GROUPS` — so there is never a second copy of a threshold or of its reasoning.
+`rules`, `explain` and `init` must stay fast: no pandas here (inspect imports it through the reader).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from shopdoc.commands import write_stdout
+from shopdoc.config import CONFIG_NAME, GROUPS, Config
+from shopdoc.errors import EXIT_OK, EXIT_PARTIAL_INPUT, EXIT_USAGE, UsageError
+from shopdoc.i18n import owner_name, severity_name
+from shopdoc.params import Param
+from shopdoc.rules import Rule, get_rule, load_rules
+
+CRON_EXAMPLE = ("30 7 * * * cd /path && shopdoc diagnose exports/ --format markdown --send dingtalk "
+                "--fail-on critical >> shopdoc.log 2>&1")
+
+KIND_NAMES = {
+    "zh": {"shop_daily": "店铺整体数据", "item_daily": "商品数据", "traffic_source": "流量来源",
+           "ad_report": "推广报表（直通车等）", "review": "评价", "dsr": "店铺评分（DSR）"},
+    "en": {"shop_daily": "shop daily", "item_daily": "items", "traffic_source": "traffic sources",
+           "ad_report": "ad report", "review": "reviews", "dsr": "DSR scores"},
+}
+
+
+# -- text layout --------------------------------------------------------------------------------------
+def _width(text: str) -> int:
+    """Display width: a Chinese character takes two columns in a terminal."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+def _table(rows: list[list[str]]) -> str:
+    """Aligned columns; the last column runs free (it holds the long thresholds)."""
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    return "\n".join(
+        "  ".join([*(_pad(cell, widths[i]) for i, cell in enumerate(row[:-1])), row[-1]]).rstrip()
+        for row in rows
+    )
+
+
+def show(param: Param, value: Any) -> str:
+    """A configured value as the user would write it: 70% for fractions, true/false, a, b for lists."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ",".join(str(item) for item in value) if value else "[]"
+    return param.format(value)
+
+
+def _yes(value: bool, lang: str) -> str:
+    return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+
+
+# -- shopdoc rules --------------------------------------------------------------------------------
+def _changed(rule: Rule, settings: dict[str, Any], name: str) -> bool:
+    return settings.get(name) != rule.defaults().get(name)
+
+
+def rules_table(config: Config, lang: str) -> str:
+    """Every rule with its owner, severity, on/off and thresholds as configured (`*` = changed)."""
+    head = (["规则", "负责人", "级别", "启用", "门槛（当前配置）"] if lang == "zh"
+            else ["RULE", "OWNER", "SEVERITY", "ON", "THRESHOLDS (as configured)"])
+    rows = [head]
+    any_changed = False
+    for rule in load_rules():
+        settings = config.rule_settings(rule.id)
+
+        def mark(name: str, text: str) -> str:
+            nonlocal any_changed
+            if _changed(rule, settings, name):
+                any_changed = True
+                return text + "*"
+            return text
+
+        thresholds = " ".join(mark(p.name, f"{p.name}={show(p, settings[p.name])}") for p in rule.params)
+        rows.append([
+            rule.id,
+            mark("owner", owner_name(settings["owner"], lang)),
+            mark("severity", severity_name(settings["severity"], lang)),
+            mark("enabled", _yes(settings["enabled"], lang)),
+            thresholds,
+        ])
+    out = _table(rows)
+    if any_changed:
+        source = config.source or "config"
+        out += ("\n\n* 与默认值不同（来自 {}）".format(source) if lang == "zh"
+                else f"\n\n* differs from the default (set in {source})")
+    hint = ("运行 shopdoc explain <规则> 查看规则的依据和改法。" if lang == "zh"
+            else "Run shopdoc explain <rule> for what a rule checks, why, and how to fix it.")
+    return f"{out}\n\n{hint}"
+
+
+# -- shopdoc explain ------------------------------------------------------------------------------
+def find_rule(rule_id: str) -> Rule:
+    rule = get_rule(rule_id)
+    if rule is not None:
+        return rule
+    ids = [r.id for r in load_rules()]
+    by_name = [rid for rid in ids if rid.split(".", 1)[-1] == rule_id]
+    close = by_name or difflib.get_close_matches(rule_id, ids, n=3, cutoff=0.5)
+    hint = f" — did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    raise UsageError(f"unknown rule {rule_id!r}{hint} (`shopdoc rules` lists every rule)")
+
+
+_LABELS = {
+    "zh": {"owner": "负责人", "severity": "级别", "on": "已启用", "off": "已关闭", "thresholds": "门槛（当前值）",
+           "default": "默认", "changed": "* 你的配置改过的值（{}）", "where": "在配置文件里改：rules.{}.<名称>"},
+    "en": {"owner": "owner", "severity": "severity", "on": "on", "off": "switched off",
+           "thresholds": "Thresholds (current values)", "default": "default",
+           "changed": "* changed by your config ({})", "where": "Change them in the config under rules.{}.<name>"},
+}
+
+
+def explain_rule(rule_id: str, config: Config, lang: str) -> str:
+    """What the rule checks, why (the document), how to fix, money, and its thresholds now."""
+    rule = find_rule(rule_id)
+    settings = config.rule_settings(rule.id)
+    words = _LABELS[lang]
+    sep = "：" if lang == "zh" else ": "
+    status = words["on"] if settings["enabled"] else words["off"]
+    lines = [
+        f"{rule.id} · {words['owner']}{sep}{owner_name(settings['owner'], lang)} · "
+        f"{words['severity']}{sep}{severity_name(settings['severity'], lang)} · {status}"
+    ]
+    if lang == "en":
+        lines.append(rule.summary)
+    sections = rule.sections(lang) or rule.sections("en" if lang == "zh" else "zh")
+    if sections:
+        lines.append("")
+        lines += [f"{label}{sep}{text}" for label, text in sections]
+    if rule.params:
+        lines += ["", words["thresholds"] + sep.rstrip()]
+        rows, changed = [], False
+        for param in rule.params:
+            value = show(param, settings[param.name])
+            if _changed(rule, settings, param.name):
+                changed = True
+                value += "*"
+            default = show(param, param.default)
+            help_text = f"{param.describe(lang)}，{words['default']} {default}" if lang == "zh" \
+                else f"{param.describe(lang)} ({words['default']} {default})"
+            rows.append([f"  {param.name}", value, help_text])
+        lines.append(_table(rows))
+        if changed:
+            lines.append(words["changed"].format(config.source or "config"))
+        lines.append(words["where"].format(rule.id))
+    return "\n".join(lines)
+
+
+# -- shopdoc init -------------------------------------------------------------------------------------
+_STARTER = {
+    "zh": {
+        "head": [
+            "shopdoc 配置文件（由 shopdoc init 生成）",
+            "",
+            "这里的每个值都是默认值，出自运营文档（003《运营的一天》等）。只改需要改的，删掉的行按默认值处理。",
+            "比例写成小数：0.7 就是 70%。",
+            "shopdoc 先找当前文件夹的 shopdoc.yaml，再找 ~/.config/shopdoc/shopdoc.yaml，也可以用 --config 指定。",
+            "改完运行 shopdoc rules 看当前门槛，shopdoc explain <规则> 看每条规则的依据。",
+            "",
+            "每天早上 7:30 自动体检，发到钉钉群，有严重问题时退出码为 1（crontab -e 加一行；",
+            "钉钉机器人地址和加签密钥放在环境变量 SHOPDOC_DINGTALK_WEBHOOK、SHOPDOC_DINGTALK_SECRET）：",
+        ],
+        "rules": [
+            "每条规则都可以：enabled: false 关掉；severity: critical / warning / info 改级别；",
+            "owner: operations（运营）/ promotion（推广）/ design（美工）/ service（客服）/ content（内容）改负责人。",
+        ],
+        "rules_title": "规则",
+        "default": "默认",
+        "empty": "默认不填",
+        "inputs": [
+            "导出文件识别（可选）。文件类型按列名自动识别；认不出时运行 shopdoc inspect <文件> 看原因。",
+            "inputs:",
+            "  kinds:      # 按文件名通配符指定类型：shop_daily item_daily traffic_source ad_report review dsr",
+            "    \"店铺整体*.xls\": shop_daily",
+            "  aliases:    # 导出改了列名时，给字段加上新列名",
+            "    shop_daily:",
+            "      visitors: [店铺访客数UV]",
+            "    ad_report:",
+            "      cost: [消耗(元)]",
+        ],
+        "snooze": [
+            "暂时不提醒的已知问题（可选；也可以运行 shopdoc snooze 规则 对象 --days 7）：",
+            "snooze:",
+            "  - {rule: pricing.price_tail, subject: \"item:5531\", until: 2026-12-31}",
+        ],
+        "written": "已写入 {path}\n下一步：改好店铺名（shop.name）和毛利率（shop.gross_margin），然后运行：\n"
+                   "  shopdoc diagnose <导出文件夹>\n定时运行的例子在文件开头。",
+    },
+    "en": {
+        "head": [
+            "shopdoc configuration (written by shopdoc init)",
+            "",
+            "Every value here is the default, taken from the operating documents (003 \"an operator's day\" and",
+            "others). Change only what you need; a line you delete falls back to its default.",
+            "Rates are fractions: 0.7 means 70%.",
+            "shopdoc reads ./shopdoc.yaml, then ~/.config/shopdoc/shopdoc.yaml, or the file given by --config.",
+            "Run shopdoc rules to see the thresholds in force and shopdoc explain <rule> for the reasoning.",
+            "",
+            "Check the shop every morning at 7:30 and post to a DingTalk group, exiting 1 on critical findings",
+            "(add with crontab -e; the robot's URL and secret go in SHOPDOC_DINGTALK_WEBHOOK and",
+            "SHOPDOC_DINGTALK_SECRET):",
+        ],
+        "rules": [
+            "Every rule takes: enabled: false to switch it off; severity: critical / warning / info;",
+            "owner: operations / promotion / design / service / content.",
+        ],
+        "rules_title": "Rules",
+        "default": "default",
+        "empty": "default: empty",
+        "inputs": [
+            "Reading exports (optional). Kinds are detected from the columns; when a file is not recognised,",
+            "run shopdoc inspect <file> to see why.",
+            "inputs:",
+            "  kinds:      # pin a kind by file-name pattern: shop_daily item_daily traffic_source ad_report review dsr",
+            "    \"BusinessReport*.csv\": item_daily",
+            "  aliases:    # extra column headers for a field, when an export renames a column",
+            "    shop_daily:",
+            "      visitors: [Unique visitors]",
+            "    ad_report:",
+            "      cost: [Total spend]",
+        ],
+        "snooze": [
+            "Known findings to keep quiet for a while (optional; or run shopdoc snooze RULE SUBJECT --days 7):",
+            "snooze:",
+            "  - {rule: pricing.price_tail, subject: \"item:5531\", until: 2026-12-31}",
+        ],
+        "written": "Wrote {path}\nNext: set your shop name (shop.name) and gross margin (shop.gross_margin), then run:\n"
+                   "  shopdoc diagnose <exports folder>\nA cron example is at the top of the file.",
+    },
+}
+
+
+def _scalar(value: Any) -> str:
+    """A YAML scalar exactly as safe_load reads it back (quoted only when it must be)."""
+    import yaml
+
+    if value is None:
+        return ""
+    text = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10**6).strip()
+    return text[:-3].rstrip() if text.endswith("\n...") or text.endswith("...") else text
+
+
+def _param_lines(param: Param, value: Any, indent: str, words: dict[str, Any], lang: str) -> list[str]:
+    if param.default is None or param.default == []:
+        default = words["empty"]
+    else:
+        default = f"{words['default']} {show(param, param.default)}"
+    help_text = f"{param.describe(lang)}，{default}" if lang == "zh" else f"{param.describe(lang)} ({default})"
+    scalar = _scalar(value)
+    return [f"{indent}# {help_text}", f"{indent}{param.name}:{' ' + scalar if scalar else ''}"]
+
+
+def _rule_title(rule: Rule, lang: str) -> str:
+    if lang == "zh":
+        checks = dict(rule.sections("zh")).get("检查", "")
+        first = checks.split("。")[0]
+        return f"{rule.id}（{owner_name(rule.owner, lang)}）：{first}" if first else rule.id
+    return f"{rule.id} ({owner_name(rule.owner, lang).lower()}): {rule.summary}"
+
+
+def render_starter(lang: str) -> str:
+    """The commented starter config: every global setting and every rule's thresholds at their defaults."""
+    words = _STARTER[lang]
+    lines = [f"# {line}".rstrip() for line in words["head"]]
+    lines.append(f"# {CRON_EXAMPLE}")
+    for group in GROUPS:
+        title = group.zh if lang == "zh" else group.en
+        lines += ["", f"# ── {title} ──", f"{group.name}:"]
+        for param in group.params:
+            lines += _param_lines(param, param.default, "  ", words, lang)
+    lines += ["", f"# ── {words['rules_title']} ──"]
+    lines += [f"# {line}" for line in words["rules"]]
+    lines.append("rules:")
+    family = None
+    for rule in load_rules():
+        name_family, name = rule.id.split(".", 1)
+        if name_family != family:
+            family = name_family
+            lines.append(f"  {family}:")
+        lines += [f"    # {_rule_title(rule, lang)}", f"    {name}:"]
+        defaults = rule.defaults()
+        lines += [f"      enabled: {_scalar(defaults['enabled'])}",
+                  f"      severity: {defaults['severity']}",
+                  f"      owner: {defaults['owner']}"]
+        for param in rule.params:
+            lines += _param_lines(param, param.default, "      ", words, lang)
+    lines.append("")
+    lines += [f"# {line}".rstrip() for line in words["inputs"]]
+    lines.append("")
+    lines += [f"# {line}".rstrip() for line in words["snooze"]]
+    return "\n".join(lines) + "\n"
+
+
+def write_starter(directory: Path, force: bool = False, lang: str | None = None) -> str:
+    """Write DIR/shopdoc.yaml; never overwrite without --force. Returns the message to print."""
+    from shopdoc.config import _locale_lang
+
+    lang = lang or _locale_lang()
+    directory = Path(directory).expanduser()
+    if directory.exists() and not directory.is_dir():
+        raise UsageError(f"{directory}: is a file, not a folder — give the folder to write {CONFIG_NAME} into")
+    target = directory / CONFIG_NAME
+    if target.exists() and not force:
+        raise UsageError(f"{target} already exists — use --force to overwrite it")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        target.write_text(render_starter(lang), encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{target}: cannot write: {exc.strerror or exc}") from None
+    return _STARTER[lang]["written"].format(path=target)
+
+
+# -- shopdoc inspect --------------------------------------------------------------------------------
+def inspect_paths(paths: list[str], config: Config, fmt: str | None) -> int:
+    """How each file was read, then which rules will be skipped. Exit 3 if a file failed, 2 if all did."""
+    from shopdoc.engine import skipped_for_missing
+
+    lang = config.lang
+    from shopdoc.api import load
+
+    dataset = load(list(paths), config)
+    skipped = skipped_for_missing(dataset, lang)
+    if fmt == "json":
+        out = {
+            "inputs": [_input_json(item) for item in dataset.inputs],
+            "skipped": [skip.to_dict() for skip in skipped],
+        }
+        text = json.dumps(out, ensure_ascii=False, indent=2, default=str) + "\n"
+    else:
+        text = _inspect_text(dataset, skipped, lang)
+    write_stdout(text)
+    if not any(item.status == "ok" for item in dataset.inputs):
+        return EXIT_USAGE
+    if any(item.status in ("error", "unrecognised") for item in dataset.inputs):
+        return EXIT_PARTIAL_INPUT
+    return EXIT_OK
+
+
+def _input_json(item) -> dict[str, Any]:
+    out = item.to_dict()
+    out.update({
+        "format": item.file_format,
+        "encoding": item.encoding,
+        "header_row": item.header_row,
+        "columns": dict(item.columns),
+        "dates": list(item.dates),
+        "level": item.level,
+        "error": item.error,
+    })
+    return out
+
+
+_INSPECT = {
+    "zh": {"kind": "类型", "format": "格式", "header": "表头", "header_row": "第 {} 行", "dates": "日期",
+           "rows": "行数", "columns": "列", "unmapped": "未识别", "warnings": "数据提醒", "error": "问题",
+           "status": {"error": "读取失败", "unrecognised": "认不出是哪种导出", "empty": "没有数据行"},
+           "skipped": "会跳过的规则（缺少导出或字段）", "none_skipped": "所有规则需要的导出和字段都有了。",
+           "nothing": "没有找到导出文件（.csv .tsv .txt .xlsx .xlsm .xls .zip）。", "more": "……还有 {} 条"},
+    "en": {"kind": "kind", "format": "format", "header": "header", "header_row": "row {}", "dates": "dates",
+           "rows": "rows", "columns": "columns", "unmapped": "unmapped", "warnings": "warnings", "error": "problem",
+           "status": {"error": "could not be read", "unrecognised": "not a recognised export", "empty": "no data rows"},
+           "skipped": "Rules that will be skipped (missing export or field)",
+           "none_skipped": "Every rule has the exports and fields it needs.",
+           "nothing": "No export files found (.csv .tsv .txt .xlsx .xlsm .xls .zip).", "more": "... and {} more"},
+}
+_MAX_WARNINGS = 20
+
+
+def _inspect_text(dataset, skipped, lang: str) -> str:
+    words = _INSPECT[lang]
+    sep = "：" if lang == "zh" else ": "
+    blocks: list[str] = []
+    if not dataset.inputs:
+        blocks.append(words["nothing"])
+    for item in dataset.inputs:
+        title = f"{item.path} [{item.sheet}]" if item.sheet else item.path
+        rows: list[list[str]] = []
+        if item.status != "ok":
+            rows.append([words["error"], f"{words['status'].get(item.status, item.status)}"
+                         + (f"{sep}{item.error}" if item.error else "")])
+        if item.kind:
+            kind = f"{item.kind}（{KIND_NAMES[lang].get(item.kind, item.kind)}）" if lang == "zh" \
+                else f"{item.kind} ({KIND_NAMES[lang].get(item.kind, item.kind)})"
+            if item.level:
+                kind += f" · {item.level}"
+            rows.append([words["kind"], kind])
+        file_format = " · ".join(part for part in (item.file_format, item.encoding) if part)
+        if file_format:
+            rows.append([words["format"], file_format])
+        if item.header_row:
+            rows.append([words["header"], words["header_row"].format(item.header_row)])
+        if item.dates:
+            dates = item.dates[0] if len(item.dates) == 1 else f"{item.dates[0]} .. {item.dates[-1]} ({len(item.dates)})"
+            rows.append([words["dates"], dates])
+        if item.status == "ok" or item.rows:
+            rows.append([words["rows"], f"{item.rows:,}"])
+        for index, (source, field) in enumerate(item.columns.items()):
+            rows.append([words["columns"] if index == 0 else "", f"{source} → {field or words['unmapped']}"])
+        for index, warning in enumerate(item.warnings[:_MAX_WARNINGS]):
+            rows.append([f"{words['warnings']} ({len(item.warnings)})" if index == 0 else "", warning.line()])
+        if len(item.warnings) > _MAX_WARNINGS:
+            rows.append(["", words["more"].format(len(item.warnings) - _MAX_WARNINGS)])
+        block = [title]
+        if rows:
+            block.append(_indent(_table(rows)))
+        blocks.append("\n".join(line for line in block if line.strip()))
+    if skipped:
+        lines = [words["skipped"] + sep.rstrip()]
+        lines += [f"  - {skip.rule}{sep}{skip.reason}" for skip in skipped]
+        blocks.append("\n".join(lines))
+    elif dataset.inputs:
+        blocks.append(words["none_skipped"])
+    return "\n\n".join(blocks) + "\n"
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"  {line}" if line.strip() else "" for line in text.splitlines())
+
+
+__all__ = ["rules_table", "explain_rule", "write_starter", "render_starter", "inspect_paths", "find_rule"]

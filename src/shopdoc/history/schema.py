@@ -1,0 +1,250 @@
+"""The history file: how it is recognised, opened, and brought to the current schema.
+
+A history file is an SQLite database with a `meta` table whose `application` is `shopdoc.history`;
+its schema version is `PRAGMA user_version`. Anything else at the path (a spreadsheet, another
+program's database) is refused and never written to: we read its first bytes and, if it is SQLite,
+look at it through a read-only connection before anything opens it for writing.
+
+Schema (why a row of JSON per subject rather than a typed column per metric: the rules read whole
+canonical frames and augment rebuilds such frames, so the store only has to give back what it was
+given; a canonical field added to `fields.yaml` tomorrow is stored and returned with no migration):
+
+    meta(key, value)                                  application, created_at
+    days(shop, date, diagnosed)                       every day stored; diagnosed = findings recorded
+    metrics(shop, date, kind, subject, fields)        kind: shop_daily item_daily traffic_source dsr
+                                                      ad_campaign; fields: canonical values as JSON
+    findings(shop, date, rule, subject, severity, first_seen)
+    snoozes(shop, rule, subject, until)               from `shopdoc snooze`
+
+Version 1 had no `first_seen`, no `days.diagnosed` and no snoozes; version 2 adds them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from shopdoc.errors import HistoryError
+from shopdoc.history.first_seen import FirstSeen
+
+APPLICATION = "shopdoc.history"
+SCHEMA_VERSION = 2
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_SECONDS = 60  # a cron run waits this long for another run's write before giving up
+
+
+def _v1(conn: sqlite3.Connection) -> None:
+    for statement in (
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)",
+        "CREATE TABLE days (shop TEXT NOT NULL, date TEXT NOT NULL, PRIMARY KEY (shop, date))",
+        "CREATE TABLE metrics (shop TEXT NOT NULL, date TEXT NOT NULL, kind TEXT NOT NULL, "
+        "subject TEXT NOT NULL, fields TEXT NOT NULL, PRIMARY KEY (shop, date, kind, subject))",
+        "CREATE TABLE findings (shop TEXT NOT NULL, date TEXT NOT NULL, rule TEXT NOT NULL, "
+        "subject TEXT NOT NULL, severity TEXT NOT NULL, PRIMARY KEY (shop, date, rule, subject))",
+    ):
+        conn.execute(statement)
+    conn.execute("INSERT INTO meta VALUES ('application', ?)", (APPLICATION,))
+    conn.execute("INSERT INTO meta VALUES ('created_at', ?)",
+                 (datetime.now().astimezone().isoformat(timespec="seconds"),))
+
+
+def _v2(conn: sqlite3.Connection) -> None:
+    """first_seen on findings (backfilled from the stored days), diagnosed days, snoozes."""
+    conn.execute("ALTER TABLE findings ADD COLUMN first_seen TEXT")
+    conn.execute("ALTER TABLE days ADD COLUMN diagnosed INTEGER NOT NULL DEFAULT 1")  # v1 stored only diagnosed days
+    conn.execute("CREATE INDEX metrics_by_kind ON metrics (shop, kind, date)")
+    conn.execute("CREATE TABLE snoozes (shop TEXT NOT NULL, rule TEXT NOT NULL, subject TEXT NOT NULL, "
+                 "until TEXT NOT NULL, PRIMARY KEY (shop, rule, subject))")
+    for (shop,) in conn.execute("SELECT DISTINCT shop FROM days").fetchall():
+        recompute_first_seen(conn, shop, since=None)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1, 2: _v2}
+
+
+def recompute_first_seen(conn: sqlite3.Connection, shop: str, since: str | None) -> None:
+    """Carry `first_seen` through the diagnosed days from `since` on (all days when None).
+
+    Days before `since` keep what is stored; recomputing the later ones keeps them right when an
+    earlier day is run again or filled in after the fact.
+    """
+    days = [row[0] for row in conn.execute(
+        "SELECT date FROM days WHERE shop = ? AND diagnosed = 1 ORDER BY date", (shop,))]
+    found: dict[str, dict[tuple[str, str], str | None]] = {}
+    for day, rule, subject, first in conn.execute(
+            "SELECT date, rule, subject, first_seen FROM findings WHERE shop = ?", (shop,)):
+        found.setdefault(day, {})[(rule, subject)] = first
+    chain = FirstSeen()
+    updates = []
+    for day in days:
+        keys = found.get(day, {})
+        if since is not None and day < since:
+            chain.seen(day, set(keys), stored={k: v for k, v in keys.items() if v})
+            continue
+        for key, first in chain.seen(day, set(keys)).items():
+            if keys[key] != first:
+                updates.append((first, shop, day, *key))
+    conn.executemany("UPDATE findings SET first_seen = ? WHERE shop = ? AND date = ? AND rule = ? AND subject = ?",
+                     updates)
+
+
+def _describe(exc: sqlite3.Error) -> str:
+    text = str(exc)
+    lowered = text.lower()
+    if "readonly" in lowered or "read-only" in lowered:
+        return "the file or its folder is read-only — make both writable, or choose another --history file"
+    if "disk is full" in lowered or "disk full" in lowered:
+        return "the disk is full — free some space"
+    if "unable to open" in lowered:
+        return "cannot open or create the file — check the folder exists and is writable"
+    if "locked" in lowered or "busy" in lowered:
+        return f"another shopdoc run kept it locked for over {BUSY_TIMEOUT_SECONDS} s — try again"
+    return text
+
+
+def write_problem(path: Path, exc: sqlite3.Error | OSError) -> str:
+    """One line for a write that failed (read-only, disk full, locked)."""
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else None
+    reason = reason or (_describe(exc) if isinstance(exc, sqlite3.Error) else str(exc))
+    return f"history {path}: could not save this run: {reason}"
+
+
+def _refuse(path: Path, why: str) -> HistoryError:
+    return HistoryError(
+        f"history {path}: {why} — it was left untouched; pass another file with --history "
+        "(or --no-history), or move that file away"
+    )
+
+
+def _uri(path: Path, mode: str) -> str:
+    return f"{path.resolve().as_uri()}?mode={mode}"
+
+
+def _check_header(path: Path) -> bool:
+    """True when the file holds something (an SQLite database); False when empty. Raises if foreign."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(SQLITE_MAGIC))
+    except IsADirectoryError:
+        raise HistoryError(f"history {path}: is a folder — pass a file path to --history") from None
+    except PermissionError:
+        raise HistoryError(f"history {path}: cannot be read (permission denied)") from None
+    if not head:
+        return False
+    if head != SQLITE_MAGIC:
+        raise _refuse(path, "is not a shopdoc history (not an SQLite database)")
+    return True
+
+
+def _version_of(conn: sqlite3.Connection, path: Path) -> int:
+    """The file's schema version; 0 for an empty database. Raises for someone else's database."""
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if not tables and version == 0:
+            return 0
+        application = None
+        if "meta" in tables:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'application'").fetchone()
+            application = row[0] if row else None
+    except sqlite3.DatabaseError as exc:
+        raise _refuse(path, f"is a damaged or foreign database ({exc})") from None
+    if application != APPLICATION:
+        raise _refuse(path, "is an SQLite database, but not a shopdoc history")
+    if version > SCHEMA_VERSION:
+        raise HistoryError(f"history {path}: was written by a newer shopdoc (schema {version}, this one "
+                           f"knows {SCHEMA_VERSION}) — upgrade shopdoc, or pass another --history file")
+    return version
+
+
+def _read_only_connection(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write. In a read-only folder SQLite cannot make the WAL index a
+    reader needs; nobody can be writing there either, so the file is read as it stands."""
+    conn = sqlite3.connect(_uri(path, "ro"), uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    try:
+        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if "readonly" not in str(exc).lower() and "unable to open" not in str(exc).lower():
+            raise
+    return sqlite3.connect(_uri(path, "ro") + "&immutable=1", uri=True, isolation_level=None)
+
+
+def _inspect(path: Path) -> int:
+    """Look at an existing database without opening it for writing."""
+    try:
+        conn = _read_only_connection(path)
+    except sqlite3.DatabaseError as exc:
+        raise _refuse(path, f"is a damaged or foreign database ({exc})") from None
+    try:
+        return _version_of(conn, path)
+    finally:
+        conn.close()
+
+
+def open_database(path: Path, *, create: bool = True) -> tuple[sqlite3.Connection | None, str | None]:
+    """Open (and create or upgrade) the history at `path`.
+
+    Returns (connection, None), or (connection or None, reason) when the file can be read at best but
+    not written: a read-only file or folder, a full disk. Those are not fatal: the report still
+    prints, and saving the day says why it could not. A file that is not ours, is damaged or is from
+    a newer shopdoc raises HistoryError: it must be refused, never replaced.
+    """
+    exists = path.exists()
+    has_data = _check_header(path) if exists else False
+    version = _inspect(path) if has_data else 0
+    if not exists and not create:
+        return None, None
+    if not exists:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            return None, write_problem(path, exc)
+    try:
+        conn = sqlite3.connect(_uri(path, "rwc"), uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    except sqlite3.Error as exc:
+        return _read_only(path, version, exc)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        if version < SCHEMA_VERSION:
+            migrate(conn, path)
+    except HistoryError:
+        conn.close()
+        raise
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        return _read_only(path, version, exc)
+    return conn, None
+
+
+def _read_only(path: Path, version: int, exc: sqlite3.Error) -> tuple[sqlite3.Connection | None, str]:
+    """The file cannot be written: keep reading it when it is already in the current schema."""
+    problem = write_problem(path, exc)
+    if version != SCHEMA_VERSION:
+        return None, problem
+    try:
+        conn = _read_only_connection(path)
+        conn.execute("SELECT 1 FROM meta").fetchall()
+    except sqlite3.Error:
+        return None, problem
+    return conn, problem
+
+
+def migrate(conn: sqlite3.Connection, path: Path) -> None:
+    """Bring the file to SCHEMA_VERSION in one transaction; another run may be doing the same."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = _version_of(conn, path)  # again, under the write lock: another run may have done it
+        for step in range(version + 1, SCHEMA_VERSION + 1):
+            MIGRATIONS[step](conn)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise

@@ -1,0 +1,326 @@
+"""The history store: what one diagnose run reads from and writes to the history file.
+
+    store = open_history(path_or_None, config)
+    store.augment(dataset, shop, date)   # before the rules: earlier days the files do not hold
+    store.annotate(report)               # after: first_seen on each finding; snoozed ones set aside
+    store.record(dataset, report)        # save the day (replacing an earlier run of that day)
+    store.close()
+
+Reading never fails a run: a history that can be read but not written (read-only file or folder,
+full disk) still feeds augment and annotate, and `record` then raises HistoryError with the reason
+so the caller can print it beside the report. Only a file that is not a shopdoc history, is damaged,
+or comes from a newer shopdoc is refused outright (at open, exit 2).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import date as Date
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from shopdoc.errors import HistoryError
+from shopdoc.history.first_seen import REOPEN_AFTER_DAYS, FirstSeen
+from shopdoc.history.schema import open_database, recompute_first_seen, write_problem
+from shopdoc.model import SEVERITY_RANK, Finding, Report
+
+if TYPE_CHECKING:
+    from shopdoc.config import Config
+    from shopdoc.dataset import Dataset
+
+HISTORY_NAME = "history.sqlite3"
+WINDOW_DAYS = 35  # earlier days given to the rules: enough for week-over-week and a month's trend
+ITEM_KEEP_DAYS = 90  # item rows are most of the file (thousands a day); older ones are dropped
+
+
+def history_path(path: str | None, config: "Config") -> Path:
+    """--history PATH, else the config's history.path (relative to the config file), else the
+    user data dir. A relative path in the config means beside the config: cron starts in $HOME."""
+    if path:
+        return Path(path).expanduser()
+    configured = config.get("history", "path")
+    if configured:
+        resolved = Path(configured).expanduser()
+        if not resolved.is_absolute() and config.source:
+            resolved = Path(config.source).parent / resolved
+        return resolved
+    from shopdoc.config import user_data_dir
+
+    return user_data_dir() / HISTORY_NAME
+
+
+def open_history(path: str | None, config: "Config", *, create: bool = True) -> "HistoryStore":
+    """Open the history for a run. Raises HistoryError for a file that must not be touched."""
+    resolved = history_path(path, config)
+    conn, problem = open_database(resolved, create=create)
+    return HistoryStore(resolved, conn, problem, config)
+
+
+@dataclass(frozen=True)
+class Snooze:
+    rule: str
+    subject: str  # exact subject, `*` for the whole rule, or a pattern with `*`
+    until: str  # ISO day on which the finding is back on the list
+    source: str = "history"  # or "config"
+
+    def covers(self, finding: Finding, day: str) -> bool:
+        return finding.rule == self.rule and day < self.until and subject_matches(self.subject, finding.subject)
+
+    def to_dict(self) -> dict[str, str]:
+        return {"rule": self.rule, "subject": self.subject, "until": self.until, "source": self.source}
+
+
+def subject_matches(pattern: str, subject: str) -> bool:
+    """`*` matches any run of characters; everything else literally (item names hold [ ] and ?)."""
+    if pattern == subject or pattern == "*":
+        return True
+    if "*" not in pattern:
+        return False
+    regex = ".*".join(re.escape(part) for part in pattern.split("*"))
+    return re.fullmatch(regex, subject, re.S) is not None
+
+
+def config_snoozes(config: "Config") -> list[Snooze]:
+    return [Snooze(entry["rule"], entry["subject"], entry["until"], "config") for entry in config.data.get("snooze", [])]
+
+
+def set_aside_snoozed(report: Report, snoozes: list[Snooze]) -> list[Finding]:
+    """Take the snoozed findings out of the report and say how many in its notes."""
+    day = report.date or Date.today().isoformat()
+    kept, snoozed = [], []
+    for finding in report.findings:
+        (snoozed if any(s.covers(finding, day) for s in snoozes) else kept).append(finding)
+    report.findings = kept
+    if snoozed:
+        count = len(snoozed)
+        report.notes.append(
+            f"{count} 条已暂停提醒的问题没有列出（shopdoc snooze --list 查看）" if report.lang == "zh"
+            else f"{count} snoozed finding{'s' if count != 1 else ''} not listed (see `shopdoc snooze --list`)"
+        )
+    return snoozed
+
+
+def apply_config_snoozes(report: Report, config: "Config") -> list[Finding]:
+    """Config `snooze:` entries for a run without history (--no-history)."""
+    return set_aside_snoozed(report, config_snoozes(config))
+
+
+class HistoryStore:
+    def __init__(self, path: Path, conn: sqlite3.Connection | None, problem: str | None, config: "Config"):
+        self.path = path
+        self.problem = problem  # why this file cannot be written (read-only, disk full...), if so
+        self.config = config
+        self._conn = conn
+        self._snoozed: list[Finding] = []
+        self._days_added: list[str] = []
+
+    def __enter__(self) -> "HistoryStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def _read(self, sql: str, params: tuple = ()) -> list[tuple]:
+        if self._conn is None:
+            return []
+        try:
+            return self._conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            # A page damaged deep in the file: read nothing more, write nothing; record() says why.
+            self.problem = f"history {self.path}: cannot be read ({exc}) — it was left untouched; " \
+                           "move it away or pass another --history file"
+            self.close()
+            return []
+
+    # -- one diagnose run ----------------------------------------------------------------------
+    def augment(self, dataset: "Dataset", shop: str, date: str | None) -> dict[str, int]:
+        """Add stored rows of the WINDOW_DAYS before `date` that the loaded files do not hold.
+
+        Only kinds the files have are extended, and never on a day the files have: today's export
+        always wins over what was stored. Returns rows added per kind.
+        """
+        from shopdoc.history.rows import STORED_KIND, dates_in, with_history
+
+        if date is None:
+            return {}
+        start = (Date.fromisoformat(date) - timedelta(days=WINDOW_DAYS)).isoformat()
+        added: dict[str, int] = {}
+        days: set[str] = set()
+        for kind, stored_kind in STORED_KIND.items():
+            frame = dataset.frame(kind)
+            if frame is None:
+                continue
+            have = dates_in(frame, date)
+            rows = [
+                (day, json.loads(fields))
+                for day, fields in self._read(
+                    "SELECT date, fields FROM metrics WHERE shop = ? AND kind = ? AND date >= ? AND date < ? "
+                    "ORDER BY date, subject", (shop, stored_kind, start, date))
+                if day not in have
+            ]
+            if rows:
+                dataset.frames[kind] = with_history(frame, kind, rows)
+                added[kind] = len(rows)
+                days.update(day for day, _ in rows)
+        self._days_added = sorted(days)
+        return added
+
+    def annotate(self, report: Report) -> None:
+        """Set `first_seen` on each finding, set snoozed findings aside, and note both."""
+        if report.date and self._conn is not None:
+            self._first_seen(report)
+        self._snoozed = set_aside_snoozed(report, self.active_snoozes(report.shop, report.date))
+        if self._days_added:
+            first, last, count = self._days_added[0], self._days_added[-1], len(self._days_added)
+            span = first if first == last else (f"{first} 至 {last}" if report.lang == "zh" else f"{first} to {last}")
+            report.notes.append(
+                f"已从历史记录补入之前 {count} 天的数据（{span}），用来和前一天、上周同一天对比" if report.lang == "zh"
+                else f"Used {count} earlier day{'s' if count != 1 else ''} from the history ({span}) "
+                     "to compare with the day before and the same day last week"
+            )
+
+    def _first_seen(self, report: Report) -> None:
+        assert report.date is not None
+        start = (Date.fromisoformat(report.date) - timedelta(days=REOPEN_AFTER_DAYS)).isoformat()
+        params = (report.shop, start, report.date)
+        days = [row[0] for row in self._read(
+            "SELECT date FROM days WHERE shop = ? AND diagnosed = 1 AND date >= ? AND date < ? ORDER BY date", params)]
+        found: dict[str, dict[tuple[str, str], str]] = {}
+        for day, rule, subject, first in self._read(
+                "SELECT date, rule, subject, first_seen FROM findings WHERE shop = ? AND date >= ? AND date < ?", params):
+            found.setdefault(day, {})[(rule, subject)] = first or day
+        chain = FirstSeen()
+        for day in days:
+            keys = found.get(day, {})
+            chain.seen(day, set(keys), stored=keys)
+        for finding in report.findings:
+            finding.first_seen = chain.carried(report.date, (finding.rule, finding.subject))
+
+    def record(self, dataset: "Dataset", report: Report) -> None:
+        """Save the report day's metrics and findings, and every other day the files hold.
+
+        One transaction: a run stored halfway never exists. Re-running a day replaces what that
+        day's kinds stored before (a day's item export run again replaces its items; a kind not in
+        today's files keeps what an earlier run of the day stored) and all of that day's findings.
+        """
+        from shopdoc.history.rows import stored_rows
+
+        if self.problem:
+            raise HistoryError(self.problem)
+        if report.date is None or self._conn is None:
+            return
+        rows = stored_rows(dataset, report.date)  # the pandas work, before taking the write lock
+        findings = _one_per_subject([*report.findings, *self._snoozed])
+        shop, day = report.shop, report.date
+        conn = self._conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            for (row_day, kind), subjects in rows.items():
+                conn.execute("DELETE FROM metrics WHERE shop = ? AND date = ? AND kind = ?", (shop, row_day, kind))
+                conn.executemany("INSERT INTO metrics (shop, date, kind, subject, fields) VALUES (?, ?, ?, ?, ?)",
+                                 [(shop, row_day, kind, subject, fields) for subject, fields in subjects])
+                conn.execute("INSERT INTO days (shop, date, diagnosed) VALUES (?, ?, 0) ON CONFLICT DO NOTHING",
+                             (shop, row_day))
+            conn.execute("INSERT INTO days (shop, date, diagnosed) VALUES (?, ?, 1) "
+                         "ON CONFLICT (shop, date) DO UPDATE SET diagnosed = 1", (shop, day))
+            conn.execute("DELETE FROM findings WHERE shop = ? AND date = ?", (shop, day))
+            conn.executemany(
+                "INSERT INTO findings (shop, date, rule, subject, severity, first_seen) VALUES (?, ?, ?, ?, ?, ?)",
+                [(shop, day, f.rule, f.subject, f.severity, f.first_seen) for f in findings])
+            recompute_first_seen(conn, shop, since=day)
+            keep_from = (Date.fromisoformat(day) - timedelta(days=ITEM_KEEP_DAYS)).isoformat()
+            conn.execute("DELETE FROM metrics WHERE shop = ? AND kind = 'item_daily' AND date < ?", (shop, keep_from))
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                try:
+                    conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+            raise HistoryError(write_problem(self.path, exc)) from None
+
+    # -- snoozes -------------------------------------------------------------------------------
+    def snoozes(self, shop: str) -> list[Snooze]:
+        """Snoozes stored for a shop (all, also expired ones not yet cleared)."""
+        return [Snooze(rule, subject, until) for rule, subject, until in self._read(
+            "SELECT rule, subject, until FROM snoozes WHERE shop = ? ORDER BY until, rule, subject", (shop,))]
+
+    def active_snoozes(self, shop: str, day: str | None) -> list[Snooze]:
+        day = day or Date.today().isoformat()
+        entries = [*config_snoozes(self.config), *self.snoozes(shop)]
+        return [entry for entry in entries if day < entry.until]
+
+    def snooze(self, shop: str, rule: str, subject: str, until: str) -> None:
+        self._write("INSERT INTO snoozes (shop, rule, subject, until) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (shop, rule, subject) DO UPDATE SET until = excluded.until",
+                    (shop, rule, subject, until))
+
+    def clear_snoozes(self, shop: str, rule: str | None = None, subject: str | None = None) -> int:
+        sql, params = "DELETE FROM snoozes WHERE shop = ?", [shop]
+        if rule:
+            sql, params = sql + " AND rule = ?", [*params, rule]
+        if subject:
+            sql, params = sql + " AND subject = ?", [*params, subject]
+        return self._write(sql, tuple(params))
+
+    def _write(self, sql: str, params: tuple) -> int:
+        if self.problem:
+            raise HistoryError(self.problem)
+        if self._conn is None:
+            raise HistoryError(f"history {self.path}: does not exist yet — run `shopdoc diagnose` once first")
+        try:
+            with_changes = self._conn.execute(sql, params)
+            return with_changes.rowcount
+        except sqlite3.Error as exc:
+            raise HistoryError(write_problem(self.path, exc)) from None
+
+    # -- reading for `shopdoc history` --------------------------------------------------------
+    def shops(self) -> list[str]:
+        return [row[0] for row in self._read("SELECT DISTINCT shop FROM days ORDER BY shop")]
+
+    def shop_days(self, shop: str, since: str | None = None) -> list[dict[str, Any]]:
+        """Stored days of a shop (from `since`): the shop's metrics and the findings per severity."""
+        since = since or "0000-00-00"
+        metrics = {day: json.loads(fields) for day, fields in self._read(
+            "SELECT date, fields FROM metrics WHERE shop = ? AND kind = 'shop_daily' AND date >= ?", (shop, since))}
+        counts: dict[str, dict[str, int]] = {}
+        for day, severity, count in self._read(
+                "SELECT date, severity, COUNT(*) FROM findings WHERE shop = ? AND date >= ? GROUP BY date, severity",
+                (shop, since)):
+            counts.setdefault(day, {})[severity] = count
+        out = []
+        for day, diagnosed in self._read(
+                "SELECT date, diagnosed FROM days WHERE shop = ? AND date >= ? ORDER BY date", (shop, since)):
+            findings = None
+            if diagnosed:
+                findings = {name: counts.get(day, {}).get(name, 0) for name in SEVERITY_RANK}
+            out.append({"date": day, "metrics": metrics.get(day, {}), "findings": findings})
+        return out
+
+    def span(self, shop: str) -> tuple[str, str, int] | None:
+        """(first day, last day, number of days) stored for a shop, or None."""
+        rows = self._read("SELECT MIN(date), MAX(date), COUNT(*) FROM days WHERE shop = ?", (shop,))
+        return rows[0] if rows and rows[0][2] else None
+
+    def last_diagnosed(self, shop: str) -> str | None:
+        rows = self._read("SELECT MAX(date) FROM days WHERE shop = ? AND diagnosed = 1", (shop,))
+        return rows[0][0] if rows else None
+
+
+def _one_per_subject(findings: list[Finding]) -> list[Finding]:
+    """One stored row per (rule, subject): a rule may say two things about one subject."""
+    chosen: dict[tuple[str, str], Finding] = {}
+    for finding in findings:
+        key = (finding.rule, finding.subject)
+        if key not in chosen or SEVERITY_RANK[finding.severity] < SEVERITY_RANK[chosen[key].severity]:
+            chosen[key] = finding
+    return list(chosen.values())

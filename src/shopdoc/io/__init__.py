@@ -1,0 +1,176 @@
+"""The importers: export files in, a Dataset of canonical frames out (SPEC §3).
+
+    files ──read──▶ raw tables ──detect──▶ header row + kind ──normalise──▶ Dataset
+
+`load_paths` never raises for a bad file: each file (and each sheet of a workbook that holds data)
+becomes an `InputFile` whose status says how it went (ok, error, unrecognised, empty) and whose
+`error` says in one line what is wrong and what to do.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from shopdoc.config import Config
+from shopdoc.dataset import Dataset
+from shopdoc.errors import InputError
+from shopdoc.model import InputFile
+
+__all__ = ["load_paths", "read_path", "export_files"]
+
+
+def export_files(folder: str) -> list[str]:
+    """Every export file directly inside a folder, sorted; hidden files and Excel lock files skipped."""
+    from shopdoc.io.readers import EXPORT_SUFFIXES, is_hidden
+
+    names = sorted(
+        name for name in os.listdir(folder)
+        if name.lower().endswith(EXPORT_SUFFIXES) and not is_hidden(name)
+        and os.path.isfile(os.path.join(folder, name))
+    )
+    return [os.path.join(folder, name) for name in names]
+
+
+def _expand(paths: list[str]) -> list[str | InputFile]:
+    """Files to read, in order; a folder without exports is reported as an empty input."""
+    from shopdoc.io.readers import EXPORT_SUFFIXES
+
+    out: list[str | InputFile] = []
+    for path in paths:
+        if os.path.isdir(path):
+            try:
+                files = export_files(path)
+            except OSError as exc:
+                out.append(InputFile(path=path, status="error",
+                                     error=f"folder cannot be read ({exc.strerror})"))
+                continue
+            if not files:
+                suffixes = " ".join(EXPORT_SUFFIXES)
+                out.append(InputFile(path=path, status="empty",
+                                     error=f"no export files ({suffixes}) in this folder"))
+            out.extend(files)
+        else:
+            out.append(path)
+    return out
+
+
+def load_paths(paths: list[str], config: Config, progress: bool = False) -> Dataset:
+    """Read every export under `paths` (files or folders) into one Dataset. Never raises for a bad file.
+
+    No paths: the config's `shop.data_dir`, else the current folder.
+    """
+    import pandas as pd
+
+    from shopdoc.io.fields import alias_tables
+
+    if not paths:
+        paths = [config.get("shop", "data_dir") or "."]
+    tables = alias_tables(config.extra_aliases())
+    dataset = Dataset()
+    pieces: dict[str, list[pd.DataFrame]] = {}
+    targets = _expand(list(paths))
+    for number, target in enumerate(targets, start=1):
+        if isinstance(target, InputFile):
+            dataset.inputs.append(target)
+            continue
+        if progress:
+            print(f"shopdoc: reading {target} ({number}/{len(targets)})", file=sys.stderr)
+        for item, frame in read_path(target, config, tables):
+            dataset.inputs.append(item)
+            if frame is not None and item.status == "ok":
+                pieces.setdefault(item.kind, []).append(frame)
+    for kind, frames in pieces.items():
+        frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+        ordered = [name for name in frame.columns if name not in ("_file", "_row")] + ["_file", "_row"]
+        dataset.frames[kind] = frame[ordered]
+    return dataset
+
+
+def read_path(path: str, config: Config, tables=None) -> list[tuple[InputFile, "object | None"]]:
+    """How one file reads: an InputFile for each of its tables, with the table's frame when ok."""
+    from shopdoc.io.detect import detect, first_alias
+    from shopdoc.io.fields import alias_tables
+    from shopdoc.io.normalise import normalise
+    from shopdoc.io.readers import read_tables
+    from shopdoc.io.warn import Warnings
+
+    tables = tables or alias_tables(config.extra_aliases())
+    try:
+        raw_tables = read_tables(path)
+    except InputError as exc:
+        return [(InputFile(path=path, status="error", error=_reason(exc)), None)]
+    if not raw_tables:
+        return [(InputFile(path=path, status="empty", error="the file is empty — export it again"), None)]
+    pinned = config.pinned_kind(path)
+    several = len(raw_tables) > 1
+    out = []
+    for raw in raw_tables:
+        item = InputFile(path=path, sheet=raw.sheet if several else None, file_format=raw.file_format,
+                         encoding=raw.encoding)
+        found = detect(raw.rows, tables, pinned=pinned, sheet=raw.sheet)
+        if found.mapping is None:
+            if found.missing and found.candidate is not None:
+                candidate = found.candidate
+                names = [first_alias(tables[candidate.kind], name, candidate.headers) for name in found.missing]
+                item.status, item.kind = "error", candidate.kind
+                item.header_row = raw.first_row + candidate.row
+                item.columns = candidate.columns
+                item.error = (f"missing column {' + '.join(names)} needed for {candidate.kind}"
+                              f" — export it with that column, or map yours in the config (inputs.aliases)")
+            else:
+                item.status = "unrecognised"
+                item.error = _unrecognised(raw, pinned, path)
+            out.append((item, None))
+            continue
+        mapping = found.mapping
+        item.kind = mapping.kind
+        item.header_row = raw.first_row + mapping.row
+        item.columns = mapping.columns
+        warnings = Warnings(path, item.sheet)
+        try:
+            result = normalise(raw, mapping, tables[mapping.kind], path, warnings)
+        except Exception as exc:  # a bug here must not take the whole morning run down
+            item.status = "error"
+            item.error = f"could not be read ({type(exc).__name__}: {exc}) — please report this with the file"
+            out.append((item, None))
+            continue
+        item.warnings = warnings.done()
+        item.rows = len(result.frame)
+        item.dates = result.dates
+        item.level = result.level
+        if item.rows == 0:
+            item.status = "empty"
+            item.error = "only a header row, no data rows — check the export's date range"
+            out.append((item, None))
+            continue
+        out.append((item, result.frame))
+    return out
+
+
+def _reason(exc: InputError) -> str:
+    """The error without the path (the InputFile carries it)."""
+    where = []
+    if exc.sheet:
+        where.append(f"sheet {exc.sheet}")
+    if exc.row is not None:
+        where.append(f"row {exc.row}")
+    prefix = f"{', '.join(where)}: " if where else ""
+    return f"{prefix}{exc.reason} — {exc.hint}" if exc.hint else f"{prefix}{exc.reason}"
+
+
+def _unrecognised(raw, pinned: str | None, path: str) -> str:
+    import shlex
+
+    from shopdoc.io.detect import cell_text
+    from shopdoc.io.readers import HEADER_AREA
+
+    inspect = f"run `shopdoc inspect {shlex.quote(path)}`"
+    if pinned:
+        return f"no header row for {pinned} found in the first {HEADER_AREA} rows — {inspect}"
+    widest = max(raw.rows[:HEADER_AREA], key=lambda row: sum(1 for cell in row if cell_text(cell)), default=[])
+    shown = [cell_text(cell) for cell in widest if cell_text(cell)][:4]
+    if len(shown) < 2:
+        return f"no header row found in the first {HEADER_AREA} rows — {inspect}"
+    return (f"columns ({', '.join(shown)}, …) match no known export — {inspect}, "
+            f"or pin its kind in the config (inputs.kinds)")

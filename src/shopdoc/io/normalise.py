@@ -1,0 +1,228 @@
+"""A raw table with a known header and kind, made into canonical columns.
+
+Totals and subtotals go, each cell is parsed by its field's type (whole columns at a time), the
+day comes from the date column or else from the description rows or the file name, impossible values
+are blanked with a warning, and ad reports get their level and currency.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from shopdoc.io import dates as file_dates
+from shopdoc.io import sanity, values
+from shopdoc.io.detect import Mapping
+from shopdoc.io.fields import Field, KindAliases, header_currency, header_unit
+from shopdoc.io.readers import RawTable
+from shopdoc.io.warn import Warnings
+
+# A row whose leading text cell says it sums other rows (`合计`, `Total: Account`, `Gesamt: Konto`).
+_TOTAL_RE = r"^(合计|总计|汇总|总合计|全部合计|total|totals|gesamt|grand total)(\s*[:：].*)?$"
+_TOTAL_WORDS = ("合计", "总计", "汇总")
+_TEXT_TYPES = ("text", "id")
+_NUMERIC_TYPES = ("number", "money", "rate")
+_LEVEL_FIELDS = ("carrier", "source", "source_detail", "source_l3", "source_l4")
+PLACEHOLDERS = ("此用户没有填写评价。", "此用户没有填写评价", "评价方未及时做出评价,系统默认好评!",
+                "评价方未及时做出评价，系统默认好评！", "此用户未填写评价内容", "系统默认好评")
+_CHINESE_RE = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass
+class Normalised:
+    frame: pd.DataFrame
+    dates: list[str]
+    level: str | None
+
+
+def normalise(table: RawTable, mapping: Mapping, aliases: KindAliases, path: str,
+              warnings: Warnings) -> Normalised:
+    kind = mapping.kind
+    cells = _body(table, mapping)
+    n = cells.shape[0]
+    first_excel_row = table.first_row + mapping.row + 1
+    excel_rows = pd.Series(np.arange(first_excel_row, first_excel_row + n), dtype="int64")
+
+    def raw_column(index: int) -> pd.Series:
+        if index >= cells.shape[1]:
+            return pd.Series([None] * n, dtype=object)
+        return pd.Series(cells[:, index], dtype=object)
+
+    fields = {name: aliases.fields[name] for name in mapping.fields if name in aliases.fields}
+    raw = {name: raw_column(mapping.fields[name]) for name in fields}
+    headers = {name: mapping.headers[mapping.fields[name]] for name in fields}
+    # `;`-delimited localised exports write `1.234,56`; one such cell says how the whole file reads.
+    decimal_comma = table.decimal_comma and any(
+        values.has_decimal_comma(raw[name]) for name, spec in fields.items() if spec.type in _NUMERIC_TYPES)
+    parsed = {name: _parse(spec, raw[name], headers[name], decimal_comma) for name, spec in fields.items()}
+    keep = _data_rows(mapping, kind, fields, raw, parsed, raw_column, n)
+
+    raw = {name: column[keep].reset_index(drop=True) for name, column in raw.items()}
+    frame = pd.DataFrame({name: values[keep].reset_index(drop=True) for name, (values, _) in parsed.items()})
+    frame["_row"] = excel_rows[keep].reset_index(drop=True)
+    for name, (_, bad) in parsed.items():
+        bad = bad[keep].reset_index(drop=True)
+        if bad.any():
+            warnings.cells(frame["_row"][bad], headers[name], raw[name][bad], _BAD_REASONS[fields[name].type])
+    for name, spec in fields.items():
+        if spec.type == "rate":
+            frame[name] = _percent_points(frame[name], raw[name], headers[name], warnings)
+    _fill_date(frame, table, mapping, warnings)
+    sanity.check(frame, fields, raw, headers, warnings)
+    level = None
+    if kind == "ad_report":
+        level = "keyword" if ("keyword" in frame.columns or "search_term" in frame.columns) else "campaign"
+        frame["level"] = pd.Series(level, index=frame.index, dtype="str")
+        _currency(frame, raw, headers)
+        _derive_ad_rates(frame)
+    if kind == "review" and "content" in frame.columns:
+        frame["placeholder"] = frame["content"].isin(PLACEHOLDERS)
+    frame["_file"] = pd.Series(path, index=frame.index, dtype="str")
+    frame = frame[[name for name in frame.columns if name != "_row"] + ["_row"]]
+    found = sorted(d for d in frame["date"].dropna().unique()) if "date" in frame.columns else []
+    return Normalised(frame, found, level)
+
+
+_BAD_REASONS = {
+    "number": "not a number, left out", "money": "not an amount, left out", "rate": "not a rate, left out",
+    "duration": "not a duration, left out", "date": "not a date, left out",
+    "id": "id in scientific notation: the spreadsheet rounded it — export the id column as text",
+    "text": "unreadable text",
+}
+
+
+def _body(table: RawTable, mapping: Mapping) -> np.ndarray:
+    """The rows under the header as a 2-D object array (columns are sliced from it)."""
+    body = table.rows[mapping.row + 1:]
+    if not body:
+        return np.empty((0, len(mapping.headers)), dtype=object)
+    try:
+        cells = np.array(body, dtype=object)
+    except ValueError:
+        cells = None
+    if cells is None or cells.ndim != 2:  # ragged rows: pad them
+        width = max(len(row) for row in body)
+        cells = np.empty((len(body), width), dtype=object)
+        cells[:] = ""
+        for index, row in enumerate(body):
+            cells[index, :len(row)] = row
+    return cells
+
+
+def _data_rows(mapping: Mapping, kind: str, fields: dict[str, Field], raw: dict[str, pd.Series],
+               parsed: dict[str, tuple], raw_column, n: int) -> np.ndarray:
+    """Which body rows are data: not empty, not a note line, not a total or subtotal."""
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    filled = np.zeros(n, dtype="int64")
+    for column in raw.values():
+        filled += (column.notna() & (column != "")).to_numpy(dtype=bool)
+    # A row with one cell filled among several columns is a note (`数据来源：生意参谋`), not data.
+    keep = filled > (1 if len(raw) >= 3 else 0)
+    # Totals: the leading text cells (`合计`, `Total: Account` sit in the first columns).
+    by_index = {index: name for name, index in mapping.fields.items()}
+    for index in range(min(3, len(mapping.headers))):
+        name = by_index.get(index)
+        if name in parsed and fields[name].type in _TEXT_TYPES:
+            text = parsed[name][0]
+            keep &= ~_hits(text, lambda t: t.str.match(_TOTAL_RE, case=False))
+        else:
+            keep &= ~_hits(raw_column(index), lambda t: t.astype("str").str.strip().str.match(_TOTAL_RE, case=False))
+    # Subtotals: any source level `汇总` (Sycm), or 合计/总计/汇总 in a name or id column.
+    for name in (*_LEVEL_FIELDS, "item_id", "keyword", "campaign", "item_name", "ad_group"):
+        if name in parsed:
+            keep &= ~parsed[name][0].isin(_TOTAL_WORDS).to_numpy(dtype=bool)
+    if kind == "item_daily" and "item_id" in raw:
+        keep &= ~_hits(raw["item_id"], lambda t: t.astype("str").str.strip() == "-")
+    return keep
+
+
+def _hits(column: pd.Series, test) -> np.ndarray:
+    """A row mask from a test on a column, run once per distinct cell."""
+    def run(cells: pd.Series) -> pd.DataFrame:
+        return pd.DataFrame({"hit": test(cells).fillna(False).astype(bool)})
+
+    return values.by_unique(column, run)["hit"].fillna(False).to_numpy(dtype=bool)
+
+
+def _parse(spec: Field, raw: pd.Series, header: str, decimal_comma: bool) -> tuple[pd.Series, pd.Series]:
+    """(values, could-not-read mask) of one column by its field's type."""
+    if spec.type in _NUMERIC_TYPES:
+        percent = spec.type == "rate"
+        return values.numbers(raw, percent=percent, percent_header=percent and header_unit(header) == "%",
+                              decimal_comma=decimal_comma)
+    if spec.type == "duration":
+        return values.durations(raw)
+    if spec.type == "date":
+        return values.dates(raw)
+    if spec.type == "id":
+        return values.ids(raw)
+    return values.texts(raw), pd.Series(False, index=raw.index)
+
+
+def _percent_points(parsed: pd.Series, raw: pd.Series, header: str, warnings: Warnings) -> pd.Series:
+    """A rate column written as percent points without `%` (`4.12` for 4.12%) is read as such.
+
+    Only when no cell in the column has `%` and most values are above 1 (no fraction can be):
+    one wrong cell among fractions stays an impossible value for the sanity check.
+    """
+    plain = parsed.dropna()
+    if plain.empty or (plain <= 1).mean() >= 0.5 or (plain > 100).any():
+        return parsed
+    if raw.dropna().astype("str").str.contains("%", regex=False).any():
+        return parsed
+    warnings.add("rates written as percent points without %, read as percentages", column=header,
+                 value=str(raw.dropna().iloc[0]))
+    return parsed / 100
+
+
+def _fill_date(frame: pd.DataFrame, table: RawTable, mapping: Mapping, warnings: Warnings) -> None:
+    """No date column: the description rows above the header, else the file name, say the day."""
+    if "date" in frame.columns and frame["date"].notna().any():
+        return
+    found = file_dates.from_description(table.rows[:mapping.row]) or file_dates.from_file_name(table.name)
+    if found is None:
+        if "date" not in frame.columns:
+            warnings.add("no date column and no date above the header or in the file name: "
+                         "its rows count for the report day")
+        frame["date"] = pd.Series(pd.NA, index=frame.index, dtype="str")
+        return
+    frame["date"] = pd.Series(found.last, index=frame.index, dtype="str")
+    if not found.single:
+        warnings.add(f"no date column; the {found.where} covers {found.first} to {found.last}, "
+                     f"read as {found.last} — export a single day (or a report by day) for day-by-day rules")
+
+
+def _currency(frame: pd.DataFrame, raw: dict[str, pd.Series], headers: dict[str, str]) -> None:
+    """Ad money's currency: the export's own column, else a symbol in the money cells, else a
+    currency unit in a header (`花费(元)`), else CNY for Chinese ad platforms (they bill in 元)."""
+    if "currency" in frame.columns and frame["currency"].notna().any():
+        frame["currency"] = frame["currency"].str.upper()
+        return
+    code = None
+    for name in ("cost", "gmv", "cpc", "bid"):
+        if name in raw:
+            code = values.currency_symbol(raw[name]) or header_currency(headers[name])
+            if code:
+                break
+    if code is None and any(_CHINESE_RE.search(header) for header in headers.values()):
+        code = "CNY"
+    if code is not None:
+        frame["currency"] = pd.Series(code, index=frame.index, dtype="str")
+
+
+def _derive_ad_rates(frame: pd.DataFrame) -> None:
+    """CTR, ROI and CPC from their parts when the export leaves them out."""
+    def ratio(top: str, bottom: str) -> pd.Series:
+        denominator = frame[bottom].where(frame[bottom] > 0)
+        return frame[top] / denominator
+
+    if "ctr" not in frame.columns and {"clicks", "impressions"} <= set(frame.columns):
+        frame["ctr"] = ratio("clicks", "impressions")
+    if "roi" not in frame.columns and {"gmv", "cost"} <= set(frame.columns):
+        frame["roi"] = ratio("gmv", "cost")
+    if "cpc" not in frame.columns and {"cost", "clicks"} <= set(frame.columns):
+        frame["cpc"] = ratio("cost", "clicks")

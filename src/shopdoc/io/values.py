@@ -1,0 +1,249 @@
+"""Cell values to typed columns, a whole column at a time (no Python loop per row).
+
+Workbook cells arrive as floats, ints, dates or text; CSV cells as text such as `1,391`, `¥34,895.00`,
+`2.5万`, `77.48%`, ` --`, `00:01:23`. Each parser returns the parsed column and a mask of the cells
+that held something but could not be read, so the caller can warn about them.
+
+Numeric workbook cells take a fast path (`pd.to_numeric`); text goes through pandas string methods
+on the column's distinct values only (`by_unique`): exports repeat themselves (a handful of dates,
+tens of campaigns, rates with two decimals), so that is a fraction of the rows.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+MISSING = frozenset({"", "-", "--", "---", "—", "–", "n/a", "N/A", "NA", "null", "NULL", "None", "nan", "NaN", "/"})
+_STRIP_RE = re.compile(r"US\$|[¥￥$£€]|元|RMB|CNY|USD|GBP|EUR|[\s,，%％+]|万|亿|[星分次个人件笔单]$")
+_DURATION_RE = r"^\d+:\d{1,2}(:\d{1,2}(\.\d+)?)?$"
+SCIENTIFIC_RE = r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$"
+SYMBOLS = (("$", "USD"), ("£", "GBP"), ("€", "EUR"), ("¥", "CNY"), ("￥", "CNY"))
+
+Parsed = tuple[pd.Series, pd.Series]  # (values, could-not-read mask)
+
+
+def by_unique(raw: pd.Series, func: Callable[[pd.Series], pd.DataFrame]) -> pd.DataFrame:
+    """Apply `func` to each distinct cell once and spread its result rows back over `raw`.
+
+    `func` gets the distinct cells as an object Series and returns a DataFrame with one row each.
+    Missing cells (None/NaN) get a row of missing values.
+    """
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    result = func(pd.Series(np.asarray(uniques, dtype=object), dtype=object))
+    take = np.where(codes >= 0, codes, 0)
+    missing = codes < 0
+    out = {}
+    for name in result.columns:
+        column = result[name]
+        if len(column) == 0:
+            out[name] = pd.Series([None] * len(raw), index=raw.index, dtype=object)
+            continue
+        spread = pd.Series(column.to_numpy().take(take), index=raw.index, dtype=column.dtype)
+        if missing.any():
+            spread = spread & ~missing if column.dtype == bool else spread.mask(missing)
+        out[name] = spread
+    return pd.DataFrame(out, index=raw.index)
+
+
+def _text(cells: pd.Series) -> pd.Series:
+    """Cells as stripped text, missing tokens (`-`, `--`, ` --`, empty) as NA."""
+    text = cells.astype("str").str.strip()
+    return text.mask(text.isin(MISSING) | cells.isna())
+
+
+def _fast_numbers(raw: pd.Series) -> pd.Series:
+    """Numeric cells as floats, everything else NaN. Workbook columns of plain numbers convert in
+    one numpy call; anything with text in it goes through `pd.to_numeric`."""
+    try:
+        return pd.Series(raw.to_numpy(dtype=object).astype("float64"), index=raw.index)
+    except (ValueError, TypeError):
+        pass
+    if pd.api.types.infer_dtype(raw, skipna=True) == "string":  # all text: the string path reads it
+        return pd.Series(np.nan, index=raw.index, dtype="float64")
+    return pd.to_numeric(raw, errors="coerce").astype("float64")
+
+
+def has_decimal_comma(raw: pd.Series) -> bool:
+    """A cell like `12,50` or `1.234,56`: a comma followed by one or two digits at the end."""
+    def test(cells: pd.Series) -> pd.DataFrame:
+        return pd.DataFrame({"hit": cells.astype("str").str.contains(r"\d,\d{1,2}\s*%?$", regex=True)})
+
+    return bool(by_unique(raw, test)["hit"].fillna(False).any())
+
+
+def _result(values: pd.Series, bad: pd.Series) -> pd.DataFrame:
+    return pd.DataFrame({"value": values, "bad": bad.astype(bool)})
+
+
+# -- numbers ---------------------------------------------------------------------------------------
+
+def numbers(raw: pd.Series, *, percent: bool = False, percent_header: bool = False,
+            decimal_comma: bool = False) -> Parsed:
+    """Numbers from cells: `1,391`, `34,895.00`, `¥12.5`, `2.5万`, `1.2亿`, `-`/`--` missing.
+
+    With `percent` (a rate column), a value written with `%` is divided by 100 and a plain one is
+    taken as is (`77.48%` -> 0.7748, `0.0333` stays): exports of the same rate differ, and one file
+    may mix both. `percent_header` (the header says `(%)`) divides plain values by 100 too.
+    `decimal_comma` (a localised file) reads `1.234,56` as 1234.56 and `1.234` as 1234.
+    """
+    if decimal_comma:
+        values = pd.Series(np.nan, index=raw.index, dtype="float64")
+    else:
+        values = _fast_numbers(raw)
+        if percent_header:
+            values = values / 100
+    bad = pd.Series(False, index=raw.index)
+    todo = values.isna().to_numpy() & raw.notna().to_numpy()
+    if not todo.any():
+        return values, bad
+    parsed = by_unique(raw[todo], lambda cells: _parse_numbers(cells, percent, percent_header, decimal_comma))
+    values[todo] = parsed["value"].astype("float64")
+    bad[todo] = parsed["bad"].fillna(False).astype(bool)
+    return values, bad
+
+
+def _parse_numbers(cells: pd.Series, percent: bool, percent_header: bool, decimal_comma: bool) -> pd.DataFrame:
+    values = pd.Series(np.nan, index=cells.index, dtype="float64")
+    text = _text(cells)
+    present = text.notna()
+    text = text[present]
+    if text.empty:
+        return _result(values, pd.Series(False, index=cells.index))
+    if decimal_comma:
+        text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    scale = pd.Series(1.0, index=text.index)
+    scale = scale.mask(text.str.contains("万", regex=False), 1e4)
+    scale = scale.mask(text.str.contains("亿", regex=False), 1e8)
+    if percent:
+        has_percent = text.str.contains("%", regex=False) | text.str.contains("％", regex=False)
+        scale = scale.mask(has_percent | percent_header, scale / 100)
+    cleaned = text.str.replace(_STRIP_RE, "", regex=True)
+    cleaned = cleaned.str.replace(r"^\((.*)\)$", r"-\1", regex=True)  # accounting negatives: (12.50)
+    values[text.index] = pd.to_numeric(cleaned, errors="coerce").astype("float64") * scale
+    return _result(values, present & values.isna())
+
+
+# -- durations -------------------------------------------------------------------------------------
+
+def durations(raw: pd.Series) -> Parsed:
+    """Seconds from `00:01:23`, `1:23`, `83`, `15.74`, or a time cell from a workbook."""
+    values = _fast_numbers(raw)
+    bad = pd.Series(False, index=raw.index)
+    todo = values.isna().to_numpy() & raw.notna().to_numpy()
+    if not todo.any():
+        return values, bad
+    parsed = by_unique(raw[todo], _parse_durations)
+    values[todo] = parsed["value"].astype("float64")
+    bad[todo] = parsed["bad"].fillna(False).astype(bool)
+    return values, bad
+
+
+def _parse_durations(cells: pd.Series) -> pd.DataFrame:
+    values = pd.Series(np.nan, index=cells.index, dtype="float64")
+    bad = pd.Series(False, index=cells.index)
+    text = _text(cells).dropna()
+    clock = text.str.match(_DURATION_RE).astype(bool)
+    if clock.any():
+        parts = text[clock].str.split(":", expand=True).apply(pd.to_numeric, errors="coerce")
+        if parts.shape[1] == 2:
+            seconds = parts[0] * 60 + parts[1]
+        else:  # h:m:s, with m:s rows mixed in
+            seconds = (parts[0] * 3600 + parts[1] * 60 + parts[2]).where(parts[2].notna(),
+                                                                        parts[0] * 60 + parts[1])
+        values[seconds.index] = seconds
+    rest = text[~clock]
+    if not rest.empty:
+        parsed = _parse_numbers(rest.astype(object), False, False, False)
+        values[rest.index] = parsed["value"]
+        bad[rest.index] = parsed["bad"]
+    return _result(values, bad)
+
+
+# -- ids and text ----------------------------------------------------------------------------------
+
+def ids(raw: pd.Series) -> Parsed:
+    """Ids as text: a workbook's 5531.0 becomes `5531`. Returns (ids, scientific-notation mask).
+
+    An id like `1.07E+11` has lost its digits in a spreadsheet; it is kept as given and flagged.
+    """
+    def parse(cells: pd.Series) -> pd.DataFrame:
+        text = _text(cells).str.replace(r"^(-?\d+)\.0+$", r"\1", regex=True)
+        scientific = text.str.match(SCIENTIFIC_RE).fillna(False).astype(bool)
+        return pd.DataFrame({"value": text, "bad": scientific})
+
+    parsed = by_unique(raw, parse)
+    return parsed["value"].astype("str"), parsed["bad"].fillna(False).astype(bool)
+
+
+def texts(raw: pd.Series) -> pd.Series:
+    """Text cells, stripped; an integral float from a workbook (a keyword `618` typed as a number)
+    reads as it looks."""
+    def parse(cells: pd.Series) -> pd.DataFrame:
+        text = _text(cells)
+        if pd.api.types.infer_dtype(cells, skipna=True) != "string":
+            text = text.str.replace(r"^(-?\d+)\.0$", r"\1", regex=True)
+        return pd.DataFrame({"value": text})
+
+    return by_unique(raw, parse)["value"].astype("str")
+
+
+# -- dates -----------------------------------------------------------------------------------------
+
+_DATE_FORMATS = ("%b %d, %Y", "%B %d, %Y", "%d.%m.%Y", "%m/%d/%Y", "%m/%d/%y", "%Y年%m月%d日",
+                 "%d %b %Y", "%b %d %Y")
+
+
+def dates(raw: pd.Series) -> Parsed:
+    """ISO dates (`2026-11-22`) from date cells, `2026/11/22`, `20261122`, `Nov 22, 2026`,
+    `2026-11-22 10:31:05`, Excel serial numbers, and ranges `2026-11-16~2026-11-22` (the last day)."""
+    def parse(cells: pd.Series) -> pd.DataFrame:
+        found = parse_dates(cells)
+        iso = found.dt.strftime("%Y-%m-%d").astype("str")
+        return pd.DataFrame({"value": iso, "bad": found.isna() & _text(cells).notna()})
+
+    parsed = by_unique(raw, parse)
+    return parsed["value"].astype("str"), parsed["bad"].fillna(False).astype(bool)
+
+
+def parse_dates(values: pd.Series) -> pd.Series:
+    """Datetimes (NaT where unreadable) from a Series of mixed cells."""
+    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    numeric = pd.to_numeric(values, errors="coerce")
+    serial = numeric.between(20000, 80000)  # Excel serial days: 1954..2119
+    if serial.any():
+        out[serial] = pd.to_datetime(numeric[serial], unit="D", origin="1899-12-30").dt.floor("D")
+    compact = numeric.between(19000101, 21001231) & (numeric % 1 == 0)
+    if compact.any():
+        out[compact] = pd.to_datetime(numeric[compact].astype("int64").astype(str), format="%Y%m%d", errors="coerce")
+    rest = out.isna() & numeric.isna()
+    if rest.any():
+        text = _text(values[rest]).dropna()
+        # A range (weekly Sycm files, `Oct 3, 2026 - Oct 16, 2026`) stands for its last day.
+        text = text.str.split(r"\s*[~至]\s*|\s+-\s+", regex=True).str[-1].str.strip()
+        text = text.str.replace(r"(?<=\d)[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?.*$", "", regex=True)
+        found = pd.to_datetime(text, format="ISO8601", errors="coerce")
+        for fmt in _DATE_FORMATS:
+            missing = found.isna()
+            if not missing.any():
+                break
+            found[missing] = pd.to_datetime(text[missing], format=fmt, errors="coerce")
+        if getattr(found.dt, "tz", None) is not None:
+            found = found.dt.tz_localize(None)
+        out[found.index] = found
+    return out
+
+
+def currency_symbol(raw: pd.Series) -> str | None:
+    """The currency a money column's text shows (`$12.50`, `£1,234`, `¥99`), else None."""
+    sample = raw.iloc[:5000].dropna()
+    if sample.empty:
+        return None
+    text = sample.astype("str")
+    for symbol, code in SYMBOLS:
+        if text.str.contains(symbol, regex=False).any():
+            return code
+    return None

@@ -1,0 +1,44 @@
+"""Collects one input's data warnings, a few per problem: a broken column must not print 100,000 lines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from shopdoc.model import DataWarning
+
+PER_PROBLEM = 20  # warnings shown per (column, reason); the rest are counted in one line
+
+
+class Warnings:
+    def __init__(self, file: str, sheet: str | None = None):
+        self.file, self.sheet = file, sheet
+        self.items: list[DataWarning] = []
+        self._more: dict[tuple[str | None, str], int] = {}
+
+    def add(self, reason: str, *, row: int | None = None, column: str | None = None, value: Any = None) -> None:
+        self.items.append(DataWarning(self.file, reason, row=row, column=column,
+                                      value=None if value is None else _show(value), sheet=self.sheet))
+
+    def cells(self, rows: pd.Series, column: str, values: pd.Series, reason: str) -> None:
+        """One warning per cell, up to PER_PROBLEM for this column and reason."""
+        key = (column, reason)
+        shown = sum(1 for item in self.items if (item.column, item.reason) == key)
+        room = max(PER_PROBLEM - shown, 0)
+        for row, value in zip(rows.iloc[:room].tolist(), values.iloc[:room].tolist()):
+            self.add(reason, row=int(row), column=column, value=value)
+        if len(rows) > room:
+            self._more[key] = self._more.get(key, 0) + len(rows) - room
+
+    def done(self) -> list[DataWarning]:
+        for (column, reason), count in self._more.items():
+            self.add(f"{reason} — and {count} more rows like this", column=column)
+        self._more.clear()
+        return self.items
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -1,0 +1,256 @@
+"""What every renderer shares: grouping, ordering and how a number is written.
+
+Nothing here computes a metric. It only arranges the Report's plain facts and writes numbers the
+way an operator reads them: rates as percentages, money with its currency, counts with separators.
+"""
+
+from __future__ import annotations
+
+import string
+from collections import Counter
+from datetime import date as Date
+from functools import lru_cache
+from typing import Any
+
+from shopdoc.i18n import owner_name
+from shopdoc.model import OWNERS, Finding, InputFile, Report, Skip
+from shopdoc.report._words import EVIDENCE_LABELS, EVIDENCE_VALUES, HEADLINE, words
+
+# Statuses of an input that was not used for the report.
+UNUSED_STATUSES = ("error", "unrecognised", "empty")
+
+_PERCENT_KEYS = ("rate", "ctr", "share", "change", "margin")
+_MONEY_KEYS = ("aov", "gmv", "cost", "bid", "cpc", "price", "target", "money", "spend", "amount", "sales")
+_COUNT_KEYS = ("visitors", "pageviews", "clicks", "impressions", "buyers", "orders", "units", "count",
+               "days", "reviews")
+_SIGNED_KEYS = ("change",)
+_TEXT_LIMIT = 40
+_CNY = {"CNY", "RMB", "元", "¥", "￥"}
+
+
+def group_by_owner(findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
+    """Findings grouped by who acts, in the order of the document's afternoon hand-off.
+
+    003 (运营的一天, 下午) first lets the operator plan and split the work (运营), then goes through
+    推广 (traffic), 美工 (conversion on the page), 客服 (conversion in chat, members) and 内容 —
+    the same order as `model.OWNERS`. Within a group the engine's order stands: severity, money at
+    stake, rule order.
+    """
+    groups: dict[str, list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault(finding.owner, []).append(finding)
+    known = [(owner, groups.pop(owner)) for owner in OWNERS if owner in groups]
+    return known + sorted(groups.items())
+
+
+def owner_title(owner: str, lang: str) -> str:
+    return owner_name(owner, lang)
+
+
+# -- numbers -------------------------------------------------------------------------------------
+def _plain_number(value: float, decimals: int = 2) -> str:
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    text = f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
+    return text
+
+
+def format_percent(value: float, signed: bool = False) -> str:
+    pct = value * 100
+    decimals = 2 if abs(pct) < 10 else 1
+    text = f"{pct:.{decimals}f}".rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    if signed and pct > 0:
+        text = "+" + text
+    return text + "%"
+
+
+def format_money(value: float, currency: str, lang: str) -> str:
+    amount = f"{value:,.0f}" if abs(value) >= 1000 else _plain_number(round(value, 2))
+    if currency.upper() in _CNY or currency in _CNY:
+        return f"{amount} 元" if lang == "zh" else f"¥{amount}"
+    if len(currency) == 1:
+        return f"-{currency}{amount[1:]}" if amount.startswith("-") else f"{currency}{amount}"
+    return f"{amount} {currency}"
+
+
+def format_count(value: float) -> str:
+    return f"{round(value):,}"
+
+
+def format_value(value: Any, unit: str, *, currency: str = "CNY", lang: str = "en", signed: bool = False) -> str:
+    if isinstance(value, bool):
+        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+    if isinstance(value, (int, float)):
+        if unit == "percent":
+            return format_percent(value, signed)
+        if unit == "money":
+            return format_money(value, currency, lang)
+        if unit == "count":
+            return format_count(value)
+        if unit == "times":
+            return f"{_plain_number(value)} 倍" if lang == "zh" else f"{_plain_number(value)}x"
+        return _plain_number(value)
+    text = str(value)
+    pair = EVIDENCE_VALUES.get(text)
+    if pair:
+        return pair[0] if lang == "zh" else pair[1]
+    return text if len(text) <= _TEXT_LIMIT else text[: _TEXT_LIMIT - 1] + "…"
+
+
+def _matches(key: str, names: tuple[str, ...]) -> bool:
+    return any(key == name or key.endswith("_" + name) for name in names)
+
+
+@lru_cache(maxsize=None)
+def _template_units(rule_id: str) -> dict[str, str]:
+    """Units the rule's own wording gives its placeholders.
+
+    `{value:.1%}` says value is a rate; `{value:.2f}x` or `{value:.2f} 倍` says it is a multiple.
+    Reading the rule's wording keeps one place that knows what each number is.
+    """
+    from shopdoc.rules import get_rule
+
+    rule = get_rule(rule_id)
+    units: dict[str, str] = {}
+    if rule is None:
+        return units
+    formatter = string.Formatter()
+    for by_lang in rule.messages.values():
+        for pair in by_lang.values():
+            for template in pair:
+                try:
+                    parts = list(formatter.parse(template))
+                except ValueError:
+                    continue
+                for index, (_, name, spec, _) in enumerate(parts):
+                    if not name:
+                        continue
+                    after = parts[index + 1][0] if index + 1 < len(parts) else ""
+                    if spec and spec.endswith("%"):
+                        units[name] = "percent"
+                    elif after.startswith("x") or after.lstrip().startswith("倍"):
+                        units.setdefault(name, "times")
+    return units
+
+
+def evidence_unit(rule_id: str, key: str) -> str:
+    unit = _template_units(rule_id).get(key)
+    if unit:
+        return unit
+    if _matches(key, _PERCENT_KEYS):
+        return "percent"
+    if _matches(key, _MONEY_KEYS):
+        return "money"
+    if _matches(key, _COUNT_KEYS):
+        return "count"
+    return "number"
+
+
+def evidence_items(finding: Finding, lang: str, currency: str = "CNY") -> list[tuple[str, str]]:
+    """The finding's key numbers as (label, written value), in the order the rule gave them."""
+    items: list[tuple[str, str]] = []
+    # The number and the line it was held against come first, then whatever else the rule gave.
+    first = [key for key in ("value", "threshold") if key in finding.evidence]
+    keys = first + [key for key in finding.evidence if key not in first]
+    for key in keys:
+        value = finding.evidence[key]
+        if value is None or isinstance(value, (list, dict)):
+            continue
+        label = EVIDENCE_LABELS.get(key)
+        name = (label[0] if lang == "zh" else label[1]) if label else key
+        unit = evidence_unit(finding.rule, key)
+        items.append((name, format_value(value, unit, currency=currency, lang=lang,
+                                         signed=_matches(key, _SIGNED_KEYS))))
+    return items
+
+
+def evidence_line(finding: Finding, lang: str, currency: str = "CNY", sep: str = " · ") -> str:
+    parts = [f"{label} {value}" for label, value in evidence_items(finding, lang, currency)]
+    if finding.money:
+        parts.append(words(lang)["money"].format(money=format_money(finding.money, currency, lang)))
+    return sep.join(parts)
+
+
+def age_label(finding: Finding, report_date: str | None, lang: str) -> str | None:
+    """'new today' when first seen on the report day, else 'open N days'; nothing without history."""
+    if not finding.first_seen or not report_date:
+        return None
+    if finding.first_seen >= report_date:
+        return words(lang)["new"]
+    try:
+        days = (Date.fromisoformat(report_date) - Date.fromisoformat(finding.first_seen)).days + 1
+    except ValueError:
+        return None
+    return words(lang)["open_days"].format(days=days)
+
+
+def headline(report: Report, lang: str) -> list[tuple[str, str]]:
+    """The day's key shop numbers that the report has, as (label, written value)."""
+    out = []
+    for key, unit, zh, en in HEADLINE:
+        value = report.metrics.get(key)
+        if value is None and key == "shop_aov":
+            value = report.metrics.get("aov")
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            out.append((zh if lang == "zh" else en, format_value(value, unit, currency=report.currency, lang=lang)))
+    return out
+
+
+def generated(report: Report) -> str:
+    """`2026-11-23T07:00:03+08:00` as a person reads it: `2026-11-23 07:00`."""
+    return report.generated_at[:16].replace("T", " ")
+
+
+def summary_line(report: Report, lang: str) -> str:
+    from shopdoc.i18n import severity_name
+
+    counts = report.summary
+    parts = [f"{severity_name(sev, lang)} {n}" for sev, n in counts.items()]
+    return f"{words(lang)['todo'].format(n=len(report.findings))}{words(lang)['sep']}{' · '.join(parts)}"
+
+
+# -- the sections after the findings --------------------------------------------------------------
+def rule_skips(report: Report) -> list[Skip]:
+    """Rules that did not run at all (no export, missing field, switched off, too little data)."""
+    return [skip for skip in report.skipped if not skip.subject]
+
+
+def holds(report: Report) -> list[tuple[str, int]]:
+    """Subjects held for lack of data (keywords, items...), counted per rule in report order."""
+    counts = Counter(skip.rule for skip in report.skipped if skip.subject)
+    order = {skip.rule: index for index, skip in enumerate(report.skipped)}
+    return sorted(counts.items(), key=lambda pair: order[pair[0]])
+
+
+def input_name(item: InputFile) -> str:
+    return f"{item.path} [{item.sheet}]" if item.sheet else item.path
+
+
+def unused_inputs(report: Report) -> list[tuple[str, str]]:
+    out = []
+    for item in report.inputs:
+        if item.status in UNUSED_STATUSES:
+            out.append((input_name(item), item.error or item.status))
+    return out
+
+
+def warning_files(report: Report) -> list[tuple[str, int, str]]:
+    """(file, number of data warnings, the first one) for every input with warnings."""
+    out = []
+    for item in report.inputs:
+        if not item.warnings:
+            continue
+        first = item.warnings[0].line()
+        prefix = item.warnings[0].file + ", "
+        if first.startswith(prefix):
+            first = first[len(prefix):]
+        elif first.startswith(item.warnings[0].file + ": "):
+            first = first[len(item.warnings[0].file) + 2:]
+        out.append((input_name(item), len(item.warnings), first))
+    return out
+
+
+def warning_total(report: Report) -> int:
+    return sum(len(item.warnings) for item in report.inputs)

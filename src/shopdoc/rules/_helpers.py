@@ -1,0 +1,146 @@
+"""Small helpers the rule families share: earlier days, one day's rows, money and change wording.
+
+Not a rule module (the leading underscore keeps discovery away). No pandas at import time: the
+functions take frames that the Dataset already holds.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date as Date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from shopdoc.dataset import Dataset
+from shopdoc.metrics import item_day, shop_day
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from shopdoc.engine import RuleContext
+
+WEEKDAYS = {
+    "zh": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+
+_SYMBOLS = {"CNY": "¥", "RMB": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$"}
+
+
+def shift_day(day: str, days: int) -> str:
+    """`day` moved by `days` (negative: earlier), as ISO text."""
+    return (Date.fromisoformat(day) + timedelta(days=days)).isoformat()
+
+
+def weekday(day: str, lang: str) -> str:
+    return WEEKDAYS.get(lang, WEEKDAYS["en"])[Date.fromisoformat(day).weekday()]
+
+
+def short_day(day: str, lang: str) -> str:
+    """`11-21` in Chinese, `Nov 21` in English: the way an operator names a recent day."""
+    parsed = Date.fromisoformat(day)
+    return f"{parsed.month}-{parsed.day:02d}" if lang == "zh" else parsed.strftime("%b %d").replace(" 0", " ")
+
+
+def rows_exactly_on(dataset: Dataset, kind: str, day: str) -> "pd.DataFrame | None":
+    """Rows dated exactly `day`. Unlike `Dataset.on`, undated rows are not counted: an earlier day
+    must come from a file (or the history) that says it is that day."""
+    frame = dataset.frame(kind)
+    if frame is None or "date" not in frame.columns:
+        return None
+    rows = frame[frame["date"] == day]
+    return None if rows.empty else rows
+
+
+def shop_on(dataset: Dataset, day: str, *, report_day: bool) -> dict[str, Any]:
+    """The shop's metrics of a day. Earlier days use exactly-dated rows only (see above)."""
+    if report_day:
+        return shop_day(dataset, day)
+    rows = rows_exactly_on(dataset, "shop_daily", day)
+    if rows is None:
+        return {}
+    return shop_day(Dataset(frames={"shop_daily": rows}), day)
+
+
+def items_on(dataset: Dataset, day: str | None) -> "pd.DataFrame | None":
+    """Item rows of the report day, one per item id (the last row wins when a file repeats one)."""
+    items = item_day(dataset, day)
+    if items is None:
+        return None
+    return items.drop_duplicates("item_id", keep="last")
+
+
+def column(frame: "pd.DataFrame", name: str) -> "pd.Series":
+    """A numeric column of `frame` as float, all-NaN when the export does not have it."""
+    import pandas as pd
+
+    if name in frame.columns:
+        return pd.to_numeric(frame[name], errors="coerce").astype("float64")
+    return pd.Series(float("nan"), index=frame.index, dtype="float64")
+
+
+def text_of(row: Any, name: str) -> str | None:
+    """A text cell of a row (a Series), None when missing or blank."""
+    import pandas as pd
+
+    value = row.get(name) if hasattr(row, "get") else None
+    if value is None or pd.isna(value):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def item_label(lang: str, item_id: Any, item_name: str | None) -> str:
+    """How an item is named in a title: 「name」 in Chinese, “name” in English, else its id."""
+    if not item_name:
+        return f"商品 {item_id}" if lang == "zh" else f"item {item_id}"
+    return f"「{item_name}」" if lang == "zh" else f"“{item_name}”"
+
+
+def currency_symbol(ctx: "RuleContext") -> str | None:
+    """None means yuan written the Chinese way ("1,240 元")."""
+    currency = (ctx.config.data.get("shop", {}).get("currency") or "CNY").strip()
+    if currency.upper() in ("CNY", "RMB", "元", "￥", "¥"):
+        return None
+    return _SYMBOLS.get(currency.upper(), currency)
+
+
+def money_text(ctx: "RuleContext", amount: float, *, exact: bool = False) -> str:
+    """Money as the operator writes it: `1,240 元`, `¥1,240`, `$1,240`. Amounts of 100 or more are
+    rounded to the unit unless `exact` (prices: 1,299.5 stays 1,299.5)."""
+    if exact or abs(amount) < 100:
+        rounded = f"{abs(amount):,.2f}".rstrip("0").rstrip(".")
+    else:
+        rounded = f"{abs(amount):,.0f}"
+    sign = "-" if amount < 0 else ""
+    symbol = currency_symbol(ctx)
+    if symbol is None:
+        return f"{sign}{rounded} 元" if ctx.lang == "zh" else f"{sign}¥{rounded}"
+    return f"{sign}{symbol}{rounded}"
+
+
+def signed_pct(value: float) -> str:
+    """+12.3% / -4.0%: a change as a signed percentage."""
+    return f"{value:+.1%}"
+
+
+def rate_text(value: float | None) -> str:
+    return "-" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.2%}"
+
+
+def count_text(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def clean(value: Any) -> float | None:
+    """A float, or None for missing (NaN, None, text that is not a number)."""
+    try:
+        number_ = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number_) else number_
+
+
+def too_few(ctx: "RuleContext", what_zh: str, what_en: str, have: float, need: float, subject: str | None = None) -> None:
+    """The standard minimum-sample skip: `访客数 80 太少，至少要 100`."""
+    ctx.skip(ctx.t(f"{what_zh} {have:,.0f} 太少，至少要 {need:,.0f}", f"only {have:,.0f} {what_en}, needs {need:,.0f}"),
+             subject=subject)

@@ -1,0 +1,260 @@
+"""Items: steer traffic to the items whose visitors are worth most, and catch items whose conversion fell.
+
+Source: `002_be6fac7e793a1a64.txt`, 六 2–4 (支付转化率 of single items, 访客价值, 客单价).
+Presale items (see `data.py`) are judged by order conversion and order amount, never by their 0
+payment conversion.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from shopdoc.params import count, fraction, positive
+from shopdoc.rules import rule
+from shopdoc.rules._helpers import (
+    column, count_text, item_label, items_on, money_text, rate_text, shift_day, text_of, too_few,
+)
+from shopdoc.rules.data import order_conversion, payment_conversion, presale_mask, presale_min_order_buyers
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+ORDER = 50
+
+_MORE_LISTED = 5  # items named in a "more items" note
+
+
+def visitor_value(items: "pd.DataFrame", presale: "pd.Series") -> "pd.Series":
+    """GMV per visitor (访客平均价值 when exported, else 支付金额 ÷ 访客数); presale items by
+    下单金额 ÷ 访客数, or NaN (not judged) when the export has no order amount."""
+    visitors = column(items, "visitors").where(lambda v: v > 0)
+    paid = column(items, "uv_value").fillna(column(items, "gmv") / visitors)
+    return paid.where(~presale, column(items, "order_amount") / visitors)
+
+
+def _more(ctx, key: str, rows: "pd.DataFrame", **values) -> None:
+    """One info line for the items beyond `top_n`, so the list stays readable."""
+    if rows.empty:
+        return
+    names = [item_label(ctx.lang, row["item_id"], text_of(row, "item_name")) for _, row in rows.head(_MORE_LISTED).iterrows()]
+    shown = ("、" if ctx.lang == "zh" else ", ").join(names)
+    if len(rows) > _MORE_LISTED:
+        shown += ctx.t(" 等", " and others")
+    ctx.finding(key, "shop", {"count": len(rows), "items": [str(i) for i in rows["item_id"]]},
+                severity="info", names=shown, **values)
+
+
+@rule(
+    "item.traffic_allocation",
+    owner="promotion",
+    severity="warning",
+    needs={"item_daily": ["item_id", "visitors"]},
+    params=[
+        positive("high_value_ratio", 1.5, "访客价值达到商品平均的这个倍数，算值钱", "Visitor value at this multiple of the item average is high"),
+        fraction("small_share", 0.05, "值钱的款访客占比不超过这个值，算流量少、该加", "A high-value item at or under this share of item visitors gets too little traffic"),
+        fraction("low_value_ratio", 0.50, "访客价值不到商品平均的这个比例，算产出低", "Visitor value under this fraction of the item average is low"),
+        fraction("large_share", 0.10, "产出低的款访客占比达到这个值，算流量大、该挪走", "A low-value item at or above this share of item visitors takes too much traffic"),
+        count("min_visitors", 100, "商品访客数少于这个值不判断（访客价值不稳）", "Items with fewer visitors are not judged (their visitor value is noise)"),
+        count("top_n", 5, "每个方向最多列几个商品，其余只计数", "At most this many items per direction; the rest are counted"),
+    ],
+    messages={
+        "move_away": {
+            "zh": ("{item}占商品访客的 {share:.0%}，访客价值只有 {value_text}，不到商品平均 {average_text} 的 {low_ratio:.0%}",
+                   "流量大、产出低：把推广预算和店内入口（首页位置、关联推荐）从这个款挪一部分给访客价值高的款；同时查它转化率和客单价为什么低。"),
+            "en": ("{item} takes {share:.0%} of item visitors, yet a visitor is worth only {value_text}, under {low_ratio:.0%} of the item average of {average_text}",
+                   "Much traffic, little return: move part of its ad budget and shop placements (home page slots, related "
+                   "items) to items with a higher visitor value, and find out why its conversion and AOV are low."),
+        },
+        "grow": {
+            "zh": ("{item}访客价值 {value_text}，是商品平均 {average_text} 的 {ratio:.1f} 倍，但只占商品访客的 {share:.1%}",
+                   "进来的人值钱、流量却少：给它更多流量——加推广预算、放到首页和主推款的关联推荐里、报活动。"),
+            "en": ("{item} earns {value_text}, {ratio:.1f}x the item average of {average_text}, yet gets only {share:.1%} of item visitors",
+                   "Its visitors are worth a lot but there are few of them: give it more traffic with ad budget, a home "
+                   "page slot, related-item links from the hero item, and promotions."),
+        },
+        "more_grow": {
+            "zh": ("另有 {count} 个访客价值高、流量少的款：{names}", "同样考虑给它们更多流量；先处理上面列出的。"),
+            "en": ("More items earning well per visitor on little traffic ({count}): {names}", "Consider more traffic for them too, after the ones above."),
+        },
+        "more_move_away": {
+            "zh": ("另有 {count} 个流量大、访客价值低的款：{names}", "同样考虑把流量挪给访客价值高的款；先处理上面列出的。"),
+            "en": ("More items taking much traffic for little return ({count}): {names}", "Consider moving their traffic too, after the ones above."),
+        },
+    },
+)
+def traffic_allocation(ctx) -> None:
+    """Items whose visitors are worth much but few (give them traffic), or many but little (move it).
+
+    [zh]
+    检查：报告日每个商品的访客价值（访客平均价值，没有就用支付金额 ÷ 访客数）和商品平均访客价值（全部商品支付金额 ÷ 全部商品访客数）比。访客价值达到平均 1.5 倍、访客占比不超过 5% 的款：提示加流量；访客占比达到 10%、访客价值不到平均一半的款：警告，把流量挪走。访客数不到 100 的商品不判断；预售商品用下单金额 ÷ 访客数，没有下单金额就不判断。每个方向最多列 5 个（按金额排），其余只计数。
+    原因：《电商运营》(002)：“在相同流量下，尽可能将流量导向单价高、转化率高的产品，降低单价低、转化率低的产品的流量，可以直接提高销售额和客单价。”“当一个商品的‘支付转化率’增加时……这时候就要给更多的流量，产生更多的销量”；“提高店铺的访客价值也可以提高你的竞争力……在同样的流量成本下你的店铺的销售额就会更高”。
+    怎么做：访客价值高的款加推广预算、放首页和关联推荐、报活动；流量大产出低的款把预算和店内入口挪一部分出去，同时查它的转化率和客单价。
+    金额：加流量的款按访客价值高出平均的部分 × 它现在的访客数（流量翻一倍能多出的成交额）；挪走的款按访客价值低于平均的部分 × 访客数（这些流量放在平均水平的款上能多出的成交额）。
+    [en]
+    Checks: each item's visitor value on the report day (the exported visitor value, else GMV ÷ visitors) against the item average (all items' GMV ÷ all items' visitors). Items worth 1.5x the average or more with at most 5% of item visitors: give them traffic (info); items with at least 10% of item visitors worth under half the average: move traffic away (warning). Items under 100 visitors are not judged; presale items are valued by order amount ÷ visitors, and not judged without it. At most 5 items per direction, by money; the rest are counted.
+    Why: "E-commerce operations" (002): "With the same traffic, steer it to items with a high price and high conversion and away from cheap, poorly converting ones; that lifts sales and AOV directly." "When an item's conversion rises... give it more traffic." "Raising the value of each visitor makes you more competitive: the same traffic cost brings more sales."
+    Fix: give high-value items ad budget, home page slots, related-item links and promotions; move part of the budget and placements away from high-traffic low-value items and find out why they convert or sell low.
+    Money: for items to grow, their visitor value above the average × their current visitors (what doubling their traffic would add); for items to move traffic from, their shortfall against the average × their visitors (what that traffic would bring on an average item).
+    """
+    items = items_on(ctx.dataset, ctx.date)
+    if items is None:
+        ctx.skip(ctx.t("报告日没有商品数据", "no items on the report day"))
+        return
+    presale = presale_mask(items, presale_min_order_buyers(ctx))
+    visitors = column(items, "visitors")
+    value = visitor_value(items, presale)
+    valued = (visitors > 0) & value.notna()
+    if not valued.any():
+        ctx.skip(ctx.t("商品导出里没有支付金额（或访客平均价值）", "skipped, needs item_daily.gmv (or uv_value)"))
+        return
+    min_visitors = ctx.param("min_visitors")
+    total = float(visitors[valued].sum())
+    average = float((value * visitors)[valued].sum()) / total
+    judged = valued & (visitors >= min_visitors)
+    if not judged.any():
+        too_few(ctx, "访客最多的商品访客数", "visitors on the busiest item", float(visitors[valued].max()), min_visitors)
+        return
+    if average <= 0:
+        ctx.skip(ctx.t("报告日商品没有成交，比不了访客价值", "no item sales on the report day to compare visitor values"))
+        return
+    held = int((valued & ~judged).sum())
+    if held:
+        ctx.skip(ctx.t(f"{held} 个商品访客数不到 {min_visitors}，未判断", f"{held} items under {min_visitors} visitors not judged"))
+    share = visitors / total
+    ratio = value / average
+    table = items.assign(_visitors=visitors, _value=value, _share=share, _ratio=ratio)
+    grow = table[judged & (ratio >= ctx.param("high_value_ratio")) & (share <= ctx.param("small_share"))]
+    move = table[judged & (ratio < ctx.param("low_value_ratio")) & (share >= ctx.param("large_share"))]
+    top_n = ctx.param("top_n")
+    for key, rows in (("grow", grow), ("move_away", move)):
+        money = (rows["_value"] - average).abs() * rows["_visitors"]
+        rows = rows.assign(_money=money).sort_values("_money", ascending=False)
+        for _, row in rows.head(top_n).iterrows():
+            ctx.finding(
+                key, f"item:{row['item_id']}",
+                {"item_id": row["item_id"], "item_name": text_of(row, "item_name"), "visitor_value": row["_value"],
+                 "average_visitor_value": average, "ratio": row["_ratio"], "share": row["_share"],
+                 "visitors": row["_visitors"], "presale": bool(presale[row.name]),
+                 "threshold": ctx.param("high_value_ratio") if key == "grow" else ctx.param("low_value_ratio")},
+                severity="info" if key == "grow" else None,
+                money=row["_money"],
+                item=item_label(ctx.lang, row["item_id"], text_of(row, "item_name")),
+                value_text=_per_visitor(ctx, row["_value"]), average_text=_per_visitor(ctx, average),
+                low_ratio=ctx.param("low_value_ratio"),
+            )
+        _more(ctx, f"more_{key}", rows.iloc[top_n:])
+
+
+def _per_visitor(ctx, amount: float) -> str:
+    return ctx.t(f"{money_text(ctx, amount)}/人", f"{money_text(ctx, amount)} per visitor")
+
+
+@rule(
+    "item.conversion_drop",
+    owner="design",
+    severity="warning",
+    needs={"item_daily": ["item_id", "visitors"]},
+    params=[
+        fraction("min_drop", 0.30, "转化率比前几天平均低了这个比例以上才提出来", "Speak when an item's conversion fell by at least this fraction of its earlier average"),
+        count("window_days", 7, "和之前最多几天的平均比", "Compare with the average of up to this many earlier days"),
+        count("min_visitors", 100, "报告日和之前几天合计的访客数都要达到这个值", "Visitors needed on the report day and over the earlier days, each"),
+        count("top_n", 5, "最多列几个商品，其余只计数", "At most this many items; the rest are counted"),
+    ],
+    messages={
+        "drop": {
+            "zh": ("{item}{rate_name} {now}，比前 {days} 天平均 {baseline_text} 低了 {drop:.0%}",
+                   "美工牵头查原因：详情页和主图最近是否改过、价格和优惠是否变了、有没有新的中差评、有没有同款在抢流量。"
+                   "调整后还提不上来，就减少这个款的流量，引到转化率更高的款上。"),
+            "en": ("{item}: {rate_name} {now}, {drop:.0%} below its {days}-day average of {baseline_text}",
+                   "Find out why, starting with design: was the page or main image changed, did the price or offers change, "
+                   "are there new negative reviews, are copies of the item taking its traffic? If repeated fixes do not "
+                   "bring it back, send its traffic to items that convert better."),
+        },
+        "more": {
+            "zh": ("另有 {count} 个商品转化率大幅下降：{names}", "先处理上面列出的，再逐个查这些款。"),
+            "en": ("More items whose conversion fell sharply ({count}): {names}", "Handle the ones above first, then check these."),
+        },
+    },
+)
+def conversion_drop(ctx) -> None:
+    """An item's conversion fell sharply against its own earlier days.
+
+    [zh]
+    检查：报告日每个商品的支付转化率和它之前最多 7 天的平均（按访客数加权）比，低了 30% 以上就提出来。报告日访客数和之前几天的访客数合计都要达到 100。预售商品（见 data.presale）两边都用下单转化率比。之前的天数来自同一文件里的更早日期或历史记录。最多列 5 个（按少成交的金额排），其余只计数。
+    原因：《电商运营》(002)：“店铺的‘支付转化率’是由具体商品的‘支付转化率’决定的……当一个商品的‘支付转化率’下降时，分析下降的原因，做相应的调整，看看这个商品的‘支付转化率’是否可以提高。如果经过多次努力仍无法改善，就有可能减少这种商品的流量，引导流量流向‘支付转化率’更高的商品。”《运营的一天》(003)：同款和中差评“这两个地方会直接影响你转化率”。
+    怎么做：查详情页和主图有没有改、价格和优惠有没有变、有没有新的中差评、有没有同款抢流量；多次调整无效就减少它的流量。
+    金额：(之前的平均转化率 − 今天的转化率) × 今天的访客数 × 客单价，即今天少成交的金额。
+    [en]
+    Checks: each item's payment conversion on the report day against the visitor-weighted average of up to 7 earlier days; a fall of 30% or more is reported. The item needs 100 visitors on the report day and 100 over the earlier days. Presale items (see data.presale) are compared on order conversion on both sides. Earlier days come from the same file or the history. At most 5 items, by money; the rest are counted.
+    Why: "E-commerce operations" (002): "The shop's conversion is made of its items' conversion... When an item's conversion falls, find out why and adjust; if repeated efforts fail, reduce its traffic and steer it to items that convert better." "An operator's day" (003): copies and negative reviews "directly affect your conversion".
+    Fix: check for page or image changes, price and offer changes, new negative reviews and copies; if fixes do not help, cut its traffic.
+    Money: (earlier conversion − today's) × today's visitors × AOV: the sales lost today.
+    """
+    today = items_on(ctx.dataset, ctx.date)
+    if today is None or ctx.date is None:
+        ctx.skip(ctx.t("报告日没有商品数据", "no items on the report day"))
+        return
+    frame = ctx.dataset.frame("item_daily")
+    window = [shift_day(ctx.date, -days) for days in range(1, ctx.param("window_days") + 1)]
+    earlier = frame[frame["date"].isin(window) & frame["item_id"].notna()] if "date" in frame.columns else frame.iloc[0:0]
+    if earlier.empty:
+        ctx.skip(ctx.t("没有之前几天的商品数据（导出多天的数据或打开历史记录）",
+                       "no item data for earlier days (export several days or keep the history)"))
+        return
+    earlier = earlier.drop_duplicates(["item_id", "date"], keep="last")
+    min_order_buyers = presale_min_order_buyers(ctx)
+    presale_ids = set(today["item_id"][presale_mask(today, min_order_buyers)]) | \
+        set(earlier["item_id"][presale_mask(earlier, min_order_buyers)])
+
+    def judged(rows):
+        presale = rows["item_id"].isin(presale_ids)
+        return payment_conversion(rows).where(~presale, order_conversion(rows))
+
+    now = judged(today)
+    if now.notna().sum() == 0:
+        ctx.skip(ctx.t("商品导出里没有支付转化率（或支付买家数）", "skipped, needs item_daily.conversion_rate (or buyers)"))
+        return
+    before_rate = judged(earlier)
+    before_visitors = column(earlier, "visitors")
+    rated = before_rate.notna() & (before_visitors > 0)
+    history = earlier.assign(
+        _visitors=before_visitors.where(rated), _weighted=(before_rate * before_visitors).where(rated),
+        _gmv=column(earlier, "gmv"), _buyers=column(earlier, "buyers"), _day=earlier["date"].where(rated),
+    ).groupby("item_id").agg(
+        baseline_visitors=("_visitors", "sum"), weighted=("_weighted", "sum"), baseline_gmv=("_gmv", "sum"),
+        baseline_buyers=("_buyers", "sum"), days=("_day", "nunique"),
+    )
+    history["baseline"] = history["weighted"] / history["baseline_visitors"].where(history["baseline_visitors"] > 0)
+    table = today.assign(_now=now, _visitors=column(today, "visitors"), _gmv=column(today, "gmv"),
+                         _buyers=column(today, "buyers")).join(history, on="item_id")
+    min_visitors = ctx.param("min_visitors")
+    comparable = table["_now"].notna() & (table["baseline"] > 0)
+    enough = (table["_visitors"] >= min_visitors) & (table["baseline_visitors"] >= min_visitors)
+    held = int((comparable & ~enough).sum())
+    if not (comparable & enough).any():
+        ctx.skip(ctx.t(f"没有商品在报告日和之前几天都有 {min_visitors} 个以上访客",
+                       f"no item had {min_visitors} visitors both on the report day and over the earlier days"))
+        return
+    if held:
+        ctx.skip(ctx.t(f"{held} 个商品访客数不够（报告日或之前几天不到 {min_visitors}），未判断",
+                       f"{held} items with under {min_visitors} visitors on the report day or before not judged"))
+    table["_drop"] = 1 - table["_now"] / table["baseline"]
+    dropped = table[comparable & enough & (table["_drop"] >= ctx.param("min_drop"))]
+    aov = (dropped["_gmv"] / dropped["_buyers"].where(dropped["_buyers"] > 0)).fillna(
+        dropped["baseline_gmv"] / dropped["baseline_buyers"].where(dropped["baseline_buyers"] > 0))
+    money = (dropped["baseline"] - dropped["_now"]) * dropped["_visitors"] * aov
+    dropped = dropped.assign(_money=money).sort_values(["_money", "_drop"], ascending=False, na_position="last")
+    top_n = ctx.param("top_n")
+    for _, row in dropped.head(top_n).iterrows():
+        presale = row["item_id"] in presale_ids
+        ctx.finding(
+            "drop", f"item:{row['item_id']}",
+            {"item_id": row["item_id"], "item_name": text_of(row, "item_name"), "conversion_rate": row["_now"],
+             "baseline": row["baseline"], "change": -row["_drop"], "days": int(row["days"]), "visitors": row["_visitors"],
+             "baseline_visitors": row["baseline_visitors"], "presale": presale, "threshold": ctx.param("min_drop")},
+            money=None if row["_money"] != row["_money"] else row["_money"],
+            item=item_label(ctx.lang, row["item_id"], text_of(row, "item_name")),
+            rate_name=ctx.t("下单转化率（预售）", "order conversion (presale)") if presale else ctx.t("支付转化率", "conversion"),
+            now=rate_text(row["_now"]), baseline_text=rate_text(row["baseline"]), drop=row["_drop"],
+        )
+    _more(ctx, "more", dropped.iloc[top_n:])

@@ -1,0 +1,267 @@
+"""The ad rules on real-shaped export files, read through `shopdoc.io.load_paths`.
+
+直通车 keyword CSV in GBK with its 合计 row, a 万相台 campaign report zipped with CTR as fractions,
+a Google Ads keyword report with its title, date-range and `Total:` lines, and an Amazon Sponsored
+Products search-term report (.xlsx): high-CTR plans raised, low-CTR ones lowered, many-impression
+keywords without a click flagged, low-data ones held, totals never judged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from exports import google_ads_keywords, wxt_plans_zip, ztc_keywords
+from shopdoc.api import build_report
+from shopdoc.bidsheet import write_bid_sheet
+from shopdoc.config import Config, merge
+from shopdoc.io import load_paths
+
+DAY = "2026-11-22"
+
+
+def load(*paths: Path):
+    config = Config(merge({}))
+    dataset = load_paths([str(p) for p in paths], config)
+    assert [item.status for item in dataset.inputs] == ["ok"] * len(dataset.inputs), \
+        [(item.path, item.error) for item in dataset.inputs]
+    return dataset, config
+
+
+def diagnose(*paths: Path, lang: str = "en", date: str | None = DAY):
+    dataset, config = load(*paths)
+    return build_report(dataset, config, date=date, lang=lang)
+
+
+def by_subject(report, rule: str) -> dict:
+    out = {}
+    for finding in report.findings:
+        if finding.rule == rule:
+            assert (finding.subject, finding.owner) not in out, finding.subject
+            out[(finding.subject, finding.owner)] = finding
+    return {subject: f for (subject, owner), f in out.items() if owner != "design"}
+
+
+def held(report, rule: str) -> dict:
+    return {s.subject: s.reason for s in report.skipped if s.rule == rule and s.subject}
+
+
+def all_subjects(report) -> set[str]:
+    return {f.subject for f in report.findings} | {s.subject for s in report.skipped if s.subject}
+
+
+# -- 直通车 keyword report: GBK CSV with a 合计 row -----------------------------------------------------
+ZTC_PLAN, ZTC_UNIT = "爆款连衣裙", "夏季新款"
+
+
+def ztc(keyword, impressions, clicks, cost, gmv, bid):
+    return {"日期": DAY, "推广计划": ZTC_PLAN, "推广单元": ZTC_UNIT, "关键词": keyword, "出价": bid,
+            "展现量": impressions, "点击量": clicks, "点击率": clicks / impressions, "花费": cost,
+            "平均点击花费": cost / clicks if clicks else None, "总成交金额": gmv,
+            "投入产出比": gmv / cost if cost and gmv else None}
+
+
+ZTC_ROWS = [
+    ztc("连衣裙 女", 20_000, 400, 400.0, 2000.0, 1.00),  # the account's bulk
+    ztc("连衣裙 夏 新款", 2_000, 80, 96.0, 480.0, 1.20),  # 4.00%, ROI 5: raise
+    ztc("雪纺连衣裙", 3_000, 20, 20.0, 100.0, 0.80),  # 0.67%: lower
+    ztc("裙子", 1_500, 0, 0.0, None, 0.50),  # many impressions, no click
+    ztc("碎花裙 长款", 120, 2, 2.0, None, 0.60),  # too little data: hold
+]
+
+
+@pytest.fixture
+def ztc_file(tmp_path):
+    path = ztc_keywords(tmp_path / "直通车_关键词报表_20261122.csv", ZTC_ROWS, encoding="gbk")
+    assert "合计".encode("gbk") in path.read_bytes()
+    return path
+
+
+def test_ztc_keyword_csv_raises_lowers_flags_and_holds(ztc_file):
+    report = diagnose(ztc_file, lang="zh")
+    kw = "keyword:" + ZTC_PLAN + "/"
+    ctr = by_subject(report, "ads.ctr_bid")
+    account = (400 + 80 + 20 + 0 + 2) / (20_000 + 2_000 + 3_000 + 1_500 + 120)
+
+    raised = ctr[kw + "连衣裙 夏 新款"]
+    assert raised.evidence["direction"] == "raise"
+    assert (raised.evidence["current_bid"], raised.evidence["suggested_bid"]) == (1.20, 1.32)
+    assert raised.evidence["account_ctr"] == pytest.approx(account, abs=1e-4)
+    assert raised.evidence["ad_group"] == ZTC_UNIT
+    assert raised.action.startswith("出价从 1.20 加到 1.32")
+
+    lowered = ctr[kw + "雪纺连衣裙"]
+    assert lowered.evidence["direction"] == "lower" and lowered.evidence["suggested_bid"] == 0.72
+
+    zero = by_subject(report, "ads.zero_click")
+    assert list(zero) == [kw + "裙子"]
+    assert "暂停或删掉" in zero[kw + "裙子"].action
+
+    assert held(report, "ads.ctr_bid")[kw + "碎花裙 长款"] == "观察中：数据不够，展现 120，至少要 500"
+
+
+def test_ztc_totals_row_is_never_judged_nor_counted(ztc_file):
+    report = diagnose(ztc_file)
+    expected = {"keyword:" + ZTC_PLAN + "/" + row["关键词"] for row in ZTC_ROWS} | {"campaign:" + ZTC_PLAN}
+    assert all_subjects(report) <= expected
+    # Every judgement is held against the keywords' own sums: a 合计 row counted in would halve nothing
+    # but double the impressions and clicks of the account.
+    account_ctrs = [f.evidence["account_ctr"] for f in report.findings if f.rule == "ads.ctr_bid"]
+    assert account_ctrs and all(v == pytest.approx(502 / 26_620, abs=1e-4) for v in account_ctrs)
+    assert sum(f.evidence["impressions"] for f in report.findings if f.rule == "ads.ctr_bid") == 5_000
+
+
+def test_ztc_bid_sheet_from_the_file(ztc_file, tmp_path):
+    report = diagnose(ztc_file, lang="zh")
+    sheet = tmp_path / "改价表.csv"
+    assert write_bid_sheet(report, str(sheet)) == 2
+    text = sheet.read_text(encoding="utf-8-sig")
+    assert "连衣裙 夏 新款,1.20,1.32,+10.0%" in text
+    assert "雪纺连衣裙,0.80,0.72,-10.0%" in text
+
+
+# -- 万相台 campaign report: a zip, CTR as fractions ----------------------------------------------------
+def wxt(name, impressions, clicks, ctr, cost, gmv, plan_id):
+    record = {"日期": DAY, "场景ID": "1", "场景名字": "关键词推广", "计划ID": plan_id, "计划名字": name,
+              "花费": cost, "展现量": impressions, "点击率": ctr, "总成交金额": gmv, "投入产出比": round(gmv / cost, 2)}
+    if clicks is not None:
+        record["点击量"] = clicks
+    return record
+
+
+WXT_ROWS = [
+    wxt("新品测款", 5_000, 50, 0.01, 60.0, 300.0, "101"),  # 1.0%: lower, new creative
+    wxt("爆款拉新", 20_000, 800, 0.04, 800.0, 4000.0, "102"),  # 4.0%, ROI 5: raise
+    wxt("日常推广", 30_000, None, 0.025, 750.0, 3750.0, "103"),  # clicks only through CTR 0.025
+]
+
+
+def test_wxt_plan_zip_raises_budget_lowers_and_asks_design_for_images(tmp_path):
+    path = wxt_plans_zip(tmp_path / "计划报表_20261122.zip", WXT_ROWS)
+    report = diagnose(path, lang="zh")
+    ctr = by_subject(report, "ads.ctr_bid")
+    # 日常推广's clicks come from its fractional CTR: 30,000 x 0.025 = 750.
+    account = (50 + 800 + 750) / 55_000
+    raised = ctr["campaign:爆款拉新"]
+    assert raised.evidence["direction"] == "raise"
+    assert raised.evidence["account_ctr"] == pytest.approx(account, abs=1e-4)
+    assert raised.evidence["current_bid"] is None and "suggested_bid" not in raised.evidence
+    assert "出价和日限额各提高 10%" in raised.action
+    lowered = ctr["campaign:新品测款"]
+    assert lowered.evidence["direction"] == "lower" and lowered.evidence["ctr"] == pytest.approx(0.01)
+    design = [f for f in report.findings if f.owner == "design" and f.subject == "campaign:新品测款"]
+    assert len(design) == 1 and "换主图" in design[0].action
+    assert "campaign:日常推广" not in ctr
+    assert write_bid_sheet(report, str(tmp_path / "bids.csv")) == 0  # plans have no bids to change
+
+
+# -- Google Ads keyword report: title, date range, Total: rows ------------------------------------------
+def gads(keyword, match, impressions, clicks, cost, value, cpc="1.50"):
+    return {"Keyword status": "Enabled", "Keyword": keyword, "Match type": match, "Campaign": "US - Dresses",
+            "Ad group": "Dresses", "Max. CPC": cpc, "Currency code": "USD", "Impr.": f"{impressions:,}",
+            "Clicks": f"{clicks:,}", "CTR": f"{clicks / impressions:.2%}", "Avg. CPC": f"{cost / clicks:.2f}" if clicks else " --",
+            "Cost": f"{cost:,.2f}", "Conversions": "1", "Conv. value": f"{value:,.2f}",
+            "Conv. value / cost": f"{value / cost:.2f}" if cost else " --"}
+
+
+GADS_ROWS = [
+    gads("summer dress", "Exact match", 10_000, 300, 450.0, 2250.0),
+    gads("floral dress", "Phrase match", 1_200, 60, 90.0, 450.0),  # 5%: raise 1.50 -> 1.65
+    gads("cheap dress", "Broad match", 2_000, 20, 30.0, 0.0, cpc="0.80"),  # 1%: lower 0.80 -> 0.72
+    gads("dress", "Broad match", 1_500, 0, 0.0, 0.0),  # zero clicks
+    gads("maxi dress sale", "Broad match", 80, 3, 4.5, 0.0),  # hold
+]
+
+
+def test_google_ads_keyword_report_with_title_date_and_total_lines(tmp_path):
+    path = google_ads_keywords(tmp_path / "Keyword report.csv", GADS_ROWS, date_range="Nov 16, 2026 - Nov 22, 2026")
+    report = diagnose(path)
+    kw = "keyword:US - Dresses/"
+    ctr = by_subject(report, "ads.ctr_bid")
+    account = 383 / 14_780
+    raised = ctr[kw + "floral dress"]
+    assert (raised.evidence["current_bid"], raised.evidence["suggested_bid"]) == (1.50, 1.65)
+    assert raised.evidence["currency"] == "USD"
+    assert raised.evidence["account_ctr"] == pytest.approx(account, abs=1e-4)  # Total: rows not counted
+    assert raised.evidence["match_type"] == "Phrase match"
+    lowered = ctr[kw + "cheap dress"]
+    assert (lowered.evidence["current_bid"], lowered.evidence["suggested_bid"]) == (0.80, 0.72)
+    assert "USD" in lowered.action
+    assert list(by_subject(report, "ads.zero_click")) == [kw + "dress"]
+    assert held(report, "ads.ctr_bid")[kw + "maxi dress sale"] == "hold: not enough data: 80 impressions, needs 500"
+    assert not [s for s in all_subjects(report) if "Total" in s or s.endswith("/")]
+
+
+# -- Amazon Sponsored Products search-term report (.xlsx) -----------------------------------------------
+AMAZON_HEADERS = ["Start Date", "End Date", "Portfolio name", "Currency", "Campaign Name", "Ad Group Name", "Targeting",
+                  "Match Type", "Customer Search Term", "Impressions", "Clicks", "Click-Thru Rate (CTR)",
+                  "Cost Per Click (CPC)", "Spend", "7 Day Total Sales ", "Total Advertising Cost of Sales (ACoS) ",
+                  "Total Return on Advertising Spend (RoAS)", "7 Day Total Orders (#)", "7 Day Conversion Rate"]
+
+
+def amazon_search_terms(path: Path, rows: list[tuple]) -> Path:
+    """(targeting, match, search term, impressions, clicks, spend, sales) per row, as Amazon writes the xlsx:
+    date cells, numbers as numbers, rates as fractions shown as percentages."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Sponsored Product Search Term R"
+    sheet.append(AMAZON_HEADERS)
+    for targeting, match, term, impressions, clicks, spend, sales in rows:
+        sheet.append([dt.datetime(2026, 11, 16), dt.datetime(2026, 11, 22), "Not grouped", "USD",
+                      "SP - Dresses - Manual", "Dresses", targeting, match, term, impressions, clicks,
+                      clicks / impressions, spend / clicks if clicks else None, spend, sales,
+                      spend / sales if sales else None, sales / spend if spend else None, 1 if sales else 0,
+                      1 / clicks if clicks and sales else 0])
+        for column, number_format in ((1, "mm/dd/yyyy"), (2, "mm/dd/yyyy"), (12, "0.00%"), (13, "$#,##0.00"),
+                                      (14, "$#,##0.00"), (15, "$#,##0.00"), (16, "0.00%"), (19, "0.00%")):
+            sheet.cell(row=sheet.max_row, column=column).number_format = number_format
+    book.save(path)
+    return path
+
+
+AMAZON_ROWS = [
+    ("summer dress", "EXACT", "summer dress", 10_000, 180, 180.0, 900.0),
+    ("floral dress", "PHRASE", "floral dress women", 600, 30, 30.0, 150.0),
+    ("floral dress", "PHRASE", "floral dress long", 600, 30, 30.0, 150.0),  # 60 / 1,200 = 5%: raise
+    ("dress", "BROAD", "dress", 3_000, 15, 15.0, 75.0),
+    ("dress", "BROAD", "red dress", 1_000, 5, 5.0, 25.0),  # 20 / 4,000 = 0.5%: lower
+    ("cheap maxi dress", "BROAD", "cheap maxi dress", 1_200, 0, 0.0, 0.0),  # zero clicks
+    ("boho dress", "BROAD", "boho dress", 200, 2, 2.0, 0.0),  # hold
+]
+
+
+def test_amazon_search_term_report_is_judged_per_targeting(tmp_path):
+    path = amazon_search_terms(tmp_path / "Sponsored_Products_Search_term_report.xlsx", AMAZON_ROWS)
+    report = diagnose(path, date=None)
+    kw = "keyword:SP - Dresses - Manual/"
+    ctr = by_subject(report, "ads.ctr_bid")
+    raised = ctr[kw + "floral dress"]
+    assert raised.evidence["impressions"] == 1_200 and raised.evidence["clicks"] == 60
+    assert raised.evidence["direction"] == "raise" and raised.evidence["current_bid"] is None
+    assert raised.action.startswith("Raise this keyword's bid by 10%")
+    assert raised.evidence["account_ctr"] == pytest.approx(262 / 16_600, abs=1e-4)
+    assert ctr[kw + "dress"].evidence["direction"] == "lower"
+    assert kw + "summer dress" not in ctr
+    assert list(by_subject(report, "ads.zero_click")) == [kw + "cheap maxi dress"]
+    assert "needs 500" in held(report, "ads.ctr_bid")[kw + "boho dress"]
+
+
+# -- several reports in one folder ----------------------------------------------------------------------
+def test_one_folder_keeps_currencies_and_plans_apart(tmp_path, ztc_file):
+    wxt_plans_zip(tmp_path / "计划报表_20261122.zip", WXT_ROWS)
+    google_ads_keywords(tmp_path / "Keyword report.csv", GADS_ROWS, date_range="Nov 16, 2026 - Nov 22, 2026")
+    amazon_search_terms(tmp_path / "Sponsored_Products_Search_term_report.xlsx", AMAZON_ROWS)
+    report = diagnose(tmp_path)
+    ctr = by_subject(report, "ads.ctr_bid")
+    # Each currency is its own account: the USD keywords keep the account CTRs they had alone.
+    assert ctr["keyword:US - Dresses/floral dress"].evidence["account_ctr"] == pytest.approx(
+        (383 + 262) / (14_780 + 16_600), abs=1e-4)
+    assert ctr["keyword:" + ZTC_PLAN + "/连衣裙 夏 新款"].evidence["account_ctr"] == pytest.approx(502 / 26_620, abs=1e-4)
+    # The 直通车 plan (from its keywords) and the 万相台 plans share the CNY campaign level.
+    cny_campaigns = (50 + 800 + 750 + 502) / (55_000 + 26_620)
+    assert ctr["campaign:爆款拉新"].evidence["account_ctr"] == pytest.approx(cny_campaigns, abs=1e-4)
+    assert {f.evidence["currency"] for f in report.findings if f.rule.startswith("ads.")} == {"CNY", "USD"}

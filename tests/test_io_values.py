@@ -1,0 +1,208 @@
+"""Cell values, headers, dates and delimiters: the quirks of real exports, one at a time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+import pytest
+
+import exports
+from shopdoc.config import Config, defaults, merge
+from shopdoc.io import load_paths
+from shopdoc.io import values
+from shopdoc.io.dates import from_description, from_file_name
+from shopdoc.io.fields import alias_tables, header_key
+from shopdoc.io.readers import sniff_delimiter
+from shopdoc.io.sniff import sniff
+
+
+def cells(*items) -> pd.Series:
+    return pd.Series(list(items), dtype=object)
+
+
+def listed(series: pd.Series) -> list:
+    return [None if (isinstance(v, float) and math.isnan(v)) or v is pd.NA else v for v in series.tolist()]
+
+
+# -- headers ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("a, b", [
+    ("人均停留时长（秒）", "人均停留时长(秒)"),
+    ("人均停留时长(秒)", "人均停留时长"),
+    ("Sessions – Total", "Sessions - Total"),
+    ("7 Day Total Sales ", "7 Day Total Sales"),
+    ("Click-Thru Rate (CTR)", "click-thru rate (ctr)"),
+    ("成交金额（元）", "成交金额"),
+    ("点击率(%)", "点击率"),
+    ("统计日期：", "统计日期:"),
+    (" 访客数", "访客数"),
+])
+def test_header_forms_match(a, b):
+    assert header_key(a) == header_key(b)
+
+
+def test_different_headers_stay_different():
+    assert header_key("Sessions - Total") != header_key("Sessions - Total - B2B")
+    assert header_key("Click-Thru Rate (CTR)") != header_key("Click-Thru Rate")
+
+
+def test_first_alias_wins_when_two_columns_map_one_field():
+    tables = alias_tables()
+    assert tables["shop_daily"].match("Online store visitors")[0] == "visitors"
+    assert tables["shop_daily"].match("Online store visitors")[1] < tables["shop_daily"].match("Sessions")[1]
+
+
+def test_user_alias_redirects_a_builtin_header():
+    tables = alias_tables({"shop_daily": {"sessions": ["Sessions"]}})
+    assert tables["shop_daily"].match("Sessions")[0] == "sessions"
+
+
+# -- numbers ------------------------------------------------------------------------------------------
+
+def test_numbers_from_text_and_workbook_cells():
+    parsed, bad = values.numbers(cells("1,391", "34,895.00", "¥12.50", "￥8", "$1,316.14", "£3,049.39", "2.5万",
+                                       "1.2亿", 5531.0, 7, "-", "--", " --", "", None, "很多"))
+    assert listed(parsed) == [1391, 34895, 12.5, 8, 1316.14, 3049.39, 25000, 1.2e8, 5531, 7,
+                              None, None, None, None, None, None]
+    assert bad.tolist() == [False] * 15 + [True]
+
+
+def test_rates_percent_strings_and_fractions():
+    parsed, _ = values.numbers(cells("77.48%", "0.0333", 0.0312, "3.21 %", "-"), percent=True)
+    assert parsed.iloc[:4].tolist() == pytest.approx([0.7748, 0.0333, 0.0312, 0.0321])
+    assert math.isnan(parsed.iloc[4])
+
+
+def test_rate_column_mixing_forms_in_one_file():
+    parsed, _ = values.numbers(cells("4.12%", "0.0412", 0.05), percent=True)
+    assert parsed.tolist() == pytest.approx([0.0412, 0.0412, 0.05])
+
+
+def test_percent_header_means_plain_values_are_percent():
+    parsed, _ = values.numbers(cells("4.12", 5.0), percent=True, percent_header=True)
+    assert parsed.tolist() == pytest.approx([0.0412, 0.05])
+
+
+def test_decimal_comma():
+    parsed, _ = values.numbers(cells("1.234,56", "12,5", "3", "1.234"), decimal_comma=True)
+    assert parsed.tolist() == [1234.56, 12.5, 3, 1234]
+    assert values.has_decimal_comma(cells("1.234", "12,50"))
+    assert not values.has_decimal_comma(cells("1,234", "12.50"))
+
+
+def test_durations():
+    parsed, bad = values.durations(cells("00:01:23", "1:05", 15.74, "15.74", dt.time(0, 2, 0), "-", "x"))
+    assert listed(parsed) == [83, 65, 15.74, 15.74, 120, None, None]
+    assert bad.tolist() == [False] * 6 + [True]
+
+
+def test_ids_stay_text():
+    parsed, scientific = values.ids(cells(5531.0, "5531", 643210987654.0, 12, "1.07E+11", "-", None, " 88 "))
+    assert listed(parsed) == ["5531", "5531", "643210987654", "12", "1.07E+11", None, None, "88"]
+    assert scientific.tolist() == [False, False, False, False, True, False, False, False]
+
+
+def test_dates_in_every_form():
+    parsed, bad = values.dates(cells("2026/11/22", "2026-11-22", "20261122", 20261122.0, "Nov 22, 2026",
+                                     dt.date(2026, 11, 22), dt.datetime(2026, 11, 22, 10, 3), 46348.0,
+                                     "2026-11-22 10:31:05", "2026-11-16~2026-11-22", "2026年11月22日",
+                                     None, "昨天"))
+    assert listed(parsed) == ["2026-11-22"] * 11 + [None, None]
+    assert bad.tolist() == [False] * 12 + [True]
+
+
+# -- dates outside the table --------------------------------------------------------------------------
+
+def test_date_from_description_rows():
+    single = from_description([["生意参谋-商品效果"], ["统计日期：2026-11-22~2026-11-22"]])
+    assert (single.first, single.last, single.single) == ("2026-11-22", "2026-11-22", True)
+    week = from_description([["统计日期：2026-11-16~2026-11-22"]])
+    assert (week.first, week.last, week.single) == ("2026-11-16", "2026-11-22", False)
+    google = from_description([["Keyword report"], ['"Oct 3, 2026 - Oct 16, 2026"']])
+    assert (google.first, google.last) == ("2026-10-03", "2026-10-16")
+    assert from_description([["Campaign report"], ["All time"]]) is None
+
+
+@pytest.mark.parametrize("name, first, last", [
+    ("【生意参谋平台】商品_全部_2026-11-22_2026-11-22.xls", "2026-11-22", "2026-11-22"),
+    ("【生意参谋平台】店铺整体_2026-11-09_2026-11-22.xls", "2026-11-09", "2026-11-22"),
+    ("计划报表_20261122_081502.csv", "2026-11-22", "2026-11-22"),
+    ("直通车_关键词报表_20261116-20261122.csv", "2026-11-16", "2026-11-22"),
+    ("BusinessReport-8-04-26.csv", "2026-08-04", "2026-08-04"),
+])
+def test_date_from_file_name(name, first, last):
+    found = from_file_name(name)
+    assert (found.first, found.last) == (first, last)
+
+
+def test_single_day_description_dates_a_file_without_date_column(tmp_path):
+    rows = exports.sycm_preamble("生意参谋-商品效果", "2026-11-22", "2026-11-22") + [
+        ["商品ID", "商品名称", "商品访客数", "支付金额"], ["5531", "羊毛衫", "1,391", "8,200.00"]]
+    path = exports.write_xls(tmp_path / "商品.xls", rows)
+    dataset = load_paths([str(path)], Config(defaults()))
+    assert dataset.inputs[0].dates == ["2026-11-22"] and dataset.inputs[0].warnings == []
+
+
+def test_multi_day_description_without_date_column_takes_the_last_day_with_a_warning(tmp_path):
+    rows = exports.sycm_preamble("生意参谋-商品效果", "2026-11-16", "2026-11-22") + [
+        ["商品ID", "商品名称", "商品访客数", "支付金额"], ["5531", "羊毛衫", "1,391", "8,200.00"]]
+    path = exports.write_xls(tmp_path / "商品_2026-11-01_2026-11-02.xls", rows)
+    item = load_paths([str(path)], Config(defaults())).inputs[0]
+    assert item.dates == ["2026-11-22"]  # description rows before the file name
+    assert "2026-11-16 to 2026-11-22" in item.warnings[0].reason
+
+
+def test_file_name_dates_a_file_without_date_column_or_description(tmp_path):
+    path = exports.write_csv(tmp_path / "商品_20261121.csv", [["商品ID", "商品访客数"], ["5531", "10"]])
+    assert load_paths([str(path)], Config(defaults())).inputs[0].dates == ["2026-11-21"]
+
+
+def test_no_date_anywhere_is_a_warning_and_the_rows_count_for_the_report_day(tmp_path):
+    path = exports.write_csv(tmp_path / "商品.csv", [["商品ID", "商品访客数"], ["5531", "10"]])
+    dataset = load_paths([str(path)], Config(defaults()))
+    assert dataset.inputs[0].dates == [] and "report day" in dataset.inputs[0].warnings[0].reason
+    assert len(dataset.on("item_daily", "2026-11-22")) == 1
+
+
+# -- sniffing and delimiters ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("head, expected", [
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "xls"),
+    (b"PK\x03\x04rest", "zip"),
+    (b"\xef\xbb\xbf <TABLE border=1>", "html"),
+    (b"\r\n<!DOCTYPE html><html>", "html"),
+    (b"%PDF-1.4", "foreign:%PDF"),
+    (b"\xef\xbb\xbf\xe6\x97\xa5\xe6\x9c\x9f,a\r\n", "text"),
+    (b"", "empty"),
+])
+def test_sniff(head, expected):
+    assert sniff(head) == expected
+
+
+def test_delimiter_sniffed_from_the_header_area():
+    assert sniff_delimiter(["Keyword report", "Oct 3, 2026 - Oct 16, 2026", "Keyword\tClicks\tCost",
+                            "shoes\t1,316\t12.5", "boots\t20\t1,316.14"]) == "\t"
+    assert sniff_delimiter(["Kampagne;Klicks;Kosten", "Marke;1.234;12,50", "Schuhe;20;3,10"]) == ";"
+    assert sniff_delimiter(["统计日期：2026-11-22", "日期,计划,花费", '2026-11-22,A,"1,391.00"']) == ","
+
+
+def test_semicolon_file_with_dot_decimals_reads_them_as_such(tmp_path):
+    rows = [["Campaign", "Impressions", "Clicks", "Cost", "Day"], ["Brand", "1234", "56", "12.50", "2026-11-22"]]
+    path = exports.write_csv(tmp_path / "campaigns.csv", rows, delimiter=";")
+    row = load_paths([str(path)], Config(defaults())).frames["ad_report"].iloc[0]
+    assert (row["impressions"], row["cost"]) == (1234, 12.5)
+
+
+def test_semicolon_file_with_comma_decimals(tmp_path):
+    rows = [["Kampagne", "Impressionen", "Klicks", "Kosten", "Tag"],
+            ["Marke", "1.234", "56", "12,50", "22.11.2026"], ["Gesamt: Konto", "1.234", "56", "12,50", ""]]
+    path = exports.write_csv(tmp_path / "kampagnen.csv", rows, delimiter=";")
+    config = Config(merge({"inputs": {"aliases": {"ad_report": {"campaign": ["Kampagne"], "impressions": ["Impressionen"],
+                                                                "clicks": ["Klicks"], "cost": ["Kosten"],
+                                                                "date": ["Tag"]}}}}))
+    dataset = load_paths([str(path)], config)
+    assert dataset.inputs[0].status == "ok" and dataset.inputs[0].rows == 1
+    row = dataset.frames["ad_report"].iloc[0]
+    assert (row["impressions"], row["cost"], row["date"]) == (1234, 12.5, "2026-11-22")

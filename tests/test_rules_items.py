@@ -1,0 +1,209 @@
+"""Item rules (002 六 2–4): steer traffic by visitor value, and catch an item whose conversion fell
+against its own earlier days. Frames are shaped like the importer's Sycm 商品排行 frame, several days
+in one frame; presale items (0 payment conversion, orders placed) must not be misjudged."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from shopdoc.api import build_report, load
+from shopdoc.config import Config, merge
+from shopdoc.dataset import Dataset
+from shopdoc.engine import run_rules
+from shopdoc.rules._helpers import shift_day
+
+DAY = "2026-11-22"
+
+
+def item_rows(day: str, rows: list[dict]) -> list[dict]:
+    """Sycm 商品排行 rows of one day: GMV from a visitor value, buyers from a conversion."""
+    out = []
+    for row in rows:
+        visitors = row["visitors"]
+        record = {"date": day, "item_name": f"商品{row['item_id']}", "price": 199.0}
+        if "value" in row:
+            record["gmv"] = visitors * row["value"]
+        if "conversion" in row:
+            record["buyers"] = round(visitors * row["conversion"], 6)
+            record["conversion_rate"] = row["conversion"]
+            record.setdefault("gmv", record["buyers"] * 199.0)
+        record.update({k: v for k, v in row.items() if k not in ("value", "conversion")})
+        out.append(record)
+    return out
+
+
+def items(days: dict[str, list[dict]]) -> pd.DataFrame:
+    rows = [row for day, day_rows in days.items() for row in item_rows(day, day_rows)]
+    frame = pd.DataFrame(rows)
+    frame["item_id"] = frame["item_id"].astype("str")
+    frame["_file"] = "【生意参谋平台】商品_全部.xls"
+    frame["_row"] = range(6, 6 + len(frame))
+    return frame
+
+
+def run(frame: pd.DataFrame, rule_id: str, user: dict | None = None, lang: str = "zh"):
+    state = run_rules(Dataset(frames={"item_daily": frame}), Config(merge(user or {})), DAY, lang)
+    return [f for f in state.findings if f.rule == rule_id], [s for s in state.skipped if s.rule == rule_id]
+
+
+# -- item.traffic_allocation --------------------------------------------------------------------------
+ALLOCATION = "item.traffic_allocation"
+NEUTRAL = {"item_id": "1000", "visitors": 10000.0, "value": 2.0}  # sets the average near 2 per visitor
+
+
+@pytest.mark.parametrize(("value", "grows"), [(3.2, True), (2.9, False)])  # 1.59x and 1.44x the average
+def test_grow_a_high_value_item_with_little_traffic_both_sides(value, grows):
+    found, _ = run(items({DAY: [NEUTRAL, {"item_id": "2001", "visitors": 100.0, "value": value}]}), ALLOCATION)
+    assert bool(found) is grows
+    if grows:
+        [finding] = found
+        average = (20000 + 100 * value) / 10100
+        assert finding.subject == "item:2001" and finding.severity == "info"
+        assert finding.evidence["average_visitor_value"] == pytest.approx(average, abs=1e-4)
+        assert finding.money == pytest.approx((value - average) * 100)
+        assert finding.title.startswith("「商品2001」访客价值 3.2 元/人，是商品平均 2.01 元/人 的 1.6 倍")
+
+
+@pytest.mark.parametrize(("visitors", "judged"), [(99.0, False), (100.0, True)])
+def test_min_visitors_per_item(visitors, judged):
+    found, skipped = run(items({DAY: [NEUTRAL, {"item_id": "2001", "visitors": visitors, "value": 6.0}]}), ALLOCATION)
+    assert bool(found) is judged
+    assert bool(skipped) is not judged
+
+
+@pytest.mark.parametrize(("value", "moves"), [(0.8, True), (1.0, False)])  # 0.44x and 0.55x the average
+def test_move_traffic_away_from_a_busy_low_value_item_both_sides(value, moves):
+    found, _ = run(items({DAY: [NEUTRAL, {"item_id": "3001", "visitors": 2000.0, "value": value}]}), ALLOCATION)
+    assert bool(found) is moves
+    if moves:
+        [finding] = found
+        average = (20000 + 2000 * value) / 12000
+        assert finding.severity == "warning" and finding.owner == "promotion"
+        assert finding.money == pytest.approx((average - value) * 2000)
+
+
+def test_a_low_value_item_under_the_large_share_keeps_its_traffic():
+    found, _ = run(items({DAY: [NEUTRAL, {"item_id": "3001", "visitors": 1000.0, "value": 0.5}]}), ALLOCATION)  # 9.1%
+    assert found == []
+
+
+def test_exported_visitor_value_is_used_when_present():
+    frame = items({DAY: [NEUTRAL, {"item_id": "2001", "visitors": 200.0, "value": 2.0, "uv_value": 5.0}]})
+    [finding] = run(frame, ALLOCATION)[0]
+    assert finding.evidence["visitor_value"] == pytest.approx(5.0)
+
+
+def test_presale_items_are_valued_by_order_amount_or_left_alone():
+    presale = {"item_id": "7001", "visitors": 200.0, "value": 0.0, "buyers": 0.0, "conversion_rate": 0.0,
+               "order_buyers": 12.0, "order_amount": 12 * 599.0}
+    [finding] = run(items({DAY: [NEUTRAL, presale]}), ALLOCATION)[0]
+    assert finding.subject == "item:7001" and finding.evidence["presale"] is True
+    assert finding.evidence["visitor_value"] == pytest.approx(12 * 599 / 200)
+    without_amount = {k: v for k, v in presale.items() if k != "order_amount"}
+    busy = {**without_amount, "visitors": 3000.0}  # would be "move away" at a value of 0
+    assert run(items({DAY: [NEUTRAL, busy]}), ALLOCATION)[0] == []
+
+
+def test_top_n_then_one_counted_line():
+    rows = [NEUTRAL] + [{"item_id": f"20{n}", "visitors": 150.0, "value": 6.0 + n} for n in range(3)]
+    found, _ = run(items({DAY: rows}), ALLOCATION, {"rules": {ALLOCATION: {"top_n": 1}}})
+    assert [f.subject for f in found] == ["item:202", "shop"]
+    assert found[1].evidence["count"] == 2 and found[1].severity == "info"
+
+
+# -- item.conversion_drop -----------------------------------------------------------------------------
+DROP = "item.conversion_drop"
+
+
+def history(rows_per_day: list[dict], days: int = 7) -> dict[str, list[dict]]:
+    return {shift_day(DAY, -n): rows_per_day for n in range(days, 0, -1)}
+
+
+@pytest.mark.parametrize(("today", "speaks"), [(0.0209, True), (0.0211, False)])  # 30.3% and 29.7% under 3%
+def test_conversion_drop_both_sides_of_30_percent(today, speaks):
+    frame = items({**history([{"item_id": "5531", "visitors": 1000.0, "conversion": 0.03}]),
+                   DAY: [{"item_id": "5531", "visitors": 1000.0, "conversion": today}]})
+    found, _ = run(frame, DROP)
+    assert bool(found) is speaks
+    if speaks:
+        [finding] = found
+        assert finding.subject == "item:5531" and finding.owner == "design"
+        assert finding.evidence["baseline"] == pytest.approx(0.03) and finding.evidence["days"] == 7
+        assert finding.evidence["change"] == pytest.approx(today / 0.03 - 1, abs=1e-4)
+        assert finding.money == pytest.approx((0.03 - today) * 1000 * 199)
+        assert finding.title == "「商品5531」支付转化率 2.09%，比前 7 天平均 3.00% 低了 30%"
+
+
+def test_baseline_is_weighted_by_visitors_and_only_the_window():
+    frame = items({
+        shift_day(DAY, -8): [{"item_id": "5531", "visitors": 5000.0, "conversion": 0.10}],  # outside the 7 days
+        shift_day(DAY, -2): [{"item_id": "5531", "visitors": 100.0, "conversion": 0.10}],
+        shift_day(DAY, -1): [{"item_id": "5531", "visitors": 900.0, "conversion": 0.02}],
+        DAY: [{"item_id": "5531", "visitors": 1000.0, "conversion": 0.019}],
+    })
+    [finding] = run(frame, DROP)[0]
+    assert finding.evidence["baseline"] == pytest.approx(0.028)  # not the plain mean (6%), not the 10% day
+    assert finding.evidence["days"] == 2
+
+
+@pytest.mark.parametrize(("today_visitors", "earlier_visitors", "judged"),
+                         [(99.0, 1000.0, False), (1000.0, 99.0, False), (100.0, 100.0, True)])
+def test_min_visitors_on_both_sides(today_visitors, earlier_visitors, judged):
+    frame = items({shift_day(DAY, -1): [{"item_id": "5531", "visitors": earlier_visitors, "conversion": 0.05}],
+                   DAY: [{"item_id": "5531", "visitors": today_visitors, "conversion": 0.01}]})
+    found, skipped = run(frame, DROP)
+    assert bool(found) is judged
+    assert bool(skipped) is not judged
+
+
+def test_presale_items_are_compared_on_order_conversion():
+    earlier = [{"item_id": "7001", "visitors": 800.0, "conversion": 0.02, "order_buyers": 20.0, "order_conversion_rate": 0.025}]
+    today = [{"item_id": "7001", "visitors": 900.0, "conversion": 0.0, "gmv": 0.0, "order_buyers": 22.0,
+              "order_conversion_rate": 0.0244}]
+    found, _ = run(items({**history(earlier), DAY: today}), DROP)
+    assert found == []  # payment conversion fell to 0, but it is presale: orders held up
+    today[0]["order_conversion_rate"] = 0.012
+    today[0]["order_buyers"] = 11.0
+    [finding] = run(items({**history(earlier), DAY: today}), DROP)[0]
+    assert finding.evidence["presale"] is True
+    assert "下单转化率（预售）" in finding.title
+
+
+def test_without_earlier_days_it_is_skipped():
+    found, skipped = run(items({DAY: [{"item_id": "5531", "visitors": 1000.0, "conversion": 0.01}]}), DROP)
+    assert found == [] and "历史" in skipped[0].reason
+
+
+def test_english_wording_and_the_counted_rest():
+    rows = [{"item_id": f"55{n}", "visitors": 1000.0, "conversion": 0.03} for n in range(3)]
+    today = [{"item_id": f"55{n}", "visitors": 1000.0, "conversion": 0.01 + n * 0.001} for n in range(3)]
+    found, _ = run(items({**history(rows), DAY: today}), DROP, {"rules": {DROP: {"top_n": 2}}}, lang="en")
+    assert [f.subject for f in found] == ["item:550", "item:551", "shop"]
+    assert found[0].title == "“商品550”: conversion 1.00%, 67% below its 7-day average of 3.00%"
+    assert found[2].title.startswith("More items whose conversion fell sharply (1)")
+
+
+# -- end to end: a Sycm 商品排行 .xls holding several days ----------------------------------------------
+def test_end_to_end_from_a_sycm_item_file(tmp_path):
+    from exports import days, sycm_item
+
+    records = []
+    for day in days(DAY, 4):
+        today = day == DAY
+        records += [
+            {"统计日期": day, "商品ID": "5531", "商品名称": "羊毛大衣", "价格": 399, "商品访客数": 6000,
+             "支付买家数": 66 if today else 120, "支付金额": (66 if today else 120) * 399.0,
+             "商品支付转化率": 0.011 if today else 0.02, "下单买家数": 70 if today else 125},
+            {"统计日期": day, "商品ID": "5532", "商品名称": "羊绒围巾", "价格": 259, "商品访客数": 300,
+             "支付买家数": 12, "支付金额": 12 * 259.0, "商品支付转化率": 0.04, "下单买家数": 12},
+            {"统计日期": day, "商品ID": "5533", "商品名称": "打底袜", "价格": 19, "商品访客数": 3000,
+             "支付买家数": 30, "支付金额": 30 * 19.0, "商品支付转化率": 0.01, "下单买家数": 31},
+        ]
+    sycm_item(tmp_path / "【生意参谋平台】商品_全部_2026-11-19_2026-11-22.xls", records, "2026-11-19", DAY)
+    config = Config(merge({}))
+    report = build_report(load([str(tmp_path)], config), config, lang="zh")
+    [drop] = [f for f in report.findings if f.rule == DROP]
+    assert drop.subject == "item:5531" and drop.evidence["baseline"] == pytest.approx(0.02)
+    allocation = {f.subject: f.severity for f in report.findings if f.rule == ALLOCATION}
+    assert allocation == {"item:5532": "info", "item:5533": "warning"}
