@@ -123,6 +123,20 @@ def dump(path: Path) -> dict[str, list[tuple]]:
         conn.close()
 
 
+def stored(path: Path, kind: str, day: str) -> list[dict]:
+    """The rows of one kind the history holds for a day, as dicts."""
+    conn = sqlite3.connect(path)
+    try:
+        row = conn.execute("SELECT rows, data FROM metrics WHERE shop = ? AND kind = ? AND date = ?",
+                           (SHOP, kind, day)).fetchone()
+    finally:
+        conn.close()
+    if row is None:
+        return []
+    count, columns = row[0], json.loads(row[1])
+    return [{name: values[n] for name, values in columns.items()} for n in range(count)]
+
+
 def findings_of(report: Report, rule: str) -> list[Finding]:
     return [finding for finding in report.findings if finding.rule == rule]
 
@@ -216,9 +230,7 @@ def test_an_undated_single_day_export_is_the_report_day(db: Path) -> None:
     today = dataset(shop_daily=undated)
     report = run_day(db, today, DAY)
     assert [f.evidence["compare_date"] for f in findings_of(report, "sales.gmv_drivers")] == [shift(DAY, -1)]
-    conn = sqlite3.connect(db)
-    stored = conn.execute("SELECT fields FROM metrics WHERE date = ? AND kind = 'shop_daily'", (DAY,)).fetchone()
-    assert json.loads(stored[0])["visitors"] == 6000
+    assert [row["visitors"] for row in stored(db, "shop_daily", DAY)] == [6000]
 
 
 # -- idempotent, replacing, several runs at once ----------------------------------------------------
@@ -229,17 +241,16 @@ def test_a_rerun_changes_nothing(db: Path) -> None:
     run_day(db, normal_day(DAY, visitors=6000, gmv=40000), DAY)
     run_day(db, normal_day(shift(DAY, -1)), shift(DAY, -1))
     assert dump(db) == before
-    assert len(before["findings"]) > 3 and len(before["metrics"]) > 10
+    assert len(before["findings"]) > 3 and len(before["metrics"]) == 10  # 2 days x 5 kinds
 
 
 def test_a_rerun_replaces_the_day(db: Path) -> None:
     run_day(db, normal_day(DAY, visitors=6000, gmv=40000), DAY)
     run_day(db, dataset(shop_daily=shop_rows(DAY, 9100, 61000, 273)), DAY)  # corrected shop export only
-    conn = sqlite3.connect(db)
-    shop = conn.execute("SELECT fields FROM metrics WHERE date = ? AND kind = 'shop_daily'", (DAY,)).fetchall()
-    assert [json.loads(row[0])["visitors"] for row in shop] == [9100]
+    assert [row["visitors"] for row in stored(db, "shop_daily", DAY)] == [9100]
     # Item rows of that day stay: this run had no item export to replace them with.
-    assert conn.execute("SELECT COUNT(*) FROM metrics WHERE date = ? AND kind = 'item_daily'", (DAY,)).fetchone() == (2,)
+    assert [row["item_id"] for row in stored(db, "item_daily", DAY)] == ["5531", "7781"]
+    conn = sqlite3.connect(db)
     rules = {row[0] for row in conn.execute("SELECT rule FROM findings WHERE date = ?", (DAY,))}
     assert "page.aov_ratio" not in rules  # findings are the latest run's only
 
@@ -268,8 +279,8 @@ def test_parallel_runs_on_one_file_all_succeed(db: Path) -> None:
     assert conn.execute("SELECT shop, COUNT(*) FROM days GROUP BY shop ORDER BY shop").fetchall() == \
         [(f"shop-{n}", 4) for n in range(3)]
     # Each shop's day holds one run's rows, not two runs' rows interleaved.
-    assert conn.execute("SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM metrics WHERE kind = 'item_daily' "
-                        "GROUP BY shop, date)").fetchone() == (2,)
+    assert conn.execute("SELECT DISTINCT rows FROM metrics WHERE kind = 'item_daily'").fetchall() == [(2,)]
+    assert conn.execute("SELECT COUNT(*) FROM metrics WHERE kind = 'item_daily'").fetchone() == (12,)
     assert conn.execute("SELECT COUNT(*) FROM findings WHERE first_seen IS NULL").fetchone() == (0,)
 
 
@@ -466,6 +477,10 @@ def test_a_version_1_history_is_migrated_with_its_data_kept(db: Path) -> None:
         conn.execute("INSERT INTO days VALUES (?, ?)", (SHOP, day))
         conn.execute("INSERT INTO metrics VALUES (?, ?, 'shop_daily', 'shop', ?)",
                      (SHOP, day, json.dumps({"visitors": 9000 - n * 100, "gmv": 60000.0, "buyers": 270})))
+        conn.execute("INSERT INTO metrics VALUES (?, ?, 'item_daily', '7781', ?)",
+                     (SHOP, day, json.dumps({"item_id": "7781", "visitors": 800})))
+        conn.execute("INSERT INTO metrics VALUES (?, ?, 'item_daily', '5531', ?)",
+                     (SHOP, day, json.dumps({"item_id": "5531", "visitors": 1200, "buyers": 48})))
         conn.execute("INSERT INTO findings VALUES (?, ?, 'page.bounce_rate', 'shop', 'critical')", (SHOP, day))
     conn.execute("INSERT INTO findings VALUES (?, ?, 'ads.zero_click', 'keyword:a/b', 'warning')", (SHOP, days[-1]))
     conn.commit()
@@ -476,8 +491,9 @@ def test_a_version_1_history_is_migrated_with_its_data_kept(db: Path) -> None:
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
     assert conn.execute("SELECT value FROM meta WHERE key = 'created_at'").fetchone() == ("2026-10-01T07:00:00+08:00",)
-    kept = conn.execute("SELECT date, fields FROM metrics WHERE kind = 'shop_daily' AND date < ? ORDER BY date", (DAY,))
-    assert [(day, json.loads(fields)["visitors"]) for day, fields in kept] == [(days[0], 9000), (days[1], 8900), (days[2], 8800)]
+    assert [[row["visitors"] for row in stored(db, "shop_daily", day)] for day in days] == [[9000], [8900], [8800]]
+    assert [row["item_id"] for row in stored(db, "item_daily", days[0])] == ["5531", "7781"]
+    assert stored(db, "item_daily", days[0])[1] == {"item_id": "7781", "visitors": 800, "buyers": None}
     assert conn.execute("SELECT date, first_seen FROM findings WHERE rule = 'page.bounce_rate' AND date < ? "
                         "ORDER BY date", (DAY,)).fetchall() == [(day, days[0]) for day in days]
     assert conn.execute("SELECT COUNT(*) FROM days WHERE diagnosed = 1").fetchone() == (4,)

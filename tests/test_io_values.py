@@ -206,3 +206,69 @@ def test_semicolon_file_with_comma_decimals(tmp_path):
     assert dataset.inputs[0].status == "ok" and dataset.inputs[0].rows == 1
     row = dataset.frames["ad_report"].iloc[0]
     assert (row["impressions"], row["cost"], row["date"]) == (1234, 12.5, "2026-11-22")
+
+
+def test_long_columns_read_the_same_as_short_ones():
+    """Past `SMALL` rows parsing goes through the distinct values; the results must not change."""
+    short = cells("1,391", "3.21%", "-", None, 7.0, "2.5万", "x")
+    long = pd.Series(list(short) * (values.SMALL // len(short) + 2), dtype=object)
+    for percent in (False, True):
+        few, few_bad = values.numbers(short, percent=percent)
+        many, many_bad = values.numbers(long, percent=percent)
+        assert listed(many.iloc[:len(short)]) == listed(few) and many_bad.iloc[:len(short)].tolist() == few_bad.tolist()
+    ids, _ = values.ids(pd.Series([5531.0, "88", None] * 1000, dtype=object))
+    assert listed(ids.iloc[:3]) == ["5531", "88", None]
+
+
+@pytest.mark.parametrize("label", ["合计", "总计", "汇总", "Total", "Total: Account", "Total: Campaigns",
+                                   "Gesamt: Konto", "Total : compte", " 合计 "])
+def test_total_rows_are_dropped(tmp_path, label):
+    rows = [["Campaign", "Impr.", "Clicks", "Cost", "Day"], ["Brand", "1,200", "40", "35.10", "2026-11-22"],
+            [label, "1,200", "40", "35.10", ""]]
+    path = exports.write_csv(tmp_path / "campaigns.csv", rows)
+    dataset = load_paths([str(path)], Config(defaults()))
+    assert dataset.inputs[0].rows == 1 and dataset.frames["ad_report"]["campaign"].tolist() == ["Brand"]
+
+
+@pytest.mark.parametrize("symbol, code", [("$", "USD"), ("£", "GBP"), ("¥", "CNY"), ("￥", "CNY")])
+def test_ad_currency_from_money_symbols(tmp_path, symbol, code):
+    rows = [["Campaign Name", "Impressions", "Clicks", "Spend", "7 Day Total Sales "],
+            ["Jumpers", "5,100", "80", f"{symbol}61.20", f"{symbol}410.00"]]
+    path = exports.write_csv(tmp_path / "Sponsored_Products_Search_term_report.csv", rows)
+    row = load_paths([str(path)], Config(defaults())).frames["ad_report"].iloc[0]
+    assert (row["currency"], row["cost"], row["gmv"]) == (code, 61.2, 410.0)
+    assert row["roi"] == pytest.approx(410 / 61.2) and row["ctr"] == pytest.approx(80 / 5100)  # derived
+
+
+def test_zip_holding_an_xlsx_and_gbk_member_names(tmp_path):
+    import zipfile
+
+    xlsx = exports.dsr_xlsx(tmp_path / "inner.xlsx", [{"日期": "2026-11-22", "描述相符": 4.8, "服务态度": 4.8,
+                                                       "物流服务": 4.7}]).read_bytes()
+    path = tmp_path / "DSR.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        info = zipfile.ZipInfo("店铺评分.xlsx".encode("gbk").decode("cp437"))  # how Windows zips Chinese names
+        archive.writestr(info, xlsx)
+    dataset = load_paths([str(path)], Config(defaults()))
+    item = dataset.inputs[0]
+    assert (item.status, item.kind, item.file_format) == ("ok", "dsr", "zip:xlsx")
+
+
+def test_zip_with_several_exports_names_each_member(tmp_path):
+    one = exports.csv_bytes(exports.table(exports.DSR_HEADERS, [{"日期": "2026-11-21", "描述相符": 4.8, "服务态度": 4.8,
+                                                                 "物流服务": 4.7}], missing=""))
+    two = exports.csv_bytes(exports.table(exports.DSR_HEADERS, [{"日期": "2026-11-22", "描述相符": 4.8, "服务态度": 4.8,
+                                                                 "物流服务": 4.6}], missing=""))
+    path = exports.write_zip(tmp_path / "reports.zip", {"a.csv": one, "b.csv": two, "__MACOSX/._a.csv": b"x"})
+    dataset = load_paths([str(path)], Config(defaults()))
+    assert [(i.sheet, i.status) for i in dataset.inputs] == [("a.csv", "ok"), ("b.csv", "ok")]
+    assert dataset.frames["dsr"]["logistics"].tolist() == [4.7, 4.6]
+
+
+def test_sheet_name_breaks_a_tie_between_kinds():
+    from shopdoc.io.detect import detect
+
+    rows = [["商品ID", "访客数", "评分"], ["5531", "120", "2"]]
+    # An item report (商品ID + 访客数) and a review export (商品ID + 评分) map two columns each.
+    assert detect(rows, alias_tables()).mapping.kind == "item_daily"
+    assert detect(rows, alias_tables(), sheet="评价管理").mapping.kind == "review"

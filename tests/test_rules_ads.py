@@ -223,6 +223,12 @@ def test_the_step_is_capped_and_follows_the_ctr_lead_below_the_cap():
     assert one(findings(state, "ads.ctr_bid", KW + "三倍")).evidence["suggested_bid"] == 1.5  # capped at +50%
 
 
+def test_bands_set_at_or_below_the_account_still_move_bids_the_right_way():
+    rows = [ballast(), ad_row("略低", 1000, 19, bid=1.00)]  # 1.9% against ~2.0%
+    state = run(rows, rules={"ads.ctr_bid": {"high_ratio": 0.9, "low_ratio": 0.5}})
+    assert one(findings(state, "ads.ctr_bid", KW + "略低")).evidence["suggested_bid"] == 1.10
+
+
 def test_max_bid_caps_a_raise_and_stops_one_already_at_it():
     rows = [ballast(), ad_row("差一点", 1000, 25, bid=1.20), ad_row("到顶", 1000, 25, bid=1.30)]
     state = run(rows, rules={"ads.ctr_bid": {"max_bid": 1.25}})
@@ -243,6 +249,28 @@ def test_min_bid_floors_a_cut_and_a_bid_at_the_floor_is_told_to_pause():
     assert one(findings(state, "ads.ctr_bid", KW + "到底")).evidence["suggested_bid"] == 0.09
 
 
+def test_suggested_bids_round_to_the_cent_without_overshooting_the_step():
+    rows = [ballast(), ad_row("半分", 1000, 25, bid=1.25), ad_row("降半分", 1000, 10, bid=0.75),
+            ad_row("一分", 1000, 25, bid=0.05)]
+    state = run(rows)
+    assert one(findings(state, "ads.ctr_bid", KW + "半分")).evidence["suggested_bid"] == 1.37  # 1.375
+    assert one(findings(state, "ads.ctr_bid", KW + "降半分")).evidence["suggested_bid"] == 0.68  # 0.675
+    # 0.05 + 10% = 0.055: the smallest real raise is one cent.
+    assert one(findings(state, "ads.ctr_bid", KW + "一分")).evidence["suggested_bid"] == 0.06
+
+
+def test_keywords_without_a_bid_in_the_export_are_told_in_keyword_terms():
+    rows = [ballast(bid=None), ad_row("高", 1000, 25, bid=None), ad_row("低", 1000, 10, bid=None),
+            ad_row("亏", 2000, 50, bid=None, cost=100, gmv=300)]
+    state = run(rows, lang="zh")
+    raised = one(findings(state, "ads.ctr_bid", KW + "高"))
+    assert raised.action.startswith("把这个词的出价提高 10%（导出里没有当前出价）")
+    assert raised.evidence["current_bid"] is None and "suggested_bid" not in raised.evidence
+    assert one(findings(state, "ads.ctr_bid", KW + "低")).action.startswith("把这个词的出价降低 10%")
+    cut = one(findings(state, "ads.roi_breakeven", KW + "亏"))
+    assert cut.action.startswith("把这个词的出价降低 10%") and cut.evidence["change"] == -0.1
+
+
 # -- ads.ctr_bid: the window -------------------------------------------------------------------------
 def test_only_the_window_is_judged_and_its_length_is_configurable():
     rows = [
@@ -258,6 +286,16 @@ def test_only_the_window_is_judged_and_its_length_is_configurable():
     fortnight = one(findings(run(rows, rules={"ads.ctr_bid": {"window_days": 14}}), "ads.ctr_bid", KW + "旧爆"))
     assert fortnight.evidence["direction"] == "raise"
     assert fortnight.evidence["impressions"] == 6000
+
+
+def test_a_report_entirely_outside_the_window_is_skipped_with_the_reason():
+    state = run([ballast(date="2026-11-01"), ad_row("旧", 1000, 0, date="2026-11-01")])
+    assert [f for f in state.findings if f.rule.startswith("ads.")] == []
+    assert {s.rule: s.reason for s in state.skipped if s.rule.startswith("ads.")} == {
+        "ads.ctr_bid": "no ad rows in the window",
+        "ads.zero_click": "no keyword-level ad rows in the window",
+        "ads.roi_breakeven": "no ad rows in the window",
+    }
 
 
 def test_undated_rows_and_periods_reaching_into_the_window_count():
@@ -495,10 +533,14 @@ def test_rows_the_importer_warned_about_are_left_out():
 
     rows = [ballast(_file="a.csv", _row=2), roi_row("坏行", 200, 0, _file="a.csv", _row=3)]
     data = dataset(rows)
-    data.inputs.append(InputFile("a.csv", kind="ad_report", warnings=[
+    data.inputs.append(InputFile("a.csv", kind="ad_report", columns={"点击量": "clicks", "商品ID": "item_id"}, warnings=[
         DataWarning("a.csv", "clicks above impressions", row=3, column="点击量", value="2500")]))
     state = run_rules(data, config(), DAY, "en")
     assert findings(state, "ads.roi_breakeven", KW + "坏行") == []
+    # A warning about a column the ad rules never read leaves the row in.
+    data.inputs[0].warnings = [DataWarning("a.csv", "id in scientific notation", row=3, column="商品ID", value="1.07E+11")]
+    state = run_rules(data, config(), DAY, "en")
+    assert one(findings(state, "ads.roi_breakeven", KW + "坏行")).severity == "critical"
 
 
 def test_break_even_is_reported_in_the_metrics():

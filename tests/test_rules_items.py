@@ -62,7 +62,7 @@ def test_grow_a_high_value_item_with_little_traffic_both_sides(value, grows):
         assert finding.subject == "item:2001" and finding.severity == "info"
         assert finding.evidence["average_visitor_value"] == pytest.approx(average, abs=1e-4)
         assert finding.money == pytest.approx((value - average) * 100)
-        assert finding.title.startswith("「商品2001」访客价值 3.2 元/人，是商品平均 2.01 元/人 的 1.6 倍")
+        assert finding.title.startswith("「商品2001」访客价值 3.20 元/人，是商品平均 2.01 元/人 的 1.6 倍")
 
 
 @pytest.mark.parametrize(("visitors", "judged"), [(99.0, False), (100.0, True)])
@@ -129,7 +129,7 @@ def test_conversion_drop_both_sides_of_30_percent(today, speaks):
     if speaks:
         [finding] = found
         assert finding.subject == "item:5531" and finding.owner == "design"
-        assert finding.evidence["baseline"] == pytest.approx(0.03) and finding.evidence["days"] == 7
+        assert finding.evidence["baseline_conversion_rate"] == pytest.approx(0.03) and finding.evidence["days"] == 7
         assert finding.evidence["change"] == pytest.approx(today / 0.03 - 1, abs=1e-4)
         assert finding.money == pytest.approx((0.03 - today) * 1000 * 199)
         assert finding.title == "「商品5531」支付转化率 2.09%，比前 7 天平均 3.00% 低了 30%"
@@ -143,7 +143,7 @@ def test_baseline_is_weighted_by_visitors_and_only_the_window():
         DAY: [{"item_id": "5531", "visitors": 1000.0, "conversion": 0.019}],
     })
     [finding] = run(frame, DROP)[0]
-    assert finding.evidence["baseline"] == pytest.approx(0.028)  # not the plain mean (6%), not the 10% day
+    assert finding.evidence["baseline_conversion_rate"] == pytest.approx(0.028)  # not the plain mean (6%), not the 10% day
     assert finding.evidence["days"] == 2
 
 
@@ -204,6 +204,6 @@ def test_end_to_end_from_a_sycm_item_file(tmp_path):
     config = Config(merge({}))
     report = build_report(load([str(tmp_path)], config), config, lang="zh")
     [drop] = [f for f in report.findings if f.rule == DROP]
-    assert drop.subject == "item:5531" and drop.evidence["baseline"] == pytest.approx(0.02)
+    assert drop.subject == "item:5531" and drop.evidence["baseline_conversion_rate"] == pytest.approx(0.02)
     allocation = {f.subject: f.severity for f in report.findings if f.rule == ALLOCATION}
     assert allocation == {"item:5532": "info", "item:5533": "warning"}

@@ -214,7 +214,7 @@ def test_visitors_as_the_driver_names_the_source_that_lost_most():
     assert evidence["change"] == pytest.approx(-0.30)
     assert sum(evidence["contributions"].values()) == pytest.approx(-12000, abs=0.01)
     assert evidence["source"] == "淘内免费"  # 5,500 → 3,600 over its second-level rows
-    assert evidence["source_visitor_change"] == pytest.approx(-1900)
+    assert evidence["source_visitors_delta"] == pytest.approx(-1900)
     assert evidence["compare_date"] == PREVIOUS and evidence["compare"] == "previous_day"
     assert finding.severity == "warning" and finding.money == pytest.approx(12000)
     assert "主要是访客数少了" in finding.title and "「淘内免费」访客少了 1,900" in finding.action

@@ -120,6 +120,11 @@ class RuleContext:
 
 def _plain(value: Any) -> Any:
     """Evidence as JSON-ready plain values (numpy scalars to Python, NaN to None, floats rounded)."""
+    kind = type(value)
+    if value is None or kind is str or kind is int or kind is bool:  # fast path: thousands of ad findings
+        return value
+    if kind is float:
+        return None if value != value else round(value, 4)
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 HISTORY_NAME = "history.sqlite3"
 WINDOW_DAYS = 35  # earlier days given to the rules: enough for week-over-week and a month's trend
+ITEM_WINDOW_DAYS = 14
 ITEM_KEEP_DAYS = 90  # item rows are most of the file (thousands a day); older ones are dropped
 
 
@@ -152,27 +153,32 @@ class HistoryStore:
 
         if date is None:
             return {}
-        start = (Date.fromisoformat(date) - timedelta(days=WINDOW_DAYS)).isoformat()
         added: dict[str, int] = {}
         days: set[str] = set()
         for kind, stored_kind in STORED_KIND.items():
             frame = dataset.frame(kind)
             if frame is None:
                 continue
-            have = dates_in(frame, date)
-            rows = [
-                (day, json.loads(fields))
-                for day, fields in self._read(
-                    "SELECT date, fields FROM metrics WHERE shop = ? AND kind = ? AND date >= ? AND date < ? "
-                    "ORDER BY date, subject", (shop, stored_kind, start, date))
-                if day not in have
-            ]
+            start = (Date.fromisoformat(date) - timedelta(days=self._window(kind))).isoformat()
+            have = sorted(dates_in(frame, date))
+            rows = self._read(
+                f"SELECT date, rows, data FROM metrics WHERE shop = ? AND kind = ? AND date >= ? AND date < ? "
+                f"AND date NOT IN ({', '.join('?' for _ in have)}) ORDER BY date",
+                (shop, stored_kind, start, date, *have))
             if rows:
                 dataset.frames[kind] = with_history(frame, kind, rows)
-                added[kind] = len(rows)
-                days.update(day for day, _ in rows)
+                added[kind] = sum(row[1] for row in rows)
+                days.update(row[0] for row in rows)
         self._days_added = sorted(days)
         return added
+
+    def _window(self, kind: str) -> int:
+        """Days of history given to the rules. Items are thousands of rows a day: two weeks (or what
+        item.conversion_drop is set to compare with), not a month."""
+        if kind != "item_daily":
+            return WINDOW_DAYS
+        configured = self.config.data.get("rules", {}).get("item.conversion_drop", {}).get("window_days") or 0
+        return max(ITEM_WINDOW_DAYS, int(configured))
 
     def annotate(self, report: Report) -> None:
         """Set `first_seen` on each finding, set snoozed findings aside, and note both."""
@@ -224,10 +230,9 @@ class HistoryStore:
         conn = self._conn
         try:
             conn.execute("BEGIN IMMEDIATE")
-            for (row_day, kind), subjects in rows.items():
-                conn.execute("DELETE FROM metrics WHERE shop = ? AND date = ? AND kind = ?", (shop, row_day, kind))
-                conn.executemany("INSERT INTO metrics (shop, date, kind, subject, fields) VALUES (?, ?, ?, ?, ?)",
-                                 [(shop, row_day, kind, subject, fields) for subject, fields in subjects])
+            for (row_day, kind), (count, data) in rows.items():
+                conn.execute("INSERT OR REPLACE INTO metrics (shop, date, kind, rows, data) VALUES (?, ?, ?, ?, ?)",
+                             (shop, row_day, kind, count, data))
                 conn.execute("INSERT INTO days (shop, date, diagnosed) VALUES (?, ?, 0) ON CONFLICT DO NOTHING",
                              (shop, row_day))
             conn.execute("INSERT INTO days (shop, date, diagnosed) VALUES (?, ?, 1) "
@@ -290,8 +295,9 @@ class HistoryStore:
     def shop_days(self, shop: str, since: str | None = None) -> list[dict[str, Any]]:
         """Stored days of a shop (from `since`): the shop's metrics and the findings per severity."""
         since = since or "0000-00-00"
-        metrics = {day: json.loads(fields) for day, fields in self._read(
-            "SELECT date, fields FROM metrics WHERE shop = ? AND kind = 'shop_daily' AND date >= ?", (shop, since))}
+        metrics = {day: {name: values[-1] for name, values in json.loads(data).items() if values}
+                   for day, data in self._read(
+                       "SELECT date, data FROM metrics WHERE shop = ? AND kind = 'shop_daily' AND date >= ?", (shop, since))}
         counts: dict[str, dict[str, int]] = {}
         for day, severity, count in self._read(
                 "SELECT date, severity, COUNT(*) FROM findings WHERE shop = ? AND date >= ? GROUP BY date, severity",

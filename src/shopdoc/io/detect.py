@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from shopdoc.io.fields import KindAliases
+from shopdoc.io.fields import KindAliases, header_key
 from shopdoc.io.readers import HEADER_AREA
 
 # Most specific first: ties go to the earlier kind. shop_daily is what is left when nothing more
@@ -82,13 +82,20 @@ def cell_text(cell: Any) -> str:
     return ""  # numbers and dates are never headers
 
 
-def map_row(cells: list[Any], table: KindAliases, row: int) -> Mapping:
-    headers = [cell_text(cell) for cell in cells]
+def map_row(cells: list[Any], table: KindAliases, row: int,
+            known: tuple[list[str], list[str]] | None = None) -> Mapping:
+    """Map one row's cells onto a kind's fields; `known` is the row's (headers, header keys) when
+    already worked out for another kind."""
+    if known is None:
+        headers = [cell_text(cell) for cell in cells]
+        keys = [header_key(header) if header else "" for header in headers]
+    else:
+        headers, keys = known
     best: dict[str, tuple[int, int]] = {}  # field -> (priority, column)
-    for column, header in enumerate(headers):
-        if not header:
+    for column, key in enumerate(keys):
+        if not key:
             continue
-        hit = table.match(header)
+        hit = table.index.get(key)
         if hit is None:
             continue
         name, priority = hit
@@ -127,9 +134,11 @@ def detect(rows: list[list[Any]], tables: dict[str, KindAliases], pinned: str | 
     best_mapping: Mapping | None = None
     partial: Mapping | None = None
     for index, cells in enumerate(rows[:HEADER_AREA]):
-        if sum(1 for cell in cells if cell_text(cell)) < 2:
+        if sum(1 for cell in cells if isinstance(cell, str) and cell.strip()) < 2:
             continue  # title and description rows have one cell
-        row_maps = {kind: map_row(cells, tables[kind], index) for kind in kinds}
+        headers = [cell_text(cell) for cell in cells]
+        known = (headers, [header_key(header) if header else "" for header in headers])
+        row_maps = {kind: map_row(cells, tables[kind], index, known) for kind in kinds}
         for kind in kinds:
             mapping = row_maps[kind]
             if mapping.score == 0:

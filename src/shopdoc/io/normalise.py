@@ -54,14 +54,11 @@ def normalise(table: RawTable, mapping: Mapping, aliases: KindAliases, path: str
     fields = {name: aliases.fields[name] for name in mapping.fields if name in aliases.fields}
     raw = {name: raw_column(mapping.fields[name]) for name in fields}
     headers = {name: mapping.headers[mapping.fields[name]] for name in fields}
-    # `;`-delimited localised exports write `1.234,56`; one such cell says how the whole file reads.
-    decimal_comma = table.decimal_comma and any(
-        values.has_decimal_comma(raw[name]) for name, spec in fields.items() if spec.type in _NUMERIC_TYPES)
-    parsed = {name: _parse(spec, raw[name], headers[name], decimal_comma) for name, spec in fields.items()}
+    parsed = _parse_columns(fields, raw, headers, table)
     keep = _data_rows(mapping, kind, fields, raw, parsed, raw_column, n)
 
     raw = {name: column[keep].reset_index(drop=True) for name, column in raw.items()}
-    frame = pd.DataFrame({name: values[keep].reset_index(drop=True) for name, (values, _) in parsed.items()})
+    frame = pd.DataFrame({name: column[keep].reset_index(drop=True) for name, (column, _) in parsed.items()})
     frame["_row"] = excel_rows[keep].reset_index(drop=True)
     for name, (_, bad) in parsed.items():
         bad = bad[keep].reset_index(drop=True)
@@ -118,8 +115,8 @@ def _data_rows(mapping: Mapping, kind: str, fields: dict[str, Field], raw: dict[
     if n == 0:
         return np.zeros(0, dtype=bool)
     filled = np.zeros(n, dtype="int64")
-    for column in raw.values():
-        filled += (column.notna() & (column != "")).to_numpy(dtype=bool)
+    for value, bad in parsed.values():  # a cell is filled when it read as something, or failed to
+        filled += value.notna().to_numpy(dtype=bool) | bad.to_numpy(dtype=bool)
     # A row with one cell filled among several columns is a note (`数据来源：生意参谋`), not data.
     keep = filled > (1 if len(raw) >= 3 else 0)
     # Totals: the leading text cells (`合计`, `Total: Account` sit in the first columns).
@@ -148,12 +145,24 @@ def _hits(column: pd.Series, test) -> np.ndarray:
     return values.by_unique(column, run)["hit"].fillna(False).to_numpy(dtype=bool)
 
 
-def _parse(spec: Field, raw: pd.Series, header: str, decimal_comma: bool) -> tuple[pd.Series, pd.Series]:
-    """(values, could-not-read mask) of one column by its field's type."""
-    if spec.type in _NUMERIC_TYPES:
-        percent = spec.type == "rate"
-        return values.numbers(raw, percent=percent, percent_header=percent and header_unit(header) == "%",
-                              decimal_comma=decimal_comma)
+def _parse_columns(fields: dict[str, Field], raw: dict[str, pd.Series], headers: dict[str, str],
+                   table: RawTable) -> dict[str, tuple[pd.Series, pd.Series]]:
+    """Every mapped column as (values, could-not-read mask), in the export's column order."""
+    numeric = {name: spec for name, spec in fields.items() if spec.type in _NUMERIC_TYPES}
+    # `;`-delimited localised exports write `1.234,56`; one such cell says how the whole file reads.
+    decimal_comma = table.decimal_comma and any(values.has_decimal_comma(raw[name]) for name in numeric)
+    parsed = values.numbers_block(
+        {name: raw[name] for name in numeric},
+        {name: values.NumberColumn(spec.type == "rate", spec.type == "rate" and header_unit(headers[name]) == "%")
+         for name, spec in numeric.items()},
+        decimal_comma,
+    )
+    parsed.update({name: _parse(spec, raw[name]) for name, spec in fields.items() if name not in numeric})
+    return {name: parsed[name] for name in fields}
+
+
+def _parse(spec: Field, raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(values, could-not-read mask) of one non-numeric column by its field's type."""
     if spec.type == "duration":
         return values.durations(raw)
     if spec.type == "date":

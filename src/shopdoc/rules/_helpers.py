@@ -23,6 +23,10 @@ WEEKDAYS = {
     "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
 }
 
+# Evidence lists (item ids, reviews counted) stop here so a 20,000-item shop's JSON stays small;
+# the finding's `count` always has the full number.
+EVIDENCE_LIMIT = 100
+
 _SYMBOLS = {"CNY": "¥", "RMB": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$"}
 
 
@@ -107,8 +111,10 @@ def currency_symbol(ctx: "RuleContext") -> str | None:
 def money_text(ctx: "RuleContext", amount: float, *, exact: bool = False) -> str:
     """Money as the operator writes it: `1,240 元`, `¥1,240`, `$1,240`. Amounts of 100 or more are
     rounded to the unit unless `exact` (prices: 1,299.5 stays 1,299.5)."""
-    if exact or abs(amount) < 100:
+    if exact:
         rounded = f"{abs(amount):,.2f}".rstrip("0").rstrip(".")
+    elif abs(amount) < 100:
+        rounded = f"{abs(amount):,.2f}"
     else:
         rounded = f"{abs(amount):,.0f}"
     sign = "-" if amount < 0 else ""

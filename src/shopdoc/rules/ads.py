@@ -12,7 +12,6 @@ gmv ÷ cost), never averaged from per-day rates, and no sum ever adds two curren
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -61,8 +60,6 @@ class AdView:
     campaigns: "pd.DataFrame"
     keywords: "pd.DataFrame"
     has_sales: bool
-    has_bids: bool
-    start: str | None
 
     def levels(self) -> list[tuple[str, "pd.DataFrame"]]:
         return [(name, frame) for name, frame in (("campaign", self.campaigns), ("keyword", self.keywords))
@@ -84,21 +81,28 @@ def _build_view(ctx: "RuleContext", window_days: int) -> AdView | None:
     frame = ctx.dataset.frame("ad_report")
     if frame is None:
         return None
-    rows, start = _window(_without_flagged(frame, ctx.dataset), ctx.date, window_days)
-    data, labels = _normalise(rows)
+    rows = _window(_without_flagged(frame, ctx.dataset), ctx.date, window_days)
+    data, labels = _normalise(rows) if not rows.empty else (rows, {})
     if data.empty:
-        return AdView(_empty(), _empty(), False, False, start)
+        return AdView(_empty(), _empty(), False)
     keyword_rows = data[data["level"] == 1]
     campaign_rows = data[data["level"] == 0]
     from_keywords = _uncovered(keyword_rows[keyword_rows["campaign"] >= 0], campaign_rows, len(labels["day"]))
     campaign_data = campaign_rows if from_keywords.empty else _concat(campaign_rows, from_keywords.assign(bid=np.nan))
+    # Money at stake is per day, like every other rule's: window totals are divided by the days covered.
+    days = max(int(rows["date"].nunique()), 1) if "date" in rows.columns else 1
     return AdView(
-        campaigns=_aggregate(campaign_data, ["campaign"], "campaign", labels),
-        keywords=_aggregate(keyword_rows, _KEYWORD_KEYS, "keyword", labels),
+        campaigns=_aggregate(campaign_data, ["campaign"], "campaign", labels).assign(days=days),
+        keywords=_aggregate(keyword_rows, _KEYWORD_KEYS, "keyword", labels).assign(days=days),
         has_sales=bool(data["gmv"].notna().any()),
-        has_bids=bool(data["bid"].notna().any()),
-        start=start,
     )
+
+
+def _per_day(row: Any, amount: float | None) -> float | None:
+    """A window total as money per day (the report orders every rule's money on the same footing)."""
+    if not amount:
+        return None
+    return amount / (row.get("days") or 1)
 
 
 def _concat(*frames: "pd.DataFrame") -> "pd.DataFrame":
@@ -107,14 +111,20 @@ def _concat(*frames: "pd.DataFrame") -> "pd.DataFrame":
     return pd.concat([frame for frame in frames if not frame.empty])
 
 
+_JUDGED_FIELDS = {*_SUMS, "ctr", "cpc", "roi", "bid", "date", "end_date", "currency"}
+
+
 def _without_flagged(frame: "pd.DataFrame", dataset: Any) -> "pd.DataFrame":
-    """Leave out rows the importer warned about (clicks above impressions...): they would mislead."""
+    """Leave out rows the importer warned about in a field these rules read (clicks above
+    impressions...): the rest of such a row would mislead. Warnings on other columns do not count."""
     import pandas as pd
 
     flagged = {
         (item.path, warning.row)
         for item in dataset.inputs if item.kind == "ad_report"
-        for warning in item.warnings if warning.row is not None
+        for warning in item.warnings
+        if warning.row is not None
+        and (warning.column is None or item.columns.get(warning.column, warning.column) in _JUDGED_FIELDS)
     }
     if not flagged or "_file" not in frame.columns or "_row" not in frame.columns:
         return frame
@@ -122,16 +132,16 @@ def _without_flagged(frame: "pd.DataFrame", dataset: Any) -> "pd.DataFrame":
     return frame[~rows.isin(list(flagged))]
 
 
-def _window(frame: "pd.DataFrame", date: str | None, window_days: int) -> tuple["pd.DataFrame", str | None]:
+def _window(frame: "pd.DataFrame", date: str | None, window_days: int) -> "pd.DataFrame":
     """Rows whose period touches [report day - window + 1, report day]. Undated rows count as inside."""
     if not date or "date" not in frame.columns:
-        return frame, None
+        return frame
     start = (dt.date.fromisoformat(date) - dt.timedelta(days=max(window_days, 1) - 1)).isoformat()
     first = frame["date"]
     # Summary reports (Amazon: Start Date .. End Date) count when their period reaches into the window.
     last = frame["end_date"].fillna(first) if "end_date" in frame.columns else first
     keep = first.isna() | ((first <= date) & (last >= start))
-    return frame[keep], start
+    return frame[keep]
 
 
 def _codes(rows: "pd.DataFrame", name: str, *, sort: bool = False,
@@ -185,10 +195,10 @@ def _normalise(rows: "pd.DataFrame") -> tuple["pd.DataFrame", dict[str, "np.ndar
     day, days = _codes(rows, "date", sort=True)
     codes["day"] = np.where(day < 0, len(days), day)  # undated rows: the report day, after every date
     labels["day"] = days
+    # level: 0 campaign, 1 keyword; rows whose file did not say are keyword rows when they name one.
     level, levels = _codes(rows, "level")
-    codes["level"] = np.where(level >= 0, np.array([{"campaign": 0, "keyword": 1}.get(v, -1) for v in levels] + [-1])[level],
-                              -1)
-    codes["level"] = np.where(codes["level"] >= 0, codes["level"], (codes["keyword"] >= 0).astype(np.int64))
+    known = np.array([{"campaign": 0, "keyword": 1}.get(value, -1) for value in levels] + [-1])[level]
+    codes["level"] = np.where(known >= 0, known, (codes["keyword"] >= 0).astype(np.int64))
 
     data = pd.DataFrame(codes, index=rows.index)
     data["bid"] = _number(rows, "bid")
@@ -246,7 +256,8 @@ def _uncovered(keyword_rows: "pd.DataFrame", campaign_rows: "pd.DataFrame", unda
     plans = campaign_rows["campaign"].to_numpy()
     covered = plans * width + campaign_rows["day"].to_numpy()
     plans_undated = plans[campaign_rows["day"].to_numpy() == undated]
-    drop = np.isin(plan * width + day, covered) | np.isin(plan, plans_undated) | ((day == undated) & np.isin(plan, plans))
+    drop = (np.isin(plan * width + day, covered) | np.isin(plan, plans_undated)
+            | ((day == undated) & np.isin(plan, plans)))
     return keyword_rows[~drop]
 
 
@@ -310,15 +321,14 @@ def _break_even(ctx: "RuleContext") -> float | None:
 
 
 def _records(frame: "pd.DataFrame") -> list[dict[str, Any]]:
-    """The few rows a rule acts on, as plain dicts (the judging itself stays vectorised)."""
-    return frame.to_dict("records")
+    """The rows a rule acts on, as dicts of plain Python values (the judging itself stays vectorised)."""
+    columns = list(frame.columns)
+    return [dict(zip(columns, values)) for values in zip(*(frame[name].tolist() for name in columns))]
 
 
-def _value(row: Any, name: str) -> float | None:
+def _value(row: dict[str, Any], name: str) -> float | None:
     value = row.get(name)
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return float(value)
+    return None if value is None or value != value else float(value)
 
 
 def _name(row: Any, lang: str) -> str:
@@ -337,9 +347,22 @@ def _amount(value: float | None, currency: str, lang: str) -> str:
     return f"{value:,.2f} {currency}" if currency else f"{value:,.2f}"
 
 
+def _step(cap: float, lead: float) -> float:
+    """The move: the CTR's lead over (or gap under) the account, at most `cap`. Bands set at the
+    account's own CTR (high_ratio below 1, low_ratio of 1) leave no lead: then the full step."""
+    return min(cap, lead) if lead > 0 else cap
+
+
 def _stepped(bid: float, step: float, *, floor: float | None = None, ceiling: float | None = None) -> float:
-    """The bid moved by `step` (a signed fraction), rounded to 0.01, kept within floor and ceiling."""
-    suggested = round(bid * (1 + step) + (1e-9 if step > 0 else -1e-9), 2)
+    """The bid moved by `step` (a signed fraction), to the nearest 0.01, kept within floor and ceiling.
+
+    Exact decimal arithmetic; a half cent goes toward the current bid, so a move never exceeds its
+    step (1.25 + 10% = 1.375 -> 1.37). A move too small to show in cents becomes one cent.
+    """
+    from decimal import ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal
+
+    exact = Decimal(repr(bid)) * (1 + Decimal(repr(step)))
+    suggested = float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_DOWN if step > 0 else ROUND_HALF_UP))
     if step > 0 and suggested <= bid:
         suggested = round(bid + 0.01, 2)
     if step < 0 and suggested >= bid:
@@ -520,15 +543,15 @@ def ctr_bid(ctx: "RuleContext") -> None:
     """CTR-based bids: raise plans and keywords whose CTR beats the account's, lower the ones below it.
 
     [zh]
-    检查：最近 window_days 天（含报告日）每个推广计划和每个关键词的点击率（点击量 ÷ 展现量，按汇总后的数算），和同币种账户的平均点击率比：达到 high_ratio 倍且投产比不低于保本投产比（1 ÷ 毛利率，默认毛利率 30% → 3.33）就加价；不超过 low_ratio 倍就降价，计划点击率低还要美工换图。展现不到 min_impressions 先观察；加价还要至少 min_clicks 次点击。每次加价幅度 = 点击率高出账户平均的比例，最多 raise_step，不超过 max_bid；降价最多 lower_step，不低于 min_bid；建议出价保留两位小数。全店跳失率或访问深度严重不及格时，加价先压着不加，并说明原因。
+    检查：最近 window_days 天（含报告日）每个推广计划和每个关键词的点击率（点击量 ÷ 展现量，按汇总后的数算），和同币种账户的平均点击率比：达到 high_ratio 倍且投产比不低于保本投产比（1 ÷ 毛利率，默认毛利率 30% → 3.33）就加价；不超过 low_ratio 倍就降价，计划点击率低还要美工换图。展现不到 min_impressions 先观察（逐条列出，最多 list_holds 条，其余合计）；加价还要至少 min_clicks 次点击；展现很多却零点击的词交给 ads.zero_click。每次加价幅度 = 点击率高出账户平均的比例，最多 raise_step，不超过 max_bid；降价最多 lower_step，不低于 min_bid；建议出价保留两位小数。全店跳失率或访问深度严重不及格时，加价先压着不加，并说明原因。
     原因：《电商运营》(002)：“推广的核心是点击率……在推广的过程中观察不同计划的点击率，然后提高点击率较高计划的出价和预算，同时降低点击率较低计划的出价和预算，从而可以从整体上提高点击率。”“直通车的点击率越高，质量得分会越高，从而降低点击单价。”《运营的一天》(003) 付费推广分析：“分析它的点击率、平均点击花费、展现排名、转化率、成交额、投入产出比等等。如果点击率偏低，该如何换图？分析词语的去留，怎么加新词，追加哪些词的价格，降低哪些词的价格，删除哪些词，观察哪些词。”店铺页面检查：跳失率和访问深度达不到，“你首先要做的不是加大推广，而是调整页面”，否则“不管怎么推都会亏钱”。
     怎么做：高点击率、投产比过保本线的加价加预算；点击率低的降价，计划整体点击率低的换主图、做新创意横向测图；导出里有出价就按建议出价改（--bid-sheet 导出改价表），没有出价的计划调出价和日限额。页面不及格时先调页面再加价。
-    金额：降价看窗口期内的花费；加价看预计多出的成交额（窗口期成交额 × 加价幅度）。
+    金额：按天算：降价看窗口期内的日均花费；加价看预计每天多出的成交额（窗口期日均成交额 × 加价幅度）。
     [en]
-    Checks: over the last window_days days up to the report day, each campaign's and keyword's CTR (clicks ÷ impressions, from the summed counts) against the account's CTR in the same currency. At high_ratio times the account or more, with ROI at or above break-even (1 ÷ gross margin; the default 30% margin gives 3.33): raise. At low_ratio times or less: lower, and a low-CTR campaign also gets a new-creative task for design. Under min_impressions a subject is held (watched, not judged); a raise also needs min_clicks. A raise is the CTR's lead over the account, at most raise_step and never above max_bid; a cut is at most lower_step and never below min_bid; bids are rounded to 0.01. While the shop's bounce rate or pages per visitor is critical, raises are held back and the finding says why.
+    Checks: over the last window_days days up to the report day, each campaign's and keyword's CTR (clicks ÷ impressions, from the summed counts) against the account's CTR in the same currency. At high_ratio times the account or more, with ROI at or above break-even (1 ÷ gross margin; the default 30% margin gives 3.33): raise. At low_ratio times or less: lower, and a low-CTR campaign also gets a new-creative task for design. Under min_impressions a subject is held (watched, not judged; listed one by one up to list_holds, the rest counted); a raise also needs min_clicks; keywords with many impressions and no click are left to ads.zero_click. A raise is the CTR's lead over the account, at most raise_step and never above max_bid; a cut is at most lower_step and never below min_bid; bids are rounded to 0.01. While the shop's bounce rate or pages per visitor is critical, raises are held back and the finding says why.
     Why: Document 002: "The core of promotion is CTR... watch each plan's CTR, then raise the bid and budget of plans with a higher CTR and lower those of plans with a lower CTR, which lifts CTR overall." "The higher a 直通车 CTR, the higher the quality score, which lowers the cost per click." An operator's day (003), paid-ads review: "analyse its CTR, average CPC, rank, conversion, sales and ROI. If CTR is low, how should the image change? Decide which keywords stay, which new ones to add, whose bids to raise, whose to lower, which to delete and which to watch." And on pages: when bounce rate and visit depth fail, "the first thing to do is not more promotion but fixing the pages", or "however you promote, you lose money".
     Fix: raise bid and budget where CTR is high and ROI clears break-even; lower where CTR is low, and refresh a low-CTR campaign's main image and creatives with side-by-side tests. Apply the suggested bids (--bid-sheet writes them out); campaigns without bids get their bids and daily budget adjusted. Fix failing pages before any raise.
-    Money: for a cut, the spend in the window; for a raise, the extra sales expected (the window's sales × the raise).
+    Money: per day: for a cut, the window's average daily spend; for a raise, the extra daily sales expected (the window's average daily sales × the raise).
     """
     view = ad_view(ctx, ctx.param("window_days"))
     if view is None or not view.levels():
@@ -587,11 +610,11 @@ def _raise(ctx: "RuleContext", row: Any, break_even: float | None, blockers: lis
     if roi is None:
         return ctx.t(f"观察中：点击率 {row['ctr']:.2%} 高，但导出没有成交金额，确认不了投产比，先不加价",
                      f"hold: CTR {row['ctr']:.2%} is high, but the export has no sales to check ROI against break-even")
-    if roi <= break_even:
+    if roi < break_even:
         return ctx.t(f"点击率 {row['ctr']:.2%} 高，但投产比 {roi:.2f} 低于保本 {break_even:.2f}，不加价（见 ads.roi_breakeven）",
                      f"CTR {row['ctr']:.2%} is high but ROI {roi:.2f} is below break-even {break_even:.2f}: "
                      "no raise (see ads.roi_breakeven)")
-    step = min(ctx.param("raise_step"), row["ctr"] / row["account_ctr"] - 1)
+    step = _step(ctx.param("raise_step"), row["ctr"] / row["account_ctr"] - 1)
     bid, ceiling = _value(row, "bid"), ctx.param("max_bid")
     evidence = _evidence(row, direction="raise", account_ctr=row["account_ctr"], threshold=line,
                          break_even=break_even, current_bid=bid)
@@ -603,7 +626,7 @@ def _raise(ctx: "RuleContext", row: Any, break_even: float | None, blockers: lis
     gmv = _value(row, "gmv") or 0.0
     if bid is None:
         key = "raise_budget" if row["level"] == "campaign" else "raise_nobid"
-        ctx.finding(key, subject, {**evidence, "change": step}, money=gmv * step or None, name=name)
+        ctx.finding(key, subject, {**evidence, "change": step}, money=_per_day(row, gmv * step), name=name)
         return None
     if ceiling is not None and bid >= ceiling:
         return ctx.t(f"点击率高、投产比过保本，但出价 {bid:.2f} 已到上限 {ceiling:.2f}，不再加",
@@ -611,27 +634,28 @@ def _raise(ctx: "RuleContext", row: Any, break_even: float | None, blockers: lis
     suggested = _stepped(bid, step, ceiling=ceiling)
     change = (suggested - bid) / bid
     ctx.finding("raise_bid", subject, {**evidence, "suggested_bid": suggested, "change": change},
-                money=gmv * change or None, name=name)
+                money=_per_day(row, gmv * change), name=name)
     return None
 
 
 def _lower(ctx: "RuleContext", row: Any, line: float) -> None:
     subject, name = row["subject"], _name(row, ctx.lang)
     bid, floor = _value(row, "bid"), ctx.param("min_bid")
-    step = min(ctx.param("lower_step"), 1 - row["ctr"] / row["account_ctr"])
+    step = _step(ctx.param("lower_step"), 1 - row["ctr"] / row["account_ctr"])
     cost = _value(row, "cost")
     spend = _amount(cost, row["currency"], ctx.lang)
     evidence = _evidence(row, direction="lower", account_ctr=row["account_ctr"], threshold=line, current_bid=bid)
     if bid is None:
         key = "lower_budget" if row["level"] == "campaign" else "lower_nobid"
-        ctx.finding(key, subject, {**evidence, "change": -step}, money=cost, name=name, spend=spend, cut=step)
+        ctx.finding(key, subject, {**evidence, "change": -step}, money=_per_day(row, cost), name=name, spend=spend, cut=step)
     else:
         suggested = _stepped(bid, -step, floor=floor)
         if suggested >= bid:
-            ctx.finding("lower_floor", subject, {**evidence, "min_bid": floor}, money=cost, name=name, spend=spend)
+            ctx.finding("lower_floor", subject, {**evidence, "min_bid": floor}, money=_per_day(row, cost), name=name, spend=spend)
         else:
-            ctx.finding("lower_bid", subject, {**evidence, "suggested_bid": suggested, "change": (suggested - bid) / bid},
-                        money=cost, name=name, spend=spend)
+            change = (suggested - bid) / bid
+            ctx.finding("lower_bid", subject, {**evidence, "suggested_bid": suggested, "change": change},
+                        money=_per_day(row, cost), name=name, spend=spend)
     if row["level"] == "campaign":
         # The creative shows for every keyword of the plan: a plan-wide low CTR points at the image.
         ctx.finding("creative", subject, {**evidence, "direction": "creative"}, owner="design", name=name)
@@ -665,12 +689,12 @@ def zero_click(ctx: "RuleContext") -> None:
     检查：最近 window_days 天每个关键词的展现和点击：展现达到 min_impressions 次、点击为 0 的词要暂停或删除；展现不够的 0 点击词先观察。
     原因：《运营的一天》(003) 付费推广分析：“分析词语的去留……删除哪些词，观察哪些词”；《电商运营》(002)：“推广的核心是点击率”，只展现不被点的词拉低计划的点击率和质量得分，让别的词的点击更贵。
     怎么做：暂停或删除；要保留就先查词和宝贝是否相关、改精准匹配。
-    金额：这些词在窗口期内的花费（按点击扣费时通常是 0，按展现扣费的会有花费）。
+    金额：这些词在窗口期内的日均花费（按点击扣费时通常是 0，按展现扣费的会有花费）。
     [en]
     Checks: each keyword's impressions and clicks over the last window_days days: min_impressions or more with no click at all is paused or deleted; zero-click keywords with fewer impressions are held and watched.
     Why: An operator's day (003), paid-ads review: "decide which keywords stay... which to delete and which to watch"; document 002: "the core of promotion is CTR" — keywords shown but never clicked drag the plan's CTR and quality score down and make the other keywords' clicks dearer.
     Fix: pause or delete them; to keep one, check it matches the product and switch it to exact match.
-    Money: their spend in the window (usually 0 when billed per click; CPM-billed keywords do spend).
+    Money: their average daily spend in the window (usually 0 when billed per click; CPM-billed keywords do spend).
     """
     view = ad_view(ctx, ctx.param("window_days"))
     frame = view.keywords if view is not None else None
@@ -688,7 +712,7 @@ def zero_click(ctx: "RuleContext") -> None:
         spent = ctx.t(f"窗口期花了 {_amount(cost, row['currency'], 'zh')}。",
                       f" It spent {_amount(cost, row['currency'], 'en')} in the window.") if cost else ""
         ctx.finding("zero", row["subject"], _evidence(row, direction="pause", threshold=needed),
-                    money=cost or None, spent=spent)
+                    money=_per_day(row, cost), spent=spent)
 
 
 # -- ads.roi_breakeven -----------------------------------------------------------------------------
@@ -752,12 +776,12 @@ def roi_breakeven(ctx: "RuleContext") -> None:
     检查：最近 window_days 天每个推广计划和关键词的投产比（成交金额 ÷ 花费，按汇总后的数算；导出没有成交金额时用投入产出比 × 花费），和保本投产比（1 ÷ shop.gross_margin，默认毛利率 30% → 3.33）比。花费至少 min_cost、点击至少 min_clicks 才判断，不够的先观察。低于保本：降价一档（lower_step，不低于 min_bid）；低于保本的 critical_ratio（默认一半）为严重：直接暂停。
     原因：《运营的一天》(003) 付费推广分析：每天看热销单品的“点击率、平均点击花费、展现排名、转化率、成交额、投入产出比”，决定“降低哪些词的价格，删除哪些词”。《电商运营》(002)：“产品要考虑利润率……有利润才能生存和发展”。投产比低于 1 ÷ 毛利率，每花一块推广费赚回的毛利不到一块，推得越多亏得越多。
     怎么做：导出里有出价的降到建议出价（--bid-sheet 导出改价表），没有出价的计划降出价和日限额；严重的先暂停，查清转化问题再开。
-    金额：窗口期内亏掉的钱 = 花费 − 成交金额 × 毛利率。
+    金额：窗口期内平均每天亏掉的钱 = (花费 − 成交金额 × 毛利率) ÷ 天数。
     [en]
     Checks: each campaign's and keyword's ROI over the last window_days days (sales ÷ spend from the summed counts; ROI × spend when the export has no sales column) against break-even, 1 ÷ shop.gross_margin (the default 30% margin gives 3.33). Judged only with at least min_cost spend and min_clicks clicks; below that, held. Under break-even: cut the bid one step (lower_step, never below min_bid). Under critical_ratio of break-even (half, by default): critical, pause.
     Why: An operator's day (003), paid-ads review: every morning check the hot items' "CTR, average CPC, rank, conversion, sales and ROI" and decide "whose bids to lower and which keywords to delete". Document 002: "a product must earn its margin... only profit keeps a shop alive". Below 1 ÷ margin, each unit of ad spend brings back less than a unit of gross profit: the more you promote, the more you lose.
     Fix: apply the suggested lower bid (--bid-sheet writes it out), or cut a campaign's bids and daily budget; pause the critical ones and find out why the item does not convert before switching them back on.
-    Money: the loss in the window = spend − sales × gross margin.
+    Money: the average daily loss in the window = (spend − sales × gross margin) ÷ days.
     """
     view = ad_view(ctx, ctx.param("window_days"))
     if view is None or not view.levels():
@@ -797,18 +821,18 @@ def _cut(ctx: "RuleContext", row: Any, break_even: float, margin: float) -> None
     }
     if row["roi"] < critical_ratio * break_even:
         ctx.finding("pause", row["subject"], {**evidence, "direction": "pause"}, severity="critical",
-                    money=loss, **values)
+                    money=_per_day(row, loss), **values)
         return
     if bid is None:
         key = "cut_budget" if row["level"] == "campaign" else "cut_nobid"
         ctx.finding(key, row["subject"], {**evidence, "direction": "lower", "change": -step},
-                    money=loss, cut=step, **values)
+                    money=_per_day(row, loss), cut=step, **values)
         return
     suggested = _stepped(bid, -step, floor=floor)
     if suggested >= bid:
         ctx.finding("pause_floor", row["subject"], {**evidence, "direction": "pause", "min_bid": floor},
-                    money=loss, **values)
+                    money=_per_day(row, loss), **values)
         return
     ctx.finding("cut_bid", row["subject"],
                 {**evidence, "direction": "lower", "suggested_bid": suggested, "change": (suggested - bid) / bid},
-                money=loss, **values)
+                money=_per_day(row, loss), **values)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from shopdoc.metrics import shop_day
 from shopdoc.params import count, fraction
 from shopdoc.rules import rule
-from shopdoc.rules._helpers import column, item_label, items_on, rate_text, text_of, too_few
+from shopdoc.rules._helpers import EVIDENCE_LIMIT, clean, column, item_label, items_on, text_of, too_few
 from shopdoc.rules.data import judged_conversion, presale_mask, presale_min_order_buyers
 
 ORDER = 40
@@ -30,18 +30,18 @@ _MORE_LISTED = 5
     ],
     messages={
         "shop": {
-            "zh": ("全店支付转化率 {conversion}，低于同行平均 {peer}",
+            "zh": ("全店支付转化率 {value:.2%}，低于同行平均 {peer_conversion_rate:.2%}",
                    "支付转化率是店铺的核心数据。客服：给每个客服定一个高于同行平均的转化要求，高于平均的分享经验，低于平均的找原因改进；"
                    "运营同时看主推款的详情页、价格和中差评。"),
-            "en": ("The shop converts at {conversion}, below the peer average of {peer}",
+            "en": ("The shop converts at {value:.2%}, below the peer average of {peer_conversion_rate:.2%}",
                    "Payment conversion is the shop's core number. Customer service: set each agent a conversion target "
                    "above the peer average; those above share what works, those below find what to improve. Operations: "
                    "check the hero item's page, price and negative reviews."),
         },
         "item": {
-            "zh": ("{item}{rate_name} {conversion}，低于同行平均 {peer}",
+            "zh": ("{item}{rate_name} {value:.2%}，低于同行平均 {peer_conversion_rate:.2%}",
                    "店铺转化率由单品转化率决定：逐项查这个款的详情页卖点、主图、价格、评价和客服话术，先把它的转化提到同行平均以上。"),
-            "en": ("{item} converts at {conversion}{rate_note}, below the peer average of {peer}",
+            "en": ("{item} converts at {value:.2%}{rate_note}, below the peer average of {peer_conversion_rate:.2%}",
                    "The shop's conversion is made of its items': check this item's selling points, main image, price, "
                    "reviews and customer service scripts until it converts above its peers."),
         },
@@ -93,7 +93,7 @@ def _judge_shop(ctx, shop: dict, peer: float, factor: float) -> None:
     money = (peer - conversion) * visitors * aov if visitors and aov else None
     ctx.finding("shop", "shop", {"value": conversion, "threshold": peer * factor, "peer_conversion_rate": peer,
                                  "visitors": visitors},
-                money=money, conversion=rate_text(conversion), peer=rate_text(peer))
+                money=money)
 
 
 def _judge_items(ctx, items, factor: float) -> None:
@@ -122,15 +122,14 @@ def _judge_items(ctx, items, factor: float) -> None:
             {"item_id": row["item_id"], "item_name": text_of(row, "item_name"), "value": row["_conversion"],
              "threshold": row["_peer"] * factor, "peer_conversion_rate": row["_peer"], "visitors": row["_visitors"],
              "presale": bool(row["_presale"])},
-            money=None if row["_money"] != row["_money"] else row["_money"],
+            money=clean(row["_money"]),
             item=item_label(ctx.lang, row["item_id"], text_of(row, "item_name")),
             rate_name="下单转化率（预售）" if row["_presale"] else "支付转化率",
             rate_note=" (order conversion, presale)" if row["_presale"] else "",
-            conversion=rate_text(row["_conversion"]), peer=rate_text(row["_peer"]),
         )
     rest = table.iloc[top_n:]
     if not rest.empty:
         names = [item_label(ctx.lang, row["item_id"], text_of(row, "item_name")) for _, row in rest.head(_MORE_LISTED).iterrows()]
         shown = ("、" if ctx.lang == "zh" else ", ").join(names) + (ctx.t(" 等", " and others") if len(rest) > _MORE_LISTED else "")
-        ctx.finding("more", "shop", {"count": len(rest), "items": [str(i) for i in rest["item_id"]]},
+        ctx.finding("more", "shop", {"count": len(rest), "items": [str(i) for i in rest["item_id"].head(EVIDENCE_LIMIT)]},
                     severity="info", names=shown)

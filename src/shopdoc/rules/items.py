@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from shopdoc.params import count, fraction, positive
 from shopdoc.rules import rule
 from shopdoc.rules._helpers import (
-    column, count_text, item_label, items_on, money_text, rate_text, shift_day, text_of, too_few,
+    EVIDENCE_LIMIT, clean, column, item_label, items_on, money_text, rate_text, shift_day, text_of, too_few,
 )
 from shopdoc.rules.data import order_conversion, payment_conversion, presale_mask, presale_min_order_buyers
 
@@ -40,7 +40,7 @@ def _more(ctx, key: str, rows: "pd.DataFrame", **values) -> None:
     shown = ("、" if ctx.lang == "zh" else ", ").join(names)
     if len(rows) > _MORE_LISTED:
         shown += ctx.t(" 等", " and others")
-    ctx.finding(key, "shop", {"count": len(rows), "items": [str(i) for i in rows["item_id"]]},
+    ctx.finding(key, "shop", {"count": len(rows), "items": [str(i) for i in rows["item_id"].head(EVIDENCE_LIMIT)]},
                 severity="info", names=shown, **values)
 
 
@@ -61,7 +61,7 @@ def _more(ctx, key: str, rows: "pd.DataFrame", **values) -> None:
         "move_away": {
             "zh": ("{item}占商品访客的 {share:.0%}，访客价值只有 {value_text}，不到商品平均 {average_text} 的 {low_ratio:.0%}",
                    "流量大、产出低：把推广预算和店内入口（首页位置、关联推荐）从这个款挪一部分给访客价值高的款；同时查它转化率和客单价为什么低。"),
-            "en": ("{item} takes {share:.0%} of item visitors, yet a visitor is worth only {value_text}, under {low_ratio:.0%} of the item average of {average_text}",
+            "en": ("{item} takes {share:.0%} of item visitors, yet earns only {value_text}, under {low_ratio:.0%} of the item average of {average_text}",
                    "Much traffic, little return: move part of its ad budget and shop placements (home page slots, related "
                    "items) to items with a higher visitor value, and find out why its conversion and AOV are low."),
         },
@@ -145,6 +145,44 @@ def traffic_allocation(ctx) -> None:
         _more(ctx, f"more_{key}", rows.iloc[top_n:])
 
 
+def _earlier_days(earlier: "pd.DataFrame", today: "pd.DataFrame", min_order_buyers: int):
+    """Today's judged conversion, the presale item ids, and per item over the earlier days: visitors,
+    the visitor-weighted conversion (`baseline`), GMV, buyers and the number of days. None when
+    nothing has a conversion today. Grouped on integer codes: fast on 20,000 items × 7 days."""
+    import numpy as np
+    import pandas as pd
+
+    item_codes, item_index = pd.factorize(earlier["item_id"])
+    day_codes, _ = pd.factorize(earlier["date"])
+    last = ~pd.Series(item_codes * (int(day_codes.max()) + 1) + day_codes).duplicated(keep="last").to_numpy()
+    earlier, item_codes = earlier[last], item_codes[last]  # a day read twice counts once
+    presale_ids = set(today["item_id"][presale_mask(today, min_order_buyers)]) | \
+        set(earlier["item_id"][presale_mask(earlier, min_order_buyers)])
+
+    def judged(rows):
+        presale = rows["item_id"].isin(presale_ids)
+        return payment_conversion(rows).where(~presale, order_conversion(rows))
+
+    now = judged(today)
+    if now.notna().sum() == 0:
+        return None
+    rate, visitors = judged(earlier), column(earlier, "visitors")
+    rated = (rate.notna() & (visitors > 0)).to_numpy()
+
+    def total(values, mask=rated):
+        return np.bincount(item_codes, weights=np.where(mask, np.nan_to_num(values), 0.0), minlength=len(item_index))
+
+    history = pd.DataFrame({
+        "baseline_visitors": total(visitors.to_numpy()),
+        "weighted": total((rate * visitors).to_numpy()),
+        "baseline_gmv": total(column(earlier, "gmv").to_numpy(), True),
+        "baseline_buyers": total(column(earlier, "buyers").to_numpy(), True),
+        "days": total(np.ones(len(earlier))).astype(int),
+    }, index=pd.Index(item_index, name="item_id"))
+    history["baseline"] = history["weighted"] / history["baseline_visitors"].where(history["baseline_visitors"] > 0)
+    return now, presale_ids, history
+
+
 def _per_visitor(ctx, amount: float) -> str:
     return ctx.t(f"{money_text(ctx, amount)}/人", f"{money_text(ctx, amount)} per visitor")
 
@@ -201,30 +239,11 @@ def conversion_drop(ctx) -> None:
         ctx.skip(ctx.t("没有之前几天的商品数据（导出多天的数据或打开历史记录）",
                        "no item data for earlier days (export several days or keep the history)"))
         return
-    earlier = earlier.drop_duplicates(["item_id", "date"], keep="last")
-    min_order_buyers = presale_min_order_buyers(ctx)
-    presale_ids = set(today["item_id"][presale_mask(today, min_order_buyers)]) | \
-        set(earlier["item_id"][presale_mask(earlier, min_order_buyers)])
-
-    def judged(rows):
-        presale = rows["item_id"].isin(presale_ids)
-        return payment_conversion(rows).where(~presale, order_conversion(rows))
-
-    now = judged(today)
-    if now.notna().sum() == 0:
+    history = _earlier_days(earlier, today, presale_min_order_buyers(ctx))
+    if history is None:
         ctx.skip(ctx.t("商品导出里没有支付转化率（或支付买家数）", "skipped, needs item_daily.conversion_rate (or buyers)"))
         return
-    before_rate = judged(earlier)
-    before_visitors = column(earlier, "visitors")
-    rated = before_rate.notna() & (before_visitors > 0)
-    history = earlier.assign(
-        _visitors=before_visitors.where(rated), _weighted=(before_rate * before_visitors).where(rated),
-        _gmv=column(earlier, "gmv"), _buyers=column(earlier, "buyers"), _day=earlier["date"].where(rated),
-    ).groupby("item_id").agg(
-        baseline_visitors=("_visitors", "sum"), weighted=("_weighted", "sum"), baseline_gmv=("_gmv", "sum"),
-        baseline_buyers=("_buyers", "sum"), days=("_day", "nunique"),
-    )
-    history["baseline"] = history["weighted"] / history["baseline_visitors"].where(history["baseline_visitors"] > 0)
+    now, presale_ids, history = history
     table = today.assign(_now=now, _visitors=column(today, "visitors"), _gmv=column(today, "gmv"),
                          _buyers=column(today, "buyers")).join(history, on="item_id")
     min_visitors = ctx.param("min_visitors")
@@ -250,9 +269,9 @@ def conversion_drop(ctx) -> None:
         ctx.finding(
             "drop", f"item:{row['item_id']}",
             {"item_id": row["item_id"], "item_name": text_of(row, "item_name"), "conversion_rate": row["_now"],
-             "baseline": row["baseline"], "change": -row["_drop"], "days": int(row["days"]), "visitors": row["_visitors"],
+             "baseline_conversion_rate": row["baseline"], "change": -row["_drop"], "days": int(row["days"]), "visitors": row["_visitors"],
              "baseline_visitors": row["baseline_visitors"], "presale": presale, "threshold": ctx.param("min_drop")},
-            money=None if row["_money"] != row["_money"] else row["_money"],
+            money=clean(row["_money"]),
             item=item_label(ctx.lang, row["item_id"], text_of(row, "item_name")),
             rate_name=ctx.t("下单转化率（预售）", "order conversion (presale)") if presale else ctx.t("支付转化率", "conversion"),
             now=rate_text(row["_now"]), baseline_text=rate_text(row["baseline"]), drop=row["_drop"],

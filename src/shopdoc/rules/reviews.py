@@ -9,12 +9,13 @@ chat platform is the chat module's job.
 
 from __future__ import annotations
 
+import os
 import re
 from typing import TYPE_CHECKING
 
 from shopdoc.params import count, non_negative, positive
 from shopdoc.rules import rule
-from shopdoc.rules._helpers import clean, column, item_label, items_on, shift_day, short_day, text_of
+from shopdoc.rules._helpers import EVIDENCE_LIMIT, clean, column, item_label, items_on, shift_day, short_day, text_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -114,26 +115,35 @@ def negative_top_items(ctx) -> None:
         return
     top_n = ctx.param("top_n")
     ranks, names, reason = _top_items(ctx, negative, top_n)
+    rank = _ranks(negative, ranks, names)
     item_names = {item_id: name for name, (_, item_id) in names.items()}
-    others = []
-    for _, row in negative.iterrows():
-        rank = _rank_of(row, ranks, names)
-        if rank is None:
-            others.append(row)
-            continue
-        _raise(ctx, row, rank, item_names)
-    if not others:
+    on_top = rank.notna()
+    for (_, row), position in zip(negative[on_top].iterrows(), rank[on_top]):
+        _raise(ctx, row, int(position), item_names)
+    others = negative[~on_top]
+    if others.empty:
         return
+    counted = _count_by_item(others)
     if reason is None:
-        counted = _count_by_item(others)
         ctx.finding("others", "shop", {"count": len(others), "items": counted},
                     severity="info", top_n=top_n, names=_counted_text(ctx, counted))
     else:
         reason_text, fix = reason
         ctx.finding("unranked", "shop",
-                    {"count": len(others), "items": _count_by_item(others),
-                     "reviews": [{"order_id": text_of(row, "order_id"), "excerpt": _excerpt_of(row)} for row in others[:5]]},
+                    {"count": len(others), "items": counted,
+                     "reviews": [{"order_id": text_of(row, "order_id"), "excerpt": _excerpt_of(row)}
+                                 for _, row in others.head(5).iterrows()]},
                     severity="info", top_n=top_n, reason=reason_text, fix=fix)
+
+
+def _texts(frame, name: str) -> "pd.Series":
+    """A text column stripped, blanks as missing; all missing when the export lacks it."""
+    import pandas as pd
+
+    if name not in frame.columns:
+        return pd.Series(pd.NA, index=frame.index, dtype="string")
+    text = frame[name].astype("string").str.strip()
+    return text.mask(text == "")
 
 
 def _top_items(ctx, negative, top_n: int):
@@ -142,8 +152,7 @@ def _top_items(ctx, negative, top_n: int):
     hero = ctx.config.get("shop", "hero_item")
     ranks: dict[str, int] = {}
     names: dict[str, tuple[int, str]] = {}
-    if not ({"item_id", "item_name"} & set(negative.columns)) or \
-            all(text_of(row, "item_id") is None and text_of(row, "item_name") is None for _, row in negative.iterrows()):
+    if not (_texts(negative, "item_id").notna() | _texts(negative, "item_name").notna()).any():
         return ranks, names, (ctx.t("评价导出里没有商品ID或商品名称", "the review export has no item id or name"),
                               ctx.t("导出评价时带上商品ID（或商品名称）", "Export the reviews with the item id (or name)"))
     items = items_on(ctx.dataset, ctx.date)
@@ -164,12 +173,12 @@ def _top_items(ctx, negative, top_n: int):
     return ranks, names, None
 
 
-def _rank_of(row, ranks: dict[str, int], names: dict[str, tuple[int, str]]) -> int | None:
-    item_id = text_of(row, "item_id")
-    if item_id is not None:
-        return ranks.get(item_id)
-    name = text_of(row, "item_name")
-    return names[name][0] if name in names else None
+def _ranks(negative, ranks: dict[str, int], names: dict[str, tuple[int, str]]) -> "pd.Series":
+    """Each review's item rank among the top items (NaN: not a top item), by item id, else by name."""
+    ids, item_names = _texts(negative, "item_id"), _texts(negative, "item_name")
+    by_id = ids.map(ranks).astype("float64")
+    by_name = item_names.map({name: rank for name, (rank, _) in names.items()}).astype("float64")
+    return by_id.where(ids.notna(), by_name)
 
 
 def _excerpt_of(row) -> str | None:
@@ -190,7 +199,7 @@ def _raise(ctx, row, rank: int, item_names: dict[str, str]) -> None:
     if order_id:
         order_note = ctx.t(f"订单 {order_id}", f"order {order_id}")
     else:
-        where = f"{row.get('_file')} " if text_of(row, "_file") else ""
+        where = f"{os.path.basename(text_of(row, '_file'))} " if text_of(row, "_file") else ""
         order_note = ctx.t(f"订单号见评价导出 {where}第 {int(source_row)} 行" if source_row is not None else "在评价导出里找到这条",
                            f"see {where}row {int(source_row)} of the review export" if source_row is not None else "find it in the review export")
     item_name = text_of(row, "item_name") or item_names.get(text_of(row, "item_id") or "")
@@ -204,13 +213,14 @@ def _raise(ctx, row, rank: int, item_names: dict[str, str]) -> None:
     )
 
 
-def _count_by_item(rows: list) -> list[dict]:
-    counts: dict[tuple, int] = {}
-    for row in rows:
-        key = (text_of(row, "item_id"), text_of(row, "item_name"))
-        counts[key] = counts.get(key, 0) + 1
-    ordered = sorted(counts.items(), key=lambda pair: -pair[1])
-    return [{"item_id": item_id, "item_name": name, "count": number} for (item_id, name), number in ordered]
+def _count_by_item(rows) -> list[dict]:
+    """Negative reviews per item, most first."""
+    import pandas as pd
+
+    keys = pd.DataFrame({"item_id": _texts(rows, "item_id").fillna(""), "item_name": _texts(rows, "item_name").fillna("")})
+    counts = keys.value_counts(sort=True).head(EVIDENCE_LIMIT)
+    return [{"item_id": item_id or None, "item_name": name or None, "count": int(number)}
+            for (item_id, name), number in counts.items()]
 
 
 def _counted_text(ctx, counted: list[dict]) -> str:

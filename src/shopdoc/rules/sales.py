@@ -5,9 +5,8 @@ Source: `003_01bac92a2fb6a989.txt` (an operator's day), 上午 一、判断数�
 
 from __future__ import annotations
 
-import calendar
 import math
-from datetime import date as Date
+from datetime import date as Date, timedelta
 
 from shopdoc.params import count, fraction, positive, weekday_weights
 from shopdoc.rules import rule
@@ -28,7 +27,8 @@ _FACTOR_NAMES = {
 def day_target(day: str, monthly_target: float, weights: list[float] | None) -> float:
     """The day's share of the monthly target: even, or by weekday weights (Monday first)."""
     parsed = Date.fromisoformat(day)
-    days = calendar.monthrange(parsed.year, parsed.month)[1]
+    first = parsed.replace(day=1)
+    days = ((first + timedelta(days=32)).replace(day=1) - first).days
     if not weights:
         return monthly_target / days
     month_weight = sum(weights[Date(parsed.year, parsed.month, d).weekday()] for d in range(1, days + 1))
@@ -87,7 +87,7 @@ def _factor_text(ctx, name: str, before: float, now: float) -> str:
 
 
 def _source_text(ctx, row) -> str:
-    change = row["visitor_change"]
+    change = row["visitors_delta"]
     pct = signed_pct(change / row["compare_visitors"]) if row["compare_visitors"] else ""
     if ctx.lang == "zh":
         return f"「{row['name']}」访客{'多了' if change > 0 else '少了'} {count_text(abs(change))}" + (f"（{pct}）" if pct else "")
@@ -96,11 +96,11 @@ def _source_text(ctx, row) -> str:
 
 def _top_source(ctx, compare_day: str, direction: int):
     """The first-level source that moved most in `direction` (+1 gained, -1 lost), or None."""
-    moves = source_moves(ctx.dataset, ctx.date, compare_day)
+    moves = source_moves(ctx, compare_day)
     if moves is None or moves.empty:
         return None
-    row = moves.loc[(moves["visitor_change"] * direction).idxmax()]
-    return row if row["visitor_change"] * direction > 0 else None
+    row = moves.loc[(moves["visitors_delta"] * direction).idxmax()]
+    return row if row["visitors_delta"] * direction > 0 else None
 
 
 def _day_moves(ctx, today: dict, compare_day: str, direction: int) -> tuple[list[str], list[str]]:
@@ -112,7 +112,8 @@ def _day_moves(ctx, today: dict, compare_day: str, direction: int) -> tuple[list
     start, end = _factor_values(before), _factor_values(now)
     names, texts = [], []
     for name in FACTORS:
-        if start[name] == start[name] and end[name] == end[name] and (end[name] - start[name]) * direction > 0:
+        known = not (math.isnan(start[name]) or math.isnan(end[name]))
+        if known and (end[name] - start[name]) * direction > 0:
             names.append(name)
             texts.append(_factor_text(ctx, name, start[name], end[name]))
     source = _top_source(ctx, compare_day, direction)
@@ -137,9 +138,9 @@ def _day_moves(ctx, today: dict, compare_day: str, direction: int) -> tuple[list
     ],
     messages={
         "critical": {
-            "zh": ("{day} 支付金额 {gmv_text}，只完成日目标 {target_text} 的 {value:.0%}，不到 {floor:.0%}",
+            "zh": ("{day} 支付金额 {gmv_text}，只完成日目标 {target_text} 的 {value:.0%}，不到 {critical_floor:.0%}",
                    "差 {shortfall_text}。差在哪里：{moves}。先看下面的 GMV 拆解和流量来源变化，把原因分给推广、美工、客服，今天就补。"),
-            "en": ("GMV on {day} was {gmv_text}, only {value:.0%} of the day's target of {target_text} (under {floor:.0%})",
+            "en": ("GMV on {day} was {gmv_text}, only {value:.0%} of the day's target of {target_text} (under {critical_floor:.0%})",
                    "Short by {shortfall_text}. What fell: {moves}. Use the GMV split and the source changes below to "
                    "find the cause and hand it to promotion, design or customer service today."),
         },
@@ -205,7 +206,7 @@ def daily_target(ctx) -> None:
         severity="info" if reached else ("critical" if key == "critical" else None),
         money=None if reached else shortfall,
         day=short_day(ctx.date, ctx.lang), gmv_text=money_text(ctx, gmv), target_text=money_text(ctx, target),
-        shortfall_text=money_text(ctx, shortfall), floor=floor, moves=moves,
+        shortfall_text=money_text(ctx, shortfall), moves=moves,
     )
 
 
@@ -253,13 +254,13 @@ def gmv_drivers(ctx) -> None:
     """GMV against the day before and the same weekday last week, split into visitors × conversion × AOV.
 
     [zh]
-    检查：报告日支付金额和前一天、上周同一天比（数据来自同一文件里的更早日期或历史记录）。变化达到 10% 时，把变化拆成访客数、转化率、客单价三块各贡献多少钱，说出主要原因（贡献最大的那块）。主要原因是访客数、又有流量来源数据时，说出少得（或多得）最多的一级来源。两天中任一天访客数不到 100 不判断。
+    检查：报告日支付金额和前一天、上周同一天比（数据来自同一文件里的更早日期或历史记录）。变化达到 10% 时，把变化拆成访客数、转化率、客单价三块各贡献多少钱，说出主要原因（贡献最大的那块）：下降是警告，上涨是提示。主要原因是访客数、又有流量来源数据时，说出少得（或多得）最多的一级来源。两天中任一天访客数不到 100 不判断。
     拆法：支付金额 = 访客数 × 转化率 × 客单价（转化率 = 支付买家数 ÷ 访客数，客单价 = 支付金额 ÷ 支付买家数，保证乘积正好等于支付金额），用对数平均迪氏指数（LMDI）拆分：每块的贡献 = L × ln(今天的值 ÷ 对比日的值)，L = (今天支付金额 − 对比日支付金额) ÷ ln(今天支付金额 ÷ 对比日支付金额)。三块加起来正好等于支付金额的变化，没有说不清的“交叉项”。
     原因：《运营的一天》(003)：“一般来说是三个核心：流量、转化率、客单价。客单价几乎不怎么变化，转化率在一定时间内也是比较均衡的，那最重要的是什么呢？分析访客数，访客流量来源在哪里？……没达标是因为哪块流量减少了？为什么减少？”
     怎么做：访客数少了交给推广查流量来源；转化率掉了查详情页、价格、中差评、客服；客单价低了查关联销售和套餐。涨了也要弄清楚原因，复制到其他宝贝。
     金额：下降时为少了的支付金额（对比日 − 报告日）。
     [en]
-    Checks: the report day's GMV against the day before and the same weekday last week (earlier dates in the same file, or the history). When it moved by at least 10%, the change is split into what visitors, conversion and AOV each contributed in money, and the largest contributor is named the driver. When the driver is visitors and traffic sources are present, the first-level source that lost (or gained) the most visitors is named. Below 100 visitors on either day the rule stays silent.
+    Checks: the report day's GMV against the day before and the same weekday last week (earlier dates in the same file, or the history). When it moved by at least 10%, the change is split into what visitors, conversion and AOV each contributed in money, and the largest contributor is named the driver: a fall is a warning, a rise is info. When the driver is visitors and traffic sources are present, the first-level source that lost (or gained) the most visitors is named. Below 100 visitors on either day the rule stays silent.
     Split: GMV = visitors × conversion × AOV (conversion = buyers ÷ visitors and AOV = GMV ÷ buyers, so the product is exactly the GMV), decomposed with the log-mean Divisia index (LMDI): each factor contributes L × ln(today's value ÷ the earlier value), with L = (GMV today − GMV then) ÷ ln(GMV today ÷ GMV then). The three contributions add up exactly to the GMV change, with no unexplained interaction term.
     Why: "An operator's day" (003): "There are three cores: traffic, conversion, AOV. AOV hardly changes and conversion is fairly steady over time, so what matters most? Analyse visitors and where they come from... Off target, which traffic fell, and why?"
     Fix: fewer visitors goes to promotion with the source that fell; lower conversion means checking the item pages, prices, negative reviews and customer service; lower AOV means checking related sales and bundles. When GMV rose, find out why and copy it.
@@ -317,7 +318,7 @@ def _speak(ctx, compare: str, compare_day: str, before, now) -> None:
         source = _top_source(ctx, compare_day, direction)
         if source is not None:
             evidence["source"] = source["name"]
-            evidence["source_visitor_change"] = source["visitor_change"]
+            evidence["source_visitors_delta"] = source["visitors_delta"]
             source_note = ctx.t(f"，其中{_source_text(ctx, source)}", f", mostly {_source_text(ctx, source)}") if direction < 0 \
                 else ctx.t(f"其中{_source_text(ctx, source)}。", f"Most of it: {_source_text(ctx, source)}. ")
     names = _FACTOR_NAMES[ctx.lang]

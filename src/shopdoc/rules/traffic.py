@@ -7,12 +7,13 @@ Source: `003_01bac92a2fb6a989.txt` (an operator's day): "分析访客数，访�
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from shopdoc.metrics import shop_day
 from shopdoc.params import boolean, count, fraction, positive, text_list
 from shopdoc.rules import rule
-from shopdoc.rules._helpers import column, count_text, rate_text, rows_exactly_on, shift_day, too_few
+from shopdoc.rules._helpers import clean, count_text, rate_text, rows_exactly_on, shift_day, too_few
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -33,9 +34,17 @@ _MIN_VISITORS = count(
 )
 
 
-def _level_text(values: "pd.Series") -> "pd.Series":
-    text = values.astype("string").str.strip()
-    return text.mask(text.isin(_NOT_A_NAME))
+def _level_name(value) -> str:
+    """A source level's name; "" when blank, missing or a subtotal marker."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or str(value) == "<NA>":
+        return ""
+    text = str(value).strip()
+    return "" if text in _NOT_A_NAME else text
+
+
+def _sum(values: list[float | None]) -> float | None:
+    known = [value for value in values if value is not None]
+    return sum(known) if known else None
 
 
 def source_table(dataset: "Dataset", day: str | None, *, detail: bool = False, report_day: bool = True) -> "pd.DataFrame | None":
@@ -47,6 +56,7 @@ def source_table(dataset: "Dataset", day: str | None, *, detail: bool = False, r
     rows (no 流量载体) and per-carrier rows, only the whole-shop rows are used. Columns: `name`,
     `path` (the level names joined by `|`), visitors, buyers, gmv, conversion_rate (buyers ÷
     visitors when buyers are known, else the visitor-weighted export rate); sorted by visitors.
+    A source export has tens to hundreds of rows: plain Python over them is quicker than pandas.
     """
     import pandas as pd
 
@@ -57,54 +67,69 @@ def source_table(dataset: "Dataset", day: str | None, *, detail: bool = False, r
     if rows is None or "source" not in rows.columns or "visitors" not in rows.columns:
         return None
     levels = [name for name in _LEVELS if name in rows.columns]
-    names = pd.DataFrame({name: _level_text(rows[name]) for name in levels}, index=rows.index)
-    if "carrier" in rows.columns:
-        carrier = _level_text(rows["carrier"])
-        if carrier.notna().any() and carrier.isna().any():
-            whole_shop = carrier.isna()
-            rows, names, carrier = rows[whole_shop], names[whole_shop], carrier[whole_shop]
-    else:
-        carrier = pd.Series(pd.NA, index=rows.index, dtype="string")
-    depth = pd.Series(0, index=rows.index)
-    alive = pd.Series(True, index=rows.index)
-    for name in levels:
-        alive &= names[name].notna()
-        depth += alive.astype(int)
     wanted = 2 if detail and "source_detail" in levels else 1
-    parts = [carrier.fillna("")] + [names[name].fillna("") for name in levels]
-    first = parts[0].str.cat(parts[1:wanted + 1], sep="|")
-    if wanted == 2:
-        # A first-level source without any second-level rows stands for itself.
-        top = parts[0].str.cat(parts[1:2], sep="|")
-        deepest = depth.groupby(top).transform("max")
-        depth = depth.mask((depth == 1) & (deepest == 1), 2)
-    frame = pd.DataFrame({
-        "key": first,
-        "depth": depth,
-        "full": parts[0].str.cat(parts[1:], sep="|"),
-        "visitors": column(rows, "visitors"),
-        "buyers": column(rows, "buyers"),
-        "gmv": column(rows, "gmv"),
-        "conversion_rate": column(rows, "conversion_rate"),
-    })
-    frame = frame[(frame["depth"] >= wanted) & frame["visitors"].notna()]
-    frame = frame.drop_duplicates("full", keep="last")  # the same row read from two files of one day
-    if frame.empty:
+    numbers = ("visitors", "buyers", "gmv", "conversion_rate")
+    entries = []
+    for record in rows[[name for name in ("carrier", *levels, *numbers) if name in rows.columns]].to_dict("records"):
+        visitors = clean(record["visitors"])
+        if visitors is None:
+            continue
+        names = [_level_name(record[name]) for name in levels]
+        depth = next((index for index, name in enumerate(names) if not name), len(names))
+        entries.append({"carrier": _level_name(record.get("carrier")), "names": names, "depth": depth,
+                        **{name: clean(record.get(name)) for name in numbers}})
+    if any(entry["carrier"] for entry in entries) and not all(entry["carrier"] for entry in entries):
+        entries = [entry for entry in entries if not entry["carrier"]]  # whole-shop rows win
+    if wanted == 2:  # a first-level source without second-level rows stands for itself
+        deepest: dict[tuple, int] = {}
+        for entry in entries:
+            top = (entry["carrier"], entry["names"][0])
+            deepest[top] = max(deepest.get(top, 0), entry["depth"])
+        for entry in entries:
+            if entry["depth"] == 1 and deepest[(entry["carrier"], entry["names"][0])] == 1:
+                entry["depth"] = 2
+    # The same row read from two files of one day counts once (the last one).
+    unique = {(entry["carrier"], *entry["names"]): entry for entry in entries if entry["depth"] >= wanted}
+    groups: dict[tuple, list[dict]] = {}
+    for entry in unique.values():
+        groups.setdefault((entry["carrier"], *entry["names"][:wanted]), []).append(entry)
+    table = []
+    for key, members in groups.items():
+        shallowest = min(member["depth"] for member in members)
+        members = [member for member in members if member["depth"] == shallowest]
+        visitors = sum(member["visitors"] for member in members)
+        buyers, gmv = _sum([m["buyers"] for m in members]), _sum([m["gmv"] for m in members])
+        rated = [m for m in members if m["conversion_rate"] is not None]
+        rated_visitors = sum(m["visitors"] for m in rated)
+        if buyers is not None and visitors > 0:
+            conversion = buyers / visitors
+        elif rated_visitors > 0:
+            conversion = sum(m["conversion_rate"] * m["visitors"] for m in rated) / rated_visitors
+        else:
+            conversion = None
+        table.append({"key": "|".join(key), "carrier": key[0], "levels": [part for part in key[1:] if part],
+                      "visitors": visitors, "buyers": buyers, "gmv": gmv, "conversion_rate": conversion})
+    if not table:
         return None
-    frame = frame[frame["depth"] == frame.groupby("key")["depth"].transform("min")]
-    frame = frame.assign(
-        rated_visitors=frame["visitors"].where(frame["conversion_rate"].notna()),
-        weighted=frame["conversion_rate"] * frame["visitors"],
-    )
-    table = frame.groupby("key", sort=False)[["visitors", "buyers", "gmv", "rated_visitors", "weighted"]].sum(min_count=1)
-    by_buyers = table["buyers"] / table["visitors"].where(table["visitors"] > 0)
-    by_rate = table["weighted"] / table["rated_visitors"].where(table["rated_visitors"] > 0)
-    table["conversion_rate"] = by_buyers.fillna(by_rate)
-    paths = table.index.to_series().str.split("|")
-    show_carrier = carrier.dropna().nunique() > 1
-    table["name"] = paths.map(lambda p: " / ".join(part for part in (p if show_carrier else p[1:]) if part))
-    table["path"] = paths.map(lambda p: "|".join(part for part in p if part))
-    return table.drop(columns=["rated_visitors", "weighted"]).sort_values("visitors", ascending=False)
+    show_carrier = len({row["carrier"] for row in table}) > 1
+    for row in table:
+        parts = ([row["carrier"]] if show_carrier and row["carrier"] else []) + row["levels"]
+        row["name"] = " / ".join(parts)
+        row["path"] = "|".join(([row["carrier"]] if row["carrier"] else []) + row["levels"])
+    frame = pd.DataFrame(table).drop(columns=["carrier", "levels"]).set_index("key")
+    frame[["buyers", "gmv", "conversion_rate"]] = frame[["buyers", "gmv", "conversion_rate"]].astype("float64")
+    return frame.sort_values("visitors", ascending=False, kind="stable")
+
+
+def sources_of(ctx, day: str | None, *, detail: bool = False, report_day: bool = True) -> "pd.DataFrame | None":
+    """`source_table` computed once per run and shared by the rules that need it (never mutate it)."""
+    cache = getattr(ctx.state, "cache", None)
+    if cache is None:
+        return source_table(ctx.dataset, day, detail=detail, report_day=report_day)
+    key = ("traffic.source_table", day, detail, report_day)
+    if key not in cache:
+        cache[key] = source_table(ctx.dataset, day, detail=detail, report_day=report_day)
+    return cache[key]
 
 
 @rule(
@@ -140,12 +165,12 @@ def source_change(ctx) -> None:
     """Traffic sources that lost or gained the most visitors against the previous day.
 
     [zh]
-    检查：报告日每个流量来源（默认一级来源，可改为二级来源）的访客数和前一天比，变化达到 20% 的来源里，减少最多和增加最多的各列 3 个，并给出各自的支付转化率（今天和前一天）。汇总行不参与，同一层级只算一次。两天中访客数较多的那天不到 100 的来源不判断。前一天的数据来自同一个文件里的更早日期或历史记录。
+    检查：报告日每个流量来源（默认一级来源，可改为二级来源）的访客数和前一天比，变化达到 20% 的来源里，减少最多的列 3 个（警告）、增加最多的列 3 个（提示），并给出各自的支付转化率（今天和前一天）。汇总行不参与，同一层级只算一次。两天中访客数较多的那天不到 100 的来源不判断。前一天的数据来自同一个文件里的更早日期或历史记录。
     原因：《运营的一天》(003)：“分析访客数，访客流量来源在哪里？达标的话，是哪块流量增多了？投入的成本是多少？没达标是因为哪块流量减少了？为什么减少？这些都要做到心中有数。”
     怎么做：减少的来源交给推广查原因（计划、出价、活动、排名），算出要补多少流量和预算；增加的来源看是什么带来的，转化好就加码并复制到其他宝贝。
     金额：减少的访客数 × 这个来源前一天的访客价值（支付金额 ÷ 访客数），即今天少进账的成交额。
     [en]
-    Checks: each traffic source's visitors on the report day (first-level sources by default, second-level optionally) against the day before; among sources that moved by at least 20%, the 3 that lost the most and the 3 that gained the most, each with its payment conversion today and the day before. Subtotal rows are ignored and one level is judged, so nothing is counted twice. Sources under 100 visitors on both days are not judged. The previous day comes from earlier dates in the same file or from the history.
+    Checks: each traffic source's visitors on the report day (first-level sources by default, second-level optionally) against the day before; among sources that moved by at least 20%, the 3 that lost the most (warning) and the 3 that gained the most (info), each with its payment conversion today and the day before. Subtotal rows are ignored and one level is judged, so nothing is counted twice. Sources under 100 visitors on both days are not judged. The previous day comes from earlier dates in the same file or from the history.
     Why: "An operator's day" (003): "Analyse visitors: where does the traffic come from? On target, which traffic grew, and at what cost? Off target, which traffic fell, and why? Know all of this."
     Fix: hand the losing sources to promotion to find the cause (campaigns, bids, promotions, rankings) and what it costs to win the traffic back; for gaining sources, find what brought them and, if they convert, push and copy it.
     Money: the lost visitors × the source's visitor value the day before (payment amount ÷ visitors): the GMV that did not come in today.
@@ -154,12 +179,12 @@ def source_change(ctx) -> None:
         ctx.skip(ctx.t("没有报告日期，无法和前一天比", "no report date to compare with the day before"))
         return
     detail = ctx.param("detail")
-    today = source_table(ctx.dataset, ctx.date, detail=detail)
+    today = sources_of(ctx, ctx.date, detail=detail)
     if today is None:
         ctx.skip(ctx.t("报告日没有流量来源数据", "no traffic sources on the report day"))
         return
     previous_day = shift_day(ctx.date, -1)
-    before = source_table(ctx.dataset, previous_day, detail=detail, report_day=False)
+    before = sources_of(ctx, previous_day, detail=detail, report_day=False)
     if before is None:
         ctx.skip(ctx.t(f"没有前一天（{previous_day}）的流量来源数据，无法比较",
                        f"no traffic sources for the day before ({previous_day}) to compare with"))
@@ -167,8 +192,8 @@ def source_change(ctx) -> None:
     table = before.add_prefix("compare_").join(today, how="left")
     table["visitors"] = table["visitors"].fillna(0.0)  # gone today: it brought nobody
     table["name"] = table["name"].fillna(table["compare_name"])
-    table["visitor_change"] = table["visitors"] - table["compare_visitors"]
-    table["change"] = table["visitor_change"] / table["compare_visitors"].where(table["compare_visitors"] > 0)
+    table["visitors_delta"] = table["visitors"] - table["compare_visitors"]
+    table["change"] = table["visitors_delta"] / table["compare_visitors"].where(table["compare_visitors"] > 0)
     judged = table[["visitors", "compare_visitors"]].max(axis=1) >= ctx.param("min_visitors")
     held = int((~judged).sum())
     if not judged.any():
@@ -180,8 +205,8 @@ def source_change(ctx) -> None:
                        f"{held} sources under {ctx.param('min_visitors')} visitors not judged"))
     speaks = judged & (table["change"].abs() >= ctx.param("min_change"))
     top_n = ctx.param("top_n")
-    losers = table[speaks & (table["change"] < 0)].sort_values("visitor_change").head(top_n)
-    gainers = table[speaks & (table["change"] > 0)].sort_values("visitor_change", ascending=False).head(top_n)
+    losers = table[speaks & (table["change"] < 0)].sort_values("visitors_delta").head(top_n)
+    gainers = table[speaks & (table["change"] > 0)].sort_values("visitors_delta", ascending=False).head(top_n)
     for key, rows in (("lost", losers), ("gained", gainers)):
         for _, row in rows.iterrows():
             _emit_change(ctx, key, row, previous_day)
@@ -190,16 +215,14 @@ def source_change(ctx) -> None:
 def _emit_change(ctx, key: str, row, previous_day: str) -> None:
     conversion = row["conversion_rate"] if row["visitors"] > 0 else None
     compare_conversion = row["compare_conversion_rate"]
-    value_before = row["compare_gmv"] / row["compare_visitors"] if row["compare_visitors"] > 0 else float("nan")
-    money = None
-    if key == "lost" and value_before == value_before:  # not NaN
-        money = -row["visitor_change"] * value_before
+    value_before = clean(row["compare_gmv"] / row["compare_visitors"]) if row["compare_visitors"] > 0 else None
+    money = -row["visitors_delta"] * value_before if key == "lost" and value_before is not None else None
     conversion_note = ctx.t(f"{rate_text(conversion)}（前一天 {rate_text(compare_conversion)}）",
                             f"{rate_text(conversion)} (the day before: {rate_text(compare_conversion)})")
     ctx.finding(
         key, f"source:{row['name']}",
         {"change": row["change"], "visitors": row["visitors"], "compare_visitors": row["compare_visitors"],
-         "visitor_change": row["visitor_change"], "conversion_rate": conversion,
+         "visitors_delta": row["visitors_delta"], "conversion_rate": conversion,
          "compare_conversion_rate": compare_conversion, "compare_date": previous_day,
          "threshold": ctx.param("min_change"), "source": row["name"]},
         severity="info" if key == "gained" else None,
@@ -255,7 +278,7 @@ def source_quality(ctx) -> None:
     Fix: give small well-converting sources more budget, keywords and matching promotions; check keywords and audiences of large badly converting sources, tighten targeting or lower bids on paid ones, and move money to sources that convert.
     Money: for badly converting sources, the GMV they would bring at the shop's conversion (visitors × conversion gap × shop AOV); growth suggestions carry no estimate.
     """
-    table = source_table(ctx.dataset, ctx.date, detail=ctx.param("detail"))
+    table = sources_of(ctx, ctx.date, detail=ctx.param("detail"))
     if table is None:
         ctx.skip(ctx.t("报告日没有流量来源数据", "no traffic sources on the report day"))
         return
@@ -304,16 +327,16 @@ def source_quality(ctx) -> None:
             )
 
 
-def source_moves(dataset: "Dataset", day: str, compare_day: str) -> "pd.DataFrame | None":
-    """First-level sources of two days side by side (visitors, visitor_change), for other rules'
+def source_moves(ctx, compare_day: str) -> "pd.DataFrame | None":
+    """First-level sources of two days side by side (visitors, visitors_delta), for other rules'
     explanations (`sales.gmv_drivers`, `sales.daily_target`). None without both days."""
-    today = source_table(dataset, day)
-    before = source_table(dataset, compare_day, report_day=False)
+    today = sources_of(ctx, ctx.date)
+    before = sources_of(ctx, compare_day, report_day=False)
     if today is None or before is None:
         return None
     table = before.add_prefix("compare_").join(today, how="outer")
     table["name"] = table["name"].fillna(table["compare_name"])
     table["visitors"] = table["visitors"].fillna(0.0)
     table["compare_visitors"] = table["compare_visitors"].fillna(0.0)
-    table["visitor_change"] = table["visitors"] - table["compare_visitors"]
+    table["visitors_delta"] = table["visitors"] - table["compare_visitors"]
     return table
