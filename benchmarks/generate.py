@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 3
 SEED = 20261122
 REPORT_DAY = date(2026, 11, 22)
 
@@ -138,7 +138,8 @@ def keyword_rows(rng: random.Random):
                 if rng.random() < 0.04:
                     ctr = 0.0                                 # the keywords ads.zero_click is for
                 keywords.append((campaign, group, keyword, round(rng.uniform(0.4, 3.5), 2), reach, ctr,
-                                 rng.uniform(0.6, 1.4), rng.lognormvariate(-4.0, 0.7), rng.choice([99, 159, 239])))
+                                 rng.uniform(0.5, 1.0), rng.lognormvariate(-3.5, 0.6), rng.choice([159, 199, 239, 299])))
+    yield KEYWORD_HEADER
     for day_offset in range(KEYWORD_DAYS - 1, -1, -1):
         day = (REPORT_DAY - timedelta(days=day_offset)).isoformat()
         for campaign, group, keyword, bid, reach, ctr, cpc_share, conversion, price in keywords:
@@ -241,7 +242,7 @@ shop:
 rules:
   sales:
     daily_target:
-      monthly_target: 60000000
+      monthly_target: 24000000
 """
 
 

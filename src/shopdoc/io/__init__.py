@@ -11,11 +11,17 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from shopdoc.config import Config
 from shopdoc.dataset import Dataset
 from shopdoc.errors import InputError
 from shopdoc.model import InputFile
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from shopdoc.io.fields import KindAliases
 
 __all__ = ["load_paths", "read_path", "export_files"]
 
@@ -87,7 +93,8 @@ def load_paths(paths: list[str], config: Config, progress: bool = False) -> Data
     return dataset
 
 
-def read_path(path: str, config: Config, tables=None) -> list[tuple[InputFile, "object | None"]]:
+def read_path(path: str, config: Config,
+              tables: "dict[str, KindAliases] | None" = None) -> list[tuple[InputFile, "pd.DataFrame | None"]]:
     """How one file reads: an InputFile for each of its tables, with the table's frame when ok."""
     from shopdoc.io.detect import detect, first_alias
     from shopdoc.io.fields import alias_tables
