@@ -220,6 +220,11 @@ def test_augment_gives_campaign_totals_sources_and_dsr(db: Path) -> None:
     assert pd.isna(earlier.loc["连衣裙-主推", "keyword"])
     sources = today.frames["traffic_source"]
     assert sorted(sources.loc[sources["_file"] == "history", "source"]) == ["手淘推荐", "手淘搜索", "直通车"]
+    items = today.frames["item_daily"]
+    earlier_items = items[items["_file"] == "history"]
+    assert dict(zip(earlier_items["item_id"], earlier_items["item_name"])) == \
+        {"5531": "加绒连衣裙 秋冬新款", "7781": "纯棉T恤 [两件装]"}
+    assert str(earlier_items["item_id"].dtype) == str(items["item_id"].dtype) == "str"
     dsr = today.frames["dsr"]
     assert dsr.loc[dsr["_file"] == "history", ["description", "logistics"]].values.tolist() == [[4.8, 4.7]]
 
@@ -478,7 +483,7 @@ def test_a_version_1_history_is_migrated_with_its_data_kept(db: Path) -> None:
         conn.execute("INSERT INTO metrics VALUES (?, ?, 'shop_daily', 'shop', ?)",
                      (SHOP, day, json.dumps({"visitors": 9000 - n * 100, "gmv": 60000.0, "buyers": 270})))
         conn.execute("INSERT INTO metrics VALUES (?, ?, 'item_daily', '7781', ?)",
-                     (SHOP, day, json.dumps({"item_id": "7781", "visitors": 800})))
+                     (SHOP, day, json.dumps({"item_id": "7781", "item_name": f"T恤 v{n}", "visitors": 800})))
         conn.execute("INSERT INTO metrics VALUES (?, ?, 'item_daily', '5531', ?)",
                      (SHOP, day, json.dumps({"item_id": "5531", "visitors": 1200, "buyers": 48})))
         conn.execute("INSERT INTO findings VALUES (?, ?, 'page.bounce_rate', 'shop', 'critical')", (SHOP, day))
@@ -486,6 +491,10 @@ def test_a_version_1_history_is_migrated_with_its_data_kept(db: Path) -> None:
     conn.commit()
     conn.close()
 
+    open_history(str(db), config()).close()  # opening migrates
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT item_id, item_name FROM item_names").fetchall() == [("7781", "T恤 v2")]  # the latest
+    conn.close()
     report = run_day(db, normal_day(DAY, visitors=6000, gmv=40000), DAY)
 
     conn = sqlite3.connect(db)
@@ -496,6 +505,8 @@ def test_a_version_1_history_is_migrated_with_its_data_kept(db: Path) -> None:
     assert stored(db, "item_daily", days[0])[1] == {"item_id": "7781", "visitors": 800, "buyers": None}
     assert conn.execute("SELECT date, first_seen FROM findings WHERE rule = 'page.bounce_rate' AND date < ? "
                         "ORDER BY date", (DAY,)).fetchall() == [(day, days[0]) for day in days]
+    assert conn.execute("SELECT item_id, item_name FROM item_names ORDER BY item_id").fetchall() == \
+        [("5531", "加绒连衣裙 秋冬新款"), ("7781", "纯棉T恤 [两件装]")]  # today's export renamed them
     assert conn.execute("SELECT COUNT(*) FROM days WHERE diagnosed = 1").fetchone() == (4,)
     # The migrated days feed today's run: the comparison and first_seen.
     assert [f.evidence["compare_date"] for f in findings_of(report, "sales.gmv_drivers")] == [days[-1]]
@@ -511,4 +522,4 @@ def test_a_new_file_gets_the_current_schema(db: Path) -> None:
     assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
     assert conn.execute("SELECT value FROM meta WHERE key = 'application'").fetchone() == ("shopdoc.history",)
     assert {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")} == \
-        {"meta", "days", "metrics", "findings", "snoozes"}
+        {"meta", "days", "metrics", "item_names", "findings", "snoozes"}

@@ -190,6 +190,7 @@ def test_raises_are_held_while_bounce_rate_is_critical():
     assert any(f.rule == "page.bounce_rate" and f.severity == "critical" for f in state.findings)
     held = one(findings(state, "ads.ctr_bid", KW + "连衣裙 夏"))
     assert held.evidence["held"] is True
+    assert held.severity == "info"  # the page finding is today's job; the raise only waits
     assert held.evidence["direction"] == "raise"
     assert "suggested_bid" not in held.evidence
     assert held.action.startswith("先把页面调好：跳失率 75.0%")

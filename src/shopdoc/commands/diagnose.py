@@ -8,7 +8,6 @@ stderr, one line each.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -59,6 +58,10 @@ def run(
     check_writable(output, "--output")
     if bid_sheet:
         check_bid_sheet(bid_sheet)
+    if send:
+        from shopdoc.chat import check_targets
+
+        check_targets(send, config)  # a mistyped target is a usage error (exit 2), before any work
 
     paths = list(paths) or [config.get("shop", "data_dir") or "."]
     dataset = read_inputs(paths, config, quiet)
@@ -180,10 +183,9 @@ def build(dataset, config, day: str | None, lang: str, *, history: str | None, n
     store = open_store(config, history, no_history)
     if store is None:
         report = build_report(dataset, config, date=day, lang=lang)
-        if importlib.util.find_spec("shopdoc.history") is not None:
-            from shopdoc.history import apply_config_snoozes
+        from shopdoc.history import apply_config_snoozes
 
-            apply_config_snoozes(report, config)  # `snooze:` in the config applies without history too
+        apply_config_snoozes(report, config)  # `snooze:` in the config applies without history too
         return report
     try:
         try:
@@ -202,10 +204,8 @@ def build(dataset, config, day: str | None, lang: str, *, history: str | None, n
 
 
 def open_store(config, path: str | None, no_history: bool):
-    """The history store, or None when history is off (or not part of this installation)."""
+    """The history store, or None when history is off."""
     if no_history or not (path or config.get("history", "enabled")):
-        return None
-    if importlib.util.find_spec("shopdoc.history") is None:
         return None
     from shopdoc.history import open_history
 
@@ -243,9 +243,6 @@ def _terminal_width() -> int:
 
 # -- after the report -------------------------------------------------------------------------------
 def write_bids(report: Report, path: str, quiet: bool) -> bool:
-    if importlib.util.find_spec("shopdoc.bidsheet") is None:
-        _say(f"--bid-sheet {path}: bid sheets are not available in this installation")
-        return False
     from shopdoc.bidsheet import write_bid_sheet
 
     try:
@@ -263,9 +260,6 @@ def write_bids(report: Report, path: str, quiet: bool) -> bool:
 
 def deliver(report: Report, targets: list[str], config, flavor: str) -> bool:
     """Post to the chat bots; every failure is one stderr line. True when all were delivered."""
-    if importlib.util.find_spec("shopdoc.chat") is None:
-        _say("--send: chat bots are not available in this installation")
-        return False
     from shopdoc.chat import send_report
 
     try:

@@ -45,6 +45,8 @@ SHOP_DERIVED = ("pages_per_visitor", "aov", "conversion_rate")
 
 Columns = dict[str, list[Any]]
 Stored = dict[tuple[str, str], tuple[int, str]]  # (date, stored kind) -> (rows, columnar JSON)
+# Kept once per item rather than per day (see schema.py): half the bytes of an item export.
+ITEM_NAME = "item_name"
 
 
 def encode(columns: Columns) -> str:
@@ -99,9 +101,11 @@ def file_rows(frame: "pd.DataFrame", report_date: str) -> "pd.DataFrame":
     return frame.assign(date=frame["date"].fillna(report_date))
 
 
-def stored_rows(dataset: Dataset, report_date: str) -> Stored:
-    """Every day the files hold, per kind, as (row count, columnar JSON) to store."""
+def stored_rows(dataset: Dataset, report_date: str) -> tuple[Stored, dict[str, str]]:
+    """Every day the files hold, per kind, as (row count, columnar JSON) to store; and the items'
+    names (the latest day's)."""
     out: Stored = {}
+    names: dict[str, str] = {}
     for kind, stored_kind in STORED_KIND.items():
         frame = dataset.frame(kind)
         if frame is None:
@@ -112,9 +116,12 @@ def stored_rows(dataset: Dataset, report_date: str) -> Stored:
             if rows is None or rows.empty:
                 continue
             columns = to_columns(rows)
+            if kind == "item_daily" and ITEM_NAME in columns:
+                named = zip(columns["item_id"], columns.pop(ITEM_NAME))
+                names.update((str(item_id), name) for item_id, name in named if name)
             if columns:
                 out[(str(day), stored_kind)] = (len(rows), encode(columns))
-    return out
+    return out, names
 
 
 def _last_row(rows: "pd.DataFrame") -> "pd.DataFrame":
@@ -196,9 +203,10 @@ def stored_columns(frame: "pd.DataFrame", kind: str) -> list[str]:
     return [name for name in frame.columns if not str(name).startswith("_") and name not in skip]
 
 
-def with_history(frame: "pd.DataFrame", kind: str, days: list[tuple[str, int, str]]) -> "pd.DataFrame":
+def with_history(frame: "pd.DataFrame", kind: str, days: list[tuple[str, int, str]],
+                 names: dict[str, str] | None = None) -> "pd.DataFrame":
     """The frame with earlier days' rows (date, row count, columnar JSON) in front, in its own
-    columns and dtypes.
+    columns and dtypes; item names filled in from `names`.
 
     Columns the files do not have today are not added: a rule that needs a field must find it in
     today's export, not only in the history.
@@ -213,6 +221,8 @@ def with_history(frame: "pd.DataFrame", kind: str, days: list[tuple[str, int, st
         for name in columns:
             gathered[name].extend(stored.get(name) or [None] * count)
     history = pd.DataFrame(gathered)
+    if names is not None and ITEM_NAME in columns and "item_id" in history.columns:
+        history[ITEM_NAME] = history["item_id"].map(names)
     history["_file"] = HISTORY_FILE
     history["_row"] = None
     if kind == "ad_report":

@@ -13,6 +13,8 @@ Schema:
                                                       ad_campaign; data: the day's rows of that kind as
                                                       columnar JSON of canonical fields (see rows.py)
     findings(shop, date, rule, subject, severity, first_seen)
+    item_names(shop, item_id, item_name)              the latest name of each item (kept once, not
+                                                      per day: names are half of an item export's bytes)
     snoozes(shop, rule, subject, until)               from `shopdoc snooze`
 
 Why JSON of canonical fields rather than a typed column per metric: the rules read whole canonical
@@ -60,10 +62,17 @@ def _v2(conn: sqlite3.Connection) -> None:
     """Columnar day rows; first_seen on findings (backfilled); diagnosed days; snoozes."""
     conn.execute("CREATE TABLE metrics_v2 (shop TEXT NOT NULL, date TEXT NOT NULL, kind TEXT NOT NULL, "
                  "rows INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (shop, date, kind))")
+    conn.execute("CREATE TABLE item_names (shop TEXT NOT NULL, item_id TEXT NOT NULL, item_name TEXT NOT NULL, "
+                 "PRIMARY KEY (shop, item_id))")
     day_rows: dict[tuple[str, str, str], list[dict]] = {}
+    names: dict[tuple[str, str], str] = {}
     for shop, day, kind, fields in conn.execute(
             "SELECT shop, date, kind, fields FROM metrics ORDER BY shop, date, kind, subject"):
-        day_rows.setdefault((shop, day, kind), []).append(json.loads(fields))
+        row = json.loads(fields)
+        if kind == "item_daily" and row.get("item_id") is not None and row.get("item_name"):
+            names[(shop, str(row["item_id"]))] = row.pop("item_name")  # the latest day's name wins
+        day_rows.setdefault((shop, day, kind), []).append(row)
+    conn.executemany("INSERT INTO item_names VALUES (?, ?, ?)", [(*key, name) for key, name in names.items()])
     for (shop, day, kind), rows in day_rows.items():
         names = sorted({name for row in rows for name in row})
         data = {name: [row.get(name) for row in rows] for name in names}

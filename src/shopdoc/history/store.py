@@ -166,11 +166,15 @@ class HistoryStore:
                 f"AND date NOT IN ({', '.join('?' for _ in have)}) ORDER BY date",
                 (shop, stored_kind, start, date, *have))
             if rows:
-                dataset.frames[kind] = with_history(frame, kind, rows)
+                names = self._item_names(shop) if kind == "item_daily" and "item_name" in frame.columns else None
+                dataset.frames[kind] = with_history(frame, kind, rows, names)
                 added[kind] = sum(row[1] for row in rows)
                 days.update(row[0] for row in rows)
         self._days_added = sorted(days)
         return added
+
+    def _item_names(self, shop: str) -> dict[str, str]:
+        return dict(self._read("SELECT item_id, item_name FROM item_names WHERE shop = ?", (shop,)))
 
     def _window(self, kind: str) -> int:
         """Days of history given to the rules. Items are thousands of rows a day: two weeks (or what
@@ -224,7 +228,7 @@ class HistoryStore:
             raise HistoryError(self.problem)
         if report.date is None or self._conn is None:
             return
-        rows = stored_rows(dataset, report.date)  # the pandas work, before taking the write lock
+        rows, names = stored_rows(dataset, report.date)  # the pandas work, before taking the write lock
         findings = _one_per_subject([*report.findings, *self._snoozed])
         shop, day = report.shop, report.date
         conn = self._conn
@@ -235,6 +239,10 @@ class HistoryStore:
                              (shop, row_day, kind, count, data))
                 conn.execute("INSERT INTO days (shop, date, diagnosed) VALUES (?, ?, 0) ON CONFLICT DO NOTHING",
                              (shop, row_day))
+            conn.executemany("INSERT INTO item_names (shop, item_id, item_name) VALUES (?, ?, ?) "
+                             "ON CONFLICT (shop, item_id) DO UPDATE SET item_name = excluded.item_name "
+                             "WHERE item_name != excluded.item_name",
+                             [(shop, item_id, name) for item_id, name in names.items()])
             conn.execute("INSERT INTO days (shop, date, diagnosed) VALUES (?, ?, 1) "
                          "ON CONFLICT (shop, date) DO UPDATE SET diagnosed = 1", (shop, day))
             conn.execute("DELETE FROM findings WHERE shop = ? AND date = ?", (shop, day))

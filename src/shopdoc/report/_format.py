@@ -151,16 +151,20 @@ def evidence_unit(rule_id: str, key: str) -> str:
 def evidence_items(finding: Finding, lang: str, currency: str = "CNY") -> list[tuple[str, str]]:
     """The finding's key numbers as (label, written value), in the order the rule gave them."""
     items: list[tuple[str, str]] = []
-    # The number and the line it was held against come first, then whatever else the rule gave.
-    first = [key for key in ("value", "threshold") if key in finding.evidence]
-    keys = first + [key for key in finding.evidence if key not in first]
+    evidence = finding.evidence
+    # The number and the line it was held against come first, then the other labelled numbers. A
+    # threshold is shown only beside its value and in the value's unit (a 3% CTR line, not 0.03).
+    first = ["value", "threshold"] if "value" in evidence else []
+    keys = [key for key in first if key in evidence] + [
+        key for key in evidence if key not in ("value", "threshold")
+    ]
     for key in keys:
-        value = finding.evidence[key]
-        if value is None or isinstance(value, (list, dict)):
-            continue
+        value = evidence[key]
         label = EVIDENCE_LABELS.get(key)
-        name = (label[0] if lang == "zh" else label[1]) if label else key
-        unit = evidence_unit(finding.rule, key)
+        if value is None or isinstance(value, (list, dict)) or label is None:
+            continue
+        name = label[0] if lang == "zh" else label[1]
+        unit = evidence_unit(finding.rule, "value" if key == "threshold" else key)
         items.append((name, format_value(value, unit, currency=currency, lang=lang,
                                          signed=_matches(key, _SIGNED_KEYS))))
     return items

@@ -72,7 +72,8 @@ HEADLINE: list[tuple[str, str, str, str]] = [
     ("gmv", "money", "支付金额", "Sales"),
 ]
 
-# Evidence keys a rule may use, as an operator names them. Unknown keys are shown as they are.
+# The evidence keys a reader needs beside a finding, as an operator names them. Keys not listed here
+# (names, files, rows, flags the title already says) stay in the JSON evidence but are not printed.
 EVIDENCE_LABELS: dict[str, tuple[str, str]] = {
     "value": ("当前", "now"),
     "threshold": ("门槛", "line"),
@@ -103,16 +104,28 @@ EVIDENCE_LABELS: dict[str, tuple[str, str]] = {
     "breakeven_roi": ("保本投产比", "break-even ROI"),
     "current_bid": ("当前出价", "current bid"),
     "suggested_bid": ("建议出价", "suggested bid"),
-    "direction": ("方向", "direction"),
     "change": ("变化", "change"),
     "driver": ("主因", "driver"),
     "previous": ("上期", "before"),
     "item_id": ("商品ID", "item"),
     "order_id": ("订单号", "order"),
     "rating": ("评分", "rating"),
-    "level": ("评价", "review"),
-    "excerpt": ("内容", "says"),
-    "count": ("数量", "count"),
+    "break_even": ("保本投产比", "break-even ROI"),
+    "loss": ("亏损", "loss"),
+    "monthly_target": ("月目标", "monthly target"),
+    "shortfall": ("差额", "shortfall"),
+    "compare_date": ("对比日", "compared with"),
+    "compare_gmv": ("对比日成交额", "sales then"),
+    "compare_visitors": ("对比日访客数", "visitors then"),
+    "compare_conversion_rate": ("对比日转化率", "conversion then"),
+    "compare_aov": ("对比日客单价", "AOV then"),
+    "visitors_delta": ("访客增减", "visitor change"),
+    "baseline_conversion_rate": ("前几天平均转化率", "earlier conversion"),
+    "shop_conversion_rate": ("全店转化率", "shop conversion"),
+    "visitor_value": ("访客价值", "visitor value"),
+    "average_visitor_value": ("商品平均访客价值", "average visitor value"),
+    "share": ("占比", "share"),
+    "rank": ("流量排名", "traffic rank"),
 }
 
 # Evidence values that are words, not numbers (`direction`, `driver`).
