@@ -78,9 +78,10 @@ def dataset(**frames: pd.DataFrame) -> Dataset:
     return Dataset(frames=dict(frames), inputs=[InputFile(str(f["_file"].iloc[0]), kind) for kind, f in frames.items()])
 
 
-def normal_day(day: str, *, visitors: float = 9000, gmv: float = 60000, search: float = 5000) -> Dataset:
+def normal_day(day: str, *, visitors: float = 9000, gmv: float = 60000, search: float | None = None) -> Dataset:
     """A healthy shop day: shop, items, sources, ads and DSR, each from its own one-day export."""
     buyers = round(visitors * 0.03)
+    search = round(visitors * 5 / 9) if search is None else search
     return dataset(
         shop_daily=shop_rows(day, visitors, gmv, buyers),
         item_daily=item_rows(day, [("5531", "加绒连衣裙 秋冬新款", 1200, 48, 9600), ("7781", "纯棉T恤 [两件装]", 800, 20, 1980)]),

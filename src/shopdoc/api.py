@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shopdoc.config import Config, load_config
 from shopdoc.dataset import Dataset
@@ -12,9 +12,16 @@ from shopdoc.i18n import CHECKLIST
 from shopdoc.metrics import shop_day
 from shopdoc.model import Report
 
+if TYPE_CHECKING:
+    from shopdoc.progress import Progress
 
-def load(paths: list[str], config: Config, progress: bool = False) -> Dataset:
-    """Read every export under `paths` (files or folders). Never raises for a bad file."""
+
+def load(paths: list[str], config: Config, progress: "Progress | bool" = False) -> Dataset:
+    """Read every export under `paths` (files or folders). Never raises for a bad file.
+
+    `progress`: a `shopdoc.progress.Progress` the importers report each file to (True: a bar on
+    stderr when it is a terminal; False: none).
+    """
     from shopdoc.io import load_paths
 
     return load_paths(paths, config, progress=progress)

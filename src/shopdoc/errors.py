@@ -10,6 +10,18 @@ EXIT_PARTIAL_INPUT = 3
 EXIT_SEND_FAILED = 4
 
 
+def location(path: str, sheet: str | None = None, row: int | None = None, column: str | None = None) -> str:
+    """Where in an export something is, as a user finds it: `file.xls, sheet 商品, row 12, column 访客数`."""
+    where = [path]
+    if sheet:
+        where.append(f"sheet {sheet}")
+    if row is not None:
+        where.append(f"row {row}")
+    if column:
+        where.append(f"column {column}")
+    return ", ".join(where)
+
+
 class ShopdocError(Exception):
     """Base class: a problem the user can fix, told in one line."""
 
@@ -54,14 +66,7 @@ class InputError(ShopdocError):
         super().__init__(self.line())
 
     def line(self) -> str:
-        where = [self.path]
-        if self.sheet:
-            where.append(f"sheet {self.sheet}")
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column {self.column}")
-        text = f"{', '.join(where)}: {self.reason}"
+        text = f"{location(self.path, self.sheet, self.row, self.column)}: {self.reason}"
         return f"{text} — {self.hint}" if self.hint else text
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from shopdoc.errors import location
+
 Severity = Literal["critical", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("critical", "warning", "info")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
@@ -30,15 +32,8 @@ class DataWarning:
     sheet: str | None = None
 
     def line(self) -> str:
-        where = [self.file]
-        if self.sheet:
-            where.append(f"sheet {self.sheet}")
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column {self.column}")
         value = f" ({self.value!r})" if self.value is not None else ""
-        return f"{', '.join(where)}: {self.reason}{value}"
+        return f"{location(self.file, self.sheet, self.row, self.column)}: {self.reason}{value}"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -134,10 +134,15 @@ def use_color() -> bool:
 
 # -- reading ------------------------------------------------------------------------------------------
 def read_inputs(paths: list[str], config, quiet: bool):
-    """Read every export (a bad or missing file becomes a failed input, never a crash)."""
-    from shopdoc.api import load
+    """Read every export (a bad or missing file becomes a failed input, never a crash).
 
-    return load(paths, config, progress=not quiet and _isatty(sys.stderr))
+    Progress goes to stderr only when it is a terminal and not `--quiet` (see shopdoc.progress).
+    """
+    from shopdoc.api import load
+    from shopdoc.progress import progress_for
+
+    with progress_for(quiet=quiet) as progress:
+        return load(paths, config, progress=progress)
 
 
 def tell_inputs(inputs: list[InputFile], quiet: bool) -> None:

@@ -43,7 +43,7 @@ def sparkline(values: list[float | None]) -> str:
         elif span == 0:
             out.append(BLOCKS[3])
         else:
-            out.append(BLOCKS[min(len(BLOCKS) - 1, int((value - low) / span * len(BLOCKS)))])
+            out.append(BLOCKS[round((value - low) / span * (len(BLOCKS) - 1))])
     return "".join(out)
 
 

@@ -7,8 +7,6 @@ parameters, `config.GROUPS` — so there is never a second copy of a threshold o
 
 from __future__ import annotations
 
-import difflib
-import json
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -109,6 +107,8 @@ def find_rule(rule_id: str) -> Rule:
         return rule
     ids = [r.id for r in load_rules()]
     by_name = [rid for rid in ids if rid.split(".", 1)[-1] == rule_id]
+    import difflib  # only for a mistyped id: keeps `rules` and `explain` start-up lean
+
     close = by_name or difflib.get_close_matches(rule_id, ids, n=3, cutoff=0.5)
     hint = f" — did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
     raise UsageError(f"unknown rule {rule_id!r}{hint} (`shopdoc rules` lists every rule)")
@@ -334,6 +334,8 @@ def inspect_paths(paths: list[str], config: Config, fmt: str | None) -> int:
     dataset = load(list(paths), config)
     skipped = skipped_for_missing(dataset, lang)
     if fmt == "json":
+        import json
+
         out = {
             "inputs": [_input_json(item) for item in dataset.inputs],
             "skipped": [skip.to_dict() for skip in skipped],

@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from shopdoc.config import Config
 from shopdoc.errors import UsageError
-from shopdoc.history import HistoryStore, Snooze, open_history
+from shopdoc.history import HistoryStore, Snooze, config_snoozes, open_history
 
 SUBJECT_KINDS = ("item", "campaign", "keyword", "source", "review")
 
@@ -94,7 +94,8 @@ def run(
               file=sys.stderr)
     with open_history(path, config, create=not list_only) as store:
         if list_only:
-            print(render_list(store.active_snoozes(shop, None), shop, lang))
+            entries = [*config_snoozes(config), *store.snoozes(shop)]
+            print(render_list(entries, shop, lang, store.last_diagnosed(shop)))
             return 0
         if clear:
             removed = store.clear_snoozes(shop, rule_id, subject)
@@ -126,13 +127,16 @@ def _mention_config(config: Config, rule_id: str | None, subject: str | None, zh
               file=sys.stderr)
 
 
-def render_list(snoozes: list[Snooze], shop: str, lang: str) -> str:
+def render_list(snoozes: list[Snooze], shop: str, lang: str, last_day: str | None) -> str:
+    """Every snooze of the shop; those whose day has come by the latest report marked as ended."""
     zh = lang == "zh"
     if not snoozes:
         return f"店铺 {shop} 没有暂停提醒的问题" if zh else f"Nothing snoozed for shop {shop}"
     lines = [f"店铺 {shop} 暂停提醒的问题：" if zh else f"Snoozed for shop {shop}:"]
     for entry in sorted(snoozes, key=lambda s: (s.until, s.rule, s.subject)):
         source = ("配置" if entry.source == "config" else "snooze") if zh else entry.source
-        lines.append(f"  {entry.rule}  {entry.subject}  " + (f"{entry.until} 起重新列出（{source}）" if zh
-                                                            else f"back from {entry.until} ({source})"))
+        ended = last_day is not None and entry.until <= last_day
+        when = (f"{entry.until} 起重新列出" + ("，已到期" if ended else "") if zh
+                else f"back from {entry.until}" + (", ended" if ended else ""))
+        lines.append(f"  {entry.rule}  {entry.subject}  {when}" + (f"（{source}）" if zh else f" ({source})"))
     return "\n".join(lines)

@@ -29,8 +29,12 @@ columnar value (a big shop's 20,000 items a day read back in a fraction of the t
 from __future__ import annotations
 
 import json
+import os
+import random
 import sqlite3
+import time
 from collections.abc import Callable
+from typing import TypeVar
 from datetime import datetime
 from pathlib import Path
 
@@ -119,6 +123,31 @@ def recompute_first_seen(conn: sqlite3.Connection, shop: str, since: str | None)
                      updates)
 
 
+T = TypeVar("T")
+
+
+def is_busy(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
+
+
+def with_retries(step: Callable[[], T]) -> T:
+    """Run `step` again while another run holds the file in a way SQLite does not wait out itself.
+
+    The busy timeout covers the usual case (another run writing). Two runs creating the file at the
+    same moment, or one switching it to WAL while another has it open, get "database is locked"
+    at once instead: those are retried here, after a short random pause, up to the same timeout.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            return step()
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(random.uniform(0.02, 0.2))
+
+
 def _describe(exc: sqlite3.Error) -> str:
     text = str(exc)
     lowered = text.lower()
@@ -195,9 +224,9 @@ def _read_only_connection(path: Path) -> sqlite3.Connection:
     try:
         conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
         return conn
-    except sqlite3.OperationalError as exc:
+    except sqlite3.OperationalError:
         conn.close()
-        if "readonly" not in str(exc).lower() and "unable to open" not in str(exc).lower():
+        if os.access(path.parent, os.W_OK):  # others may be writing: reading past their locks is not safe
             raise
     return sqlite3.connect(_uri(path, "ro") + "&immutable=1", uri=True, isolation_level=None)
 
@@ -209,6 +238,7 @@ def _inspect(path: Path) -> int:
     except sqlite3.DatabaseError as exc:
         raise _refuse(path, f"is a damaged or foreign database ({exc})") from None
     try:
+        conn.execute("BEGIN")  # one snapshot: another run may be creating the tables right now
         return _version_of(conn, path)
     finally:
         conn.close()
@@ -238,10 +268,10 @@ def open_database(path: Path, *, create: bool = True) -> tuple[sqlite3.Connectio
         return _read_only(path, version, exc)
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
-        conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
+        with_retries(lambda: conn.execute("PRAGMA journal_mode = WAL"))
         if version < SCHEMA_VERSION:
-            migrate(conn, path)
+            with_retries(lambda: migrate(conn, path))
     except HistoryError:
         conn.close()
         raise

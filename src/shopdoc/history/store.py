@@ -25,12 +25,13 @@ from typing import TYPE_CHECKING, Any
 
 from shopdoc.errors import HistoryError
 from shopdoc.history.first_seen import REOPEN_AFTER_DAYS, FirstSeen
-from shopdoc.history.schema import open_database, recompute_first_seen, write_problem
+from shopdoc.history.schema import open_database, recompute_first_seen, with_retries, write_problem
 from shopdoc.model import SEVERITY_RANK, Finding, Report
 
 if TYPE_CHECKING:
     from shopdoc.config import Config
     from shopdoc.dataset import Dataset
+    from shopdoc.history.rows import Stored
 
 HISTORY_NAME = "history.sqlite3"
 WINDOW_DAYS = 35  # earlier days given to the rules: enough for week-over-week and a month's trend
@@ -69,7 +70,7 @@ class Snooze:
     source: str = "history"  # or "config"
 
     def covers(self, finding: Finding, day: str) -> bool:
-        return finding.rule == self.rule and day < self.until and subject_matches(self.subject, finding.subject)
+        return finding.rule == self.rule and day <= self.until and subject_matches(self.subject, finding.subject)
 
     def to_dict(self) -> dict[str, str]:
         return {"rule": self.rule, "subject": self.subject, "until": self.until, "source": self.source}
@@ -231,7 +232,14 @@ class HistoryStore:
         rows, names = stored_rows(dataset, report.date)  # the pandas work, before taking the write lock
         findings = _one_per_subject([*report.findings, *self._snoozed])
         shop, day = report.shop, report.date
+        try:
+            with_retries(lambda: self._save(rows, names, findings, shop, day))
+        except sqlite3.Error as exc:
+            raise HistoryError(write_problem(self.path, exc)) from None
+
+    def _save(self, rows: "Stored", names: dict[str, str], findings: list[Finding], shop: str, day: str) -> None:
         conn = self._conn
+        assert conn is not None
         try:
             conn.execute("BEGIN IMMEDIATE")
             for (row_day, kind), (count, data) in rows.items():
@@ -253,13 +261,13 @@ class HistoryStore:
             keep_from = (Date.fromisoformat(day) - timedelta(days=ITEM_KEEP_DAYS)).isoformat()
             conn.execute("DELETE FROM metrics WHERE shop = ? AND kind = 'item_daily' AND date < ?", (shop, keep_from))
             conn.execute("COMMIT")
-        except sqlite3.Error as exc:
+        except BaseException:
             if conn.in_transaction:
                 try:
                     conn.execute("ROLLBACK")
                 except sqlite3.Error:
                     pass
-            raise HistoryError(write_problem(self.path, exc)) from None
+            raise
 
     # -- snoozes -------------------------------------------------------------------------------
     def snoozes(self, shop: str) -> list[Snooze]:

@@ -26,6 +26,33 @@ def _returning_heavy(ctx, metrics) -> bool:
     return share is not None and share >= ctx.param("returning_share")
 
 
+def _judge_line(ctx, value: float, metrics: dict, fails) -> None:
+    """The page rules' shared judgement: the pass line, the aim, and the stricter returning-visitor line.
+
+    `fails(value, line)` says whether `value` is on the wrong side of `line` (bounce: at or above it;
+    visit depth: at or below it). Shops with many returning visitors are held to `returning_critical`
+    instead of the aim: what passes for a shop of new visitors is a page problem for them.
+    """
+    visitors = metrics.get("visitors")
+    if visitors is not None and visitors < ctx.param("min_visitors"):
+        ctx.skip(ctx.t(f"访客数 {visitors} 太少，至少要 {ctx.param('min_visitors')}",
+                       f"only {visitors} visitors, needs {ctx.param('min_visitors')}"))
+        return
+    evidence = {"value": value, "visitors": visitors}
+    critical = ctx.param("critical")
+    if fails(value, critical):
+        if _returning_heavy(ctx, metrics):
+            evidence["returning_share"] = metrics["returning_share"]
+        ctx.finding("critical", "shop", {**evidence, "threshold": critical})
+    elif _returning_heavy(ctx, metrics):
+        line = ctx.param("returning_critical")
+        if fails(value, line):
+            ctx.finding("returning", "shop",
+                        {**evidence, "threshold": line, "returning_share": metrics["returning_share"]})
+    elif fails(value, ctx.param("aim")):
+        ctx.finding("aim", "shop", {**evidence, "threshold": ctx.param("aim")}, severity="info", aim=ctx.param("aim"))
+
+
 @rule(
     "page.bounce_rate",
     owner="design",
@@ -76,26 +103,10 @@ def bounce_rate(ctx) -> None:
     """
     metrics = shop_day(ctx.dataset, ctx.date)
     value = metrics.get("bounce_rate")
-    visitors = metrics.get("visitors")
     if value is None:
         ctx.skip(ctx.t("报告日没有跳失率", "no bounce rate on the report day"))
         return
-    if visitors is not None and visitors < ctx.param("min_visitors"):
-        ctx.skip(ctx.t(f"访客数 {visitors} 太少，至少要 {ctx.param('min_visitors')}",
-                       f"only {visitors} visitors, needs {ctx.param('min_visitors')}"))
-        return
-    evidence = {"value": value, "visitors": visitors}
-    if _returning_heavy(ctx, metrics):
-        line = ctx.param("returning_critical")
-        if value >= min(line, ctx.param("critical")):
-            key = "critical" if value >= ctx.param("critical") else "returning"
-            threshold = ctx.param("critical") if key == "critical" else line
-            ctx.finding(key, "shop", {**evidence, "threshold": threshold, "returning_share": metrics["returning_share"]})
-        return
-    if value >= ctx.param("critical"):
-        ctx.finding("critical", "shop", {**evidence, "threshold": ctx.param("critical")})
-    elif value >= ctx.param("aim"):
-        ctx.finding("aim", "shop", {**evidence, "threshold": ctx.param("aim")}, severity="info", aim=ctx.param("aim"))
+    _judge_line(ctx, value, metrics, fails=lambda value, line: value >= line)
 
 
 @rule(
@@ -148,26 +159,10 @@ def visit_depth(ctx) -> None:
     """
     metrics = shop_day(ctx.dataset, ctx.date)
     value = metrics.get("pages_per_visitor")
-    visitors = metrics.get("visitors")
     if value is None:
         ctx.skip(ctx.t("缺少人均浏览量（或浏览量）", "skipped, needs shop_daily.pages_per_visitor (or pageviews)"))
         return
-    if visitors is not None and visitors < ctx.param("min_visitors"):
-        ctx.skip(ctx.t(f"访客数 {visitors} 太少，至少要 {ctx.param('min_visitors')}",
-                       f"only {visitors} visitors, needs {ctx.param('min_visitors')}"))
-        return
-    evidence = {"value": value, "visitors": visitors}
-    if _returning_heavy(ctx, metrics):
-        line = ctx.param("returning_critical")
-        if value <= max(line, ctx.param("critical")):
-            key = "critical" if value <= ctx.param("critical") else "returning"
-            threshold = ctx.param("critical") if key == "critical" else line
-            ctx.finding(key, "shop", {**evidence, "threshold": threshold, "returning_share": metrics["returning_share"]})
-        return
-    if value <= ctx.param("critical"):
-        ctx.finding("critical", "shop", {**evidence, "threshold": ctx.param("critical")})
-    elif value <= ctx.param("aim"):
-        ctx.finding("aim", "shop", {**evidence, "threshold": ctx.param("aim")}, severity="info", aim=ctx.param("aim"))
+    _judge_line(ctx, value, metrics, fails=lambda value, line: value <= line)
 
 
 @rule(
