@@ -207,18 +207,37 @@ def test_augment_adds_only_earlier_days_the_files_lack(db: Path) -> None:
     assert added == {"shop_daily": 2, "item_daily": 6}
 
 
-def test_augment_gives_campaign_totals_sources_and_dsr(db: Path) -> None:
+def test_items_come_back_for_the_days_the_item_rules_compare(db: Path) -> None:
+    for back in (10, 8, 7, 1):
+        run_day(db, normal_day(shift(DAY, -back)), shift(DAY, -back))
+
+    def item_days(cfg) -> list[str]:
+        today = normal_day(DAY)
+        with open_history(str(db), cfg) as store:
+            store.augment(today, SHOP, DAY)
+        items, shop = today.frames["item_daily"], today.frames["shop_daily"]
+        assert len(shop[shop["_file"] == "history"]) == 4  # shop days: the whole window
+        return sorted(items.loc[items["_file"] == "history", "date"].unique())
+
+    assert item_days(config()) == [shift(DAY, -7), shift(DAY, -1)]  # a week, as item.conversion_drop looks
+    wider = config(rules={"item.conversion_drop": {"window_days": 8}})
+    assert item_days(wider) == [shift(DAY, -8), shift(DAY, -7), shift(DAY, -1)]
+
+
+def test_augment_gives_sources_items_and_dsr_and_stores_campaign_totals(db: Path) -> None:
     run_day(db, normal_day(shift(DAY, -1)), shift(DAY, -1))
     today = normal_day(DAY)
     store = open_history(str(db), config())
     store.augment(today, SHOP, DAY)
     store.close()
 
+    campaigns = {row["campaign"]: row for row in stored(db, "ad_campaign", shift(DAY, -1))}
+    assert [campaigns["连衣裙-主推"][name] for name in ("impressions", "clicks", "cost", "gmv", "orders")] == \
+        [30000, 800, 1200, 4500, 15]
+    assert campaigns["连衣裙-主推"]["ctr"] == pytest.approx(800 / 30000, abs=1e-6)
+    assert campaigns["T恤-测款"]["roi"] == 0
     ads = today.frames["ad_report"]
-    earlier = ads[ads["_file"] == "history"].set_index("campaign")
-    assert (earlier["level"] == "campaign").all()
-    assert earlier.loc["连衣裙-主推", ["impressions", "clicks", "cost", "gmv", "orders"]].tolist() == [30000, 800, 1200, 4500, 15]
-    assert pd.isna(earlier.loc["连衣裙-主推", "keyword"])
+    assert (ads["_file"] != "history").all()  # see AUGMENTED_KINDS: the ad rules judge their own window
     sources = today.frames["traffic_source"]
     assert sorted(sources.loc[sources["_file"] == "history", "source"]) == ["手淘推荐", "手淘搜索", "直通车"]
     items = today.frames["item_daily"]
@@ -228,6 +247,18 @@ def test_augment_gives_campaign_totals_sources_and_dsr(db: Path) -> None:
     assert str(earlier_items["item_id"].dtype) == str(items["item_id"].dtype) == "str"
     dsr = today.frames["dsr"]
     assert dsr.loc[dsr["_file"] == "history", ["description", "logistics"]].values.tolist() == [[4.8, 4.7]]
+
+
+def test_history_leaves_the_ad_rules_money_per_day_alone(db: Path) -> None:
+    for back in range(6, 0, -1):
+        run_day(db, normal_day(shift(DAY, -back)), shift(DAY, -back))
+    with_history = run_day(db, normal_day(DAY), DAY)
+    alone = build_report(normal_day(DAY), config(), date=DAY, lang="en")
+
+    def ads(report: Report) -> list[tuple]:
+        return sorted((f.rule, f.subject, f.money) for f in report.findings if f.rule.startswith("ads."))
+
+    assert ads(with_history) == ads(alone) and ads(alone)
 
 
 def test_an_undated_single_day_export_is_the_report_day(db: Path) -> None:
@@ -407,6 +438,22 @@ def test_first_seen_survives_days_not_run_and_resets_after_it_was_gone(db: Path)
         _run_findings(db, f"2026-11-{7 + REOPEN_AFTER_RUNS + n:02d}", [])
     day = f"2026-11-{8 + 2 * REOPEN_AFTER_RUNS + 1:02d}"
     assert _run_findings(db, day, [bounce]).findings[0].first_seen == day
+
+
+def test_first_seen_does_not_reach_back_past_the_window(db: Path) -> None:
+    bounce = _finding("page.bounce_rate", "shop")
+    _run_findings(db, "2026-10-01", [bounce])
+    assert _run_findings(db, "2026-11-05", [bounce]).findings[0].first_seen == "2026-10-01"  # 35 days on
+    assert _run_findings(db, "2026-12-11", [bounce]).findings[0].first_seen == "2026-12-11"  # 36 days on: new
+
+
+def test_item_rows_are_kept_for_a_season_shop_rows_for_good(db: Path) -> None:
+    old_day = shift(DAY, -91)
+    run_day(db, normal_day(old_day), old_day)
+    run_day(db, normal_day(shift(DAY, -90)), shift(DAY, -90))
+    run_day(db, normal_day(DAY), DAY)
+    assert stored(db, "item_daily", old_day) == [] and len(stored(db, "item_daily", shift(DAY, -90))) == 2
+    assert [row["visitors"] for row in stored(db, "shop_daily", old_day)] == [9000]
 
 
 def test_first_seen_of_later_days_follows_a_day_filled_in_afterwards(db: Path) -> None:

@@ -103,46 +103,69 @@ def file_rows(frame: "pd.DataFrame", report_date: str) -> "pd.DataFrame":
 
 def stored_rows(dataset: Dataset, report_date: str) -> tuple[Stored, dict[str, str]]:
     """Every day the files hold, per kind, as (row count, columnar JSON) to store; and the items'
-    names (the latest day's)."""
+    names (the latest day's). Each kind is converted once for all its days, then split by day."""
     out: Stored = {}
     names: dict[str, str] = {}
     for kind, stored_kind in STORED_KIND.items():
         frame = dataset.frame(kind)
         if frame is None:
             continue
-        frame = file_rows(frame, report_date)
-        for day, rows in frame.groupby("date", sort=True):
-            rows = _KEEP[kind](rows)
-            if rows is None or rows.empty:
-                continue
-            columns = to_columns(rows)
-            if kind == "item_daily" and ITEM_NAME in columns:
-                named = zip(columns["item_id"], columns.pop(ITEM_NAME))
-                names.update((str(item_id), name) for item_id, name in named if name)
-            if columns:
-                out[(str(day), stored_kind)] = (len(rows), encode(columns))
+        kept = _KEEP[kind](file_rows(frame, report_date))
+        if kept is None or kept.empty:
+            continue
+        columns = to_columns(kept)
+        if kind == "item_daily" and ITEM_NAME in columns:
+            named = zip(columns["item_id"], columns.pop(ITEM_NAME))
+            names.update((str(item_id), name) for item_id, name in named if name)
+        for day, rows in _split_by_day([str(day) for day in kept["date"].tolist()], columns).items():
+            count = len(next(iter(rows.values()))) if rows else 0
+            if rows:
+                out[(day, stored_kind)] = (count, encode(rows))
     return out, names
 
 
-def _last_row(rows: "pd.DataFrame") -> "pd.DataFrame":
-    return rows.tail(1)
+def _split_by_day(dates: list[str], columns: Columns) -> dict[str, Columns]:
+    positions: dict[str, list[int]] = {}
+    for position, day in enumerate(dates):
+        positions.setdefault(day, []).append(position)
+    if len(positions) == 1:
+        return {dates[0]: columns}
+    out = {}
+    for day, taken in positions.items():
+        rows = {name: [values[i] for i in taken] for name, values in columns.items()}
+        out[day] = {name: values for name, values in rows.items() if any(v is not None for v in values)}
+    return out
+
+
+def _last_per_day(rows: "pd.DataFrame") -> "pd.DataFrame":
+    """One row per day, the last one, as `metrics.shop_day` takes it."""
+    return rows.groupby("date", sort=True).tail(1)
 
 
 def _shop(rows: "pd.DataFrame") -> "pd.DataFrame":
+    """The shop's days, each with what `metrics.shop_day` derives when the export leaves it out."""
     from shopdoc.metrics import shop_day
 
-    row = rows.tail(1)  # one row per day; the last one wins, as in metrics.shop_day
-    derived = shop_day(Dataset(frames={"shop_daily": row}), None)
-    missing = {name: derived[name] for name in SHOP_DERIVED
-               if derived.get(name) is not None and (name not in row.columns or row[name].isna().all())}
-    return row.assign(**missing) if missing else row
+    rows = _last_per_day(rows).copy()
+    for index in rows.index:
+        row = rows.loc[[index]]
+        missing = [name for name in SHOP_DERIVED if name not in rows.columns or row[name].isna().all()]
+        if not missing:
+            continue
+        derived = shop_day(Dataset(frames={"shop_daily": row}), None)
+        for name in missing:
+            if derived.get(name) is not None:
+                if name not in rows.columns:
+                    rows[name] = float("nan")
+                rows.loc[index, name] = derived[name]
+    return rows
 
 
 def _items(rows: "pd.DataFrame") -> "pd.DataFrame | None":
     if "item_id" not in rows.columns:
         return None
     rows = rows[rows["item_id"].notna()]
-    return rows.drop_duplicates("item_id", keep="last")
+    return rows.drop_duplicates(["date", "item_id"], keep="last")
 
 
 def _sources(rows: "pd.DataFrame") -> "pd.DataFrame":
@@ -150,39 +173,40 @@ def _sources(rows: "pd.DataFrame") -> "pd.DataFrame":
 
 
 def _campaigns(rows: "pd.DataFrame") -> "pd.DataFrame | None":
-    """Per campaign: the campaign-level rows when the day has them, else its keywords summed."""
-    import pandas as pd
-
+    """Per day and campaign: the campaign-level rows when the day has them, else its keywords summed."""
     if "campaign" not in rows.columns and "campaign_id" not in rows.columns:
         return None
-    if "level" in rows.columns and (rows["level"] == "campaign").any():
-        rows = rows[rows["level"] == "campaign"]
+    if "level" in rows.columns:
+        campaign_level = rows["level"] == "campaign"
+        days_with_campaigns = set(rows.loc[campaign_level, "date"])
+        rows = rows[campaign_level | ~rows["date"].isin(days_with_campaigns)]
     name = rows["campaign"] if "campaign" in rows.columns else rows["campaign_id"]
     if "campaign_id" in rows.columns:
         name = name.fillna(rows["campaign_id"])
-    rows = rows.assign(campaign=name.astype("str"))
-    rows = rows[name.notna()]
+    rows = rows.assign(campaign=name)[name.notna()]
     if rows.empty:
         return None
-    groups = rows.groupby("campaign", sort=True)
-    sums = [column for column in AD_SUMS if column in rows.columns and rows[column].notna().any()]
-    table = groups[sums].sum(min_count=1) if sums else pd.DataFrame(index=groups.size().index)
+    groups = rows.groupby(["date", "campaign"], sort=True)
+    table = groups.size().to_frame("_rows")
+    for column in AD_SUMS:
+        if column in rows.columns and rows[column].notna().any():
+            table[column] = groups[column].sum(min_count=1)
     for column in AD_KEEP:
         if column in rows.columns:
             # Only when the campaign's rows agree on it (a campaign id, its scene, its currency).
-            table[column] = groups[column].agg(lambda s: s.dropna().iloc[0] if s.dropna().nunique() == 1 else None)
+            table[column] = groups[column].first().where(groups[column].nunique() == 1)
     for ratio, top, bottom in (("ctr", "clicks", "impressions"), ("cpc", "cost", "clicks"),
                                ("roi", "gmv", "cost"), ("conversion_rate", "orders", "clicks")):
         if top in table.columns and bottom in table.columns:
             table[ratio] = (table[top] / table[bottom].where(table[bottom] > 0)).round(6)
-    return table.reset_index()
+    return table.drop(columns="_rows").reset_index()
 
 
 _KEEP = {
     "shop_daily": _shop,
     "item_daily": _items,
     "traffic_source": _sources,
-    "dsr": _last_row,
+    "dsr": _last_per_day,
     "ad_report": _campaigns,
 }
 
@@ -211,6 +235,7 @@ def with_history(frame: "pd.DataFrame", kind: str, days: list[tuple[str, int, st
     Columns the files do not have today are not added: a rule that needs a field must find it in
     today's export, not only in the history.
     """
+    import numpy as np
     import pandas as pd
 
     columns = stored_columns(frame, kind)
@@ -220,6 +245,12 @@ def with_history(frame: "pd.DataFrame", kind: str, days: list[tuple[str, int, st
         gathered["date"].extend([day] * count)
         for name in columns:
             gathered[name].extend(stored.get(name) or [None] * count)
+    for name in columns:  # numbers straight into float arrays (None -> NaN): no per-value type guessing
+        if pd.api.types.is_float_dtype(frame[name].dtype):
+            try:
+                gathered[name] = np.array(gathered[name], dtype="float64")
+            except (TypeError, ValueError):
+                pass
     history = pd.DataFrame(gathered)
     if names is not None and ITEM_NAME in columns and "item_id" in history.columns:
         history[ITEM_NAME] = history["item_id"].map(names)

@@ -34,9 +34,9 @@ import random
 import sqlite3
 import time
 from collections.abc import Callable
-from typing import TypeVar
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 from shopdoc.errors import HistoryError
 from shopdoc.history.first_seen import FirstSeen
@@ -78,8 +78,8 @@ def _v2(conn: sqlite3.Connection) -> None:
         day_rows.setdefault((shop, day, kind), []).append(row)
     conn.executemany("INSERT INTO item_names VALUES (?, ?, ?)", [(*key, name) for key, name in names.items()])
     for (shop, day, kind), rows in day_rows.items():
-        names = sorted({name for row in rows for name in row})
-        data = {name: [row.get(name) for row in rows] for name in names}
+        fields = sorted({name for row in rows for name in row})
+        data = {name: [row.get(name) for row in rows] for name in fields}
         conn.execute("INSERT INTO metrics_v2 VALUES (?, ?, ?, ?, ?)",
                      (shop, day, kind, len(rows), json.dumps(data, ensure_ascii=False, sort_keys=True,
                                                              separators=(",", ":"))))

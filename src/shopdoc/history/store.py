@@ -35,7 +35,13 @@ if TYPE_CHECKING:
 
 HISTORY_NAME = "history.sqlite3"
 WINDOW_DAYS = 35  # earlier days given to the rules: enough for week-over-week and a month's trend
-ITEM_WINDOW_DAYS = 14
+ITEM_WINDOW_DAYS = 7  # items: 20,000 rows a day in a big shop; a week covers the item rules' default
+# The kinds whose earlier days the rules get. Not ad_report, though its campaign totals are stored:
+# the ad rules judge a window of days (`window_days`) and divide window totals by the number of days
+# they see, so campaign-only history rows would turn one-day keyword totals into "per day" amounts
+# seven times too small, and mix a week of campaigns with a day of keywords. Adding "ad_report" here
+# is all it takes once those rules count days per subject.
+AUGMENTED_KINDS = ("shop_daily", "item_daily", "traffic_source", "dsr")
 ITEM_KEEP_DAYS = 90  # item rows are most of the file (thousands a day); older ones are dropped
 
 
@@ -70,10 +76,7 @@ class Snooze:
     source: str = "history"  # or "config"
 
     def covers(self, finding: Finding, day: str) -> bool:
-        return finding.rule == self.rule and day <= self.until and subject_matches(self.subject, finding.subject)
-
-    def to_dict(self) -> dict[str, str]:
-        return {"rule": self.rule, "subject": self.subject, "until": self.until, "source": self.source}
+        return finding.rule == self.rule and day < self.until and subject_matches(self.subject, finding.subject)
 
 
 def subject_matches(pattern: str, subject: str) -> bool:
@@ -147,8 +150,8 @@ class HistoryStore:
     def augment(self, dataset: "Dataset", shop: str, date: str | None) -> dict[str, int]:
         """Add stored rows of the WINDOW_DAYS before `date` that the loaded files do not hold.
 
-        Only kinds the files have are extended, and never on a day the files have: today's export
-        always wins over what was stored. Returns rows added per kind.
+        Only kinds the files have are extended (see AUGMENTED_KINDS), and never on a day the files
+        have: today's export always wins over what was stored. Returns rows added per kind.
         """
         from shopdoc.history.rows import STORED_KIND, dates_in, with_history
 
@@ -156,7 +159,8 @@ class HistoryStore:
             return {}
         added: dict[str, int] = {}
         days: set[str] = set()
-        for kind, stored_kind in STORED_KIND.items():
+        for kind in AUGMENTED_KINDS:
+            stored_kind = STORED_KIND[kind]
             frame = dataset.frame(kind)
             if frame is None:
                 continue
@@ -178,8 +182,8 @@ class HistoryStore:
         return dict(self._read("SELECT item_id, item_name FROM item_names WHERE shop = ?", (shop,)))
 
     def _window(self, kind: str) -> int:
-        """Days of history given to the rules. Items are thousands of rows a day: two weeks (or what
-        item.conversion_drop is set to compare with), not a month."""
+        """Days of history given to the rules. Items are thousands of rows a day: a week (or as many
+        days as item.conversion_drop is set to compare with), not a month."""
         if kind != "item_daily":
             return WINDOW_DAYS
         configured = self.config.data.get("rules", {}).get("item.conversion_drop", {}).get("window_days") or 0
@@ -189,7 +193,7 @@ class HistoryStore:
         """Set `first_seen` on each finding, set snoozed findings aside, and note both."""
         if report.date and self._conn is not None:
             self._first_seen(report)
-        self._snoozed = set_aside_snoozed(report, self.active_snoozes(report.shop, report.date))
+        self._snoozed = set_aside_snoozed(report, [*config_snoozes(self.config), *self.snoozes(report.shop)])
         if self._days_added:
             first, last, count = self._days_added[0], self._days_added[-1], len(self._days_added)
             span = first if first == last else (f"{first} 至 {last}" if report.lang == "zh" else f"{first} to {last}")
@@ -275,11 +279,6 @@ class HistoryStore:
         return [Snooze(rule, subject, until) for rule, subject, until in self._read(
             "SELECT rule, subject, until FROM snoozes WHERE shop = ? ORDER BY until, rule, subject", (shop,))]
 
-    def active_snoozes(self, shop: str, day: str | None) -> list[Snooze]:
-        day = day or Date.today().isoformat()
-        entries = [*config_snoozes(self.config), *self.snoozes(shop)]
-        return [entry for entry in entries if day < entry.until]
-
     def snooze(self, shop: str, rule: str, subject: str, until: str) -> None:
         self._write("INSERT INTO snoozes (shop, rule, subject, until) VALUES (?, ?, ?, ?) "
                     "ON CONFLICT (shop, rule, subject) DO UPDATE SET until = excluded.until",
@@ -298,9 +297,9 @@ class HistoryStore:
             raise HistoryError(self.problem)
         if self._conn is None:
             raise HistoryError(f"history {self.path}: does not exist yet — run `shopdoc diagnose` once first")
+        conn = self._conn
         try:
-            with_changes = self._conn.execute(sql, params)
-            return with_changes.rowcount
+            return with_retries(lambda: conn.execute(sql, params).rowcount)
         except sqlite3.Error as exc:
             raise HistoryError(write_problem(self.path, exc)) from None
 
