@@ -205,7 +205,9 @@ def test_a_finding_too_big_for_any_message_is_cut_at_a_character():
 
 @pytest.mark.parametrize("name", ["dingtalk", "wecom", "feishu", "slack"])
 def test_three_hundred_findings_split_within_limits_criticals_first(name):
-    report = make_report(12, 88, 200)
+    # Critical findings are always listed (warnings and notes beyond ten per rule are counted), so a
+    # long report is 300 criticals: one of every 25 a page finding, the rest new bad reviews.
+    report = make_report(300, 0, 0)
     platform = PLATFORMS[name]
     messages = platform.messages(digest(report))
     assert len(messages) > 1
@@ -325,3 +327,14 @@ def test_a_credential_pasted_as_a_variable_name_is_refused_unshown(pasted):
         merge({"send": {"targets": {"ops": settings}}})
     assert caught.value.line().startswith(f"send.targets.ops.{field}: looks like the URL or secret itself")
     assert pasted not in caught.value.line()
+
+
+@pytest.mark.parametrize("name", ["dingtalk", "wecom", "feishu", "slack"])
+def test_many_warnings_of_one_rule_are_counted_not_listed(name):
+    report = make_report(1, 60, 0)  # 30 roi_breakeven and 30 aov_ratio warnings
+    text = json.dumps(PLATFORMS[name].messages(digest(report)), ensure_ascii=False)
+    # warnings alternate between the two rules: roi_breakeven takes n = 0, 2, ... 58
+    assert "日常推广0」" in text and "日常推广18」" in text  # its first ten are listed
+    assert "日常推广20」" not in text
+    assert "同类还有 20 条" in text
+    assert "--bid-sheet" in text

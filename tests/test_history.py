@@ -172,6 +172,22 @@ def test_two_single_day_runs_give_a_day_over_day_finding(db: Path) -> None:
     assert findings_of(alone, "traffic.source_change") == []
 
 
+def test_item_conversion_and_dsr_drops_come_from_the_history(db: Path) -> None:
+    for back in (3, 2, 1):
+        run_day(db, normal_day(shift(DAY, -back)), shift(DAY, -back))
+    today = normal_day(DAY)
+    today.frames["item_daily"] = item_rows(DAY, [("5531", "加绒连衣裙 秋冬新款", 1200, 18, 3600),  # 4% -> 1.5%
+                                                 ("7781", "纯棉T恤 [两件装]", 800, 20, 1980)])
+    today.frames["dsr"] = dsr_rows(DAY, 4.8, 4.75, 4.7)  # service 4.80 -> 4.75
+    report = run_day(db, today, DAY)
+    drops = findings_of(report, "item.conversion_drop")
+    assert [f.subject for f in drops] == ["item:5531"]
+    assert drops[0].evidence["days"] == 3 and drops[0].evidence["baseline_visitors"] == 3 * 1200  # three stored days
+    dsr = findings_of(report, "reviews.dsr_drop")
+    assert [f.evidence["compare_date"] for f in dsr] == [shift(DAY, -3)]
+    assert list(dsr[0].evidence["scores"]) == ["service"]
+
+
 def test_same_weekday_last_week_comes_from_the_history(db: Path) -> None:
     for back in range(7, 0, -1):
         run_day(db, normal_day(shift(DAY, -back)), shift(DAY, -back))
@@ -256,7 +272,7 @@ def test_history_leaves_the_ad_rules_money_per_day_alone(db: Path) -> None:
     alone = build_report(normal_day(DAY), config(), date=DAY, lang="en")
 
     def ads(report: Report) -> list[tuple]:
-        return sorted((f.rule, f.subject, f.money) for f in report.findings if f.rule.startswith("ads."))
+        return sorted(((f.rule, f.subject, f.money) for f in report.findings if f.rule.startswith("ads.")), key=repr)
 
     assert ads(with_history) == ads(alone) and ads(alone)
 

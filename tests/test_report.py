@@ -254,3 +254,23 @@ def test_report_from_rules_in_both_languages():
     assert "数据：当前 1.24 倍 · 门槛 1.3 倍" in zh  # the rule's wording says the ratio is a multiple
     assert "[CRITICAL] Shop bounce rate is 71.2%, above the 70% pass line" in en
     assert "Numbers: now 1.24x · line 1.3x" in en
+
+
+def test_a_long_run_of_one_rule_is_listed_up_to_ten_and_counted_after():
+    """A big account's thousands of keyword bid cuts: the ten with most money listed, the rest one line.
+    Critical findings are never folded; the JSON keeps every finding."""
+    findings = [finding("reviews.negative_top_items", "critical", "service", f"差评 {n}", subject=f"review:{n}",
+                        order=80000) for n in range(12)]
+    findings += [finding("ads.ctr_bid", "warning", "promotion", f"关键词「词{n}」点击率低", subject=f"keyword:p/词{n}",
+                         money=100.0 - n, order=70000) for n in range(25)]
+    report = Report(shop="demo-shop", date=DAY, generated_at="2026-11-23T07:00:03+08:00", lang="zh",
+                    findings=findings)
+    text = render(report, "text")
+    assert all(f"差评 {n}" in text for n in range(12))
+    assert "「词9」" in text and "「词10」" not in text
+    assert "……另有 15 条 ads.ctr_bid 同类待办（合计约 1,245 元/天），完整清单见 --format json，出价改动可用 --bid-sheet 导出" in text
+    markdown = render(report, "markdown")
+    assert "「词10」" not in markdown and "另有 15 条" in markdown
+    assert len(json.loads(render(report, "json"))["findings"]) == 37
+    english = render(Report(shop="s", date=DAY, generated_at=report.generated_at, lang="en", findings=findings), "text")
+    assert "…and 15 more like this from ads.ctr_bid (about ¥1,245 a day in all)" in english

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from shopdoc.chat.escape import clean, truncate
 from shopdoc.i18n import owner_name, severity_name
 from shopdoc.model import SEVERITIES, Report
+from shopdoc.report._format import folded_line, listed
 
 SHOP_NAME_LIMIT = 40  # a header must fit in every platform's title field (Slack: 150 characters)
 
@@ -156,16 +157,24 @@ def digest(report: Report) -> Digest:
         FailedInput(clean(item.path), clean(item.error or item.status))
         for item in report.failed_inputs
     ]
-    pieces += [
-        Item(
+    shown, folded = listed(report.findings)
+    # What the list counts instead of listing (a big account's thousands of bid changes) goes right
+    # under the last listed item of the same rule, so "more like this" sits where it belongs.
+    rest = {(item.rule, item.severity, item.owner): item for item in folded}
+    last = {(f.rule, f.severity, f.owner): index for index, f in enumerate(shown)}
+    for index, finding in enumerate(shown):
+        pieces.append(Item(
             severity=finding.severity,
             owner=finding.owner,
             title=clean(finding.title),
             action=clean(finding.action),
             new=bool(finding.first_seen and report.date and finding.first_seen == report.date),
-        )
-        for finding in report.findings
-    ]
+        ))
+        key = (finding.rule, finding.severity, finding.owner)
+        if key in rest and last[key] == index:
+            line = folded_line(rest[key], lang, report.currency, named=False)
+            pieces.append(Item(severity=finding.severity, owner=finding.owner, title=clean(line), action="",
+                               new=False))
     if not report.findings:
         pieces.append(AllClear())
     skipped_rules = {skip.rule for skip in report.skipped}

@@ -83,7 +83,7 @@ def shop_summary(store: HistoryStore, shop: str, days: int) -> dict[str, Any] | 
         return None
     first_stored, last, count = span
     first = max(first_stored, (Date.fromisoformat(last) - timedelta(days=days - 1)).isoformat())
-    # A week before the window's first day too, for the week-over-week change of the latest day.
+    # Also the day a week before the latest, for the latest day's week-over-week change.
     since = min(first, (Date.fromisoformat(last) - timedelta(days=7)).isoformat())
     stored = store.shop_days(shop, since)
     shown = [day for day in stored if day["date"] >= first]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import string
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date as Date
 from functools import lru_cache
 from typing import Any
@@ -41,6 +42,58 @@ def group_by_owner(findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
         groups.setdefault(finding.owner, []).append(finding)
     known = [(owner, groups.pop(owner)) for owner in OWNERS if owner in groups]
     return known + sorted(groups.items())
+
+
+# A to-do list is read by a person: beyond this many warnings or notes of one rule in one owner's
+# group, the rest are counted, not listed. Critical findings are always listed. The JSON report and
+# the bid sheet keep every finding.
+LIST_PER_RULE = 10
+
+
+@dataclass(frozen=True)
+class Folded:
+    """The findings of one rule left out of a printed list: how many, their severity, money at stake."""
+
+    rule: str
+    severity: str
+    owner: str
+    count: int
+    money: float
+
+
+def listed(findings: list[Finding], limit: int = LIST_PER_RULE) -> tuple[list[Finding], list[Folded]]:
+    """The findings to print, in their order, and what is counted instead of printed.
+
+    Findings arrive most urgent first (severity, money, rule), so the ones kept are the ones that
+    matter most: 4,000 keyword bid changes become the 10 with the most money at stake and one line.
+    """
+    shown: list[Finding] = []
+    kept: Counter = Counter()
+    rest: dict[tuple[str, str, str], list[Finding]] = {}
+    for finding in findings:
+        key = (finding.rule, finding.severity, finding.owner)
+        if finding.severity == "critical" or kept[key] < limit:
+            kept[key] += 1
+            shown.append(finding)
+        else:
+            rest.setdefault(key, []).append(finding)
+    folded = [
+        Folded(rule, severity, owner, len(items), sum(item.money or 0.0 for item in items))
+        for (rule, severity, owner), items in rest.items()
+    ]
+    return shown, folded
+
+
+def folded_line(item: Folded, lang: str, currency: str = "CNY", *, named: bool = True) -> str:
+    """`……另有 4,567 条 ads.ctr_bid 同类待办（合计约 3,210 元/天）`, with where the full list is.
+
+    `named=False` leaves the rule id out, for a line placed right under that rule's last item.
+    """
+    w = words(lang)
+    money = w["folded_money"].format(money=format_money(item.money, currency, lang)) if item.money else ""
+    where = w["folded_where_ads"] if item.rule.startswith("ads.") else w["folded_where"]
+    template = w["folded"] if named else w["folded_here"]
+    return template.format(n=f"{item.count:,}", rule=item.rule, money=money) + where
 
 
 def owner_title(owner: str, lang: str) -> str:

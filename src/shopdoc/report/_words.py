@@ -32,6 +32,11 @@ WORDS: dict[str, dict[str, str]] = {
         "sep": "：",
         "list_sep": "，",
         "none": "无",
+        "folded": "……另有 {n} 条 {rule} 同类待办{money}",
+        "folded_here": "……同类还有 {n} 条{money}",
+        "folded_money": "（合计约 {money}/天）",
+        "folded_where": "，完整清单见 --format json",
+        "folded_where_ads": "，完整清单见 --format json，出价改动可用 --bid-sheet 导出",
     },
     "en": {
         "title": "Shop check-up",
@@ -58,6 +63,11 @@ WORDS: dict[str, dict[str, str]] = {
         "sep": ": ",
         "list_sep": ", ",
         "none": "none",
+        "folded": "…and {n} more like this from {rule}{money}",
+        "folded_here": "…and {n} more like this{money}",
+        "folded_money": " (about {money} a day in all)",
+        "folded_where": "; the full list is in --format json",
+        "folded_where_ads": "; the full list is in --format json, and --bid-sheet exports the bid changes",
     },
 }
 

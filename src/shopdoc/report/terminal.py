@@ -41,8 +41,11 @@ def render(report: Report, lang: str, *, color: bool = False, width: int | None 
     for owner, findings in fmt.group_by_owner(report.findings):
         console.print()
         console.rule(w["group"].format(owner=fmt.owner_title(owner, lang), n=len(findings)), style="bold")
-        for finding in findings:
+        shown, folded = fmt.listed(findings)
+        for finding in shown:
             _finding(console, finding, report, lang)
+        for item in folded:
+            console.print(fmt.folded_line(item, lang, report.currency), style="dim")
     _tail(console, report, lang)
     out = buffer.getvalue()
     if not color:  # without colour it is plain text: no padding spaces at line ends

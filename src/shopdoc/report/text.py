@@ -32,8 +32,10 @@ def render(report: Report, lang: str) -> str:
         lines += ["", w["no_findings"]]
     for owner, findings in fmt.group_by_owner(report.findings):
         lines += ["", f"== {w['group'].format(owner=fmt.owner_title(owner, lang), n=len(findings))} =="]
-        for finding in findings:
+        shown, folded = fmt.listed(findings)
+        for finding in shown:
             lines += _finding(finding, report, lang)
+        lines += [fmt.folded_line(item, lang, report.currency) for item in folded]
 
     lines += _tail(report, lang)
     return "\n".join(lines).rstrip() + "\n"
