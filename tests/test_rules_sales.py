@@ -112,7 +112,8 @@ def test_daily_target_both_sides_of_target_and_floor(gmv, severity, key):
     [finding] = findings(state, "sales.daily_target")
     assert finding.severity == severity
     assert finding.evidence["threshold"] == pytest.approx(30000)
-    assert finding.evidence["value"] == pytest.approx(gmv / 30000, abs=1e-4)  # evidence keeps 4 decimals
+    assert finding.evidence["value"] == pytest.approx(gmv)
+    assert finding.evidence["completion"] == pytest.approx(gmv / 30000, abs=1e-4)  # evidence keeps 4 decimals
     if key == "reached":
         assert finding.money is None
         assert "达到日目标" in finding.title

@@ -21,7 +21,8 @@ from shopdoc.report._words import EVIDENCE_LABELS, EVIDENCE_VALUES, HEADLINE, wo
 UNUSED_STATUSES = ("error", "unrecognised", "empty")
 
 _PERCENT_KEYS = ("rate", "ctr", "share", "change", "margin")
-_MONEY_KEYS = ("aov", "gmv", "cost", "bid", "cpc", "price", "target", "money", "spend", "amount", "sales")
+_MONEY_KEYS = ("aov", "gmv", "cost", "bid", "cpc", "price", "target", "money", "spend", "amount", "sales",
+               "shortfall", "loss", "visitor_value")
 _COUNT_KEYS = ("visitors", "pageviews", "clicks", "impressions", "buyers", "orders", "units", "count",
                "days", "reviews")
 _SIGNED_KEYS = ("change",)
@@ -169,6 +170,7 @@ def _template_units(rule_id: str) -> dict[str, str]:
     units: dict[str, str] = {}
     if rule is None:
         return units
+    units.update(rule.units)  # what the rule declares wins over what its wording suggests
     formatter = string.Formatter()
     for by_lang in rule.messages.values():
         for pair in by_lang.values():
@@ -181,6 +183,8 @@ def _template_units(rule_id: str) -> dict[str, str]:
                     if not name:
                         continue
                     after = parts[index + 1][0] if index + 1 < len(parts) else ""
+                    if name in rule.units:
+                        continue
                     if spec and spec.endswith("%"):
                         units[name] = "percent"
                     elif after.startswith("x") or after.lstrip().startswith("倍"):

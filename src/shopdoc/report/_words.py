@@ -123,6 +123,7 @@ EVIDENCE_LABELS: dict[str, tuple[str, str]] = {
     "break_even": ("保本投产比", "break-even ROI"),
     "loss": ("亏损", "loss"),
     "monthly_target": ("月目标", "monthly target"),
+    "completion": ("完成", "reached"),
     "shortfall": ("差额", "shortfall"),
     "compare_date": ("对比日", "compared with"),
     "compare_gmv": ("对比日成交额", "sales then"),

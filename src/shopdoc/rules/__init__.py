@@ -48,6 +48,7 @@ class Rule:
     messages: Messages
     order: int = 0
     doc: str = ""
+    units: dict[str, str] = field(default_factory=dict)  # evidence key -> percent | money | count | times
 
     @property
     def summary(self) -> str:
@@ -104,6 +105,7 @@ def rule(
     params: list[Param] | None = None,
     needs: dict[str, list[str]] | None = None,
     messages: Messages | None = None,
+    units: dict[str, str] | None = None,
 ) -> Callable[[Callable], Callable]:
     """Register a rule function. See the module docstring for the docstring's shape."""
     if owner not in OWNERS:
@@ -125,6 +127,7 @@ def rule(
             messages=dict(messages or {}),
             order=getattr(module, "ORDER", 100) * 1000 + len(_REGISTRY),
             doc=func.__doc__ or "",
+            units=dict(units or {}),
         )
         return func
 

@@ -138,25 +138,26 @@ def _day_moves(ctx, today: dict, compare_day: str, direction: int) -> tuple[list
     ],
     messages={
         "critical": {
-            "zh": ("{day} 支付金额 {gmv_text}，只完成日目标 {target_text} 的 {value:.0%}，不到 {critical_floor:.0%}",
+            "zh": ("{day} 支付金额 {gmv_text}，只完成日目标 {target_text} 的 {completion:.0%}，不到 {critical_floor:.0%}",
                    "差 {shortfall_text}。差在哪里：{moves}。先看下面的 GMV 拆解和流量来源变化，把原因分给推广、美工、客服，今天就补。"),
-            "en": ("GMV on {day} was {gmv_text}, only {value:.0%} of the day's target of {target_text} (under {critical_floor:.0%})",
+            "en": ("GMV on {day} was {gmv_text}, only {completion:.0%} of the day's target of {target_text} (under {critical_floor:.0%})",
                    "Short by {shortfall_text}. What fell: {moves}. Use the GMV split and the source changes below to "
                    "find the cause and hand it to promotion, design or customer service today."),
         },
         "below": {
-            "zh": ("{day} 支付金额 {gmv_text}，没达到日目标 {target_text}（完成 {value:.0%}）",
+            "zh": ("{day} 支付金额 {gmv_text}，没达到日目标 {target_text}（完成 {completion:.0%}）",
                    "差 {shortfall_text}。差在哪里：{moves}。对照 GMV 拆解和流量来源变化找出原因，分给对应的人处理。"),
-            "en": ("GMV on {day} was {gmv_text}, below the day's target of {target_text} ({value:.0%})",
+            "en": ("GMV on {day} was {gmv_text}, below the day's target of {target_text} ({completion:.0%})",
                    "Short by {shortfall_text}. What fell: {moves}. Use the GMV split and the source changes to find the cause and hand it on."),
         },
         "reached": {
-            "zh": ("{day} 支付金额 {gmv_text}，达到日目标 {target_text}（完成 {value:.0%}）",
+            "zh": ("{day} 支付金额 {gmv_text}，达到日目标 {target_text}（完成 {completion:.0%}）",
                    "做得好的地方：{moves}。想想能不能复制到其他宝贝和其他流量来源。"),
-            "en": ("GMV on {day} was {gmv_text}, on target ({value:.0%} of {target_text})",
+            "en": ("GMV on {day} was {gmv_text}, on target ({completion:.0%} of {target_text})",
                    "What went well: {moves}. See whether it can be copied to other items and traffic sources."),
         },
     },
+    units={"value": "money", "threshold": "money"},
 )
 def daily_target(ctx) -> None:
     """The report day's GMV against its share of the monthly target.
@@ -201,7 +202,7 @@ def daily_target(ctx) -> None:
     shortfall = max(target - gmv, 0.0)
     ctx.finding(
         key, "shop",
-        {"value": ratio, "gmv": gmv, "threshold": target, "monthly_target": monthly_target, "critical_floor": floor,
+        {"value": gmv, "threshold": target, "completion": ratio, "monthly_target": monthly_target, "critical_floor": floor,
          "shortfall": shortfall, ("went_well" if reached else "fell"): names, "compare_date": previous_day if names else None},
         severity="info" if reached else ("critical" if key == "critical" else None),
         money=None if reached else shortfall,
