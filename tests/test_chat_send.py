@@ -564,25 +564,14 @@ SHOP_EXPORT = ("统计日期,访客数,浏览量,跳失率,人均浏览量,支�
 
 
 @pytest.fixture
-def cli(capsys, monkeypatch, tmp_path):
-    """The real entry point, in-process, in a folder holding one Sycm shop export (bounce 71.2%)."""
-    from shopdoc.cli import main
-
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
-    monkeypatch.delenv("LC_ALL", raising=False)
-    monkeypatch.chdir(tmp_path)
+def cli(cli, tmp_path):
+    """The real entry point (conftest's `cli`), in a folder holding one Sycm shop export (bounce 71.2%)."""
     (tmp_path / "exports").mkdir()
     (tmp_path / "exports" / "店铺整体_2026-11-22.csv").write_text(SHOP_EXPORT, encoding="utf-8")
 
     def call(*args: str):
-        monkeypatch.setattr("sys.argv", ["shopdoc", *args])
-        capsys.readouterr()
-        with pytest.raises(SystemExit) as stopped:
-            main()
-        out, err = capsys.readouterr()
-        return stopped.value.code, out, err
+        result = cli(*args)
+        return result.code, result.out, result.err
 
     return call
 

@@ -8,38 +8,15 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
-from shopdoc.cli import main
 from shopdoc.commands import diagnose as diagnose_command
 from shopdoc.commands.info import render_starter
 
 SHOPDOC = Path(sys.executable).parent / "shopdoc"
 SHOP_HEADER = "统计日期,访客数,浏览量,跳失率,人均浏览量,支付买家数,支付金额,支付转化率,客单价"
 ITEM_HEADER = "统计日期,商品ID,商品名称,商品访客数,支付买家数,支付金额,商品支付转化率"
-
-
-@pytest.fixture
-def cli(capsys, monkeypatch, tmp_path):
-    """Run the real entry point in-process (stdout is not a TTY, as under cron): code, out, err."""
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
-    monkeypatch.delenv("LC_ALL", raising=False)
-    monkeypatch.delenv("LC_MESSAGES", raising=False)
-    monkeypatch.chdir(tmp_path)
-
-    def call(*args: str) -> SimpleNamespace:
-        monkeypatch.setattr(sys, "argv", ["shopdoc", *args])
-        capsys.readouterr()
-        with pytest.raises(SystemExit) as stopped:
-            main()
-        out, err = capsys.readouterr()
-        return SimpleNamespace(code=stopped.value.code, out=out, err=err)
-
-    return call
 
 
 def shop_csv(folder: Path, bounce: str = "71.20%", depth: str = "2.40", conversion: str = "2.22%",

@@ -3,15 +3,12 @@ reflected in findings, every command refusing an invalid file, and one source fo
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 import yaml
 
-from shopdoc.cli import main
 from shopdoc.commands.info import render_starter
 from shopdoc.config import Config, defaults, load_config, merge
 from shopdoc.dataset import Dataset
@@ -20,24 +17,6 @@ from shopdoc.errors import ConfigError
 
 REPO = Path(__file__).resolve().parents[1]
 DAY = "2026-11-22"
-
-
-@pytest.fixture
-def cli(capsys, monkeypatch, tmp_path):
-    """Run the real entry point in-process: exit code, stdout, stderr."""
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-    monkeypatch.chdir(tmp_path)
-
-    def call(*args: str) -> SimpleNamespace:
-        monkeypatch.setattr(sys, "argv", ["shopdoc", *args])
-        capsys.readouterr()
-        with pytest.raises(SystemExit) as stopped:
-            main()
-        out, err = capsys.readouterr()
-        return SimpleNamespace(code=stopped.value.code, out=out, err=err)
-
-    return call
 
 
 def write(path: Path, text: str) -> Path:

@@ -16,7 +16,7 @@ from typing import Any
 
 from shopdoc.errors import ConfigError
 from shopdoc.model import KINDS, OWNERS, SEVERITIES
-from shopdoc.params import Param, ParamGroup, boolean, fraction, positive, text, text_list
+from shopdoc.params import ParamGroup, boolean, fraction, text, text_list
 
 CONFIG_NAME = "shopdoc.yaml"
 LANGS = ("zh", "en")
@@ -192,11 +192,11 @@ def merge(user: dict[str, Any], source: str | None = None) -> dict[str, Any]:
     return data
 
 
-def _suggest(name: str, known: list[str]) -> str:
+def _suggest(name: str, known: list[str], what: str = "keys") -> str:
     import difflib
 
     close = difflib.get_close_matches(name, known, n=1)
-    return f" — did you mean {close[0]!r}?" if close else f" — known keys: {', '.join(sorted(known))}"
+    return f" — did you mean {close[0]!r}?" if close else f" — known {what}: {', '.join(sorted(known))}"
 
 
 def _merge_into(data: dict[str, Any], user: dict[str, Any]) -> None:
@@ -261,11 +261,11 @@ def _flatten_rules(value: Any) -> dict[str, Any]:
         family = _check_mapping(f"rules.{key}", item)
         family_ids = [rid for rid in known if rid.startswith(key + ".")]
         if not family_ids:
-            raise ConfigError(f"rules.{key}", "unknown rule" + _suggest(key, sorted(known)))
+            raise ConfigError(f"rules.{key}", "unknown rule" + _suggest(key, sorted(known), "rules"))
         for name, settings in family.items():
             rule_id = f"{key}.{name}"
             if rule_id not in known:
-                raise ConfigError(f"rules.{rule_id}", "unknown rule" + _suggest(rule_id, sorted(known)))
+                raise ConfigError(f"rules.{rule_id}", "unknown rule" + _suggest(rule_id, sorted(known), "rules"))
             flat[rule_id] = settings
     return flat
 
@@ -356,7 +356,7 @@ def _check_snooze_rule(key: str, rule_id: str) -> str:
     from shopdoc.rules import get_rule, load_rules
 
     if get_rule(rule_id) is None:
-        raise ConfigError(key, f"unknown rule {rule_id!r}" + _suggest(rule_id, [r.id for r in load_rules()]))
+        raise ConfigError(key, f"unknown rule {rule_id!r}" + _suggest(rule_id, [r.id for r in load_rules()], "rules"))
     return rule_id
 
 

@@ -161,5 +161,6 @@ class Report:
             "findings": [finding.to_dict() for finding in self.findings],
             "skipped": [skip.to_dict() for skip in self.skipped],
             "checklist": self.checklist,
+            "notes": self.notes,
             "summary": self.summary,
         }

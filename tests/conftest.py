@@ -1,0 +1,40 @@
+"""Shared test fixtures: every test runs as a clean user, and `cli` drives the real entry point."""
+
+from __future__ import annotations
+
+import sys
+from types import SimpleNamespace
+
+import pytest
+
+from shopdoc.cli import main
+
+
+@pytest.fixture(autouse=True)
+def clean_user(tmp_path_factory, monkeypatch):
+    """No personal config, a throw-away data dir (history), a Chinese locale: as on a fresh machine.
+    Subprocesses started by a test inherit the same environment."""
+    home = tmp_path_factory.mktemp("user")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+@pytest.fixture
+def cli(capsys, monkeypatch, tmp_path):
+    """Run the real entry point in-process from `tmp_path` (stdout is not a TTY, as under cron):
+    `cli("diagnose", ...)` gives code, out and err."""
+    monkeypatch.chdir(tmp_path)
+
+    def call(*args: str) -> SimpleNamespace:
+        monkeypatch.setattr(sys, "argv", ["shopdoc", *args])
+        capsys.readouterr()
+        with pytest.raises(SystemExit) as stopped:
+            main()
+        out, err = capsys.readouterr()
+        return SimpleNamespace(code=stopped.value.code, out=out, err=err)
+
+    return call
