@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 from datetime import datetime
 
 import pandas as pd
@@ -28,7 +29,7 @@ ACCOUNT = [
     row("ballast", 99_000, 1980),
     row("连衣裙 夏", 1000, 25, bid=1.20),  # high CTR, ROI 5: raise 1.20 -> 1.32
     row("连衣裙 女", 1000, 10, bid=0.80),  # low CTR: lower 0.80 -> 0.72
-    row("长裙", 2000, 24, bid=0.50, cost=120, gmv=390),  # low CTR and ROI 3.25 < 3.33: two cuts, one row
+    row("长裙", 2000, 24, bid=0.50, cost=120, gmv=390),  # low CTR and ROI 3.25 < 3.33: the ROI rule cuts it
     row(None, 30_000, 150, campaign="新品计划"),  # low CTR campaign without bids: not in the sheet
 ]
 
@@ -64,15 +65,30 @@ def test_csv_has_one_row_per_change_in_the_report_language(tmp_path):
     assert "新品计划" not in {r[1] for r in rows}
 
 
-def test_two_cuts_on_one_keyword_give_one_row_with_both_reasons(tmp_path):
+def test_a_keyword_below_break_even_is_cut_once_by_the_roi_rule(tmp_path):
     rep = report()
     cuts = [f for f in rep.findings if f.subject == "keyword:爆款-连衣裙/长裙" and f.evidence.get("suggested_bid")]
-    assert {f.rule for f in cuts} == {"ads.ctr_bid", "ads.roi_breakeven"}
+    assert {f.rule for f in cuts} == {"ads.roi_breakeven"}  # low CTR too, but one verdict per keyword
     path = tmp_path / "bids.csv"
     write_bid_sheet(rep, str(path))
     rows = [r for r in read_csv(path)[1:] if r[3] == "长裙"]
     assert len(rows) == 1
-    assert rows[0][5] == f"{min(f.evidence['suggested_bid'] for f in cuts):.2f}"
+    assert rows[0][5] == f"{cuts[0].evidence['suggested_bid']:.2f}"
+    assert "保本投产比" in rows[0][10]
+
+
+def test_two_cuts_on_one_keyword_give_one_row_with_the_lower_bid_and_both_reasons(tmp_path):
+    rep = report()
+    cut = next(f for f in rep.findings if f.subject == "keyword:爆款-连衣裙/长裙" and f.evidence.get("suggested_bid"))
+    ctr_cut = replace(cut, rule="ads.ctr_bid", title="关键词「长裙」点击率只有 1.20%",
+                      evidence={**cut.evidence, "suggested_bid": 0.46})
+    rep.findings.append(ctr_cut)
+    path = tmp_path / "bids.csv"
+    write_bid_sheet(rep, str(path))
+    rows = [r for r in read_csv(path)[1:] if r[3] == "长裙"]
+    assert len(rows) == 1
+    assert cut.evidence["suggested_bid"] == 0.45
+    assert rows[0][5] == "0.45"  # the lower of the two suggestions
     assert "点击率" in rows[0][10] and "保本投产比" in rows[0][10]
 
 

@@ -547,3 +547,25 @@ def test_rows_the_importer_warned_about_are_left_out():
 def test_break_even_is_reported_in_the_metrics():
     state = run([ballast()], margin=0.4)
     assert state.metrics["break_even_roi"] == 2.5
+
+
+# -- one verdict per subject -------------------------------------------------------------------------
+def _low_ctr_losing_campaign() -> list[dict]:
+    # account CTR 2% from the ballast campaign; "清仓" has CTR 1% and ROI 2.0 (< 3.33) on 300 spend
+    return [ballast(campaign="日常"), ad_row(None, 30_000, 300, campaign="清仓", cost=300, gmv=600)]
+
+
+def test_low_ctr_below_break_even_is_cut_by_the_roi_rule_only_and_keeps_the_creative_task():
+    state = run(_low_ctr_losing_campaign())
+    assert one(findings(state, "ads.roi_breakeven", "campaign:清仓")).evidence["direction"] == "lower"
+    ctr = findings(state, "ads.ctr_bid", "campaign:清仓")
+    assert [f.owner for f in ctr] == ["design"]  # the new-creative task; no second bid cut for promotion
+    assert ctr[0].evidence["direction"] == "creative"
+
+
+def test_low_ctr_is_cut_by_the_ctr_rule_when_the_roi_rule_would_not_judge_it():
+    for rules in ({"ads.roi_breakeven": False}, {"ads.roi_breakeven": {"min_cost": 301}}):
+        state = run(_low_ctr_losing_campaign(), rules=rules)
+        assert not findings(state, "ads.roi_breakeven", "campaign:清仓")
+        lower = one(findings(state, "ads.ctr_bid", "campaign:清仓", owner="promotion"))
+        assert lower.evidence["direction"] == "lower"

@@ -543,12 +543,12 @@ def ctr_bid(ctx: "RuleContext") -> None:
     """CTR-based bids: raise plans and keywords whose CTR beats the account's, lower the ones below it.
 
     [zh]
-    检查：最近 window_days 天（含报告日）每个推广计划和每个关键词的点击率（点击量 ÷ 展现量，按汇总后的数算），和同币种账户的平均点击率比：达到 high_ratio 倍且投产比不低于保本投产比（1 ÷ 毛利率，默认毛利率 30% → 3.33）就加价；不超过 low_ratio 倍就降价，计划点击率低还要美工换图。展现不到 min_impressions 先观察（逐条列出，最多 list_holds 条，其余合计）；加价还要至少 min_clicks 次点击；展现很多却零点击的词交给 ads.zero_click。每次加价幅度 = 点击率高出账户平均的比例，最多 raise_step，不超过 max_bid；降价最多 lower_step，不低于 min_bid；建议出价保留两位小数。全店跳失率或访问深度严重不及格时，加价先压着不加，并说明原因（只作提示：今天要做的是调页面）。
+    检查：最近 window_days 天（含报告日）每个推广计划和每个关键词的点击率（点击量 ÷ 展现量，按汇总后的数算），和同币种账户的平均点击率比：达到 high_ratio 倍且投产比不低于保本投产比（1 ÷ 毛利率，默认毛利率 30% → 3.33）就加价；不超过 low_ratio 倍就降价，计划点击率低还要美工换图。展现不到 min_impressions 先观察（逐条列出，最多 list_holds 条，其余合计）；加价还要至少 min_clicks 次点击；展现很多却零点击的词交给 ads.zero_click；点击率低、投产比又低于保本、ads.roi_breakeven 会处理的，出价只由它来降（或暂停），这里只留给美工的换图任务。每次加价幅度 = 点击率高出账户平均的比例，最多 raise_step，不超过 max_bid；降价最多 lower_step，不低于 min_bid；建议出价保留两位小数。全店跳失率或访问深度严重不及格时，加价先压着不加，并说明原因（只作提示：今天要做的是调页面）。
     原因：《电商运营》(002)：“推广的核心是点击率……在推广的过程中观察不同计划的点击率，然后提高点击率较高计划的出价和预算，同时降低点击率较低计划的出价和预算，从而可以从整体上提高点击率。”“直通车的点击率越高，质量得分会越高，从而降低点击单价。”《运营的一天》(003) 付费推广分析：“分析它的点击率、平均点击花费、展现排名、转化率、成交额、投入产出比等等。如果点击率偏低，该如何换图？分析词语的去留，怎么加新词，追加哪些词的价格，降低哪些词的价格，删除哪些词，观察哪些词。”店铺页面检查：跳失率和访问深度达不到，“你首先要做的不是加大推广，而是调整页面”，否则“不管怎么推都会亏钱”。
     怎么做：高点击率、投产比过保本线的加价加预算；点击率低的降价，计划整体点击率低的换主图、做新创意横向测图；导出里有出价就按建议出价改（--bid-sheet 导出改价表），没有出价的计划调出价和日限额。页面不及格时先调页面再加价。
     金额：按天算：降价看窗口期内的日均花费；加价看预计每天多出的成交额（窗口期日均成交额 × 加价幅度）。
     [en]
-    Checks: over the last window_days days up to the report day, each campaign's and keyword's CTR (clicks ÷ impressions, from the summed counts) against the account's CTR in the same currency. At high_ratio times the account or more, with ROI at or above break-even (1 ÷ gross margin; the default 30% margin gives 3.33): raise. At low_ratio times or less: lower, and a low-CTR campaign also gets a new-creative task for design. Under min_impressions a subject is held (watched, not judged; listed one by one up to list_holds, the rest counted); a raise also needs min_clicks; keywords with many impressions and no click are left to ads.zero_click. A raise is the CTR's lead over the account, at most raise_step and never above max_bid; a cut is at most lower_step and never below min_bid; bids are rounded to 0.01. While the shop's bounce rate or pages per visitor is critical, raises are held back: the finding says why and is only info, because today's job is the page.
+    Checks: over the last window_days days up to the report day, each campaign's and keyword's CTR (clicks ÷ impressions, from the summed counts) against the account's CTR in the same currency. At high_ratio times the account or more, with ROI at or above break-even (1 ÷ gross margin; the default 30% margin gives 3.33): raise. At low_ratio times or less: lower, and a low-CTR campaign also gets a new-creative task for design. Under min_impressions a subject is held (watched, not judged; listed one by one up to list_holds, the rest counted); a raise also needs min_clicks; keywords with many impressions and no click are left to ads.zero_click; a low-CTR subject whose ROI is below break-even and that ads.roi_breakeven judges gets its bid cut (or pause) from that rule alone, and only the creative task here. A raise is the CTR's lead over the account, at most raise_step and never above max_bid; a cut is at most lower_step and never below min_bid; bids are rounded to 0.01. While the shop's bounce rate or pages per visitor is critical, raises are held back: the finding says why and is only info, because today's job is the page.
     Why: Document 002: "The core of promotion is CTR... watch each plan's CTR, then raise the bid and budget of plans with a higher CTR and lower those of plans with a lower CTR, which lifts CTR overall." "The higher a 直通车 CTR, the higher the quality score, which lowers the cost per click." An operator's day (003), paid-ads review: "analyse its CTR, average CPC, rank, conversion, sales and ROI. If CTR is low, how should the image change? Decide which keywords stay, which new ones to add, whose bids to raise, whose to lower, which to delete and which to watch." And on pages: when bounce rate and visit depth fail, "the first thing to do is not more promotion but fixing the pages", or "however you promote, you lose money".
     Fix: raise bid and budget where CTR is high and ROI clears break-even; lower where CTR is low, and refresh a low-CTR campaign's main image and creatives with side-by-side tests. Apply the suggested bids (--bid-sheet writes them out); campaigns without bids get their bids and daily budget adjusted. Fix failing pages before any raise.
     Money: per day: for a cut, the window's average daily spend; for a raise, the extra daily sales expected (the window's average daily sales × the raise).
@@ -597,8 +597,22 @@ def _judge_ctr(ctx: "RuleContext", frame: "pd.DataFrame", level: str, break_even
             notes.append((row["impressions"], row["subject"], note))
     _list_notes(ctx, notes, "另有 {rest:,} 个点击率高的没有加价（投产比不够或到了出价上限）",
                 "{rest:,} more with a high CTR not raised (ROI short of break-even, or at the bid ceiling)")
-    for row in _records(frame[low]):
-        _lower(ctx, row, row["low_line"])
+    cut_for_roi = _cut_by_roi_rule(ctx, frame, break_even)
+    for row in _records(frame[low].assign(cut_for_roi=cut_for_roi[low])):
+        _lower(ctx, row, row["low_line"], bid_cut=not row["cut_for_roi"])
+
+
+def _cut_by_roi_rule(ctx: "RuleContext", frame: "pd.DataFrame", break_even: float | None) -> "pd.Series":
+    """Subjects `ads.roi_breakeven` will cut or pause. A low CTR on those gets no second bid cut: one
+    keyword should not read "lower the bid 10%" and "pause it" on the same list, and the ROI verdict
+    carries the money reason. (Its creative finding for design still stands.)"""
+    import pandas as pd
+
+    settings = ctx.config.rule_settings("ads.roi_breakeven")
+    if break_even is None or not settings["enabled"]:
+        return pd.Series(False, index=frame.index)
+    return ((frame["cost"] >= settings["min_cost"]) & (frame["clicks"] >= settings["min_clicks"])
+            & frame["gmv"].notna() & (frame["roi"].fillna(0) < break_even) & (frame["cost"] > 0))
 
 
 def _raise(ctx: "RuleContext", row: Any, break_even: float | None, blockers: list[str],
@@ -639,14 +653,16 @@ def _raise(ctx: "RuleContext", row: Any, break_even: float | None, blockers: lis
     return None
 
 
-def _lower(ctx: "RuleContext", row: Any, line: float) -> None:
+def _lower(ctx: "RuleContext", row: Any, line: float, *, bid_cut: bool = True) -> None:
     subject, name = row["subject"], _name(row, ctx.lang)
     bid, floor = _value(row, "bid"), ctx.param("min_bid")
     step = _step(ctx.param("lower_step"), 1 - row["ctr"] / row["account_ctr"])
     cost = _value(row, "cost")
     spend = _amount(cost, row["currency"], ctx.lang)
     evidence = _evidence(row, direction="lower", account_ctr=row["account_ctr"], threshold=line, current_bid=bid)
-    if bid is None:
+    if not bid_cut:
+        pass
+    elif bid is None:
         key = "lower_budget" if row["level"] == "campaign" else "lower_nobid"
         ctx.finding(key, subject, {**evidence, "change": -step}, money=_per_day(row, cost), name=name, spend=spend, cut=step)
     else:
