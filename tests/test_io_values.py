@@ -85,6 +85,22 @@ def test_percent_header_means_plain_values_are_percent():
     assert parsed.tolist() == pytest.approx([0.0412, 0.05])
 
 
+def test_plain_cells_and_the_shapes_around_them():
+    """`2,106` and `54.94%` skip the regexes; whatever is shaped a little differently still reads
+    (or fails) exactly as before, on either side of `SMALL`."""
+    shapes = cells("2,106", "54.94%", "-3.5", "12.", ".5", "007", "1,234.5%", "-", "1.2.3", "5-", "(12.50)",
+                   "¥1,234.5", " 42 ", "+5", "2.5万", "12次", "%", "1e3", "nan", "1_000")
+    expected = [2106, 54.94, -3.5, 12, 0.5, 7, 1234.5, None, None, None, -12.5, 1234.5, 42, 5, 25000, 12, None, 1000,
+                None, None]
+    unreadable = [False] * 7 + [False, True, True] + [False] * 6 + [True, False, False, True]
+    for column in (shapes, pd.Series(list(shapes) * (values.SMALL // len(shapes) + 1), dtype=object)):
+        parsed, bad = values.numbers(column)
+        assert listed(parsed.iloc[:len(shapes)]) == expected
+        assert bad.iloc[:len(shapes)].tolist() == unreadable
+    rates, _ = values.numbers(cells("54.94%", "0.5494", "-1.5%"), percent=True)
+    assert rates.tolist() == pytest.approx([0.5494, 0.5494, -0.015])
+
+
 def test_decimal_comma():
     parsed, _ = values.numbers(cells("1.234,56", "12,5", "3", "1.234"), decimal_comma=True)
     assert parsed.tolist() == [1234.56, 12.5, 3, 1234]
@@ -102,6 +118,23 @@ def test_ids_stay_text():
     parsed, scientific = values.ids(cells(5531.0, "5531", 643210987654.0, 12, "1.07E+11", "-", None, " 88 "))
     assert listed(parsed) == ["5531", "5531", "643210987654", "12", "1.07E+11", None, None, "88"]
     assert scientific.tolist() == [False, False, False, False, True, False, False, False]
+
+
+def test_plain_digit_ids_and_the_others():
+    parsed, scientific = values.ids(cells("652318809541", "0652318809541", "5531.00", "-5531.0", "1.07E+11", "A-88"))
+    assert listed(parsed) == ["652318809541", "0652318809541", "5531", "-5531", "1.07E+11", "A-88"]
+    assert scientific.tolist() == [False, False, False, False, True, False]
+
+
+def test_review_times_read_as_their_day():
+    times = [f"2026-11-{16 + n % 7} {n % 24:02d}:{n % 60:02d}:{(n * 7) % 60:02d}" for n in range(values.SMALL + 500)]
+    column = pd.Series(times + ["2026-11-31 10:00:00", "2026-11-16 00:00:00~2026-11-22 23:59:59", "2026-11-22T08:15"],
+                       dtype=object)
+    parsed, bad = values.dates(column)
+    assert parsed.iloc[:3].tolist() == ["2026-11-16", "2026-11-17", "2026-11-18"]
+    assert sorted(set(parsed.iloc[:len(times)])) == [f"2026-11-{day}" for day in range(16, 23)]
+    assert listed(parsed.iloc[len(times):]) == [None, "2026-11-22", "2026-11-22"]  # no 31 November; a range's last day
+    assert bad.iloc[len(times):].tolist() == [True, False, False] and not bad.iloc[:len(times)].any()
 
 
 def test_dates_in_every_form():
@@ -228,6 +261,22 @@ def test_total_rows_are_dropped(tmp_path, label):
     path = exports.write_csv(tmp_path / "campaigns.csv", rows)
     dataset = load_paths([str(path)], Config(defaults()))
     assert dataset.inputs[0].rows == 1 and dataset.frames["ad_report"]["campaign"].tolist() == ["Brand"]
+
+
+@pytest.mark.parametrize("label", ["全部合计", "GRAND TOTAL", "Grand total：Account", "总合计", "汇总"])
+def test_more_total_rows_are_dropped(tmp_path, label):
+    rows = [["Campaign", "Impr.", "Clicks", "Cost", "Day"], ["Brand", "1,200", "40", "35.10", "2026-11-22"],
+            [label, "1,200", "40", "35.10", ""]]
+    path = exports.write_csv(tmp_path / "campaigns.csv", rows)
+    assert load_paths([str(path)], Config(defaults())).frames["ad_report"]["campaign"].tolist() == ["Brand"]
+
+
+@pytest.mark.parametrize("name", ["Totally Warm", "总裁同款", "全棉秋衣", "Gesamtpaket", "grand", "合身款"])
+def test_names_that_only_start_like_a_total_stay(tmp_path, name):
+    rows = [["Campaign", "Impr.", "Clicks", "Cost", "Day"], ["Brand", "1,200", "40", "35.10", "2026-11-22"],
+            [name, "900", "30", "20.00", "2026-11-22"]]
+    path = exports.write_csv(tmp_path / "campaigns.csv", rows)
+    assert load_paths([str(path)], Config(defaults())).frames["ad_report"]["campaign"].tolist() == ["Brand", name]
 
 
 @pytest.mark.parametrize("symbol, code", [("$", "USD"), ("£", "GBP"), ("¥", "CNY"), ("￥", "CNY")])

@@ -193,6 +193,10 @@ def snooze_command(
 
 def main() -> None:
     """Console entry point: turns every user-fixable error into one line and the SPEC's exit code."""
+    # numpy's OpenBLAS starts a thread per core that spins after its calls. shopdoc does no linear
+    # algebra, and on a small machine those threads take the cores the file reads need (half a
+    # second of a large account). Set before pandas is first imported; a user's own setting wins.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
         code = app(standalone_mode=False)
     except ShopdocError as exc:

@@ -9,9 +9,11 @@ becomes an `InputFile` whose status says how it went (ok, error, unrecognised, e
 
 from __future__ import annotations
 
+import gc
 import os
-import sys
-from typing import TYPE_CHECKING
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Iterator
 
 from shopdoc.config import Config
 from shopdoc.dataset import Dataset
@@ -22,8 +24,14 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from shopdoc.io.fields import KindAliases
+    from shopdoc.io.readers import RawTable
+    from shopdoc.progress import Progress
 
 __all__ = ["load_paths", "read_path", "export_files"]
+
+# Files read at once. Parsing a workbook is calamine's (in Rust, GIL released); more threads than
+# cores only make the reads compete, and a morning's exports are a handful of files anyway.
+READERS = min(4, os.cpu_count() or 1)
 
 
 def export_files(folder: str) -> list[str]:
@@ -61,28 +69,48 @@ def _expand(paths: list[str]) -> list[str | InputFile]:
     return out
 
 
-def load_paths(paths: list[str], config: Config, progress: bool = False) -> Dataset:
+def load_paths(paths: list[str], config: Config, progress: "Progress | bool" = False) -> Dataset:
     """Read every export under `paths` (files or folders) into one Dataset. Never raises for a bad file.
 
-    No paths: the config's `shop.data_dir`, else the current folder.
+    No paths: the config's `shop.data_dir`, else the current folder. `progress` is the hook each
+    file's read is reported to (see `shopdoc.progress`; True: a bar when stderr is a terminal).
+
+    The files are read on a few threads, the biggest first: python-calamine parses a workbook
+    without holding the GIL, so the reads run side by side, and alongside the import of pandas,
+    which starts only once they are under way. Each file is normalised in this thread as soon as
+    its read is done. Everything lands in input order, so the report, its warnings and its
+    errors never depend on which read happened to finish first.
     """
-    import pandas as pd
+    from shopdoc.progress import as_progress
 
-    from shopdoc.io.fields import alias_tables
-
+    progress = as_progress(progress)
     if not paths:
         paths = [config.get("shop", "data_dir") or "."]
-    tables = alias_tables(config.extra_aliases())
+    targets = _expand(list(paths))
+    files = {number: target for number, target in enumerate(targets) if isinstance(target, str)}
+    progress.files(list(files.values()))
+    read: dict[int, list[tuple[InputFile, "pd.DataFrame | None"]]] = {}
+    pool = ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="shopdoc-read")
+    with _collector_paused():
+        try:
+            reading = {pool.submit(_read, path, progress): number for number, path in _biggest_first(files)}
+            import pandas as pd  # while the first workbooks are being parsed
+
+            from shopdoc.io.fields import alias_tables
+
+            tables = alias_tables(config.extra_aliases())
+            for done in as_completed(reading):
+                number = reading.pop(done)  # the raw cells go as soon as the file is normalised
+                read[number] = _tables_of(files[number], done.result(), config, tables)
+        finally:
+            pool.shutdown(cancel_futures=True)  # Ctrl-C: do not start the reads still queued
     dataset = Dataset()
     pieces: dict[str, list[pd.DataFrame]] = {}
-    targets = _expand(list(paths))
-    for number, target in enumerate(targets, start=1):
+    for number, target in enumerate(targets):
         if isinstance(target, InputFile):
             dataset.inputs.append(target)
             continue
-        if progress:
-            print(f"shopdoc: reading {target} ({number}/{len(targets)})", file=sys.stderr)
-        for item, frame in read_path(target, config, tables):
+        for item, frame in read[number]:
             dataset.inputs.append(item)
             if frame is not None and item.status == "ok":
                 pieces.setdefault(item.kind, []).append(frame)
@@ -93,20 +121,65 @@ def load_paths(paths: list[str], config: Config, progress: bool = False) -> Data
     return dataset
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while the files are read: a workbook arrives as a list per row
+    (100,000 of them for a keyword report), pandas' import adds its own thousands of objects, and
+    none of them is garbage in a cycle. Each of the collector's passes over them would find nothing
+    and cost ~5% of a large account's reading; reference counting still frees everything dropped.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _biggest_first(files: dict[int, str]) -> list[tuple[int, str]]:
+    """The order to start the reads in: a 100,000-row keyword report must not start last."""
+    def size(path: str) -> int:
+        try:
+            return os.path.getsize(path)
+        except OSError:
+            return 0  # it will fail to open, with its own error
+
+    return sorted(files.items(), key=lambda pair: -size(pair[1]))
+
+
+def _read(path: str, progress: "Progress") -> "list[RawTable] | Exception":
+    """A file's raw tables, or the exception that stopped its read (runs on a reader thread; the
+    caller turns the exception into that file's error, so a failure never depends on timing)."""
+    from shopdoc.io.readers import read_tables
+
+    with progress.reading(path):
+        try:
+            return read_tables(path)
+        except Exception as exc:  # InputError, or a reader's bug: either way this file's status
+            return exc
+
+
 def read_path(path: str, config: Config,
               tables: "dict[str, KindAliases] | None" = None) -> list[tuple[InputFile, "pd.DataFrame | None"]]:
     """How one file reads: an InputFile for each of its tables, with the table's frame when ok."""
-    from shopdoc.io.detect import detect, first_alias
     from shopdoc.io.fields import alias_tables
+    from shopdoc.progress import Progress
+
+    return _tables_of(path, _read(path, Progress()), config, tables or alias_tables(config.extra_aliases()))
+
+
+def _tables_of(path: str, raw_tables: "list[RawTable] | Exception", config: Config,
+               tables: "dict[str, KindAliases]") -> list[tuple[InputFile, "pd.DataFrame | None"]]:
+    """Each raw table of a file detected and normalised: an InputFile each, with its frame when ok."""
+    from shopdoc.io.detect import detect, first_alias
     from shopdoc.io.normalise import normalise
-    from shopdoc.io.readers import read_tables
     from shopdoc.io.warn import Warnings
 
-    tables = tables or alias_tables(config.extra_aliases())
-    try:
-        raw_tables = read_tables(path)
-    except InputError as exc:
-        return [(InputFile(path=path, status="error", error=_reason(exc)), None)]
+    if isinstance(raw_tables, InputError):
+        return [(InputFile(path=path, status="error", error=_reason(raw_tables)), None)]
+    if isinstance(raw_tables, Exception):
+        return [(InputFile(path=path, status="error", error=_bug(raw_tables)), None)]
     if not raw_tables:
         return [(InputFile(path=path, status="empty", error="the file is empty — export it again"), None)]
     pinned = config.pinned_kind(path)
@@ -139,7 +212,7 @@ def read_path(path: str, config: Config,
             result = normalise(raw, mapping, tables[mapping.kind], path, warnings)
         except Exception as exc:  # a bug here must not take the whole morning run down
             item.status = "error"
-            item.error = f"could not be read ({type(exc).__name__}: {exc}) — please report this with the file"
+            item.error = _bug(exc)
             out.append((item, None))
             continue
         item.warnings = warnings.done()
@@ -164,6 +237,10 @@ def _reason(exc: InputError) -> str:
         where.append(f"row {exc.row}")
     prefix = f"{', '.join(where)}: " if where else ""
     return f"{prefix}{exc.reason} — {exc.hint}" if exc.hint else f"{prefix}{exc.reason}"
+
+
+def _bug(exc: Exception) -> str:
+    return f"could not be read ({type(exc).__name__}: {exc}) — please report this with the file"
 
 
 def _unrecognised(raw, pinned: str | None, path: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -21,7 +22,8 @@ from shopdoc.io.readers import RawTable
 from shopdoc.io.warn import Warnings
 
 # A row whose leading text cell says it sums other rows (`合计`, `Total: Account`, `Gesamt: Konto`).
-_TOTAL_RE = r"^(合计|总计|汇总|总合计|全部合计|total|totals|gesamt|grand total)(\s*[:：].*)?$"
+_TOTAL_RE = re.compile(r"^(合计|总计|汇总|总合计|全部合计|total|totals|gesamt|grand total)(\s*[:：].*)?$", re.IGNORECASE)
+_TOTAL_FIRST = frozenset("合总汇全tTgG")  # what such a cell starts with: the others need no regex
 _TOTAL_WORDS = ("合计", "总计", "汇总")
 _TEXT_TYPES = ("text", "id")
 _NUMERIC_TYPES = ("number", "money", "rate")
@@ -49,7 +51,7 @@ def normalise(table: RawTable, mapping: Mapping, aliases: KindAliases, path: str
     def raw_column(index: int) -> pd.Series:
         if index >= cells.shape[1]:
             return pd.Series([None] * n, dtype=object)
-        return pd.Series(cells[:, index], dtype=object)
+        return pd.Series(cells[:, index], dtype=object, copy=False)  # a view: nothing writes to raw cells
 
     fields = {name: aliases.fields[name] for name in mapping.fields if name in aliases.fields}
     raw = {name: raw_column(mapping.fields[name]) for name in fields}
@@ -57,11 +59,13 @@ def normalise(table: RawTable, mapping: Mapping, aliases: KindAliases, path: str
     parsed = _parse_columns(fields, raw, headers, table)
     keep = _data_rows(mapping, kind, fields, raw, parsed, raw_column, n)
 
-    raw = {name: column[keep].reset_index(drop=True) for name, column in raw.items()}
-    frame = pd.DataFrame({name: column[keep].reset_index(drop=True) for name, (column, _) in parsed.items()})
-    frame["_row"] = excel_rows[keep].reset_index(drop=True)
+    if not keep.all():  # totals, notes and empty rows go; the data rows are numbered from 0 again
+        raw = {name: _kept(column, keep) for name, column in raw.items()}
+        parsed = {name: (_kept(values, keep), _kept(bad, keep)) for name, (values, bad) in parsed.items()}
+        excel_rows = _kept(excel_rows, keep)
+    frame = pd.DataFrame({name: column for name, (column, _) in parsed.items()})
+    frame["_row"] = excel_rows
     for name, (_, bad) in parsed.items():
-        bad = bad[keep].reset_index(drop=True)
         if bad.any():
             warnings.cells(frame["_row"][bad], headers[name], raw[name][bad], _BAD_REASONS[fields[name].type])
     for name, spec in fields.items():
@@ -78,7 +82,7 @@ def normalise(table: RawTable, mapping: Mapping, aliases: KindAliases, path: str
     if kind == "review" and "content" in frame.columns:
         frame["placeholder"] = frame["content"].isin(PLACEHOLDERS)
     frame["_file"] = pd.Series(path, index=frame.index, dtype="str")
-    frame = frame[[name for name in frame.columns if name != "_row"] + ["_row"]]
+    frame["_row"] = frame.pop("_row")  # last, after the columns added above
     found = sorted(d for d in frame["date"].dropna().unique()) if "date" in frame.columns else []
     return Normalised(frame, found, level)
 
@@ -109,6 +113,11 @@ def _body(table: RawTable, mapping: Mapping) -> np.ndarray:
     return cells
 
 
+def _kept(column: pd.Series, keep: np.ndarray) -> pd.Series:
+    """`column[keep].reset_index(drop=True)`, for a fraction of its cost (it runs for every column)."""
+    return pd.Series(column.array[keep], name=column.name)
+
+
 def _data_rows(mapping: Mapping, kind: str, fields: dict[str, Field], raw: dict[str, pd.Series],
                parsed: dict[str, tuple], raw_column, n: int) -> np.ndarray:
     """Which body rows are data: not empty, not a note line, not a total or subtotal."""
@@ -124,23 +133,29 @@ def _data_rows(mapping: Mapping, kind: str, fields: dict[str, Field], raw: dict[
     for index in range(min(3, len(mapping.headers))):
         name = by_index.get(index)
         if name in parsed and fields[name].type in _TEXT_TYPES:
-            text = parsed[name][0]
-            keep &= ~_hits(text, lambda t: t.str.match(_TOTAL_RE, case=False))
+            keep &= ~_hits(parsed[name][0], _says_total)
         else:
-            keep &= ~_hits(raw_column(index), lambda t: t.astype("str").str.strip().str.match(_TOTAL_RE, case=False))
+            keep &= ~_hits(raw_column(index), _says_total)
     # Subtotals: any source level `汇总` (Sycm), or 合计/总计/汇总 in a name or id column.
     for name in (*_LEVEL_FIELDS, "item_id", "keyword", "campaign", "item_name", "ad_group"):
         if name in parsed:
             keep &= ~parsed[name][0].isin(_TOTAL_WORDS).to_numpy(dtype=bool)
     if kind == "item_daily" and "item_id" in raw:
-        keep &= ~_hits(raw["item_id"], lambda t: t.astype("str").str.strip() == "-")
+        keep &= ~_hits(raw["item_id"], lambda text: text == "-")
     return keep
 
 
-def _hits(column: pd.Series, test) -> np.ndarray:
-    """A row mask from a test on a column, run once per distinct cell."""
+def _says_total(text: str) -> bool:
+    """`合计`, `Total: Account`: the cell sums other rows. Most cells fail on their first character."""
+    return text[:1] in _TOTAL_FIRST and _TOTAL_RE.match(text) is not None
+
+
+def _hits(column: pd.Series, test: Callable[[str], bool]) -> np.ndarray:
+    """A row mask from a test on each cell's text (stripped; numbers and dates read as they print),
+    run once per distinct cell. Missing cells never hit."""
     def run(cells: pd.Series) -> pd.DataFrame:
-        return pd.DataFrame({"hit": test(cells).fillna(False).astype(bool)})
+        hit = [not gone and test(str(cell).strip()) for cell, gone in zip(cells.tolist(), cells.isna().tolist())]
+        return pd.DataFrame({"hit": np.array(hit, dtype=bool)}, index=cells.index)
 
     return values.by_unique(column, run)["hit"].fillna(False).to_numpy(dtype=bool)
 
@@ -178,8 +193,9 @@ def _percent_points(parsed: pd.Series, raw: pd.Series, header: str, warnings: Wa
     Only when no cell in the column has `%` and most values are above 1 (no fraction can be):
     one wrong cell among fractions stays an impossible value for the sanity check.
     """
-    plain = parsed.dropna()
-    if plain.empty or (plain <= 1).mean() >= 0.5 or (plain > 100).any():
+    values = parsed.to_numpy(dtype="float64")
+    plain = values[~np.isnan(values)]
+    if plain.size == 0 or (plain <= 1).mean() >= 0.5 or (plain > 100).any():
         return parsed
     if raw.dropna().astype("str").str.contains("%", regex=False).any():
         return parsed

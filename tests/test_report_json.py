@@ -1,0 +1,60 @@
+"""The JSON renderer's layout: an item per line, written by json's C encoder, and still valid JSON
+when a value is NaN, a numpy scalar or something json has no type for."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import numpy as np
+
+from shopdoc.model import DataWarning, Finding, InputFile, Report, Skip
+from shopdoc.report import render, render_json
+
+
+def report(**metrics) -> Report:
+    findings = [Finding("ads.ctr_bid", "warning", "promotion", f"keyword:计划{n}/羊毛衫", f"点击率低 {n}", "降低出价",
+                        evidence={"ctr": 0.012, "account_ctr": 0.025, "direction": "lower", "current_bid": 1.2,
+                                  "suggested_bid": 1.0}, money=12.5 + n) for n in range(3)]
+    inputs = [InputFile("exports/商品.xls", "item_daily", rows=120, warnings=[
+        DataWarning("exports/商品.xls", "rate above 100%, left out", row=14, column="商品支付转化率", value="130%")])]
+    return Report(shop="demo-shop", date="2026-11-22", generated_at="2026-11-23T07:00:03+08:00", lang="zh",
+                  inputs=inputs, metrics={"visitors": 8120, "bounce_rate": 0.712, **metrics}, findings=findings,
+                  skipped=[Skip("reviews.dsr_drop", "没有 dsr 导出")], checklist=["看 3-5 家同行上新"])
+
+
+def test_each_finding_input_and_skip_sits_on_a_line_of_its_own():
+    text = render(report(), "json")
+    lines = text.splitlines()
+    assert lines[0] == "{" and lines[1] == '  "schema": "shopdoc.report/1",' and lines[-1] == "}"
+    finding_lines = [line for line in lines if line.startswith('    {"rule": "ads.ctr_bid"')]
+    assert len(finding_lines) == 3
+    assert json.loads(finding_lines[0].rstrip(","))["evidence"]["direction"] == "lower"
+    assert '    {"rule": "reviews.dsr_drop", "reason": "没有 dsr 导出"}' in lines
+    assert '  "findings": [' in lines and '  "notes": [],' in lines  # empty lists stay on the key's line
+    data = json.loads(text)
+    assert [f["money"] for f in data["findings"]] == [12.5, 13.5, 14.5]
+    assert data["inputs"][0]["warnings"][0]["value"] == "130%"
+    assert "\\u" not in text and text.endswith("}\n")
+
+
+def test_nan_numpy_scalars_and_other_values_still_make_valid_json():
+    text = render_json(report(aov_ratio=float("nan"), gmv=np.float64(47700.5), buyers=np.int64(180),
+                              peak=np.float64("inf"), hero=np.bool_(True), since=date(2026, 11, 1)))
+    metrics = json.loads(text)["metrics"]  # strict: NaN would not parse
+    assert metrics["aov_ratio"] is None and metrics["peak"] is None
+    assert (metrics["gmv"], metrics["buyers"], metrics["hero"], metrics["since"]) == (47700.5, 180, True, "2026-11-01")
+    assert isinstance(metrics["buyers"], int)
+
+
+def test_numpy_values_without_a_nan_need_no_cleaning_pass(monkeypatch):
+    """The tree-walking clean-up is for a NaN only; thousands of findings must not pay for it."""
+    import shopdoc.report as reports
+
+    expected = json.loads(render_json(report(gmv=47700.5, buyers=180)))
+
+    def walk(value):
+        raise AssertionError("cleaned a report that needed no cleaning")
+
+    monkeypatch.setattr(reports, "_json_safe", walk)
+    assert json.loads(render_json(report(gmv=np.float64(47700.5), buyers=np.int64(180)))) == expected
