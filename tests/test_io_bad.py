@@ -207,3 +207,17 @@ def test_rates_written_as_percent_points_are_read_as_percentages(tmp_path, confi
     dataset, item = read_one(path, config)
     assert dataset.frames["ad_report"]["ctr"].tolist() == pytest.approx([0.041, 0.025])
     assert any("percent points" in w.reason for w in item.warnings)
+
+
+@pytest.mark.parametrize("bad_day", ["3781-01-01", "1066-10-14", "3781/01/01 08:00"])
+def test_a_date_out_of_any_export_range_is_one_warned_cell_not_a_lost_file(tmp_path, config, bad_day):
+    path = tmp_path / "店铺整体.csv"
+    path.write_text("统计日期,访客数,浏览量,跳失率\n"
+                    f"2026-11-21,\"9,120\",\"21,000\",66.00%\n{bad_day},\"8,120\",\"19,500\",71.20%\n"
+                    "2026-11-22,\"8,120\",\"19,500\",72.40%\n", encoding="utf-8")
+    dataset, shop = read_one(path, config)
+    assert shop.status == "ok"
+    assert dataset.frames["shop_daily"]["date"].tolist() == ["2026-11-21", "2026-11-22"]
+    (warning,) = shop.warnings
+    assert (warning.row, warning.column, warning.value) == (3, "统计日期", bad_day)
+    assert "not a date" in warning.reason

@@ -68,6 +68,12 @@ def normalise(table: RawTable, mapping: Mapping, aliases: KindAliases, path: str
     for name, (_, bad) in parsed.items():
         if bad.any():
             warnings.cells(frame["_row"][bad], headers[name], raw[name][bad], _BAD_REASONS[fields[name].type])
+    if "date" in parsed and parsed["date"][1].any():
+        # A row whose date cannot be read is left out whole: undated, it would count as the report
+        # day and pass another day's numbers off as today's.
+        dated = ~parsed["date"][1].to_numpy(dtype=bool)
+        frame = frame[dated].reset_index(drop=True)
+        raw = {name: _kept(column, dated) for name, column in raw.items()}
     for name, spec in fields.items():
         if spec.type == "rate":
             frame[name] = _percent_points(frame[name], raw[name], headers[name], warnings)

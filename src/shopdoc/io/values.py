@@ -339,7 +339,7 @@ def parse_dates(values: pd.Series) -> pd.Series:
     """Datetimes (NaT where unreadable) from a Series of mixed cells."""
     text = values.astype("str")
     if text.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False).all():  # the usual case, and date cells
-        return pd.to_datetime(text, format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
+        return _plausible(pd.to_datetime(text, format="%Y-%m-%d", errors="coerce"))
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     numeric = pd.to_numeric(values, errors="coerce")
     serial = numeric.between(20000, 80000)  # Excel serial days: 1954..2119
@@ -362,8 +362,14 @@ def parse_dates(values: pd.Series) -> pd.Series:
             found[missing] = pd.to_datetime(text[missing], format=fmt, errors="coerce")
         if getattr(found.dt, "tz", None) is not None:
             found = found.dt.tz_localize(None)
-        out[found.index] = found
+        out[found.index] = _plausible(found)
     return out
+
+
+def _plausible(days: pd.Series) -> pd.Series:
+    """Days an export can hold (1990..2100) as datetime64[ns]; anything else (a typo like 3781-01-01,
+    outside what nanosecond timestamps hold) is unreadable, like any other bad date cell."""
+    return days.where((days >= "1990-01-01") & (days <= "2100-12-31")).astype("datetime64[ns]")
 
 
 def currency_symbol(raw: pd.Series) -> str | None:
