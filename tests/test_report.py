@@ -258,7 +258,7 @@ def test_report_from_rules_in_both_languages():
 
 def test_a_long_run_of_one_rule_is_listed_up_to_ten_and_counted_after():
     """A big account's thousands of keyword bid cuts: the ten with most money listed, the rest one line.
-    Critical findings are never folded; the JSON keeps every finding."""
+    Critical findings get thirty; the JSON keeps every finding."""
     findings = [finding("reviews.negative_top_items", "critical", "service", f"差评 {n}", subject=f"review:{n}",
                         order=80000) for n in range(12)]
     findings += [finding("ads.ctr_bid", "warning", "promotion", f"关键词「词{n}」点击率低", subject=f"keyword:p/词{n}",
@@ -274,3 +274,13 @@ def test_a_long_run_of_one_rule_is_listed_up_to_ten_and_counted_after():
     assert len(json.loads(render(report, "json"))["findings"]) == 37
     english = render(Report(shop="s", date=DAY, generated_at=report.generated_at, lang="en", findings=findings), "text")
     assert "…and 15 more like this from ads.ctr_bid (about ¥1,245 a day in all)" in english
+
+
+def test_criticals_are_listed_up_to_thirty_per_rule():
+    findings = [finding("ads.roi_breakeven", "critical", "promotion", f"暂停「词{n}」", subject=f"keyword:p/词{n}",
+                        money=1000.0 - n, order=70000) for n in range(31)]
+    report = Report(shop="demo-shop", date=DAY, generated_at="2026-11-23T07:00:03+08:00", lang="zh",
+                    findings=findings)
+    text = render(report, "text")
+    assert "「词29」" in text and "「词30」" not in text
+    assert "……另有 1 条 ads.roi_breakeven 同类待办（合计约 970 元/天）" in text

@@ -45,10 +45,12 @@ def group_by_owner(findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
     return known + sorted(groups.items())
 
 
-# A to-do list is read by a person: beyond this many warnings or notes of one rule in one owner's
-# group, the rest are counted, not listed. Critical findings are always listed. The JSON report and
-# the bid sheet keep every finding.
+# A to-do list is read by a person: beyond this many findings of one rule and severity in one
+# owner's group, the rest are counted, not listed (criticals get a longer list: each is a job for
+# today, but 700 keywords to pause is a sheet, not a list). The JSON report and the bid sheet keep
+# every finding.
 LIST_PER_RULE = 10
+LIST_CRITICAL_PER_RULE = 30
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,8 @@ class Folded:
     money: float
 
 
-def listed(findings: list[Finding], limit: int = LIST_PER_RULE) -> tuple[list[Finding], list[Folded]]:
+def listed(findings: list[Finding], limit: int = LIST_PER_RULE,
+           critical_limit: int = LIST_CRITICAL_PER_RULE) -> tuple[list[Finding], list[Folded]]:
     """The findings to print, in their order, and what is counted instead of printed.
 
     Findings arrive most urgent first (severity, money, rule), so the ones kept are the ones that
@@ -73,7 +76,7 @@ def listed(findings: list[Finding], limit: int = LIST_PER_RULE) -> tuple[list[Fi
     rest: dict[tuple[str, str, str], list[Finding]] = {}
     for finding in findings:
         key = (finding.rule, finding.severity, finding.owner)
-        if finding.severity == "critical" or kept[key] < limit:
+        if kept[key] < (critical_limit if finding.severity == "critical" else limit):
             kept[key] += 1
             shown.append(finding)
         else:
