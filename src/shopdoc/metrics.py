@@ -66,8 +66,7 @@ def _clean(value: Any) -> Any:
 
 
 def item_day(dataset: Dataset, date: str | None):
-    """Item rows of the day (ids as text). An item repeated in the exports keeps all its rows;
-    callers that need one row per item take the last."""
+    """Item rows of the day (ids as text). An item repeated in the exports keeps all its rows."""
     rows = dataset.on("item_daily", date)
     if rows is None or "item_id" not in rows.columns:
         return None
