@@ -12,7 +12,7 @@ from typing import Optional
 
 import typer
 
-from shopdoc.errors import EXIT_FINDINGS, EXIT_OK, EXIT_PARTIAL_INPUT, EXIT_USAGE, ShopdocError, UsageError
+from shopdoc.errors import EXIT_OK, EXIT_USAGE, ShopdocError, UsageError
 
 app = typer.Typer(
     name="shopdoc",
@@ -230,4 +230,4 @@ def main() -> None:
     sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
-__all__ = ["app", "main", "EXIT_FINDINGS", "EXIT_PARTIAL_INPUT"]
+__all__ = ["app", "main"]

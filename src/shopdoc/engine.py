@@ -13,6 +13,7 @@ from typing import Any
 
 from shopdoc.config import Config
 from shopdoc.dataset import Dataset
+from shopdoc.metrics import shop_day
 from shopdoc.model import Finding, Skip
 from shopdoc.rules import Rule, load_rules
 
@@ -69,6 +70,13 @@ class RuleContext:
     def t(self, zh: str, en: str) -> str:
         """Inline wording for short phrases; whole messages belong in the rule's `messages`."""
         return zh if self.lang == "zh" else en
+
+    def shop_day(self) -> dict[str, Any]:
+        """The shop's metrics on the report day, worked out once per run for every rule."""
+        key = ("shop_day", self.date)
+        if key not in self.state.cache:
+            self.state.cache[key] = shop_day(self.dataset, self.date)
+        return dict(self.state.cache[key])
 
     def has_critical(self, rule_id: str) -> bool:
         """Whether a rule that ran earlier already found something critical (e.g. page health)."""

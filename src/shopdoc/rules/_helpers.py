@@ -55,10 +55,9 @@ def rows_exactly_on(dataset: Dataset, kind: str, day: str) -> "pd.DataFrame | No
     return None if rows.empty else rows
 
 
-def shop_on(dataset: Dataset, day: str, *, report_day: bool) -> dict[str, Any]:
-    """The shop's metrics of a day. Earlier days use exactly-dated rows only (see above)."""
-    if report_day:
-        return shop_day(dataset, day)
+def shop_on(dataset: Dataset, day: str) -> dict[str, Any]:
+    """The shop's metrics of an earlier day, from exactly-dated rows only (see above); the report
+    day's are `ctx.shop_day()`."""
     rows = rows_exactly_on(dataset, "shop_daily", day)
     if rows is None:
         return {}

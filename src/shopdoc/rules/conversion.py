@@ -6,7 +6,6 @@ Source: `002_be6fac7e793a1a64.txt`, 六 2 ("'支付转化率'是店铺的核心�
 
 from __future__ import annotations
 
-from shopdoc.metrics import shop_day
 from shopdoc.params import count, fraction
 from shopdoc.rules import rule
 from shopdoc.rules._helpers import EVIDENCE_LIMIT, clean, column, item_label, items_on, text_of, too_few
@@ -65,7 +64,7 @@ def below_peer(ctx) -> None:
     Fix: set customer service a conversion target above the peer average, with those above sharing and those below improving; for items below their peers, check page, main image, price, reviews and scripts.
     Money: (peer average − own conversion) × visitors × AOV: the sales that converting at the peer average would add.
     """
-    shop = shop_day(ctx.dataset, ctx.date)
+    shop = ctx.shop_day()
     shop_peer = shop.get("peer_conversion_rate")
     items = items_on(ctx.dataset, ctx.date)
     item_peers = items is not None and column(items, "peer_conversion_rate").notna().any()

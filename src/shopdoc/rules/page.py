@@ -5,7 +5,7 @@ Source: `003_01bac92a2fb6a989.txt` (an operator's day), 店铺页面检查.
 
 from __future__ import annotations
 
-from shopdoc.metrics import hero_item, shop_day
+from shopdoc.metrics import hero_item
 from shopdoc.params import count, fraction, positive
 from shopdoc.rules import rule
 
@@ -101,7 +101,7 @@ def bounce_rate(ctx) -> None:
     Why: "An operator's day" (003): "Bounce rate should generally be under 70%; above that, things get hard... If these two numbers are not met, the first thing to do is not more promotion but fixing the pages." "Shops with many returning visitors usually bounce under 50%."
     Fix: fix the pages before buying traffic: the home page and the hero item's first screen, related items, links. Adjust weekly; under 60% the pages need no more work.
     """
-    metrics = shop_day(ctx.dataset, ctx.date)
+    metrics = ctx.shop_day()
     value = metrics.get("bounce_rate")
     if value is None:
         ctx.skip(ctx.t("报告日没有跳失率", "no bounce rate on the report day"))
@@ -157,7 +157,7 @@ def visit_depth(ctx) -> None:
     Why: "An operator's day" (003): "Visit depth should be at least 2.5... aim for a bounce rate under 60% and a visit depth over 3.5; once there, the pages need no more work." "Shops with many returning visitors... view over 4.0 pages."
     Fix: fix the pages before buying traffic: related items and bundles on item pages, clear category and offer links on the home page.
     """
-    metrics = shop_day(ctx.dataset, ctx.date)
+    metrics = ctx.shop_day()
     value = metrics.get("pages_per_visitor")
     if value is None:
         ctx.skip(ctx.t("缺少人均浏览量（或浏览量）", "skipped, needs shop_daily.pages_per_visitor (or pageviews)"))
@@ -198,7 +198,7 @@ def aov_ratio(ctx) -> None:
     Fix: related sales, bundles and page links on the hero item's page so it pulls other items along.
     Money: the extra GMV today's buyers would bring at 1.3x.
     """
-    metrics = shop_day(ctx.dataset, ctx.date)
+    metrics = ctx.shop_day()
     shop_aov = metrics.get("aov")
     if shop_aov is None:
         ctx.skip(ctx.t("缺少全店客单价（或支付金额和支付买家数）", "skipped, needs shop_daily.aov (or gmv and buyers)"))

@@ -105,7 +105,7 @@ def _top_source(ctx, compare_day: str, direction: int):
 
 def _day_moves(ctx, today: dict, compare_day: str, direction: int) -> tuple[list[str], list[str]]:
     """What moved in `direction` against `compare_day`: (factor names, readable texts)."""
-    before = gmv_factors(shop_on(ctx.dataset, compare_day, report_day=False))
+    before = gmv_factors(shop_on(ctx.dataset, compare_day))
     now = gmv_factors(today)
     if before is None or now is None:
         return [], []
@@ -181,7 +181,7 @@ def daily_target(ctx) -> None:
     if ctx.date is None:
         ctx.skip(ctx.t("导出里没有日期，算不出当天的目标", "no date in the exports to find the day's target"))
         return
-    today = shop_on(ctx.dataset, ctx.date, report_day=True)
+    today = ctx.shop_day()
     gmv = today.get("gmv")
     if gmv is None:
         ctx.skip(ctx.t("报告日没有支付金额", "no GMV on the report day"))
@@ -270,7 +270,7 @@ def gmv_drivers(ctx) -> None:
     if ctx.date is None:
         ctx.skip(ctx.t("导出里没有日期，无法和前一天比", "no date in the exports to compare days"))
         return
-    today = shop_on(ctx.dataset, ctx.date, report_day=True)
+    today = ctx.shop_day()
     now = gmv_factors(today)
     if now is None:
         ctx.skip(ctx.t("报告日缺少访客数、支付金额或支付买家数（或转化率、客单价）",
@@ -283,7 +283,7 @@ def gmv_drivers(ctx) -> None:
     compared = False
     for compare, days in (("previous_day", 1), ("same_weekday_last_week", 7)):
         compare_day = shift_day(ctx.date, -days)
-        before = gmv_factors(shop_on(ctx.dataset, compare_day, report_day=False))
+        before = gmv_factors(shop_on(ctx.dataset, compare_day))
         if before is None:
             continue
         compared = True

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from shopdoc.metrics import shop_day
 from shopdoc.params import boolean, count, fraction, positive, text_list
 from shopdoc.rules import rule
 from shopdoc.rules._helpers import clean, count_text, rate_text, rows_exactly_on, shift_day, too_few
@@ -290,7 +289,7 @@ def source_quality(ctx) -> None:
     if total < min_visitors:
         too_few(ctx, "来源访客数合计", "visitors over all sources", total, min_visitors)
         return
-    shop = shop_day(ctx.dataset, ctx.date)
+    shop = ctx.shop_day()
     shop_conversion = shop.get("conversion_rate")
     rated = table[table["conversion_rate"].notna()]
     if shop_conversion is None:
