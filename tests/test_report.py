@@ -284,3 +284,14 @@ def test_criticals_are_listed_up_to_thirty_per_rule():
     text = render(report, "text")
     assert "「词29」" in text and "「词30」" not in text
     assert "……另有 1 条 ads.roi_breakeven 同类待办（合计约 970 元/天）" in text
+
+
+def test_notes_are_listed_up_to_three_per_rule():
+    findings = [finding("ads.ctr_bid", "info", "promotion", f"「词{n}」本该加价，先不加", subject=f"keyword:p/词{n}",
+                        order=70000) for n in range(8)]
+    report = Report(shop="demo-shop", date=DAY, generated_at="2026-11-23T07:00:03+08:00", lang="zh",
+                    findings=findings)
+    text = render(report, "text")
+    assert "「词2」" in text and "「词3」" not in text
+    assert "……另有 5 条 ads.ctr_bid 同类待办，完整清单见 --format json" in text
+    assert "--bid-sheet" not in text  # held raises are not bid changes to apply

@@ -46,11 +46,11 @@ def group_by_owner(findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
 
 
 # A to-do list is read by a person: beyond this many findings of one rule and severity in one
-# owner's group, the rest are counted, not listed (criticals get a longer list: each is a job for
-# today, but 700 keywords to pause is a sheet, not a list). The JSON report and the bid sheet keep
-# every finding.
-LIST_PER_RULE = 10
-LIST_CRITICAL_PER_RULE = 30
+# owner's group, the rest are counted, not listed. Criticals get a longer list (each is a job for
+# today, but 700 keywords to pause is a sheet, not a list), notes a shorter one (eight "would raise,
+# held for the page" lines say no more than three and a count). The JSON report and the bid sheet
+# keep every finding.
+LIST_PER_SEVERITY = {"critical": 30, "warning": 10, "info": 3}
 
 
 @dataclass(frozen=True)
@@ -64,8 +64,8 @@ class Folded:
     money: float
 
 
-def listed(findings: list[Finding], limit: int = LIST_PER_RULE,
-           critical_limit: int = LIST_CRITICAL_PER_RULE) -> tuple[list[Finding], list[Folded]]:
+def listed(findings: list[Finding],
+           limits: dict[str, int] = LIST_PER_SEVERITY) -> tuple[list[Finding], list[Folded]]:
     """The findings to print, in their order, and what is counted instead of printed.
 
     Findings arrive most urgent first (severity, money, rule), so the ones kept are the ones that
@@ -76,7 +76,7 @@ def listed(findings: list[Finding], limit: int = LIST_PER_RULE,
     rest: dict[tuple[str, str, str], list[Finding]] = {}
     for finding in findings:
         key = (finding.rule, finding.severity, finding.owner)
-        if kept[key] < (critical_limit if finding.severity == "critical" else limit):
+        if kept[key] < limits[finding.severity]:
             kept[key] += 1
             shown.append(finding)
         else:
@@ -95,7 +95,9 @@ def folded_line(item: Folded, lang: str, currency: str = "CNY", *, named: bool =
     """
     w = words(lang)
     money = w["folded_money"].format(money=format_money(item.money, currency, lang)) if item.money else ""
-    where = w["folded_where_ads"] if item.rule.startswith("ads.") else w["folded_where"]
+    # Bid changes to apply are in the bid sheet; ad notes (raises held for the page) are not.
+    bids = item.rule.startswith("ads.") and item.severity != "info"
+    where = w["folded_where_ads"] if bids else w["folded_where"]
     template = w["folded"] if named else w["folded_here"]
     return template.format(n=f"{item.count:,}", rule=item.rule, money=money) + where
 
