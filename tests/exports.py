@@ -427,3 +427,15 @@ def days(end: str, count: int) -> list[str]:
     """`count` ISO days ending on `end`, oldest first."""
     last = dt.date.fromisoformat(end)
     return [(last - dt.timedelta(days=count - 1 - i)).isoformat() for i in range(count)]
+
+
+def write_xls_codepage(path: Path, sheets: Rows | dict[str, Rows], codepage: int = 1252) -> Path:
+    """A BIFF8 .xls whose CODEPAGE record says `codepage` while its strings are UTF-16, as some
+    exporters write them (genuine 2017 生意参谋 downloads: CODEPAGE 1252). Excel and xlrd read the
+    strings as UTF-16 whatever the record says; python-calamine decodes them through the code page."""
+    write_xls(path, sheets)
+    data = path.read_bytes()
+    record = b"\x42\x00\x02\x00\xb0\x04"  # CODEPAGE, 2 bytes, 1200 (what xlwt writes)
+    assert data.count(record) == 1
+    path.write_bytes(data.replace(record, b"\x42\x00\x02\x00" + codepage.to_bytes(2, "little")))
+    return path

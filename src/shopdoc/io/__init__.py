@@ -249,12 +249,13 @@ def _unrecognised(raw, pinned: str | None, path: str) -> str:
 
     from shopdoc.io.detect import cell_text
     from shopdoc.io.readers import HEADER_AREA
+    from shopdoc.io.xls import printable
 
     inspect = f"run `shopdoc inspect {shlex.quote(path)}`"
     if pinned:
         return f"no header row for {pinned} found in the first {HEADER_AREA} rows — {inspect}"
     widest = max(raw.rows[:HEADER_AREA], key=lambda row: sum(1 for cell in row if cell_text(cell)), default=[])
-    shown = [cell_text(cell) for cell in widest if cell_text(cell)][:4]
+    shown = [printable(cell_text(cell))[:40] for cell in widest if cell_text(cell)][:4]
     if len(shown) < 2:
         return f"no header row found in the first {HEADER_AREA} rows — {inspect}"
     return (f"columns ({', '.join(shown)}, …) match no known export — {inspect}, "

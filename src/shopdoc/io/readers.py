@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from shopdoc.errors import InputError
+from shopdoc.io import xls
 from shopdoc.io.sniff import describe_start, sniff, zip_kind
 
 EXPORT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".zip")
@@ -125,6 +126,22 @@ def _read_workbook(path: str, source: str | bytes, fmt: str) -> list[RawTable]:
             continue
         first_row = (start[0] + 1) if start else 1
         tables.append(RawTable(rows=rows, file_format=fmt, sheet=sheet_name, first_row=first_row))
+    if fmt == "xls" and any(xls.garbled_cells(table.rows) for table in tables):
+        return _reread_xls(path, source, tables)
+    return tables
+
+
+def _reread_xls(path: str, source: str | bytes, tables: list[RawTable]) -> list[RawTable]:
+    """calamine decoded the strings of this .xls through the wrong code page (see `io.xls`):
+    xlrd's reading, when it is the cleaner one."""
+    try:
+        sheets = xls.read_xlrd(source)
+    except Exception:  # xlrd refuses what calamine half-read: keep calamine's, garbled as it is
+        return tables
+    again = [RawTable(rows=rows, file_format="xls", sheet=name, first_row=first, encoding="utf-16 (xlrd)")
+             for name, rows, first in sheets if _has_data(rows)]
+    if sum(xls.garbled_cells(table.rows) for table in again) < sum(xls.garbled_cells(table.rows) for table in tables):
+        return again
     return tables
 
 
