@@ -245,7 +245,7 @@ def test_colour_follows_tty_and_no_color(monkeypatch):
 def test_init_writes_once_and_force_overwrites(cli, tmp_path):
     first = cli("init", "shop-a", "--lang", "zh")
     target = tmp_path / "shop-a" / "shopdoc.yaml"
-    assert first.code == 0 and target.read_text(encoding="utf-8") == render_starter("zh")
+    assert first.code == 0 and target.read_text(encoding="utf-8") == render_starter("zh", target.parent.resolve())
     assert "已写入" in first.out and "shopdoc diagnose" in first.out
     target.write_text("shop:\n  name: 我的店\n", encoding="utf-8")
     again = cli("init", "shop-a")
@@ -253,7 +253,7 @@ def test_init_writes_once_and_force_overwrites(cli, tmp_path):
     assert again.err.strip() == "shopdoc: shop-a/shopdoc.yaml already exists — use --force to overwrite it"
     assert target.read_text(encoding="utf-8") == "shop:\n  name: 我的店\n"  # untouched
     forced = cli("init", "shop-a", "--force", "--lang", "en")
-    assert forced.code == 0 and target.read_text(encoding="utf-8") == render_starter("en")
+    assert forced.code == 0 and target.read_text(encoding="utf-8") == render_starter("en", target.parent.resolve())
 
 
 def test_init_output_is_a_working_config(cli, tmp_path):

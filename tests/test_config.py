@@ -158,8 +158,10 @@ def test_starter_comments_speak_the_users_language():
     zh, en = render_starter("zh"), render_starter("en")
     assert "# 跳失率达到或超过这个值：页面不及格，默认 70%" in zh
     assert "# At or above this bounce rate the pages fail (default 70%)" in en
-    cron = "30 7 * * * cd /path && shopdoc diagnose exports/ --format markdown --send dingtalk --fail-on critical >> shopdoc.log 2>&1"
-    assert f"# {cron}" in zh and f"# {cron}" in en
+    cron = ("30 7 * * * . /home/me/shop/shopdoc.env && cd /home/me/shop && /home/me/.local/bin/shopdoc diagnose "
+            "--send dingtalk >> shopdoc.log 2>&1")
+    assert f"#   {cron}" in zh and f"#   {cron}" in en
+    assert "#   schtasks /Create /SC DAILY /ST 07:30 /TN shopdoc" in zh
     # inputs.kinds / inputs.aliases examples are there, commented out, and valid once uncommented
     lines = zh.splitlines()
     start = lines.index("# inputs:")

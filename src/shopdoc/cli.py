@@ -204,6 +204,9 @@ def main() -> None:
     # connections and streams are closed by the commands themselves, not by a collection.
     atexit.unregister(gc.freeze)
     atexit.register(gc.freeze)
+    from shopdoc.console import prepare
+
+    prepare()  # never a UnicodeEncodeError: GBK and ASCII consoles get plain equivalents
     try:
         code = app(standalone_mode=False)
     except ShopdocError as exc:

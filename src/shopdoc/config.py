@@ -142,13 +142,20 @@ def find_config(explicit: str | None) -> Path | None:
 
 
 def user_config_dir() -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
-    return Path(base) / "shopdoc"
+    """The platform's config folder: $XDG_CONFIG_HOME/shopdoc (~/.config/shopdoc) on Linux,
+    ~/Library/Application Support/shopdoc on macOS, %APPDATA%\\shopdoc on Windows."""
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("shopdoc", appauthor=False, roaming=True))
 
 
 def user_data_dir() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
-    return Path(base) / "shopdoc"
+    """The platform's data folder (the history): $XDG_DATA_HOME/shopdoc (~/.local/share/shopdoc) on
+    Linux, ~/Library/Application Support/shopdoc on macOS, %LOCALAPPDATA%\\shopdoc on Windows (a
+    database does not belong in a roaming profile)."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("shopdoc", appauthor=False))
 
 
 def load_config(explicit: str | None = None) -> Config:

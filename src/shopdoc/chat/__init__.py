@@ -8,7 +8,7 @@ and the HTTP client load when a report is rendered or sent.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 if TYPE_CHECKING:
     from shopdoc.chat.send import Clock
@@ -45,14 +45,16 @@ def send_report(
     clock: "Clock | None" = None,
     timeout: float | None = None,
     attempts: int | None = None,
+    on_sent: "Callable[[str, int], None] | None" = None,
 ) -> list[str]:
-    """Post the report to each target; returns one failure line per target that failed."""
+    """Post the report to each target; returns one failure line per target that failed.
+    `on_sent(target, messages)` is told each target delivered in full."""
     from shopdoc.chat import send
 
     return send.send_report(
         report, targets, config, flavor, env=env, clock=clock,
         timeout=send.TIMEOUT if timeout is None else timeout,
-        attempts=send.ATTEMPTS if attempts is None else attempts,
+        attempts=send.ATTEMPTS if attempts is None else attempts, on_sent=on_sent,
     )
 
 

@@ -17,7 +17,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field, replace
-from typing import Any, Mapping, Protocol
+from typing import Any, Callable, Mapping, Protocol
 
 from shopdoc.chat.layout import digest
 from shopdoc.chat.platforms import PLATFORMS, Payload, Platform, Verdict
@@ -225,13 +225,15 @@ def send_report(
     clock: Clock | None = None,
     timeout: float = TIMEOUT,
     attempts: int = ATTEMPTS,
+    on_sent: Callable[[str, int], None] | None = None,
 ) -> list[str]:
     """Post the report to each target; one failure line per target not (fully) delivered.
 
     Every robot gets its own platform's markup, whatever `flavor` the caller prints to stdout
     (`flavor` is accepted so `--flavor` can be passed through, and checked). An unknown target is a
     UsageError raised before anything is posted. Failure lines name the target and the platform's
-    own message, with every credential masked.
+    own message, with every credential masked. `on_sent(target, messages)` is told each target
+    delivered in full.
     """
     if flavor is not None and flavor not in (*PLATFORMS, "generic"):
         raise UsageError(f"--flavor: must be one of generic, {', '.join(PLATFORMS)}, got {flavor!r}")
@@ -256,6 +258,9 @@ def send_report(
             if failure:
                 failures.append(mask(_failure_line(target, platform, failure, index, len(batch))))
                 break
+        else:
+            if on_sent is not None:
+                on_sent(target.name, len(batch))
     return failures
 
 

@@ -54,6 +54,9 @@ def run(
     if shop:
         override(config, "shop.name", shop)
     lang = lang or config.lang
+    from shopdoc.console import set_lang
+
+    set_lang(lang)
     fmt = choose_format(format, flavor, output)
     check_writable(output, "--output")
     if bid_sheet:
@@ -84,7 +87,7 @@ def run(
         code = max(code, EXIT_PARTIAL_INPUT)
     if bid_sheet and not write_bids(report, bid_sheet, quiet):
         code = max(code, EXIT_USAGE)
-    if send and not deliver(report, send, config, flavor):
+    if send and not deliver(report, send, config, flavor, quiet=quiet):
         code = max(code, EXIT_SEND_FAILED)
     return code
 
@@ -263,12 +266,17 @@ def write_bids(report: Report, path: str, quiet: bool) -> bool:
     return True
 
 
-def deliver(report: Report, targets: list[str], config, flavor: str) -> bool:
-    """Post to the chat bots; every failure is one stderr line. True when all were delivered."""
+def deliver(report: Report, targets: list[str], config, flavor: str, *, quiet: bool = False) -> bool:
+    """Post to the chat bots; one stderr line per target ("dingtalk: sent 2 messages", or why not).
+    True when all were delivered."""
     from shopdoc.chat import send_report
 
+    def sent(target: str, count: int) -> None:
+        if not quiet:
+            _say(f"{target}: sent {count} message{'s' if count != 1 else ''}")
+
     try:
-        failures = send_report(report, targets, config, flavor=flavor)
+        failures = send_report(report, targets, config, flavor=flavor, on_sent=sent)
     except ShopdocError as exc:
         failures = [exc.line()]
     for line in failures:

@@ -7,6 +7,7 @@ parameters, `config.GROUPS` — so there is never a second copy of a threshold o
 
 from __future__ import annotations
 
+import sys
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,6 @@ from shopdoc.errors import EXIT_OK, EXIT_PARTIAL_INPUT, EXIT_USAGE, UsageError
 from shopdoc.i18n import owner_name, severity_name
 from shopdoc.params import Param
 from shopdoc.rules import Rule, get_rule, load_rules
-
-CRON_EXAMPLE = ("30 7 * * * cd /path && shopdoc diagnose exports/ --format markdown --send dingtalk "
-                "--fail-on critical >> shopdoc.log 2>&1")
 
 KIND_NAMES = {
     "zh": {"shop_daily": "店铺整体数据", "item_daily": "商品数据", "traffic_source": "流量来源",
@@ -167,12 +165,16 @@ _STARTER = {
             "",
             "这里的每个值都是默认值，出自运营文档（003《运营的一天》等）。只改需要改的，删掉的行按默认值处理。",
             "比例写成小数：0.7 就是 70%。",
-            "shopdoc 先找当前文件夹的 shopdoc.yaml，再找 ~/.config/shopdoc/shopdoc.yaml，也可以用 --config 指定。",
+            "shopdoc 先找当前文件夹的 shopdoc.yaml，再找用户配置文件夹里的（Linux ~/.config/shopdoc，",
+            "macOS ~/Library/Application Support/shopdoc，Windows %APPDATA%\\shopdoc），也可以用 --config 指定。",
             "改完运行 shopdoc rules 看当前门槛，shopdoc explain <规则> 看每条规则的依据。",
             "",
-            "每天早上 7:30 自动体检，发到钉钉群，有严重问题时退出码为 1（crontab -e 加一行；",
-            "钉钉机器人地址和加签密钥放在环境变量 SHOPDOC_DINGTALK_WEBHOOK、SHOPDOC_DINGTALK_SECRET）：",
+            "每天早上 7:30 自动体检并发到钉钉群：运行 crontab -e，加上下面这一行。钉钉机器人的地址和加签密钥",
+            "写在同一文件夹的 shopdoc.env 里（SHOPDOC_DINGTALK_WEBHOOK、SHOPDOC_DINGTALK_SECRET），定时任务先读它。",
+            "导出文件放在这个文件夹，或者在下面的 shop.data_dir 写上导出文件夹。",
         ],
+        "windows": "Windows 用任务计划程序：在命令提示符里运行下面这一行，机器人地址用 "
+                   "setx SHOPDOC_DINGTALK_WEBHOOK \"地址\" 保存：",
         "rules": [
             "每条规则都可以：enabled: false 关掉；severity: critical / warning / info 改级别；",
             "owner: operations（运营）/ promotion（推广）/ design（美工）/ service（客服）/ content（内容）改负责人。",
@@ -197,7 +199,12 @@ _STARTER = {
             "  - {rule: pricing.price_tail, subject: \"item:5531\", until: 2026-12-31}",
         ],
         "written": "已写入 {path}\n下一步：改好店铺名（shop.name）和毛利率（shop.gross_margin），然后运行：\n"
-                   "  shopdoc diagnose <导出文件夹>\n定时运行的例子在文件开头。",
+                   "  shopdoc diagnose <导出文件夹>",
+        "env_new": "机器人地址和密钥写在 {path}（只有你能读）。",
+        "env_kept": "{path} 已经有了，没有改动。",
+        "env_open": "注意：{path} 别人也能读，请运行 chmod 600 {path}",
+        "schedule": "每天 7:30 自动运行：运行 crontab -e，加上这一行（配置文件开头也有）：",
+        "schedule_win": "每天 7:30 自动运行：在命令提示符里运行这一行（配置文件开头也有）：",
     },
     "en": {
         "head": [
@@ -206,13 +213,17 @@ _STARTER = {
             "Every value here is the default, taken from the operating documents (003 \"an operator's day\" and",
             "others). Change only what you need; a line you delete falls back to its default.",
             "Rates are fractions: 0.7 means 70%.",
-            "shopdoc reads ./shopdoc.yaml, then ~/.config/shopdoc/shopdoc.yaml, or the file given by --config.",
+            "shopdoc reads ./shopdoc.yaml, then the one in your user config folder (Linux ~/.config/shopdoc,",
+            "macOS ~/Library/Application Support/shopdoc, Windows %APPDATA%\\shopdoc), or the file given by --config.",
             "Run shopdoc rules to see the thresholds in force and shopdoc explain <rule> for the reasoning.",
             "",
-            "Check the shop every morning at 7:30 and post to a DingTalk group, exiting 1 on critical findings",
-            "(add with crontab -e; the robot's URL and secret go in SHOPDOC_DINGTALK_WEBHOOK and",
-            "SHOPDOC_DINGTALK_SECRET):",
+            "Check the shop every morning at 7:30 and post to a DingTalk group: run crontab -e and add the line",
+            "below. The robot's URL and secret go in shopdoc.env beside this file (SHOPDOC_DINGTALK_WEBHOOK,",
+            "SHOPDOC_DINGTALK_SECRET), which the job reads first. Keep the exports in this folder, or set",
+            "shop.data_dir below to the folder they are downloaded to.",
         ],
+        "windows": "On Windows, use Task Scheduler: run this line once in a Command Prompt, and keep the robot's URL "
+                   "with setx SHOPDOC_DINGTALK_WEBHOOK \"URL\":",
         "rules": [
             "Every rule takes: enabled: false to switch it off; severity: critical / warning / info;",
             "owner: operations / promotion / design / service / content.",
@@ -238,7 +249,12 @@ _STARTER = {
             "  - {rule: pricing.price_tail, subject: \"item:5531\", until: 2026-12-31}",
         ],
         "written": "Wrote {path}\nNext: set your shop name (shop.name) and gross margin (shop.gross_margin), then run:\n"
-                   "  shopdoc diagnose <exports folder>\nA cron example is at the top of the file.",
+                   "  shopdoc diagnose <exports folder>",
+        "env_new": "Put the robots' webhooks and secrets in {path} (readable by you only).",
+        "env_kept": "{path} already exists; left as it is.",
+        "env_open": "Warning: others can read {path}; run chmod 600 {path}",
+        "schedule": "To run every morning at 7:30, run crontab -e and add this line (it is also at the top of the config):",
+        "schedule_win": "To run every morning at 7:30, run this once in a Command Prompt (it is also at the top of the config):",
     },
 }
 
@@ -271,11 +287,17 @@ def _rule_title(rule: Rule, lang: str) -> str:
     return f"{rule.id} ({owner_name(rule.owner, lang).lower()}): {rule.summary}"
 
 
-def render_starter(lang: str) -> str:
-    """The commented starter config: every global setting and every rule's thresholds at their defaults."""
+def render_starter(lang: str, directory: Path | None = None) -> str:
+    """The commented starter config: every global setting and every rule's thresholds at their defaults.
+
+    With `directory` (what `init` writes), the schedule lines carry this machine's paths; without it
+    (the repository's `config/shopdoc.yaml`), example paths."""
+    from shopdoc.commands.schedule import lines_for
+
     words = _STARTER[lang]
+    cron, schtasks = lines_for(directory)
     lines = [f"# {line}".rstrip() for line in words["head"]]
-    lines.append(f"# {CRON_EXAMPLE}")
+    lines += [f"#   {cron}", "#", f"# {words['windows']}", f"#   {schtasks}"]
     for group in GROUPS:
         title = group.zh if lang == "zh" else group.en
         lines += ["", f"# ── {title} ──", f"{group.name}:"]
@@ -315,12 +337,25 @@ def write_starter(directory: Path, force: bool = False, lang: str | None = None)
     target = directory / CONFIG_NAME
     if target.exists() and not force:
         raise UsageError(f"{target} already exists — use --force to overwrite it")
+    from shopdoc.commands.schedule import lines_for, readable_by_others, write_env_file
+
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        target.write_text(render_starter(lang), encoding="utf-8")
+        folder = directory.resolve()
+        target.write_text(render_starter(lang, folder), encoding="utf-8")
+        env, written = write_env_file(folder, lang)
     except OSError as exc:
         raise UsageError(f"{target}: cannot write: {exc.strerror or exc}") from None
-    return _STARTER[lang]["written"].format(path=target)
+    words = _STARTER[lang]
+    cron, schtasks = lines_for(folder)
+    out = [words["written"].format(path=target), words["env_new" if written else "env_kept"].format(path=env)]
+    if readable_by_others(env):
+        out.append(words["env_open"].format(path=env))
+    if sys.platform == "win32":
+        out += [words["schedule_win"], f"  {schtasks}"]
+    else:
+        out += [words["schedule"], f"  {cron}"]
+    return "\n".join(out)
 
 
 # -- shopdoc inspect --------------------------------------------------------------------------------
