@@ -31,6 +31,7 @@ class Format(str, Enum):
     text = "text"
     markdown = "markdown"
     json = "json"
+    html = "html"
 
 
 class FailOn(str, Enum):
@@ -78,7 +79,7 @@ def diagnose(
     paths: list[str] = typer.Argument(None, help="Export files or folders (default: shop.data_dir, else the current folder)."),
     date: Optional[str] = typer.Option(None, "--date", help="Report day YYYY-MM-DD (default: the latest day in the data)."),
     config: Optional[str] = typer.Option(None, "--config", help="Config file (default: ./shopdoc.yaml, then the user config dir)."),
-    format: Optional[Format] = typer.Option(None, "--format", help="rich on a terminal, text when piped."),
+    format: Optional[Format] = typer.Option(None, "--format", help="rich on a terminal, text when piped; html is one offline page with charts."),
     lang: Optional[Lang] = typer.Option(None, "--lang", help="Report language (default: config, else the locale)."),
     fail_on: FailOn = typer.Option(FailOn.none, "--fail-on", help="Exit 1 when a finding is at or above this severity."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the report to FILE instead of stdout."),
@@ -89,6 +90,7 @@ def diagnose(
     history: Optional[str] = typer.Option(None, "--history", help="History database file."),
     no_history: bool = typer.Option(False, "--no-history", help="Do not read or write the history."),
     shop: Optional[str] = typer.Option(None, "--shop", help="Shop name (overrides shop.name in the config)."),
+    chart: Optional[str] = typer.Option(None, "--chart", help="Write the key chart (30-day GMV against the target) to FILE (.png or .svg)."),
 ) -> None:
     """Read every export found, run the rules, print the to-do list. 读取导出文件，给出今日待办。"""
     from shopdoc.commands.diagnose import run
@@ -97,7 +99,7 @@ def diagnose(
         paths=paths or [], date=_check_date(date), config_path=config,
         format=format.value if format else None, lang=lang.value if lang else None,
         fail_on=fail_on.value, output=output, quiet=quiet, bid_sheet=bid_sheet, send=send or [],
-        flavor=flavor.value, history=history, no_history=no_history, shop=shop,
+        flavor=flavor.value, history=history, no_history=no_history, shop=shop, chart=chart,
     ))
 
 

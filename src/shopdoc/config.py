@@ -62,6 +62,17 @@ GROUPS: list[ParamGroup] = [
         ],
         "例行检查", "Checklist",
     ),
+    ParamGroup(
+        "report",
+        [
+            text("url", None, "网页版报告（--format html）发布的网址，发钉钉、飞书、Slack、企业微信时附上链接；"
+                 "可写 {shop} 和 {date}，例如 https://example.com/shop/{date}.html",
+                 "Where you publish the HTML report (--format html); --send adds a link to it for DingTalk, Feishu, "
+                 "Slack and WeCom. {shop} and {date} are filled in, e.g. https://example.com/shop/{date}.html",
+                 optional=True),
+        ],
+        "网页版报告", "HTML report",
+    ),
 ]
 
 # Free-form sections, validated by their own shape below.
@@ -251,6 +262,8 @@ def _merge_group(data: dict[str, Any], group: ParamGroup, value: Any) -> None:
             raise ConfigError(key, reason)
         if group.name == "shop" and name == "lang" and item is not None and item not in LANGS:
             raise ConfigError(key, f"must be one of zh, en, got {item!r}")
+        if group.name == "report" and name == "url" and item is not None and not str(item).startswith(("http://", "https://")):
+            raise ConfigError(key, f"must be an http(s) address where the HTML report is published, got {item!r}")
         data[group.name][name] = item
 
 

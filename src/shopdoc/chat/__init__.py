@@ -46,15 +46,17 @@ def send_report(
     timeout: float | None = None,
     attempts: int | None = None,
     on_sent: "Callable[[str, int], None] | None" = None,
+    extras: Any = None,
 ) -> list[str]:
     """Post the report to each target; returns one failure line per target that failed.
-    `on_sent(target, messages)` is told each target delivered in full."""
+    `on_sent(target, messages)` is told each target delivered in full; `extras(platform)`: messages
+    to post after the report (see `shopdoc.chat.visual`)."""
     from shopdoc.chat import send
 
     return send.send_report(
         report, targets, config, flavor, env=env, clock=clock,
         timeout=send.TIMEOUT if timeout is None else timeout,
-        attempts=send.ATTEMPTS if attempts is None else attempts, on_sent=on_sent,
+        attempts=send.ATTEMPTS if attempts is None else attempts, on_sent=on_sent, extras=extras,
     )
 
 

@@ -226,8 +226,11 @@ def send_report(
     timeout: float = TIMEOUT,
     attempts: int = ATTEMPTS,
     on_sent: Callable[[str, int], None] | None = None,
+    extras: Callable[[str], list[Payload]] | None = None,
 ) -> list[str]:
     """Post the report to each target; one failure line per target not (fully) delivered.
+
+    `extras(platform)` gives messages posted after the report's text (a chart, a link: chat/visual.py).
 
     Every robot gets its own platform's markup, whatever `flavor` the caller prints to stdout
     (`flavor` is accepted so `--flavor` can be passed through, and checked). An unknown target is a
@@ -250,7 +253,7 @@ def send_report(
             continue
         platform = PLATFORMS[target.platform]
         if platform.name not in messages:
-            messages[platform.name] = platform.messages(chat)
+            messages[platform.name] = platform.messages(chat) + (extras(platform.name) if extras else [])
         batch = messages[platform.name]
         pace = pacers.setdefault((platform.name, target.webhook), Pacer(platform.rate, clock))
         for index, payload in enumerate(batch, 1):

@@ -47,6 +47,7 @@ def run(
     history: str | None = None,
     no_history: bool = False,
     shop: str | None = None,
+    chart: str | None = None,
 ) -> int:
     from shopdoc.config import load_config, override
 
@@ -61,6 +62,11 @@ def run(
     check_writable(output, "--output")
     if bid_sheet:
         check_bid_sheet(bid_sheet)
+    if chart:
+        from shopdoc.visual import check_chart_path
+
+        check_chart_path(chart)
+        check_writable(chart, "--chart")
     if send:
         from shopdoc.chat import check_targets
 
@@ -78,7 +84,12 @@ def run(
         _check_day_in_data(dataset, date)
 
     report = build(dataset, config, day, lang, history=history, no_history=no_history)
-    write_report(report, fmt, output, flavor)
+    visuals = None
+    if fmt == "html" or chart or send:  # the charts' numbers, from the dataset with its history days
+        from shopdoc.visual import collect
+
+        visuals = collect(dataset, config, report)
+    write_report(report, fmt, output, flavor, visuals)
 
     code = EXIT_OK
     if fail_on != "none" and any(SEVERITY_RANK[f.severity] <= SEVERITY_RANK[fail_on] for f in report.findings):
@@ -87,7 +98,9 @@ def run(
         code = max(code, EXIT_PARTIAL_INPUT)
     if bid_sheet and not write_bids(report, bid_sheet, quiet):
         code = max(code, EXIT_USAGE)
-    if send and not deliver(report, send, config, flavor, quiet=quiet):
+    if chart and not write_chart(visuals, chart, report.lang, quiet):
+        code = max(code, EXIT_USAGE)
+    if send and not deliver(report, send, config, flavor, visuals, quiet=quiet):
         code = max(code, EXIT_SEND_FAILED)
     return code
 
@@ -100,6 +113,8 @@ def choose_format(format: str | None, flavor: str, output: str | None) -> str:
     """
     if format:
         return format
+    if output and Path(output).suffix.lower() in (".html", ".htm"):
+        return "html"
     if flavor != "generic":
         return "markdown"
     return "rich" if output is None and _isatty(sys.stdout) else "text"
@@ -220,7 +235,11 @@ def open_store(config, path: str | None, no_history: bool):
     return open_history(path, config)  # None: history.path (beside the config), else the user data dir; HistoryError: exit 2
 
 
-def render_report(report: Report, fmt: str, flavor: str, *, color: bool, width: int | None) -> str:
+def render_report(report: Report, fmt: str, flavor: str, *, color: bool, width: int | None, visuals=None) -> str:
+    if fmt == "html":
+        from shopdoc.visual import render_html
+
+        return render_html(report, visuals)
     if fmt == "markdown" and flavor != "generic":
         from shopdoc.chat import render_flavor
 
@@ -230,9 +249,9 @@ def render_report(report: Report, fmt: str, flavor: str, *, color: bool, width: 
     return render(report, fmt, color=color, width=width)
 
 
-def write_report(report: Report, fmt: str, output: str | None, flavor: str) -> None:
+def write_report(report: Report, fmt: str, output: str | None, flavor: str, visuals=None) -> None:
     if output:
-        text = render_report(report, fmt, flavor, color=False, width=None)
+        text = render_report(report, fmt, flavor, color=False, width=None, visuals=visuals)
         try:
             Path(output).expanduser().write_text(text, encoding="utf-8")
         except OSError as exc:
@@ -240,7 +259,7 @@ def write_report(report: Report, fmt: str, output: str | None, flavor: str) -> N
         return
     color = fmt == "rich" and use_color()
     width = _terminal_width() if fmt == "rich" and _isatty(sys.stdout) else None
-    write_stdout(render_report(report, fmt, flavor, color=color, width=width))
+    write_stdout(render_report(report, fmt, flavor, color=color, width=width, visuals=visuals))
 
 
 def _terminal_width() -> int:
@@ -266,22 +285,59 @@ def write_bids(report: Report, path: str, quiet: bool) -> bool:
     return True
 
 
-def deliver(report: Report, targets: list[str], config, flavor: str, *, quiet: bool = False) -> bool:
+def write_chart(visuals, path: str, lang: str, quiet: bool) -> bool:
+    from shopdoc.visual import write_chart as write
+
+    try:
+        written = write(visuals, path, lang)
+    except OSError as exc:
+        _say(f"--chart {path}: cannot write: {exc.strerror or exc}")
+        return False
+    if not written:
+        _say(f"--chart {path}: nothing to chart — the exports have no shop GMV for the report day or before")
+        return False
+    if not quiet:
+        _say(f"wrote the chart to {path}")
+    return True
+
+
+def deliver(report: Report, targets: list[str], config, flavor: str, visuals=None, *, quiet: bool = False) -> bool:
     """Post to the chat bots; one stderr line per target ("dingtalk: sent 2 messages", or why not).
-    True when all were delivered."""
+    True when all were delivered. After the report's text, WeCom gets the key chart as an image, and
+    every robot a link to the HTML report when `report.url` is set (see `shopdoc.chat.visual`)."""
     from shopdoc.chat import send_report
+
+    extras = chat_extras(report, targets, config, visuals)
 
     def sent(target: str, count: int) -> None:
         if not quiet:
             _say(f"{target}: sent {count} message{'s' if count != 1 else ''}")
 
     try:
-        failures = send_report(report, targets, config, flavor=flavor, on_sent=sent)
+        failures = send_report(report, targets, config, flavor=flavor, on_sent=sent, extras=extras)
     except ShopdocError as exc:
         failures = [exc.line()]
     for line in failures:
         _say(line)
     return not failures
+
+
+def chat_extras(report: Report, targets: list[str], config, visuals):
+    """What `--send` posts after the text: the PNG only when a WeCom robot is among the targets."""
+    from shopdoc.chat.send import configured_targets
+    from shopdoc.chat.visual import extra_messages, report_link
+
+    url = report_link(config.get("report", "url"), report.shop, report.date)
+    configured = configured_targets(config)
+    platforms = {configured[name]["platform"] if name in configured else name for name in targets}
+    png = None
+    if visuals is not None and "wecom" in platforms:
+        from shopdoc.visual import key_chart_png
+
+        png = key_chart_png(visuals, report.lang)
+    if png is None and url is None:
+        return None
+    return extra_messages(png, url, report.lang)
 
 
 def _say(message: str) -> None:

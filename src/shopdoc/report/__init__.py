@@ -16,7 +16,7 @@ from typing import Any
 from shopdoc.errors import UsageError
 from shopdoc.model import Report
 
-FORMATS = ("rich", "text", "markdown", "json")
+FORMATS = ("rich", "text", "markdown", "json", "html")
 
 
 def render(report: Report, fmt: str, *, color: bool = False, width: int | None = None) -> str:
@@ -32,6 +32,10 @@ def render(report: Report, fmt: str, *, color: bool = False, width: int | None =
         from shopdoc.report import markdown
 
         return markdown.render(report, lang)
+    if fmt == "html":  # the page without charts; `shopdoc.visual.render_html` adds them
+        from shopdoc.visual import render_html
+
+        return render_html(report)
     if fmt == "rich":
         from shopdoc.report import terminal
 

@@ -1,0 +1,307 @@
+"""The visual report: the charts' numbers, the offline HTML page, `--chart`, and charts in chat.
+
+The demo shop (`sample_data/`, exports shaped like real Sycm, 直通车 and 万相台 downloads) drives the
+end-to-end tests; the charts' arithmetic is checked on frames shaped like the importer's output.
+The page itself is opened in a real browser by `test_browser.py`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from shopdoc.api import build_report, load
+from shopdoc.config import Config, load_config, merge
+from shopdoc.dataset import Dataset
+from shopdoc.report import _format as fmt
+from shopdoc.report import render
+from shopdoc.visual import collect, render_html
+from shopdoc.visual.charts import all_charts, key_chart
+from shopdoc.visual.data import ITEM_POINTS, Visuals
+from shopdoc.visual.html import todo_key
+from shopdoc.visual.scene import to_png, to_svg
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "sample_data"
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def demo():
+    config = load_config(str(SAMPLE / "shopdoc.yaml"))
+    dataset = load([str(SAMPLE)], config)
+    report = build_report(dataset, config)
+    return dataset, config, report, collect(dataset, config, report)
+
+
+def shop_days(end: str, count: int, gmv=lambda n: 40000.0 + 500 * n) -> pd.DataFrame:
+    """A Sycm 店铺整体 frame of `count` days up to `end`, as the importer (or the history) gives it."""
+    last = pd.Timestamp(end)
+    rows = []
+    for n in range(count):
+        day = (last - pd.Timedelta(days=count - 1 - n)).date().isoformat()
+        visitors, buyers = 8000.0 + 10 * n, 160.0 + n
+        rows.append({"date": day, "visitors": visitors, "buyers": buyers, "gmv": gmv(n),
+                     "conversion_rate": buyers / visitors, "aov": gmv(n) / buyers, "_file": "店铺整体.xls", "_row": 5 + n})
+    return pd.DataFrame(rows)
+
+
+# -- the charts' numbers ----------------------------------------------------------------------------------
+def test_trend_is_thirty_calendar_days_ending_on_the_report_day_with_gaps_for_missing_days():
+    frame = shop_days("2026-11-22", 40)
+    frame = frame[frame["date"] != "2026-11-10"]  # a day nobody downloaded
+    config = Config(merge({"rules": {"sales": {"daily_target": {"monthly_target": 1_500_000}}}}))
+    dataset = Dataset(frames={"shop_daily": frame})
+    report = build_report(dataset, config, date="2026-11-22")
+    trend = collect(dataset, config, report).trend
+    assert trend.days[0] == "2026-10-24" and trend.days[-1] == "2026-11-22" and len(trend.days) == 30
+    gmv = dict(zip(trend.days, trend.values["gmv"]))
+    assert gmv["2026-11-10"] is None
+    assert gmv["2026-11-22"] == pytest.approx(40000 + 500 * 39)
+    # the month's target spread over its days: October has 31, November 30
+    assert trend.targets == [pytest.approx(1_500_000 / 31)] * 8 + [pytest.approx(50000.0)] * 22
+    assert trend.promotions == {}  # no promotion calendar yet: the hook answers nothing
+
+
+def test_no_monthly_target_means_no_target_line():
+    dataset = Dataset(frames={"shop_daily": shop_days("2026-11-22", 10)})
+    config = Config(merge({}))
+    visuals = collect(dataset, config, build_report(dataset, config, date="2026-11-22"))
+    assert visuals.trend.targets == [None] * 30
+    assert "target" not in all_charts(visuals, "zh")[0].series()
+
+
+def test_promotion_days_from_the_hook_are_shaded(monkeypatch):
+    from shopdoc.visual import data
+
+    monkeypatch.setattr(data, "promotion_days", lambda config, first, last: {"2026-11-11": "双11"})
+    dataset = Dataset(frames={"shop_daily": shop_days("2026-11-22", 20)})
+    config = Config(merge({}))
+    visuals = collect(dataset, config, build_report(dataset, config, date="2026-11-22"))
+    scene = all_charts(visuals, "zh")[0]
+    assert visuals.trend.promotions == {"2026-11-11": "双11"} and "promotions" in scene.series()
+
+
+def test_bridges_add_up_to_the_gmv_change(demo):
+    _, _, report, visuals = demo
+    compares = [bridge.compare for bridge in visuals.bridges]
+    assert compares == ["previous_day", "same_weekday_last_week"]
+    for bridge in visuals.bridges:
+        assert sum(bridge.contributions.values()) == pytest.approx(bridge.end - bridge.start)
+        assert bridge.end == pytest.approx(report.metrics["gmv"])
+    # the same split the rule wrote into its evidence
+    split = {f.evidence["compare"]: f.evidence["contributions"] for f in report.findings if f.rule == "sales.gmv_drivers"}
+    assert len(split) == 2
+    for bridge in visuals.bridges:
+        assert split[bridge.compare] == pytest.approx(bridge.contributions, rel=1e-3)
+
+
+def test_source_change_lists_movers_against_the_day_before(demo):
+    _, _, _, visuals = demo
+    sources = visuals.sources
+    assert (sources.day, sources.compare_day) == ("2026-11-22", "2026-11-21")
+    free = next(row for row in sources.rows if row.name == "淘内免费")
+    assert free.change == pytest.approx(-1290)  # the figure the traffic.source_change to-do states
+    assert abs(sources.rows[0].change) == max(abs(row.change) for row in sources.rows)
+
+
+def test_ad_map_has_break_even_and_the_rules_verdicts(demo):
+    _, _, _, visuals = demo
+    ads = visuals.ads
+    assert ads.break_even == pytest.approx(1 / 0.30)
+    by_name = {point.campaign: point for point in ads.points}
+    assert by_name["开衫测款"].verdict == "pause" and by_name["开衫测款"].severity == "critical"
+    assert by_name["老客召回-人群"].verdict == "raise"
+    assert by_name["开衫测款"].roi == pytest.approx(510.2 / 410.8, rel=0.05)
+    assert all(point.verdict in ("earns", "loses", "raise", "lower", "pause", "creative") for point in ads.points)
+
+
+def test_item_map_highlights_the_items_the_rules_named(demo):
+    _, _, report, visuals = demo
+    named = {f.subject[5:] for f in report.findings if f.subject.startswith("item:")}
+    drawn = {point.item_id for point in visuals.items.points if point.named}
+    assert named and drawn == named
+
+
+def test_a_big_shop_is_summarised_not_plotted_point_by_point():
+    items = pd.DataFrame({"date": "2026-11-22", "item_id": [str(5000 + n) for n in range(5000)],
+                          "item_name": [f"商品{n}" for n in range(5000)], "visitors": [float(10 + n % 900) for n in range(5000)],
+                          "gmv": [float(n % 37) * 20 for n in range(5000)]})
+    dataset = Dataset(frames={"item_daily": items})
+    config = Config(merge({}))
+    report = build_report(dataset, config, date="2026-11-22")
+    visuals = collect(dataset, config, report)
+    points = visuals.items.points
+    named = sum(point.named for point in points)
+    assert named and len(points) <= ITEM_POINTS + named and visuals.items.total == 5000
+    svg = to_svg(all_charts(visuals, "en")[-1])
+    assert svg.count("<circle") == len(points) and f"{5000 - len(points):,} more items not drawn" in svg
+
+
+def test_nothing_to_chart_gives_no_charts_and_no_key_chart():
+    reviews = pd.DataFrame({"date": ["2026-11-22"], "item_id": ["1"], "rating": [5.0], "content": ["好"]})
+    dataset = Dataset(frames={"review": reviews})
+    config = Config(merge({}))
+    visuals = collect(dataset, config, build_report(dataset, config, date="2026-11-22"))
+    assert all_charts(visuals, "zh") == [] and key_chart(visuals, "zh") is None
+    assert "导出数据里没有可以画图的内容" in render_html(build_report(dataset, config, date="2026-11-22"), visuals)
+
+
+# -- the page -----------------------------------------------------------------------------------------------
+def test_html_is_self_contained_and_offline(demo):
+    _, _, report, visuals = demo
+    page = render_html(report, visuals)
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="zh-CN">' in page
+    assert "default-src 'none'" in page
+    # nothing that could make a request: no script, no external reference of any kind
+    assert "<script" not in page and "<link" not in page and "<img" not in page and "@import" not in page
+    assert not re.search(r"""(src|href)\s*=|url\(""", page, re.I)
+    assert not re.search(r"https?://", page)
+
+
+def test_html_has_the_same_todos_in_the_same_order_as_the_text_report(demo):
+    _, _, report, visuals = demo
+    page = render_html(report, visuals)
+    keys = [m.replace("&gt;", ">").replace("&amp;", "&") for m in re.findall(r'<li class="\w+" data-key="([^"]*)"', page)]
+    printed = [todo_key(f) for _, group in fmt.group_by_owner(report.findings) for f in fmt.listed(group)[0]]
+    assert keys == printed and len(keys) > 30
+    text = render(report, "text")
+    titles = [line.split("】", 1)[1].split("（")[0] for line in text.splitlines() if line.startswith("【")]
+    from html import escape
+
+    position = page.find('id="todo"')
+    for title in titles:  # every printed title, one after the other
+        position = page.find(escape(title), position + 1)
+        assert position != -1, title
+
+
+def test_html_has_every_chart_with_its_series(demo):
+    _, _, report, visuals = demo
+    page = render_html(report, visuals)
+    charts = re.findall(r'data-chart="([\w-]+)"', page)
+    assert charts == ["trend-gmv", "trend-visitors", "trend-conversion_rate", "trend-aov", "bridge-previous_day",
+                      "bridge-same_weekday_last_week", "sources", "ads", "items"]
+    for series in ("gmv", "target", "visitors", "conversion_rate", "aov", "start", "end", "break_even", "campaigns",
+                   "named", "average"):
+        assert f'data-series="{series}"' in page
+
+
+def test_html_in_english_has_english_frame(demo):
+    dataset, config, _, _ = demo
+    report = build_report(dataset, config, lang="en")
+    page = render_html(report, collect(dataset, config, report))
+    assert '<html lang="en">' in page and "GMV, last 30 days" in page and "Owner: " in page
+    assert "近 30 天" not in page
+
+
+def test_hostile_export_text_cannot_become_markup(demo):
+    dataset, config, report, visuals = demo
+    from shopdoc.visual.data import ItemPoint
+
+    visuals.items.points.append(ItemPoint("1", '<script>alert(1)</script>"><img src=x>', 500, 3.0, True))
+    page = render_html(report, visuals)
+    assert "<script>" not in page and "<img" not in page
+    visuals.items.points.pop()
+
+
+# -- the command line ------------------------------------------------------------------------------------
+def test_diagnose_writes_html_and_the_chart(cli, tmp_path):
+    code = cli("diagnose", str(SAMPLE), "--config", str(SAMPLE / "shopdoc.yaml"), "--no-history",
+               "-o", "report.html", "--chart", "gmv.png")
+    assert code.code == 0, code.err
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")  # -o *.html picks the html format
+    assert 'data-chart="trend-gmv"' in page
+    png = (tmp_path / "gmv.png").read_bytes()
+    assert png.startswith(PNG_MAGIC) and 10_000 < len(png) < 2 * 1024 * 1024
+    code = cli("diagnose", str(SAMPLE), "--config", str(SAMPLE / "shopdoc.yaml"), "--no-history", "--format", "json",
+               "--chart", "gmv.svg")
+    assert code.code == 0 and code.out.lstrip().startswith("{")
+    svg = (tmp_path / "gmv.svg").read_text(encoding="utf-8")
+    assert svg.startswith("<?xml") and 'xmlns="http://www.w3.org/2000/svg"' in svg and 'data-series="target"' in svg
+
+
+def test_chart_with_a_wrong_suffix_is_refused_before_any_work(cli):
+    code = cli("diagnose", str(SAMPLE), "--chart", "gmv.jpg")
+    assert code.code == 2 and "--chart gmv.jpg: must end in .png or .svg" in code.err
+
+
+def test_report_url_must_be_http(tmp_path):
+    from shopdoc.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="report.url"):
+        merge({"report": {"url": "ftp://example.com/r.html"}})
+    assert merge({"report": {"url": "https://example.com/{date}.html"}})["report"]["url"]
+
+
+# -- PNG ------------------------------------------------------------------------------------------------------
+def test_key_chart_png_is_a_real_image(demo):
+    from PIL import Image
+    import io
+
+    _, _, _, visuals = demo
+    png = to_png(key_chart(visuals, "en"))
+    image = Image.open(io.BytesIO(png))
+    assert image.size == (960, 400)
+    colours = {colour for _, colour in image.getcolors(1 << 20)}
+    assert (0x2F, 0x6F, 0xDF) in colours  # the GMV line was drawn in the series' blue
+
+
+# -- chat -----------------------------------------------------------------------------------------------------
+def test_wecom_gets_the_chart_as_an_image_and_others_a_link(demo):
+    from shopdoc.chat.visual import extra_messages, report_link
+
+    _, _, report, visuals = demo
+    from shopdoc.visual import key_chart_png
+
+    png = key_chart_png(visuals, "zh")
+    url = report_link("https://reports.example.com/{shop}/{date}.html", "demo shop", "2026-11-22")
+    assert url == "https://reports.example.com/demo%20shop/2026-11-22.html"
+    extras = extra_messages(png, url, "zh")
+    image, link = extras("wecom")
+    assert image["msgtype"] == "image"
+    raw = base64.b64decode(image["image"]["base64"])
+    assert raw == png and image["image"]["md5"] == hashlib.md5(raw).hexdigest()
+    assert url in link["markdown"]["content"]
+    (dingtalk,) = extras("dingtalk")
+    assert url in dingtalk["markdown"]["text"]
+    (feishu,) = extras("feishu")
+    assert feishu["content"]["post"]["zh_cn"]["content"][0][0] == {"tag": "a", "text": feishu["content"]["post"]["zh_cn"]["content"][0][0]["text"], "href": url}
+    (slack,) = extras("slack")
+    assert f"<{url}|" in slack["blocks"][0]["text"]["text"]
+    assert extra_messages(png, None, "zh")("slack") == []
+
+
+def test_an_image_over_two_megabytes_is_not_sent():
+    from shopdoc.chat.visual import image_message
+
+    assert image_message(b"x" * (2 * 1024 * 1024 + 1)) is None
+    assert image_message(b"x" * 100)["image"]["md5"] == hashlib.md5(b"x" * 100).hexdigest()
+
+
+def test_send_wecom_posts_the_report_then_the_chart(cli, monkeypatch, tmp_path):
+    from test_chat_send import FakeClock, Robots
+
+    robots = Robots(FakeClock())
+    robots.thread.start()
+    try:
+        for name in ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("no_proxy", "127.0.0.1")
+        monkeypatch.setenv("SHOPDOC_WECOM_WEBHOOK", robots.env()["SHOPDOC_WECOM_WEBHOOK"])
+        (tmp_path / "shopdoc.yaml").write_text(
+            (SAMPLE / "shopdoc.yaml").read_text(encoding="utf-8") + "report:\n  url: https://r.example.com/{date}.html\n",
+            encoding="utf-8")
+        code = cli("diagnose", str(SAMPLE), "--no-history", "-q", "--format", "json", "--send", "wecom")
+        assert code.code == 0, code.err
+        bodies = [request["body"] for request in robots.of("wecom")]
+        assert [body["msgtype"] for body in bodies] == ["markdown"] * (len(bodies) - 2) + ["image", "markdown"]
+        assert "https://r.example.com/2026-11-22.html" in bodies[-1]["markdown"]["content"]
+        assert robots.problems == []
+    finally:
+        robots.server.shutdown()
+        robots.server.server_close()
