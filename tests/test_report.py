@@ -226,7 +226,10 @@ def test_percentages(value, text):
 @pytest.mark.parametrize(
     ("amount", "currency", "lang", "text"),
     [(47700.0, "CNY", "zh", "47,700 元"), (47700.0, "CNY", "en", "¥47,700"), (0.85, "元", "zh", "0.85 元"),
-     (1234.5, "$", "en", "$1,234"), (99.5, "USD", "en", "99.5 USD"), (-12.0, "$", "en", "-$12")],
+     (1234.5, "$", "en", "$1,234"), (99.5, "USD", "en", "$99.5"), (-12.0, "$", "en", "-$12"),
+     (276.15, "USD", "zh", "$276.15"), (201.68, "INR", "en", "₹201.68"), (201.68, "INR", "zh", "₹201.68"),
+     (9.5, "EUR", "zh", "€9.5"), (3.0, "GBP", "en", "£3"), (500.0, "JPY", "en", "JP¥500"),
+     (12.0, "CHF", "en", "12 CHF"), (12.0, "", "zh", "12"), (12.0, None, "en", "12")],
 )
 def test_money(amount, currency, lang, text):
     assert format_money(amount, currency, lang) == text

@@ -8,7 +8,12 @@ Contract between the importers (`shopdoc.io`) and the rules:
 - rates are fractions (0.7748), money and counts are floats, ids are text (`"5531"`);
 - a value that cannot be right has already been blanked (NaN) by the importer, with a data warning
   on its input, so the rule that would be misled never sees it;
-- `ad_report` rows carry `level` ("campaign" or "keyword").
+- `ad_report` rows carry `level` ("campaign" or "keyword");
+- every row of a kind that holds money (`shop_daily`, `item_daily`, `traffic_source`, `ad_report`:
+  the kinds with a `money` field in `data/fields.yaml`) carries `currency`, the ISO code of its
+  amounts (`CNY`, `USD`, `INR` ...), or missing when neither the file nor `shop.currency` says it.
+  Usually one per file; a file with a currency column, or with `$` on some rows and `€` on others,
+  has one per row. Amounts in different currencies must never be added or compared.
 """
 
 from __future__ import annotations

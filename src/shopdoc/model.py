@@ -56,6 +56,8 @@ class InputFile:
     columns: dict[str, str | None] = field(default_factory=dict)  # source header -> canonical field
     dates: list[str] = field(default_factory=list)
     level: str | None = None  # ad_report: "campaign" or "keyword"
+    currency: str | None = None  # ISO code of the file's money (None: unknown, or no money in it)
+    currency_from: str | None = None  # column | cells | header | config | platform | unknown; None: no money
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON report's `inputs` entry (SPEC §5)."""

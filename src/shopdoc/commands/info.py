@@ -395,6 +395,8 @@ def _input_json(item) -> dict[str, Any]:
         "columns": dict(item.columns),
         "dates": list(item.dates),
         "level": item.level,
+        "currency": item.currency,
+        "currency_from": item.currency_from,
         "error": item.error,
     })
     return out
@@ -405,15 +407,26 @@ _INSPECT = {
            "rows": "行数", "columns": "列", "unmapped": "未识别", "warnings": "数据提醒", "error": "问题",
            "status": {"error": "读取失败", "unrecognised": "认不出是哪种导出", "empty": "没有数据行"},
            "skipped": "会跳过的规则（缺少导出或字段）", "none_skipped": "所有规则需要的导出和字段都有了。",
-           "nothing": "没有找到导出文件（.csv .tsv .txt .xlsx .xlsm .xls .zip）。", "more": "……还有 {} 条"},
+           "nothing": "没有找到导出文件（.csv .tsv .txt .xlsx .xlsm .xls .zip）。", "more": "……还有 {} 条",
+           "currency": "货币", "currency_unknown": "文件里没写 —— 在配置里设 shop.currency（如 USD）",
+           "currency_from": {"column": "来自币种列", "cells": "来自金额里的符号", "header": "来自表头的单位",
+                             "config": "来自配置 shop.currency", "platform": "中文平台导出，默认人民币"}},
     "en": {"kind": "kind", "format": "format", "header": "header", "header_row": "row {}", "dates": "dates",
            "rows": "rows", "columns": "columns", "unmapped": "unmapped", "warnings": "warnings", "error": "problem",
            "status": {"error": "could not be read", "unrecognised": "not a recognised export", "empty": "no data rows"},
            "skipped": "Rules that will be skipped (missing export or field)",
            "none_skipped": "Every rule has the exports and fields it needs.",
-           "nothing": "No export files found (.csv .tsv .txt .xlsx .xlsm .xls .zip).", "more": "... and {} more"},
+           "nothing": "No export files found (.csv .tsv .txt .xlsx .xlsm .xls .zip).", "more": "... and {} more",
+           "currency": "currency", "currency_unknown": "not in the file — set shop.currency in the config (e.g. USD)",
+           "currency_from": {"column": "from its currency column", "cells": "from the symbols in its amounts",
+                             "header": "from a header's unit", "config": "from shop.currency in the config",
+                             "platform": "a Chinese platform's export, in yuan"}},
 }
 _MAX_WARNINGS = 20
+
+
+def _paren(text: str, lang: str) -> str:
+    return f"（{text}）" if lang == "zh" else f" ({text})"
 
 
 def _inspect_text(dataset, skipped, lang: str) -> str:
@@ -442,6 +455,11 @@ def _inspect_text(dataset, skipped, lang: str) -> str:
         if item.dates:
             dates = item.dates[0] if len(item.dates) == 1 else f"{item.dates[0]} .. {item.dates[-1]} ({len(item.dates)})"
             rows.append([words["dates"], dates])
+        if item.status == "ok" and item.currency_from:  # a kind that holds money
+            if item.currency:
+                rows.append([words["currency"], f"{item.currency}{_paren(words['currency_from'][item.currency_from], lang)}"])
+            else:
+                rows.append([words["currency"], words["currency_unknown"]])
         if item.status == "ok" or item.rows:
             rows.append([words["rows"], f"{item.rows:,}"])
         for index, (source, field) in enumerate(item.columns.items()):

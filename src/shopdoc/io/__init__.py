@@ -184,6 +184,7 @@ def _tables_of(path: str, raw_tables: "list[RawTable] | Exception", config: Conf
     if not raw_tables:
         return [(InputFile(path=path, status="empty", error="the file is empty — export it again"), None)]
     pinned = config.pinned_kind(path)
+    shop_currency = _shop_currency(config)
     several = len(raw_tables) > 1
     out = []
     for raw in raw_tables:
@@ -210,7 +211,7 @@ def _tables_of(path: str, raw_tables: "list[RawTable] | Exception", config: Conf
         item.columns = mapping.columns
         warnings = Warnings(path, item.sheet)
         try:
-            result = normalise(raw, mapping, tables[mapping.kind], path, warnings)
+            result = normalise(raw, mapping, tables[mapping.kind], path, warnings, shop_currency)
         except Exception as exc:  # a bug here must not take the whole morning run down
             item.status = "error"
             item.error = _bug(exc)
@@ -220,6 +221,7 @@ def _tables_of(path: str, raw_tables: "list[RawTable] | Exception", config: Conf
         item.rows = len(result.frame)
         item.dates = result.dates
         item.level = result.level
+        item.currency, item.currency_from = result.currency, result.currency_from
         if item.rows == 0:
             item.status = "empty"
             item.error = "only a header row, no data rows — check the export's date range"
@@ -227,6 +229,16 @@ def _tables_of(path: str, raw_tables: "list[RawTable] | Exception", config: Conf
             continue
         out.append((item, result.frame))
     return out
+
+
+def _shop_currency(config: Config) -> str | None:
+    """`shop.currency` as an ISO code, when the user set it. Left at its default (CNY) it says
+    nothing about an English export: those without a currency of their own stay unknown rather
+    than being shown in 元."""
+    from shopdoc.io.currency import configured
+
+    code = configured(config.get("shop", "currency"))
+    return None if code == "CNY" else code
 
 
 def _reason(exc: InputError) -> str:

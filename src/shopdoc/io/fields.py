@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-# Unit suffixes dropped before matching: `(元)`, `(%)`, `（秒）`, `(USD)` ... The currency ones are
-# remembered (a header in 元 says the money is CNY).
-_UNIT_RE = re.compile(
-    r"\((元|万元|rmb|cny|usd|gbp|eur|¥|\$|£|€|%|‰|秒|s|sec|个|人|次|件|笔|单|天|#)\)$", re.IGNORECASE
-)
-_CURRENCY_UNITS = {"元": "CNY", "万元": "CNY", "rmb": "CNY", "cny": "CNY", "¥": "CNY", "usd": "USD",
-                   "$": "USD", "gbp": "GBP", "£": "GBP", "eur": "EUR", "€": "EUR"}
+from shopdoc.io.currency import HEADER_UNITS, code_of
+
+# Unit suffixes dropped before matching: `(元)`, `(%)`, `（秒）`, `(USD)`, `(₹)` ... The currency ones are
+# remembered (a header in 元 says the money is CNY, one in ₹ that it is INR).
+_CURRENCY_UNITS = "|".join(re.escape(token.casefold()) for token in HEADER_UNITS)
+_UNIT_RE = re.compile(rf"\(({_CURRENCY_UNITS}|%|‰|秒|s|sec|个|人|次|件|笔|单|天|#)\)$", re.IGNORECASE)
 _DASHES = str.maketrans({"–": "-", "—": "-", "－": "-", "～": "~", "〜": "~"})
 
 
@@ -38,8 +37,9 @@ def header_unit(text: str) -> str | None:
 
 
 def header_currency(text: str) -> str | None:
+    """The currency a header's unit names (`支付金额(元)` -> CNY, `14 Day Total Sales (₹)` -> INR)."""
     unit = header_unit(text)
-    return _CURRENCY_UNITS.get(unit) if unit else None
+    return code_of(unit) if unit else None
 
 
 @dataclass(frozen=True)

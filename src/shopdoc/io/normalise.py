@@ -8,12 +8,14 @@ are blanked with a warning, and ad reports get their level and currency.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 import pandas as pd
 
+from shopdoc.io import currency
 from shopdoc.io import dates as file_dates
 from shopdoc.io import sanity, values
 from shopdoc.io.detect import Mapping
@@ -38,10 +40,13 @@ class Normalised:
     frame: pd.DataFrame
     dates: list[str]
     level: str | None
+    currency: str | None = None  # the file's currency (ISO code), None when unknown or no money
+    currency_from: str | None = None  # column | cells | header | config | platform | unknown
 
 
 def normalise(table: RawTable, mapping: Mapping, aliases: KindAliases, path: str,
-              warnings: Warnings) -> Normalised:
+              warnings: Warnings, shop_currency: str | None = None) -> Normalised:
+    """`shop_currency`: the ISO code the user set in `shop.currency` (None when left at the default)."""
     kind = mapping.kind
     cells = _body(table, mapping)
     n = cells.shape[0]
@@ -79,18 +84,19 @@ def normalise(table: RawTable, mapping: Mapping, aliases: KindAliases, path: str
             frame[name] = _percent_points(frame[name], raw[name], headers[name], warnings)
     _fill_date(frame, table, mapping, warnings)
     sanity.check(frame, fields, raw, headers, warnings)
+    money_kind = any(spec.type == "money" for spec in aliases.fields.values())
+    file_currency, currency_from = _currency(frame, fields, raw, headers, money_kind, shop_currency, warnings)
     level = None
     if kind == "ad_report":
         level = "keyword" if ("keyword" in frame.columns or "search_term" in frame.columns) else "campaign"
         frame["level"] = pd.Series(level, index=frame.index, dtype="str")
-        _currency(frame, raw, headers)
         _derive_ad_rates(frame)
     if kind == "review" and "content" in frame.columns:
         frame["placeholder"] = frame["content"].isin(PLACEHOLDERS)
     frame["_file"] = pd.Series(path, index=frame.index, dtype="str")
     frame["_row"] = frame.pop("_row")  # last, after the columns added above
     found = sorted(d for d in frame["date"].dropna().unique()) if "date" in frame.columns else []
-    return Normalised(frame, found, level)
+    return Normalised(frame, found, level, file_currency, currency_from)
 
 
 _BAD_REASONS = {
@@ -227,22 +233,53 @@ def _fill_date(frame: pd.DataFrame, table: RawTable, mapping: Mapping, warnings:
                      f"read as {found.last} — export a single day (or a report by day) for day-by-day rules")
 
 
-def _currency(frame: pd.DataFrame, raw: dict[str, pd.Series], headers: dict[str, str]) -> None:
-    """Ad money's currency: the export's own column, else a symbol in the money cells, else a
-    currency unit in a header (`花费(元)`), else CNY for Chinese ad platforms (they bill in 元)."""
-    if "currency" in frame.columns and frame["currency"].notna().any():
-        frame["currency"] = frame["currency"].str.upper()
-        return
-    code = None
-    for name in ("cost", "gmv", "cpc", "bid"):
-        if name in raw:
-            code = values.currency_symbol(raw[name]) or header_currency(headers[name])
+def _currency(frame: pd.DataFrame, fields: dict[str, Field], raw: dict[str, pd.Series], headers: dict[str, str],
+              money_kind: bool, shop_currency: str | None, warnings: Warnings) -> tuple[str | None, str | None]:
+    """The `currency` column (an ISO code on every row) of a kind that holds money, and the file's
+    currency with where it came from (see `io.currency`): the export's own column per row, else
+    symbols in the money cells, else a currency unit in a money header (`花费(元)`, `Sales (₹)`), else
+    `shop.currency` when the user set it, else CNY for Chinese exports. Unknown: missing (NA)."""
+    if not money_kind:
+        return None, None
+    money = [name for name, spec in fields.items() if spec.type == "money" and name in raw]
+    found: Counter = Counter()
+    for name in money:
+        found.update(currency.in_cells(raw[name].iloc[:5000].tolist()))
+    code, where = None, None
+    if found:
+        code, where = found.most_common(1)[0][0], "cells"
+    else:
+        for name in money:
+            code = header_currency(headers[name])
             if code:
+                where = "header"
                 break
+    if code is None and shop_currency:
+        code, where = shop_currency, "config"
     if code is None and any(_CHINESE_RE.search(header) for header in headers.values()):
-        code = "CNY"
-    if code is not None:
-        frame["currency"] = pd.Series(code, index=frame.index, dtype="str")
+        code, where = "CNY", "platform"
+    column = pd.Series(code, index=frame.index, dtype="str")
+    if len(found) > 1:  # `$` on some rows, `€` on others: each row keeps what its own cells show
+        column = _row_currencies(frame.index, [raw[name] for name in money]).fillna(column)
+        warnings.add(f"money in several currencies ({', '.join(sorted(found))}): each row keeps its own; "
+                     "amounts in different currencies are never added up")
+    if "currency" in frame.columns and frame["currency"].notna().any():
+        given = frame["currency"].map(lambda text: None if pd.isna(text) else
+                                      (currency.code_of(text) or str(text).strip().upper()))
+        column = given.astype("str").fillna(column)
+        code, where = column.dropna().mode().iloc[0] if column.notna().any() else code, "column"
+    frame["currency"] = column
+    return code, where or "unknown"
+
+
+def _row_currencies(index: pd.Index, columns: list[pd.Series]) -> pd.Series:
+    """Each row's currency from the first of its money cells that shows one (NA where none does)."""
+    out = pd.Series(pd.NA, index=index, dtype="str")
+    for raw in columns:
+        codes = pd.Series([currency.in_cell(cell) if isinstance(cell, str) else None for cell in raw.tolist()],
+                          index=index, dtype="str")
+        out = out.fillna(codes)
+    return out
 
 
 def _derive_ad_rates(frame: pd.DataFrame) -> None:

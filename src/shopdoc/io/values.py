@@ -22,8 +22,13 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from shopdoc.io.currency import TOKENS
+
 MISSING = frozenset({"", "-", "--", "---", "—", "–", "n/a", "N/A", "NA", "null", "NULL", "None", "nan", "NaN", "/"})
-_STRIP_RE = re.compile(r"US\$|[¥￥$£€]|元|RMB|CNY|USD|GBP|EUR|[\s,，+]|[星分次个人件笔单]$")
+# Currency symbols and codes (`Rs.201.68`, `US$12`, `12.50 EUR`, `99元`; `万元` keeps its 万), separators,
+# spaces and trailing count units go before a cell is read as a number.
+_CURRENCY_RE = "|".join(re.escape(token) for token in sorted(set(TOKENS) - {"万元"}, key=len, reverse=True))
+_STRIP_RE = re.compile(rf"Rs\.|(?i:{_CURRENCY_RE})|[\s,，+]|[星分次个人件笔单]$")
 # What is left of a number once currency, separators and spaces are gone: `-12.5`, `(12.50)`,
 # `77.48%`, `2.5万`, `1.2亿`, `1E+3`.
 _NUMBER_RE = (r"^(?P<open>\()?(?P<sign>[-])?(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\)?"
@@ -33,7 +38,6 @@ _SCALE = np.array([1.0, 1.0, 1e4, 1e8])  # a `%` on a plain number column is a l
 _RATE_SCALE = np.array([1.0, 0.01, 1e4, 1e8])
 _DURATION_RE = r"^\d+:\d{1,2}(:\d{1,2}(\.\d+)?)?$"
 SCIENTIFIC_RE = r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$"
-SYMBOLS = (("$", "USD"), ("£", "GBP"), ("€", "EUR"), ("¥", "CNY"), ("￥", "CNY"))
 
 Parsed = tuple[pd.Series, pd.Series]  # (values, could-not-read mask)
 SMALL = 2000  # columns up to this many rows are parsed directly, without `by_unique`
@@ -305,7 +309,8 @@ def texts(raw: pd.Series) -> pd.Series:
 # -- dates -----------------------------------------------------------------------------------------
 
 _DATE_FORMATS = ("%b %d, %Y", "%B %d, %Y", "%d.%m.%Y", "%m/%d/%Y", "%m/%d/%y", "%Y年%m月%d日",
-                 "%d %b %Y", "%b %d %Y")
+                 "%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y", "%d-%b-%Y", "%d-%B-%Y", "%d-%b-%y",
+                 "%Y/%m/%d", "%Y.%m.%d", "%b. %d, %Y", "%d %b, %Y")
 
 
 def dates(raw: pd.Series) -> Parsed:
@@ -370,13 +375,3 @@ def _plausible(days: pd.Series) -> pd.Series:
     """Days an export can hold (1990..2100) as datetime64[ns]; anything else (a typo like 3781-01-01,
     outside what nanosecond timestamps hold) is unreadable, like any other bad date cell."""
     return days.where((days >= "1990-01-01") & (days <= "2100-12-31")).astype("datetime64[ns]")
-
-
-def currency_symbol(raw: pd.Series) -> str | None:
-    """The currency a money column's text shows (`$12.50`, `£1,234`, `¥99`), else None. Only text
-    cells can show one: a workbook's column of numbers is passed over without a look."""
-    text = [cell for cell in raw.iloc[:5000].tolist() if isinstance(cell, str)]
-    for symbol, code in SYMBOLS:
-        if any(symbol in cell for cell in text):
-            return code
-    return None

@@ -125,13 +125,27 @@ def format_percent(value: float, signed: bool = False) -> str:
     return text + "%"
 
 
-def format_money(value: float, currency: str, lang: str) -> str:
+# Symbols written before an amount; ¥ and 元 are CNY's alone (a yen amount is JP¥). Other codes
+# follow the amount (`12 CHF`).
+_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "INR": "₹", "JPY": "JP¥", "KRW": "₩", "CAD": "CA$",
+            "AUD": "A$", "HKD": "HK$", "SGD": "S$", "TWD": "NT$", "NZD": "NZ$", "MXN": "MX$", "BRL": "R$"}
+_CODES = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "₹": "INR", "RS.": "INR", "RS": "INR"}
+
+
+def format_money(value: float, currency: str | None, lang: str) -> str:
+    """An amount in its currency: `1,234 元` / `¥1,234` for CNY, `$276.15`, `₹201.68`, `€9.5`, `12 CHF`;
+    without a known currency, the amount alone (never 元 for money that may not be yuan)."""
     amount = f"{value:,.0f}" if abs(value) >= 1000 else _plain_number(round(value, 2))
-    if currency.upper() in _CNY or currency in _CNY:
+    code = (currency or "").strip()
+    code = _CODES.get(code.upper(), code.upper())
+    if code in _CNY:
         return f"{amount} 元" if lang == "zh" else f"¥{amount}"
-    if len(currency) == 1:
-        return f"-{currency}{amount[1:]}" if amount.startswith("-") else f"{currency}{amount}"
-    return f"{amount} {currency}"
+    if not code or code in ("NAN", "<NA>", "NONE"):
+        return amount
+    symbol = _SYMBOLS.get(code, currency.strip() if len(currency.strip()) == 1 else None)
+    if symbol:
+        return f"-{symbol}{amount[1:]}" if amount.startswith("-") else f"{symbol}{amount}"
+    return f"{amount} {code}"
 
 
 def format_count(value: float) -> str:
