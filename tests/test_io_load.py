@@ -41,11 +41,11 @@ def slowed(monkeypatch, seconds: dict[str, float]) -> None:
     """Reads of the named files take longer, so they finish after the others."""
     read = io._read
 
-    def late(path, progress):
+    def late(path, progress, *budget):
         for name, delay in seconds.items():
             if path.endswith(name):
                 time.sleep(delay)
-        return read(path, progress)
+        return read(path, progress, *budget)
 
     monkeypatch.setattr(io, "_read", late)
 
@@ -70,10 +70,10 @@ def test_a_bug_in_a_reader_is_that_files_error_not_a_crash(folder, config, monke
 
     read_tables = readers.read_tables
 
-    def broken(path):
+    def broken(path, *limits):
         if path.endswith("c_DSR.xlsx"):
             raise RuntimeError("index out of range")
-        return read_tables(path)
+        return read_tables(path, *limits)
 
     monkeypatch.setattr(readers, "read_tables", broken)
     dataset = load_paths([str(folder)], config)

@@ -90,10 +90,11 @@ def load_paths(paths: list[str], config: Config, progress: "Progress | bool" = F
     files = {number: target for number, target in enumerate(targets) if isinstance(target, str)}
     progress.files(list(files.values()))
     read: dict[int, list[tuple[InputFile, "pd.DataFrame | None"]]] = {}
+    budget = _budget(config)
     pool = ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="shopdoc-read")
     with _collector_paused():
         try:
-            reading = {pool.submit(_read, path, progress): number for number, path in _biggest_first(files)}
+            reading = {pool.submit(_read, path, progress, budget): number for number, path in _biggest_first(files)}
             import pandas as pd  # while the first workbooks are being parsed
 
             from shopdoc.io.fields import alias_tables
@@ -149,16 +150,26 @@ def _biggest_first(files: dict[int, str]) -> list[tuple[int, str]]:
     return sorted(files.items(), key=lambda pair: -size(pair[1]))
 
 
-def _read(path: str, progress: "Progress") -> "list[RawTable] | Exception":
+def _budget(config: Config):
+    """The run's reading budget, from `inputs.limits` (see `shopdoc.io.limits`)."""
+    from shopdoc.io.limits import Budget, Limits
+
+    return Budget(Limits.from_config(config))
+
+
+def _read(path: str, progress: "Progress", budget=None) -> "list[RawTable] | Exception":
     """A file's raw tables, or the exception that stopped its read (runs on a reader thread; the
-    caller turns the exception into that file's error, so a failure never depends on timing)."""
+    caller turns the exception into that file's error, so a failure never depends on timing).
+    Nothing a reader raises ends the run: a native library's panic is a BaseException."""
     from shopdoc.io.readers import read_tables
 
     with progress.reading(path):
         try:
-            return read_tables(path)
-        except Exception as exc:  # InputError, or a reader's bug: either way this file's status
-            return exc
+            return read_tables(path, budget.limits if budget else None, budget)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # InputError, or a reader's bug: either way this file's status
+            return exc if isinstance(exc, Exception) else RuntimeError(f"{type(exc).__name__}: {exc}")
 
 
 def read_path(path: str, config: Config,
@@ -167,7 +178,8 @@ def read_path(path: str, config: Config,
     from shopdoc.io.fields import alias_tables
     from shopdoc.progress import Progress
 
-    return _tables_of(path, _read(path, Progress()), config, tables or alias_tables(config.extra_aliases()))
+    return _tables_of(path, _read(path, Progress(), _budget(config)), config,
+                      tables or alias_tables(config.extra_aliases()))
 
 
 def _tables_of(path: str, raw_tables: "list[RawTable] | Exception", config: Config,
@@ -188,6 +200,10 @@ def _tables_of(path: str, raw_tables: "list[RawTable] | Exception", config: Conf
     several = len(raw_tables) > 1
     out = []
     for raw in raw_tables:
+        if raw.error is not None:  # one sheet or zip member that could not be read; the rest are
+            out.append((InputFile(path=path, sheet=raw.sheet, file_format=raw.file_format, status="error",
+                                  error=_reason(raw.error, sheet=raw.sheet is None)), None))
+            continue
         item = InputFile(path=path, sheet=raw.sheet if several else None, file_format=raw.file_format,
                          encoding=raw.encoding)
         found = detect(raw.rows, tables, pinned=pinned, sheet=raw.sheet)
@@ -210,6 +226,8 @@ def _tables_of(path: str, raw_tables: "list[RawTable] | Exception", config: Conf
         item.header_row = raw.first_row + mapping.row
         item.columns = mapping.columns
         warnings = Warnings(path, item.sheet)
+        for note in raw.notes:
+            warnings.add(note)
         try:
             result = normalise(raw, mapping, tables[mapping.kind], path, warnings, shop_currency)
         except Exception as exc:  # a bug here must not take the whole morning run down
@@ -241,10 +259,10 @@ def _shop_currency(config: Config) -> str | None:
     return None if code == "CNY" else code
 
 
-def _reason(exc: InputError) -> str:
-    """The error without the path (the InputFile carries it)."""
+def _reason(exc: InputError, sheet: bool = True) -> str:
+    """The error without the path (the InputFile carries it, and the sheet when `sheet` is False)."""
     where = []
-    if exc.sheet:
+    if exc.sheet and sheet:
         where.append(f"sheet {exc.sheet}")
     if exc.row is not None:
         where.append(f"row {exc.row}")

@@ -6,16 +6,21 @@ sheet that holds data) or raises `InputError` with one line that says what is wr
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
+import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
 from shopdoc.errors import InputError
 from shopdoc.io import xls
+from shopdoc.io.limits import DEFAULTS, Budget, Limits, TooBig, mib, setting
+from shopdoc.io.native import quiet_native_stderr
 from shopdoc.io.sniff import describe_start, sniff, zip_kind
 
 EXPORT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".zip")
@@ -36,7 +41,8 @@ class RawTable:
     delimiter: str | None = None
     first_row: int = 1  # Excel row number of rows[0] (calamine skips leading empty rows)
     name: str = ""  # the file (or zip member) name, for dates in file names
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # data warnings about the whole table
+    error: InputError | None = None  # this sheet or zip member could not be read (rows is empty)
 
     @property
     def decimal_comma(self) -> bool:
@@ -44,30 +50,66 @@ class RawTable:
         return self.delimiter == ";"
 
 
-def read_tables(path: str) -> list[RawTable]:
-    """Every table in the file at `path`. Raises InputError for a file that cannot be read."""
+def read_tables(path: str, limits: Limits | None = None, budget: Budget | None = None) -> list[RawTable]:
+    """Every table in the file at `path`. Raises InputError for a file that cannot be read at all;
+    a sheet or zip member that cannot be read is a table with its `error` set, beside the others."""
+    limits = limits or DEFAULTS
+    budget = budget or Budget(limits)
     try:
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would block on open, /dev/zero never ends
+            raise InputError(path, "is not a regular file (a pipe or a device)", hint="give shopdoc the export file itself")
+        if info.st_size > limits.max_file_bytes:
+            raise _too_big(path, TooBig(f"the file is {mib(info.st_size)}, over the limit of "
+                                        f"{limits.max_file_mb:,} MiB", "max_file_mb"))
         with open(path, "rb") as handle:
             head = handle.read(4096)
             fmt = sniff(head)
             if fmt == "zip":
                 fmt = zip_kind(path)
             if fmt in ("xls", "xlsx"):  # calamine reads the file itself: faster than from bytes
-                tables = _read_workbook(path, path, fmt)
+                budget.take(info.st_size)
+                matches = path.lower().endswith((".xls",) if fmt == "xls" else (".xlsx", ".xlsm"))
+                # calamine opens a path by its extension; a renamed workbook is read from its bytes
+                source = path if matches else head + handle.read()
+                tables = _read_workbook(path, source, fmt, limits, budget)
                 for table in tables:
                     table.name = os.path.basename(path)
                 return tables
-            data = head + handle.read()
+            data = head + handle.read(limits.max_file_bytes + 1 - len(head))
+            budget.take(len(data))
     except FileNotFoundError:
         raise InputError(path, "file not found", hint="check the path") from None
     except IsADirectoryError:
         raise InputError(path, "is a folder, not a file") from None
+    except TooBig as exc:
+        raise _too_big(path, exc) from None
     except OSError as exc:
         raise InputError(path, f"cannot be opened ({exc.strerror})", hint="check the file's permissions") from None
-    return read_bytes(path, data, os.path.basename(path))
+    return read_bytes(path, data, os.path.basename(path), limits=limits, budget=budget)
 
 
-def read_bytes(path: str, data: bytes, name: str, in_zip: bool = False) -> list[RawTable]:
+def _too_big(path: str, exc: TooBig, sheet: str | None = None) -> InputError:
+    return InputError(path, exc.reason, sheet=sheet, hint=setting(exc.limit))
+
+
+def _fatal(exc: BaseException) -> bool:
+    """Exceptions that must stop the run; everything else (calamine's PanicException included,
+    which derives from BaseException) ends only the file or sheet it came from."""
+    return isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError))
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return (text.splitlines()[0][:120] if text else type(exc).__name__)
+
+
+def read_bytes(path: str, data: bytes, name: str, in_zip: bool = False, *, limits: Limits | None = None,
+               budget: Budget | None = None) -> list[RawTable]:
+    limits = limits or DEFAULTS
+    budget = budget or Budget(limits)
     fmt = sniff(data[:4096])
     if fmt == "zip":
         fmt = zip_kind(data)
@@ -82,15 +124,15 @@ def read_bytes(path: str, data: bytes, name: str, in_zip: bool = False) -> list[
                          hint="open it in Excel and save it as .xlsx")
     prefix = "zip:" if in_zip else ""
     if fmt in ("xls", "xlsx"):
-        tables = _read_workbook(path, data, fmt)
+        tables = _read_workbook(path, data, fmt, limits, budget)
     elif fmt == "zip":
         if in_zip:
             raise InputError(path, "a zip inside a zip", hint="unzip it and give shopdoc the export inside")
-        return _read_zip(path, data)
+        return _read_zip(path, data, limits, budget)
     elif fmt == "html":
-        tables = _read_html(path, data)
+        tables = _read_html(path, data, limits)
     else:
-        tables = [_read_text(path, data)]
+        tables = [_read_text(path, data, limits)]
     for table in tables:
         table.file_format = prefix + table.file_format
         table.name = name
@@ -99,7 +141,19 @@ def read_bytes(path: str, data: bytes, name: str, in_zip: bool = False) -> list[
 
 # -- workbooks -------------------------------------------------------------------------------------
 
-def _read_workbook(path: str, source: str | bytes, fmt: str) -> list[RawTable]:
+def _read_workbook(path: str, source: str | bytes, fmt: str, limits: Limits = DEFAULTS,
+                   budget: Budget | None = None) -> list[RawTable]:
+    """Each sheet that holds data. A sheet that is over a limit or that calamine fails on (a panic
+    on a truncated .xls included) is a table with its error; the other sheets are still read."""
+    refused: dict[str, tuple[str, str]] = {}
+    if fmt == "xlsx":
+        refused = _check_xlsx(path, source, limits, budget)
+    with quiet_native_stderr():
+        return _calamine_tables(path, source, fmt, limits, refused)
+
+
+def _calamine_tables(path: str, source: str | bytes, fmt: str, limits: Limits,
+                     refused: dict[str, tuple[str, str]]) -> list[RawTable]:
     from python_calamine import CalamineWorkbook
 
     try:
@@ -107,21 +161,36 @@ def _read_workbook(path: str, source: str | bytes, fmt: str) -> list[RawTable]:
             book = CalamineWorkbook.from_filelike(io.BytesIO(source))
         else:
             book = CalamineWorkbook.from_path(source)
-    except Exception as exc:  # calamine raises its own types, and ValueError/TypeError for damaged files
-        message = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+        sheet_names = list(book.sheet_names)
+    except BaseException as exc:  # calamine raises its own types, ValueError, and panics on damaged files
+        if _fatal(exc):
+            raise
+        message = _short(exc)
         if "password" in message.lower() or type(exc).__name__ == "PasswordError":
             raise InputError(path, "the workbook is password-protected",
                              hint="save a copy without a password") from None
         raise InputError(path, f"the workbook cannot be opened ({message})", hint=_EXPORT_AGAIN) from None
     tables: list[RawTable] = []
-    for sheet_name in book.sheet_names:
+    for sheet_name in sheet_names:
+        if sheet_name in refused:
+            reason, limit = refused[sheet_name]
+            tables.append(_failed(path, fmt, sheet_name, InputError(path, reason, sheet=sheet_name, hint=setting(limit))))
+            continue
         try:
             sheet = book.get_sheet_by_name(sheet_name)
+            height, width = sheet.height, sheet.width
+            over = _over(height, width, limits)
+            if over:
+                tables.append(_failed(path, fmt, sheet_name, _too_big(path, over, sheet_name)))
+                continue
             rows = sheet.to_python()
             start = sheet.start
-        except Exception as exc:
-            raise InputError(path, f"cannot be read ({str(exc)[:120]})", sheet=sheet_name,
-                             hint=_EXPORT_AGAIN) from None
+        except BaseException as exc:
+            if _fatal(exc):
+                raise
+            tables.append(_failed(path, fmt, sheet_name, InputError(
+                path, f"cannot be read ({_short(exc)})", sheet=sheet_name, hint=_EXPORT_AGAIN)))
+            continue
         if not _has_data(rows):
             continue
         first_row = (start[0] + 1) if start else 1
@@ -141,8 +210,38 @@ def _reread_xls(path: str, source: str | bytes, tables: list[RawTable]) -> list[
     again = [RawTable(rows=rows, file_format="xls", sheet=name, first_row=first, encoding="utf-16 (xlrd)")
              for name, rows, first in sheets if _has_data(rows)]
     if sum(xls.garbled_cells(table.rows) for table in again) < sum(xls.garbled_cells(table.rows) for table in tables):
-        return again
+        return again + [table for table in tables if table.error is not None]
     return tables
+
+
+def _check_xlsx(path: str, source: str | bytes, limits: Limits, budget: Budget | None) -> dict[str, tuple[str, str]]:
+    """Sheets that must not be handed to calamine (see `xlsx_guard`); raises for the whole book."""
+    from shopdoc.io.xlsx_guard import check_workbook
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as archive:
+            verdict = check_workbook(archive, limits, budget)
+    except TooBig as exc:
+        raise _too_big(path, exc) from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError) as exc:
+        raise InputError(path, f"the workbook is damaged ({_short(exc)})", hint=_EXPORT_AGAIN) from None
+    if verdict.problem:
+        raise InputError(path, verdict.problem, hint=setting(verdict.limit or "max_file_mb"))
+    return verdict.sheets
+
+
+def _over(height: int, width: int, limits: Limits) -> TooBig | None:
+    if height > limits.max_rows:
+        return TooBig(f"{height:,} rows, over the limit of {limits.max_rows:,}", "max_rows")
+    if width > limits.max_columns:
+        return TooBig(f"{width:,} columns, over the limit of {limits.max_columns:,}", "max_columns")
+    if height * width > limits.max_cells:
+        return TooBig(f"{height:,} rows × {width:,} columns, over the limit of {limits.max_cells:,} cells", "max_cells")
+    return None
+
+
+def _failed(path: str, fmt: str, sheet: str | None, error: InputError) -> RawTable:
+    return RawTable(rows=[], file_format=fmt, sheet=sheet, error=error)
 
 
 def _has_data(rows: list[list[Any]]) -> bool:
@@ -152,19 +251,37 @@ def _has_data(rows: list[list[Any]]) -> bool:
 # -- zip archives ----------------------------------------------------------------------------------
 
 def _member_name(info: zipfile.ZipInfo) -> str:
-    """Chinese names in zips made on Windows are GBK without the UTF-8 flag; zipfile reads cp437."""
+    """Names without the UTF-8 flag are read as cp437 by zipfile: Windows zips write GBK there,
+    other tools UTF-8 without saying so."""
     if info.flag_bits & 0x800:
         return info.filename
     try:
-        return info.filename.encode("cp437").decode("gb18030")
-    except (UnicodeEncodeError, UnicodeDecodeError):
+        raw = info.filename.encode("cp437")
+    except UnicodeEncodeError:
         return info.filename
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
 
 
-def _read_zip(path: str, data: bytes) -> list[RawTable]:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError)
+
+
+def _read_zip(path: str, data: bytes, limits: Limits = DEFAULTS, budget: Budget | None = None) -> list[RawTable]:
+    """Each export inside, read alone: a member that is damaged, over a limit or not an export is a
+    table with its error naming it, and the members beside it are still read."""
+    budget = budget or Budget(limits)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except _ZIP_ERRORS as exc:
+        raise InputError(path, f"a damaged zip archive ({_short(exc)})", hint="download it again") from None
+    with archive:
         members = [
-            (info, _member_name(info)) for info in archive.infolist()
+            (info, _member_name(info)) for info in infos
             if not info.is_dir() and not _member_name(info).startswith("__MACOSX/")
         ]
         exports = [
@@ -175,18 +292,49 @@ def _read_zip(path: str, data: bytes) -> list[RawTable]:
             listed = ", ".join(name for _, name in members[:3]) or "nothing"
             raise InputError(path, f"the zip holds no export file (found {listed})",
                              hint="unzip it and check what it contains")
+        exports.sort(key=lambda pair: pair[1])
         tables: list[RawTable] = []
-        for info, name in sorted(exports, key=lambda pair: pair[1]):
-            try:
-                member = archive.read(info)
-            except (zipfile.BadZipFile, RuntimeError, OSError, NotImplementedError) as exc:
-                raise InputError(path, f"cannot unpack {name} ({exc})", hint="unzip it by hand and read the file inside") from None
+        several = len(exports) > 1
+        for info, name in exports[:limits.max_zip_members]:
             base = os.path.basename(name)
-            for table in read_bytes(path, member, base, in_zip=True):
-                if len(exports) > 1:
+            try:
+                member = _unpack(archive, info, limits, budget)
+                found = read_bytes(path, member, base, in_zip=True, limits=limits, budget=budget)
+            except TooBig as exc:
+                found = [_failed(path, "zip", name, InputError(path, exc.reason, sheet=name, hint=setting(exc.limit)))]
+            except InputError as exc:
+                found = [_failed(path, "zip", name, InputError(path, exc.reason, sheet=name, hint=exc.hint))]
+            except BaseException as exc:
+                if _fatal(exc):
+                    raise
+                found = [_failed(path, "zip", name, InputError(
+                    path, f"cannot unpack it ({_short(exc)})", sheet=name, hint="unzip it by hand and read the file inside"))]
+            for table in found:
+                if table.error is not None:
+                    table.error.sheet = name if table.error.sheet in (None, name) else f"{name}/{table.error.sheet}"
+                    table.sheet = table.error.sheet
+                elif several:
                     table.sheet = base if table.sheet is None else f"{base}/{table.sheet}"
                 tables.append(table)
+        left = len(exports) - limits.max_zip_members
+        if left > 0:
+            tables.append(_failed(path, "zip", None, InputError(
+                path, f"holds {len(exports):,} export files; the first {limits.max_zip_members:,} were read, "
+                      f"{left:,} were not", hint=setting("max_zip_members"))))
         return tables
+
+
+def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, budget: Budget) -> bytes:
+    """A member's bytes, never more than the limits allow, whatever its header declares."""
+    if info.file_size > limits.max_file_bytes:
+        raise TooBig(f"says it unpacks to {mib(info.file_size)}, over the limit of {limits.max_file_mb:,} MiB",
+                     "max_file_mb")
+    with archive.open(info) as handle:
+        data = handle.read(limits.max_file_bytes + 1)
+    if len(data) > limits.max_file_bytes:
+        raise TooBig(f"unpacks to more than {limits.max_file_mb:,} MiB", "max_file_mb")
+    budget.take(len(data))
+    return data
 
 
 def is_hidden(name: str) -> bool:
@@ -256,12 +404,16 @@ class _TableParser(HTMLParser):
             self.tables.append(self._stack.pop())
 
 
-def _read_html(path: str, data: bytes) -> list[RawTable]:
+def _read_html(path: str, data: bytes, limits: Limits = DEFAULTS) -> list[RawTable]:
     text, encoding = decode(path, data)
     parser = _TableParser()
     parser.feed(text)
     parser.close()
     tables = [rows for rows in parser.tables if _has_data(rows)]
+    for rows in tables:
+        over = _over(len(rows), max((len(row) for row in rows), default=0), limits)
+        if over:
+            raise _too_big(path, over)
     if not tables:
         raise InputError(path, "an HTML page with no table in it", hint=_EXPORT_AGAIN)
     out = []
@@ -275,7 +427,9 @@ def _read_html(path: str, data: bytes) -> list[RawTable]:
 
 def decode(path: str, data: bytes) -> tuple[str, str]:
     """Text and the encoding that decoded it: UTF-16 (BOM or zero bytes), UTF-8 (with or without
-    BOM), then GB18030 (which covers GBK). Raises InputError when none fits."""
+    BOM), then GB18030 (which covers GBK). A file with both UTF-8 and GBK lines (two exports pasted
+    together) is read line by line, each in the encoding that fits: `utf-8+gb18030`. Bytes that fit
+    neither become U+FFFD, counted in the encoding name's `+replaced`."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), "utf-16"
@@ -287,18 +441,64 @@ def decode(path: str, data: bytes) -> tuple[str, str]:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError:
                 continue
-    if data.startswith(b"\xef\xbb\xbf"):
-        try:
-            return data[3:].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError:
-            pass
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
+    body, bom = (data[3:], "utf-8-sig") if data.startswith(b"\xef\xbb\xbf") else (data, "utf-8")
+    try:
+        return body.decode("utf-8"), bom
+    except UnicodeDecodeError as exc:
+        utf8_until = exc.start
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and not _has_utf8_lines(body[utf8_until - 65536 if utf8_until > 65536 else 0:]):
+        return text, "gb18030"
+    counter = [0]
+    text = body.decode("utf-8", errors=_mixed_handler(counter))
+    if counter[0] > max(2, len(data) // 500):  # not a few stray bytes: an encoding shopdoc does not know
+        raise InputError(path, "text in an unknown encoding (not UTF-8, GBK/GB18030 or UTF-16)",
+                         hint="open it in Excel and save it as .xlsx or as CSV UTF-8")
+    return text, "utf-8+gb18030" + (f"+replaced:{counter[0]}" if counter[0] else "")
+
+
+def _has_utf8_lines(body: bytes) -> bool:
+    """Whether some lines with non-ASCII text read as UTF-8 (GBK text almost never does): a file
+    that is GBK throughout has none."""
+    seen = 0
+    for line in body.splitlines():
+        if max(line, default=0) < 0x80:
             continue
-    raise InputError(path, "text in an unknown encoding (not UTF-8, GBK/GB18030 or UTF-16)",
-                     hint="open it in Excel and save it as .xlsx or as CSV UTF-8")
+        try:
+            line.decode("utf-8")
+            return True
+        except UnicodeDecodeError:
+            seen += 1
+            if seen > 2000:
+                return False
+    return False
+
+
+def _mixed_handler(counter: list[int]):
+    """A codec error handler: bytes that are not UTF-8 are read as GB18030 (up to the end of their
+    line), else replaced by U+FFFD."""
+    name = f"shopdoc-mixed-{id(counter)}"
+
+    def handle(exc: UnicodeError):
+        assert isinstance(exc, UnicodeDecodeError)
+        data, start = exc.object, exc.start
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end
+        # the run of bytes that UTF-8 refuses, up to the line end
+        piece = bytes(data[start:end])
+        for stop in range(len(piece), 0, -1):
+            try:
+                return piece[:stop].decode("gb18030"), start + stop
+            except UnicodeDecodeError:
+                continue
+        counter[0] += 1
+        return "\ufffd", start + 1
+
+    codecs.register_error(name, handle)
+    return name
 
 
 def sniff_delimiter(lines: list[str]) -> str:
@@ -319,18 +519,40 @@ def sniff_delimiter(lines: list[str]) -> str:
     return best
 
 
-def _read_text(path: str, data: bytes) -> RawTable:
+def _read_text(path: str, data: bytes, limits: Limits = DEFAULTS) -> RawTable:
+    """A CSV/TSV/TXT. NUL bytes (a download cut short, a tool padding its output) are dropped with
+    a note, not a refusal; rows stop at the row limit; a cell longer than `max_cell_chars` is cut."""
     text, encoding = decode(path, data)
+    notes = []
+    if "+replaced:" in encoding:
+        encoding, count = encoding.split("+replaced:")
+        notes.append(f"{int(count):,} bytes fit no text encoding and were replaced by \ufffd")
     if "\x00" in text:
-        raise InputError(path, "not a spreadsheet or CSV (binary data)", hint=_EXPORT_AGAIN)
+        notes.append(f"{text.count(chr(0)):,} NUL bytes dropped")
+        text = text.replace("\x00", "")
     head = text[:20000].splitlines()[:HEADER_AREA]
     delimiter = sniff_delimiter(head)
+    csv.field_size_limit(max(limits.max_file_bytes, 131072))
+    rows: list[list[Any]] = []
+    cut = 0
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            if len(rows) >= limits.max_rows + HEADER_AREA:
+                raise _too_big(path, TooBig(f"more than {limits.max_rows:,} rows", "max_rows"))
+            if len(row) > limits.max_columns:
+                raise _too_big(path, TooBig(f"row {len(rows) + 1:,} has {len(row):,} columns, over the limit of "
+                                            f"{limits.max_columns:,}", "max_columns"))
+            for index, cell in enumerate(row):
+                if len(cell) > limits.max_cell_chars:
+                    row[index] = cell[:limits.max_cell_chars]
+                    cut += 1
+            rows.append(row)
     except csv.Error as exc:
         raise InputError(path, f"broken CSV ({exc})", hint="open it in Excel and save it as .xlsx") from None
+    if cut:
+        notes.append(f"{cut:,} cells longer than {limits.max_cell_chars:,} characters were cut to that length")
     return RawTable(rows=_pad(rows), file_format="csv" if delimiter != "\t" else "tsv",
-                    encoding=encoding, delimiter=delimiter)
+                    encoding=encoding, delimiter=delimiter, notes=notes)
 
 
 def _pad(rows: list[list[Any]]) -> list[list[Any]]:

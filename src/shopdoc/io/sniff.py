@@ -92,7 +92,9 @@ def _looks_binary(head: bytes) -> bool:
     sample = head[:1024]
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(sample):
         return False
-    control = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    # ESC, BEL and backspace turn up in review text (terminal escapes pasted by buyers or bots):
+    # text to neutralise, not a sign of a binary file.
+    control = sum(1 for b in sample if b < 32 and b not in (7, 8, 9, 10, 12, 13, 27))
     return control > max(2, len(sample) // 100)
 
 
