@@ -16,7 +16,7 @@ from typing import Any
 
 from shopdoc.errors import ConfigError
 from shopdoc.model import KINDS, OWNERS, SEVERITIES
-from shopdoc.params import ParamGroup, boolean, fraction, text, text_list
+from shopdoc.params import ParamGroup, boolean, fraction, shown, text, text_list
 
 CONFIG_NAME = "shopdoc.yaml"
 LANGS = ("zh", "en")
@@ -131,7 +131,7 @@ def defaults() -> dict[str, Any]:
         group.name: {param.name: copy.deepcopy(param.default) for param in group.params}
         for group in GROUPS
     }
-    data["inputs"] = {"kinds": {}, "aliases": {}}
+    data["inputs"] = {"kinds": {}, "aliases": {}, "limits": {}}
     data["send"] = {"targets": {}}
     data["snooze"] = []
     data["rules"] = {rule.id: rule.defaults() for rule in load_rules()}
@@ -176,27 +176,95 @@ def load_config(explicit: str | None = None) -> Config:
     return Config(merge(read_yaml(path), source=str(path)), source=str(path))
 
 
+MAX_CONFIG_BYTES = 1024 * 1024  # a config is a page or two of settings
+MAX_DEPTH = 40  # levels of nesting; the deepest real setting is four
+MAX_EXPANDED = 100_000  # values once every alias (*name) is expanded: a config holds a few hundred
+
+
 def read_yaml(path: Path) -> dict[str, Any]:
     import yaml
 
     try:
+        if path.stat().st_size > MAX_CONFIG_BYTES:
+            raise ConfigError("", f"is over {MAX_CONFIG_BYTES // 1024:,} KiB — is it really a shopdoc config?",
+                              file=str(path))
         text_ = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise ConfigError("", "is not UTF-8 text — save it as UTF-8", file=str(path)) from None
     except OSError as exc:
         raise ConfigError("", f"cannot be read: {exc.strerror}", file=str(path)) from None
     try:
-        loaded = yaml.safe_load(text_)
+        loaded = load_bounded_yaml(text_)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise ConfigError("", f"{where}{problem} — fix the YAML syntax", file=str(path)) from None
+    except ConfigError as exc:
+        raise ConfigError(exc.key, exc.reason, file=str(path)) from None
     if loaded is None:
         return {}
     if not isinstance(loaded, dict):
         raise ConfigError("", "must be a mapping of settings (key: value)", file=str(path))
     return loaded
+
+
+def load_bounded_yaml(text_: str) -> Any:
+    """`yaml.safe_load` with bounds: nesting depth, and the size the document has once its aliases
+    are expanded (a few nested anchors can stand for billions of values). Dates stay text, so
+    `until: 2026-13-01` is refused by the setting that reads it, with its key path."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        depth = 0
+
+        def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise ConfigError("", f"line {mark.line + 1}: nested more than {MAX_DEPTH} levels deep")
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    loader = Loader(text_)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_expansion(node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _check_expansion(root: Any) -> None:
+    """Refuse a document whose aliases expand beyond MAX_EXPANDED values."""
+    sizes: dict[int, int] = {}
+
+    def size(node: Any) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        sizes[id(node)] = 1  # a node that holds itself (a recursive alias) counts once
+        total = 1
+        if isinstance(node.value, list):
+            for item in node.value:
+                for part in (item if isinstance(item, tuple) else (item,)):
+                    total += size(part)
+                    if total > MAX_EXPANDED:
+                        break
+        sizes[id(node)] = total
+        return total
+
+    if size(root) > MAX_EXPANDED:
+        raise ConfigError("", f"its aliases (*name) expand to more than {MAX_EXPANDED:,} values — "
+                              "write the settings out instead of nesting anchors")
 
 
 def merge(user: dict[str, Any], source: str | None = None) -> dict[str, Any]:
@@ -244,7 +312,7 @@ def _check_mapping(key: str, value: Any) -> dict[str, Any]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise ConfigError(key, f"must be a mapping (key: value), got {value!r}")
+        raise ConfigError(key, f"must be a mapping (key: value), got {shown(value)}")
     return value
 
 
@@ -261,9 +329,9 @@ def _merge_group(data: dict[str, Any], group: ParamGroup, value: Any) -> None:
         if reason:
             raise ConfigError(key, reason)
         if group.name == "shop" and name == "lang" and item is not None and item not in LANGS:
-            raise ConfigError(key, f"must be one of zh, en, got {item!r}")
+            raise ConfigError(key, f"must be one of zh, en, got {shown(item)}")
         if group.name == "report" and name == "url" and item is not None and not str(item).startswith(("http://", "https://")):
-            raise ConfigError(key, f"must be an http(s) address where the HTML report is published, got {item!r}")
+            raise ConfigError(key, f"must be an http(s) address where the HTML report is published, got {shown(item)}")
         data[group.name][name] = item
 
 
@@ -305,13 +373,13 @@ def _merge_rules(rules: dict[str, Any], value: Any) -> None:
             key = f"{prefix}.{name}"
             if name == "enabled":
                 if not isinstance(item, bool):
-                    raise ConfigError(key, f"must be true or false, got {item!r}")
+                    raise ConfigError(key, f"must be true or false, got {shown(item)}")
             elif name == "severity":
                 if item not in SEVERITIES:
-                    raise ConfigError(key, f"must be one of {', '.join(SEVERITIES)}, got {item!r}")
+                    raise ConfigError(key, f"must be one of {', '.join(SEVERITIES)}, got {shown(item)}")
             elif name == "owner":
                 if item not in OWNERS:
-                    raise ConfigError(key, f"must be one of {', '.join(OWNERS)}, got {item!r}")
+                    raise ConfigError(key, f"must be one of {', '.join(OWNERS)}, got {shown(item)}")
             elif name in params:
                 reason = params[name].validate(item)
                 if reason:
@@ -328,20 +396,46 @@ def _merge_inputs(inputs: dict[str, Any], value: Any) -> None:
         if name == "kinds":
             for pattern, kind in _check_mapping(key, item).items():
                 if kind not in KINDS:
-                    raise ConfigError(f"{key}.{pattern}", f"must be one of {', '.join(KINDS)}, got {kind!r}")
+                    raise ConfigError(f"{key}.{pattern}", f"must be one of {', '.join(KINDS)}, got {shown(kind)}")
                 inputs["kinds"][str(pattern)] = kind
         elif name == "aliases":
             for kind, fields in _check_mapping(key, item).items():
                 if kind not in KINDS:
                     raise ConfigError(f"{key}.{kind}", f"unknown kind; must be one of {', '.join(KINDS)}")
+                known = _known_fields(kind)
                 for field_name, aliases in _check_mapping(f"{key}.{kind}", fields).items():
+                    if known and field_name not in known:
+                        raise ConfigError(f"{key}.{kind}.{field_name}", f"unknown field of {kind}"
+                                          + _suggest(str(field_name), sorted(known), "fields"))
                     if isinstance(aliases, str):
                         aliases = [aliases]
                     if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
                         raise ConfigError(f"{key}.{kind}.{field_name}", "must be a list of column headers")
                     inputs["aliases"].setdefault(kind, {})[str(field_name)] = aliases
+        elif name == "limits":
+            inputs["limits"] = _check_limits(key, item)
         else:
-            raise ConfigError(key, "unknown setting" + _suggest(str(name), ["kinds", "aliases"]))
+            raise ConfigError(key, "unknown setting" + _suggest(str(name), ["kinds", "aliases", "limits"]))
+
+
+def _known_fields(kind: str) -> set[str]:
+    from shopdoc.io.fields import builtin_fields
+
+    return set(builtin_fields().get(kind, {}))
+
+
+def _check_limits(key: str, value: Any) -> dict[str, int]:
+    """`inputs.limits`: whole numbers above 0 for the budgets of `shopdoc.io.limits`."""
+    from shopdoc.io.limits import NAMES
+
+    out = {}
+    for name, item in _check_mapping(key, value).items():
+        if name not in NAMES:
+            raise ConfigError(f"{key}.{name}", "unknown setting" + _suggest(str(name), list(NAMES)))
+        if not isinstance(item, int) or isinstance(item, bool) or not 0 < item <= 10**12:
+            raise ConfigError(f"{key}.{name}", f"must be a whole number above 0, got {shown(item)}")
+        out[str(name)] = item
+    return out
 
 
 def _merge_send(send: dict[str, Any], value: Any) -> None:
@@ -387,7 +481,7 @@ def _check_day(key: str, value: Any) -> str:
     try:
         return datetime.date.fromisoformat(str(value)).isoformat()
     except ValueError:
-        raise ConfigError(key, f"must be a day as YYYY-MM-DD, got {value!r}") from None
+        raise ConfigError(key, f"must be a day as YYYY-MM-DD, got {shown(value)}") from None
 
 
 def override(config: Config, dotted: str, value: Any) -> None:

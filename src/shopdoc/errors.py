@@ -44,7 +44,21 @@ class ConfigError(ShopdocError):
 
     def line(self) -> str:
         where = f"{self.file}: " if self.file else ""
-        return f"{where}{self.key}: {self.reason}" if self.key else f"{where}{self.reason}"
+        key = _key_path(self.key)
+        return f"{where}{key}: {self.reason}" if key else f"{where}{self.reason}"
+
+
+def _key_path(key: str) -> str:
+    """A key path as an error may show it: a URL or secret pasted as a key is not echoed."""
+    if not key:
+        return key
+    from shopdoc.params import looks_secret
+
+    if not looks_secret(key):
+        return key
+    parts = [part if not looks_secret(part) else "<key not shown>" for part in key.split(".")]
+    joined = ".".join(parts)
+    return joined if not looks_secret(joined) else "<key not shown: it looks like a URL or a secret>"
 
 
 class InputError(ShopdocError):

@@ -7,51 +7,79 @@ from the same declaration.
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 Check = Callable[[Any], str | None]  # returns an error reason, or None when the value is fine
 
+LARGEST = 10**12  # no amount, count or ratio in a shop's config comes near this
+MAX_DAYS = 3660  # a window of days: ten years at most (date arithmetic past that overflows)
+
+
+def looks_secret(value: str) -> bool:
+    """A URL, or a token or secret pasted where a plain value belongs: never echoed in an error.
+    Names are words; tokens are long runs of hex or of mixed-case letters and digits."""
+    if "://" in value or re.search(r"[0-9a-fA-F]{16,}", value) or re.search(r"(?i)(token|secret|sign|key)=", value):
+        return True
+    return (len(value) >= 16 and "_" not in value and " " not in value and any(c.isdigit() for c in value)
+            and any(c.islower() for c in value) and any(c.isupper() for c in value))
+
+
+def shown(value: Any) -> str:
+    """A config value as an error message may quote it: never a URL or a secret, never a whole
+    list or mapping, never a page of text."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, (list, tuple, set)):
+        return "a list"
+    if isinstance(value, str) and looks_secret(value):
+        return "a value that looks like a URL or a secret (not shown)"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value) and abs(value) <= LARGEST)
 
 
 def _fraction(value: Any) -> str | None:
     if not _is_number(value) or not 0 <= value <= 1:
-        return f"must be a fraction between 0 and 1, got {value!r}"
+        return f"must be a fraction between 0 and 1, got {shown(value)}"
     return None
 
 
 def _positive(value: Any) -> str | None:
     if not _is_number(value) or value <= 0:
-        return f"must be a number above 0, got {value!r}"
+        return f"must be a number above 0 (and below {LARGEST:,}), got {shown(value)}"
     return None
 
 
 def _non_negative(value: Any) -> str | None:
     if not _is_number(value) or value < 0:
-        return f"must be a number of 0 or more, got {value!r}"
+        return f"must be a number of 0 or more (and below {LARGEST:,}), got {shown(value)}"
     return None
 
 
 def _count(value: Any) -> str | None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        return f"must be a whole number of 0 or more, got {value!r}"
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= LARGEST:
+        return f"must be a whole number of 0 or more (and below {LARGEST:,}), got {shown(value)}"
     return None
 
 
 def _boolean(value: Any) -> str | None:
-    return None if isinstance(value, bool) else f"must be true or false, got {value!r}"
+    return None if isinstance(value, bool) else f"must be true or false, got {shown(value)}"
 
 
 def _text(value: Any) -> str | None:
-    return None if value is None or isinstance(value, str) else f"must be text, got {value!r}"
+    return None if value is None or isinstance(value, str) else f"must be text, got {shown(value)}"
 
 
 def _text_list(value: Any) -> str | None:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        return f"must be a list of texts, got {value!r}"
+        return f"must be a list of texts, got {shown(value)}"
     return None
 
 
@@ -62,7 +90,7 @@ def _weekday_weights(value: Any) -> str | None:
         or not all(_is_number(item) and item >= 0 for item in value)
         or not any(value)
     ):
-        return f"must be a list of 7 numbers of 0 or more (Monday to Sunday), not all 0, got {value!r}"
+        return f"must be a list of 7 numbers of 0 or more (Monday to Sunday), not all 0, got {shown(value)}"
     return None
 
 
@@ -90,7 +118,10 @@ class Param:
     def validate(self, value: Any) -> str | None:
         if value is None and self.optional:
             return None
-        return CHECKS[self.check](value)
+        reason = CHECKS[self.check](value)
+        if reason is None and self.name.endswith("_days") and _is_number(value) and value > MAX_DAYS:
+            return f"must be at most {MAX_DAYS:,} days, got {shown(value)}"
+        return reason
 
     def describe(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en

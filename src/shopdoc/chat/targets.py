@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Mapping
 
 from shopdoc.errors import ConfigError, UsageError
+from shopdoc.params import shown
 
 # platform -> (webhook variable, secret variable or None for platforms without signing)
 BUILT_IN: dict[str, tuple[str, str | None]] = {
@@ -83,14 +84,14 @@ def check_target(name: str, settings: Any) -> dict[str, Any]:
     if platform is None:
         raise ConfigError(f"{key}.platform", f"is missing; one of {', '.join(PLATFORM_NAMES)}")
     if platform not in PLATFORM_NAMES:
-        raise ConfigError(f"{key}.platform", f"must be one of {', '.join(PLATFORM_NAMES)}, got {platform!r}")
+        raise ConfigError(f"{key}.platform", f"must be one of {', '.join(PLATFORM_NAMES)}, got {shown(platform)}")
     for field in ("webhook_env", "secret_env"):
         value = settings.get(field)
         if isinstance(value, str) and _looks_like_a_credential(value):
             raise ConfigError(f"{key}.{field}", "looks like the URL or secret itself (not shown); put it in an "
                                                 "environment variable and write that variable's name here")
         if value is not None and (not isinstance(value, str) or not _ENV_NAME.match(value)):
-            raise ConfigError(f"{key}.{field}", f"must be an environment variable name such as OPS_WEBHOOK, got {value!r}")
+            raise ConfigError(f"{key}.{field}", f"must be an environment variable name such as OPS_WEBHOOK, got {shown(value)}")
     if "webhook" in settings and "webhook_env" in settings:
         raise ConfigError(key, "set webhook_env or webhook, not both")
     if "webhook" not in settings and "webhook_env" not in settings:
