@@ -246,7 +246,7 @@ def test_key_chart_png_is_a_real_image(demo):
     _, _, _, visuals = demo
     png = to_png(key_chart(visuals, "en"))
     image = Image.open(io.BytesIO(png))
-    assert image.size == (960, 400)
+    assert image.size == (800, 400)
     colours = {colour for _, colour in image.getcolors(1 << 20)}
     assert (0x2F, 0x6F, 0xDF) in colours  # the GMV line was drawn in the series' blue
 

@@ -26,7 +26,7 @@ PROMO = "#fff1d6"
 SEVERITY = {"critical": RED, "warning": ORANGE, "info": GREY}
 VERDICT_COLOUR = {"raise": GREEN, "earns": BLUE, "lower": ORANGE, "creative": ORANGE, "pause": RED, "loses": RED}
 
-WIDTH = 480  # chart units; a phone shows them at ~0.75 px, a desktop column at ~1 px
+WIDTH = 400  # chart units; a phone shows them at ~0.9 px, a desktop column at ~1.2 px
 
 WORDS = {
     "zh": {
@@ -34,7 +34,7 @@ WORDS = {
         "target": "日目标", "promotion": "活动日", "trend": "近 30 天{name}",
         "bridge_previous_day": "支付金额拆解：和前一天比", "bridge_same_weekday_last_week": "支付金额拆解：和上周同一天比",
         "bridge_visitors": "访客数", "bridge_conversion_rate": "转化率", "bridge_aov": "客单价",
-        "sources": "流量来源访客变化（{compare} → {day}）", "conversion": "转化",
+        "sources": "流量来源访客变化（{compare} → {day}）", "conversion": "当天转化率",
         "ads": "推广计划：日均花费 × 投产比（近 {days} 天）", "break_even": "保本 {value}",
         "spend": "日均花费", "roi": "投产比",
         "raise": "加价", "lower": "降价", "pause": "暂停", "creative": "换创意", "earns": "赚钱", "loses": "亏钱",
@@ -48,7 +48,7 @@ WORDS = {
         "bridge_previous_day": "GMV split: against the day before",
         "bridge_same_weekday_last_week": "GMV split: against the same day last week",
         "bridge_visitors": "visitors", "bridge_conversion_rate": "conversion", "bridge_aov": "AOV",
-        "sources": "Visitors by traffic source ({compare} → {day})", "conversion": "conv.",
+        "sources": "Visitors by source ({compare} → {day})", "conversion": "conversion",
         "ads": "Campaigns: spend per day × ROI (last {days} days)", "break_even": "break-even {value}",
         "spend": "spend per day", "roi": "ROI",
         "raise": "raise", "lower": "lower", "pause": "pause", "creative": "new creative", "earns": "earns", "loses": "loses",
@@ -282,25 +282,26 @@ def source_chart(change: SourceChange, lang: str) -> Scene:
     scene = Scene("sources", WIDTH, height, title)
     _title(scene, title)
     biggest = max(abs(row.change) for row in rows) or 1.0
-    middle, half = 300.0, 90.0  # names left of the bars, conversion right of them
+    # columns: source name | change in visitors | bar around `middle` | conversion on the day
+    middle, half = 268.0, 54.0
     scene.add(Line(middle, 30, middle, height - 10, stroke=GREY))
     gained, lost = Group("gained"), Group("lost")
     for index, row in enumerate(rows):
         y = 40 + 26 * index
         length = abs(row.change) / biggest * half
         up = row.change >= 0
-        x = middle if up else middle - length
-        (gained if up else lost).shapes.append(Rect(x, y, max(length, 1.0), 16, GREEN if up else RED))
-        name = row.name if len(row.name) <= 16 else row.name[:15] + "…"
+        colour = GREEN if up else RED
+        (gained if up else lost).shapes.append(
+            Rect(middle if up else middle - length, y, max(length, 1.0), 16, colour))
+        name = row.name if len(row.name) <= 8 else row.name[:7] + "…"
         scene.add(Text(8, y + 12.5, name, size=11.5, fill=TEXT))
         label = ("+" if up else "-") + compact(abs(row.change), lang)
         if row.compare_visitors:
             label += f" ({percent(row.change / row.compare_visitors, signed=True)})"
-        scene.add(Text(middle - 6 if up else middle + 6, y + 12.5, label, size=10.5, fill=GREEN if up else RED,
-                       anchor="end" if up else "start"))
+        scene.add(Text(middle - half - 8, y + 12.5, label, size=10.5, fill=colour, anchor="end"))
         if row.conversion_rate is not None:
-            scene.add(Text(WIDTH - 8, y + 12.5, f"{w['conversion']} {percent(row.conversion_rate)}", size=10.5,
-                           fill=MUTED, anchor="end"))
+            scene.add(Text(WIDTH - 6, y + 12.5, percent(row.conversion_rate), size=10.5, fill=MUTED, anchor="end"))
+    scene.add(Text(WIDTH - 6, 32, w["conversion"], size=10, fill=MUTED, anchor="end"))
     scene.add(gained, lost)
     return scene
 
@@ -313,7 +314,7 @@ def ad_chart(ads: AdMap, lang: str, currency: str) -> Scene:
     costs = [point.cost for point in ads.points]
     rois = [point.roi for point in ads.points] + ([ads.break_even] if ads.break_even else [])
     y_ticks = nice_ticks(0.0, max(rois) * 1.1, 4)
-    x_ticks = nice_ticks(0.0, max(costs) * 1.08, 4)
+    x_ticks = nice_ticks(0.0, max(costs) * 1.15, 4)
     area = Area(44, 40, WIDTH - 16, 236, x_ticks[0], x_ticks[-1], y_ticks[0], y_ticks[-1])
     _y_grid(scene, area, y_ticks, lambda tick: _trim(tick))
     for tick in x_ticks:
@@ -338,7 +339,10 @@ def ad_chart(ads: AdMap, lang: str, currency: str) -> Scene:
         if point.severity or len(ads.points) <= 8:
             labels.append(point)
     scene.add(points)
-    placed = Labels(area)
+    placed = Labels(area, [(area.x(p.cost), area.y(p.roi), 6.0 if p.severity else 4.5) for p in ads.points])
+    if ads.break_even:
+        line = area.y(ads.break_even)
+        placed.block((area.right - 70, line - 16, area.right, line))  # the break-even line's own label
     for point in sorted(labels, key=lambda p: (p.severity is None, -p.cost))[:10]:
         name = point.campaign if len(point.campaign) <= 10 else point.campaign[:9] + "…"
         text = f"{name} · {w.get(point.verdict, point.verdict)}"
@@ -352,21 +356,29 @@ class Labels:
     """Point labels that do not overlap: each goes right of its point, else left, else is left out
     (the point keeps its tooltip)."""
 
-    def __init__(self, area: Area, size: float = 10.5):
-        self.area, self.size, self.boxes = area, size, []
+    def __init__(self, area: Area, dots: list[tuple[float, float, float]] = (), size: float = 10.5):
+        self.area, self.size = area, size
+        self.boxes = [(x - r, y - r, x + r, y + r) for x, y, r in dots]  # labels keep off every dot
 
     def _width(self, text: str) -> float:
         return sum(self.size if ord(char) > 0x2e80 else self.size * 0.6 for char in text)
 
     def place(self, x: float, y: float, text: str, colour: str) -> Text | None:
-        width = self._width(text)
-        for anchor, left in (("start", x + 9), ("end", x - 9 - width)):
-            box = (left, y - self.size * 0.8, left + width, y + self.size * 0.4)
-            inside = box[0] >= self.area.left - 40 and box[2] <= self.area.right + 12
+        width, rise = self._width(text), self.size * 0.95
+        # (anchor, text x, baseline) to try: right of the dot, left of it, above it, below it
+        for anchor, at, baseline in (("start", x + 9, y + 4), ("end", x - 9, y + 4),
+                                     ("middle", x, y - 9), ("middle", x, y + 9 + rise)):
+            left = at if anchor == "start" else (at - width if anchor == "end" else at - width / 2)
+            box = (left, baseline - rise, left + width, baseline + self.size * 0.25)
+            inside = (box[0] >= self.area.left - 40 and box[2] <= self.area.right + 12
+                      and box[1] >= self.area.top - 12 and box[3] <= self.area.bottom)
             if inside and not any(_overlap(box, other) for other in self.boxes):
                 self.boxes.append(box)
-                return Text(x + 9 if anchor == "start" else x - 9, y + 4, text, size=self.size, fill=colour, anchor=anchor)
+                return Text(at, baseline, text, size=self.size, fill=colour, anchor=anchor)
         return None
+
+    def block(self, box: tuple[float, float, float, float]) -> None:
+        self.boxes.append(box)
 
 
 def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
@@ -394,7 +406,7 @@ def item_chart(items: ItemMap, lang: str, currency: str) -> Scene:
     y = area.y(items.average)
     average = w["average"].format(value=money(items.average, currency, lang))
     scene.add(Group("average", [Line(area.left, y, area.right, y, stroke=GREY, width=1.2, dash="5 4"),
-                                Text(area.right - 2, y - 5, average, size=10.5, fill=MUTED, anchor="end")], title=average))
+                                Text(area.left + 2, y - 5, average, size=10.5, fill=MUTED)], title=average))
     others, named = Group("items"), Group("named", title=w["named"])
     for point in items.points:
         tip = f"{point.name} ({point.item_id}): {compact(point.visitors, lang)} · {money(point.visitor_value, currency, lang)}"
@@ -403,15 +415,16 @@ def item_chart(items: ItemMap, lang: str, currency: str) -> Scene:
                      opacity=1.0 if point.named else 0.45)
         (named if point.named else others).shapes.append(Group(f"item:{point.item_id}", [dot], title=tip))
     scene.add(others, named)
-    placed = Labels(area)
+    placed = Labels(area, [(area.x(p.visitors), area.y(p.visitor_value), 6.0 if p.named else 3.5) for p in items.points])
+    placed.block((area.left, y - 16, area.left + placed._width(average) + 4, y))  # the average line's own label
     for point in [p for p in items.points if p.named][:8]:
         name = point.name if len(point.name) <= 12 else point.name[:11] + "…"
         label = placed.place(area.x(point.visitors), area.y(point.visitor_value), name, TEXT)
         if label is not None:
             scene.add(label)
     if items.total > len(items.points):
-        scene.add(Text(WIDTH - 8, 18, w["more_items"].format(n=f"{items.total - len(items.points):,}"), size=10.5,
-                       fill=MUTED, anchor="end"))
+        scene.add(Text(area.left - 40, area.bottom + 30, w["more_items"].format(n=f"{items.total - len(items.points):,}"),
+                       size=10.5, fill=MUTED))
     return scene
 
 

@@ -1,0 +1,136 @@
+"""Open an HTML report in headless Chromium with the network cut off, and report what the page did.
+
+`open_pages` loads each page once (several at a time): one run both screenshots the page and dumps
+its DOM after a probe script, added to a copy of the page, has measured every chart, collected
+every problem (blocked or failed requests, script errors, console errors) and read the page's
+visible text. Chromium's own console log on stderr is a second net for console messages.
+
+The copy differs from the report only by the probe: the report's Content-Security-Policy is kept
+and extended by `script-src 'nonce-probe'`, so the probe may run and nothing else may load.
+Requests that got past the policy would still fail: every host resolves to nothing and the proxy
+is a closed local port.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+
+PROBE = """<script nonce="probe">
+window.__problems = [];
+addEventListener("securitypolicyviolation", e => __problems.push("blocked " + e.blockedURI + " (" + e.violatedDirective + ")"));
+addEventListener("error", e => __problems.push("error " + (e.message || (e.target && (e.target.src || e.target.href)) || e.type)), true);
+for (const level of ["error", "warn"]) {
+  const original = console[level];
+  console[level] = (...args) => { __problems.push("console." + level + " " + args.join(" ")); original.apply(console, args); };
+}
+addEventListener("load", () => setTimeout(() => {
+  const charts = [...document.querySelectorAll("svg[data-chart]")].map(svg => {
+    const box = svg.getBoundingClientRect();
+    const series = {};
+    for (const group of svg.querySelectorAll("g[data-series]")) {
+      const b = group.getBBox();
+      series[group.dataset.series] = {width: b.width, height: b.height, shapes: group.querySelectorAll("*").length};
+    }
+    return {chart: svg.dataset.chart, width: box.width, height: box.height, series};
+  });
+  const host = window.parent !== window ? parent.document : document;  // a phone-width frame reports to its host
+  const out = host.createElement("pre");
+  out.id = "probe";
+  out.textContent = JSON.stringify({charts, problems: __problems, text: document.body.innerText,
+                                    viewport: innerWidth, page_width: document.documentElement.scrollWidth});
+  host.body.appendChild(out);
+}, 50));
+</script>"""
+
+
+def find_browser() -> str | None:
+    for name in BROWSERS:
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+@dataclass
+class Page:
+    charts: list[dict]
+    problems: list[str]  # from the probe
+    console: list[str]  # Chromium's console log lines (stderr)
+    text: str
+    viewport: int
+    page_width: int
+    screenshot: bytes
+
+
+def probed(html: str) -> str:
+    """The report with the probe added (and allowed by its policy)."""
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', html)
+    assert policy, "the report has no Content-Security-Policy"
+    html = html.replace(policy.group(0), policy.group(0).replace(policy.group(1), policy.group(1) + "; script-src 'nonce-probe'"), 1)
+    return html.replace("<head>", "<head>" + PROBE, 1)
+
+
+# Headless Chromium's window is at least 500 px wide; a narrower page (a phone) is loaded into a frame
+# of that width inside a host page. `srcdoc` keeps the frame same-origin, so its probe reports to the host.
+MIN_WINDOW = 500
+
+
+def framed(html: str, width: int, height: int) -> str:
+    from html import escape
+
+    return (f'<!DOCTYPE html><html><body style="margin:0;background:#fff">'
+            f'<iframe style="width:{width}px;height:{height}px;border:0;display:block" srcdoc="{escape(html)}"></iframe>'
+            f"</body></html>")
+
+
+def _command(browser: str, page: Path, shot: Path, profile: Path, width: int, height: int, scale: float) -> list[str]:
+    return [
+        browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
+        "--disable-extensions", "--disable-background-networking", "--disable-sync", "--disable-component-update",
+        "--mute-audio", f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0",
+        "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+        "--virtual-time-budget=3000", f"--window-size={width},{height}", f"--force-device-scale-factor={scale}",
+        f"--screenshot={shot}", "--dump-dom", page.as_uri(),
+    ]
+
+
+def open_pages(browser: str, pages: list[tuple[str, int, int, float]], timeout: float = 60.0) -> list[Page]:
+    """Load each (html, width, height, scale) at once; one Page each, in order."""
+    work = Path(tempfile.mkdtemp(prefix="shopdoc-browser-"))
+    try:
+        runs = []
+        for index, (html, width, height, scale) in enumerate(pages):
+            page, shot, profile = work / f"page{index}.html", work / f"shot{index}.png", work / f"profile{index}"
+            page_html = probed(html)
+            window = width
+            if width < MIN_WINDOW:
+                page_html, window = framed(page_html, width, height), MIN_WINDOW
+            page.write_text(page_html, encoding="utf-8")
+            process = subprocess.Popen(_command(browser, page, shot, profile, window, height, scale),
+                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                                       env={**os.environ, "LANG": "C.UTF-8"})
+            runs.append((process, shot))
+        out = []
+        for process, shot in runs:
+            stdout, stderr = process.communicate(timeout=timeout)
+            dom = stdout.decode("utf-8", "replace")
+            found = re.search(r'<pre id="probe">(.*?)</pre>', dom, re.S)
+            assert found, f"the probe did not run (exit {process.returncode}): {stderr.decode('utf-8', 'replace')[-2000:]}"
+            import html as html_module
+
+            data = json.loads(html_module.unescape(found.group(1)))
+            console = [line for line in stderr.decode("utf-8", "replace").splitlines() if ":CONSOLE" in line]
+            out.append(Page(data["charts"], data["problems"], console, data["text"], data["viewport"],
+                            data["page_width"], shot.read_bytes() if shot.exists() else b""))
+        return out
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

@@ -1,0 +1,113 @@
+"""The HTML report in a real browser: headless Chromium (the distribution's package; `.ci/run`
+installs it), network cut off. Every chart must have drawn its series, nothing may be requested or
+logged as an error, and the page's visible text must hold every printed to-do.
+
+Three pages load at once (a few seconds in all): the demo shop at desktop width, the same at phone
+width, and a copy with one planted request, which proves the checks can fail.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from browser import find_browser, open_pages
+from shopdoc.api import build_report, load
+from shopdoc.config import load_config
+from shopdoc.report import _format as fmt
+from shopdoc.visual import collect, render_html
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "sample_data"
+BROWSER = find_browser()
+
+pytestmark = pytest.mark.skipif(BROWSER is None and not os.environ.get("CI"),
+                                reason="no Chromium here (.ci/run installs it; apt-get install chromium)")
+
+EXPECTED_SERIES = {
+    "trend-gmv": {"gmv", "target"},
+    "trend-visitors": {"visitors"},
+    "trend-conversion_rate": {"conversion_rate"},
+    "trend-aov": {"aov"},
+    "bridge-previous_day": {"start", "visitors", "conversion_rate", "aov", "end"},
+    "bridge-same_weekday_last_week": {"start", "visitors", "conversion_rate", "aov", "end"},
+    "sources": {"gained", "lost"},
+    "ads": {"break_even", "campaigns"},
+    "items": {"items", "named", "average"},
+}
+
+
+@pytest.fixture(scope="module")
+def demo():
+    config = load_config(str(SAMPLE / "shopdoc.yaml"))
+    dataset = load([str(SAMPLE)], config)
+    report = build_report(dataset, config)
+    return report, render_html(report, collect(dataset, config, report))
+
+
+@pytest.fixture(scope="module")
+def pages(demo):
+    assert BROWSER is not None, "Chromium is missing: .ci/run installs it (apt-get install chromium)"
+    _, html = demo
+    planted = html.replace("</main>", '<img src="https://cdn.example.com/chart.png" alt=""></main>', 1)
+    desktop, phone, bad = open_pages(BROWSER, [(html, 1200, 2400, 1), (html, 390, 2400, 1), (planted, 800, 600, 1)])
+    return {"desktop": desktop, "phone": phone, "bad": bad}
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_every_chart_drew_its_series(pages, width):
+    page = pages[width]
+    drawn = {chart["chart"]: chart for chart in page.charts}
+    assert set(drawn) == set(EXPECTED_SERIES)
+    for name, series in EXPECTED_SERIES.items():
+        chart = drawn[name]
+        assert chart["width"] > 200 and chart["height"] > 100, (name, chart)
+        assert series <= set(chart["series"]), (name, chart["series"])
+        for each in series:
+            box = chart["series"][each]
+            assert box["shapes"] > 0 and (box["width"] > 0 or box["height"] > 0), (name, each, box)
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_nothing_requested_and_no_console_errors(pages, width):
+    page = pages[width]
+    assert page.problems == [] and page.console == []
+
+
+def test_the_checks_catch_a_request(pages):
+    page = pages["bad"]
+    assert any("cdn.example.com" in problem for problem in page.problems)
+    assert any("cdn.example.com" in line for line in page.console)
+
+
+def test_page_text_holds_every_printed_todo(pages, demo):
+    report, _ = demo
+    text = " ".join(pages["desktop"].text.split())
+    for _, findings in fmt.group_by_owner(report.findings):
+        shown, folded = fmt.listed(findings)
+        for finding in shown:
+            assert " ".join(finding.title.split()) in text, finding.title
+            assert " ".join(finding.action.split()) in text, finding.action
+        for item in folded:
+            assert " ".join(fmt.folded_line(item, report.lang, report.currency).split()) in text
+
+
+def test_phone_width_is_one_column_without_sideways_scrolling(pages):
+    phone = pages["phone"]
+    assert phone.viewport == 390 and phone.page_width <= 390
+    widths = {chart["chart"]: chart["width"] for chart in phone.charts}
+    assert all(340 <= width <= 390 for width in widths.values()), widths  # one chart across the screen
+
+
+def test_screenshot_shows_the_report(pages):
+    from PIL import Image
+
+    shot = Image.open(io.BytesIO(pages["desktop"].screenshot))
+    assert shot.size == (1200, 2400)
+    colours = shot.convert("RGB").getcolors(1 << 24)
+    assert len(colours) > 500  # text, charts and colour, not a blank or error page
+    blue = sum(count for count, colour in colours if colour == (0x2F, 0x6F, 0xDF))
+    assert blue > 200  # the series' blue (trend lines, the report day's GMV bar) was painted
