@@ -13,6 +13,7 @@ from typing import Any
 
 from shopdoc.errors import UsageError
 from shopdoc.model import Finding, Report
+from shopdoc.neutral import csv_cell, xlsx_cell
 
 BID_RULES = ("ads.ctr_bid", "ads.roi_breakeven")
 
@@ -114,7 +115,7 @@ def _csv_value(name: str, value: Any) -> str:
         return f"{value:+.1%}" if name == "change" else f"{value:.2%}"
     if name in ("current_bid", "suggested_bid", "roi"):
         return f"{value:.2f}"
-    return str(value)
+    return csv_cell(str(value))  # export text: never a live formula (OWASP CSV injection)
 
 
 def _write_xlsx(rows: list[dict[str, Any]], path: str, lang: str) -> None:
@@ -134,8 +135,14 @@ def _write_xlsx(rows: list[dict[str, Any]], path: str, lang: str) -> None:
         for index, name in enumerate(COLUMNS, start=1):
             if name in formats:
                 sheet.cell(row=sheet.max_row, column=index).number_format = formats[name]
+            else:
+                xlsx_cell(sheet.cell(row=sheet.max_row, column=index))  # text, never a formula
     widths = {"campaign": 24, "ad_group": 18, "keyword": 24, "reason": 60}
     for index, name in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = widths.get(name, 12)
     sheet.freeze_panes = "A2"
-    workbook.save(path)
+    import io
+
+    buffer = io.BytesIO()  # built in memory, written in one go: a full disk is one OSError, not a half zip
+    workbook.save(buffer)
+    Path(path).write_bytes(buffer.getvalue())

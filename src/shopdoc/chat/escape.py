@@ -19,7 +19,7 @@ from functools import lru_cache
 
 # Control characters, zero-width characters and bidirectional overrides: nothing a report needs, and
 # the last two can hide or reorder text (a link that reads differently from where it goes).
-_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _SPACES = re.compile(r"\s+")
 
 # Markup characters of the markdown dialects (DingTalk, WeCom, Feishu) and their look-alikes.

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from shopdoc.commands import write_stdout
+from shopdoc.neutral import guard_output
 from shopdoc.errors import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -251,7 +252,7 @@ def render_report(report: Report, fmt: str, flavor: str, *, color: bool, width: 
 
 def write_report(report: Report, fmt: str, output: str | None, flavor: str, visuals=None) -> None:
     if output:
-        text = render_report(report, fmt, flavor, color=False, width=None, visuals=visuals)
+        text = guard_output(render_report(report, fmt, flavor, color=False, width=None, visuals=visuals))
         try:
             Path(output).expanduser().write_text(text, encoding="utf-8")
         except OSError as exc:
@@ -259,7 +260,8 @@ def write_report(report: Report, fmt: str, output: str | None, flavor: str, visu
         return
     color = fmt == "rich" and use_color()
     width = _terminal_width() if fmt == "rich" and _isatty(sys.stdout) else None
-    write_stdout(render_report(report, fmt, flavor, color=color, width=width, visuals=visuals))
+    write_stdout(guard_output(render_report(report, fmt, flavor, color=color, width=width, visuals=visuals),
+                              colour=color))
 
 
 def _terminal_width() -> int:
@@ -341,4 +343,4 @@ def chat_extras(report: Report, targets: list[str], config, visuals):
 
 
 def _say(message: str) -> None:
-    print(f"shopdoc: {message}", file=sys.stderr)
+    print(f"shopdoc: {guard_output(message)}", file=sys.stderr)

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from shopdoc.io.currency import TOKENS
+from shopdoc.neutral import clean_text
 
 MISSING = frozenset({"", "-", "--", "---", "—", "–", "n/a", "N/A", "NA", "null", "NULL", "None", "nan", "NaN", "/"})
 # Currency symbols and codes (`Rs.201.68`, `US$12`, `12.50 EUR`, `99元`; `万元` keeps its 万), separators,
@@ -167,8 +168,23 @@ def numbers_block(columns: dict[str, pd.Series], how: dict[str, NumberColumn],
             values[todo] = number[start:stop] * scale * np.where(negative[start:stop], -1.0, 1.0)
             bad[todo] = unreadable[start:stop]
             start = stop
+    for values, bad in parsed.values():
+        _refuse_non_finite(values, bad)
     return {name: (pd.Series(values, index=columns[name].index), pd.Series(bad, index=columns[name].index))
             for name, (values, bad) in parsed.items()}
+
+
+LARGEST = 1e15  # no count or amount of one shop comes near; past it arithmetic soon overflows to inf
+
+
+def _refuse_non_finite(values: np.ndarray, bad: np.ndarray) -> None:
+    """`1E+400`, `inf` and absurd magnitudes become unreadable cells (a data warning), never a value
+    a rule or a renderer sees."""
+    with np.errstate(invalid="ignore"):
+        absurd = np.isinf(values) | (np.abs(values) > LARGEST)
+    if absurd.any():
+        values[absurd] = np.nan
+        bad[absurd] = True
 
 
 def _number_parts(cells: pd.Series, decimal_comma: bool) -> pd.DataFrame:
@@ -299,6 +315,7 @@ def texts(raw: pd.Series) -> pd.Series:
     reads as it looks."""
     def parse(cells: pd.Series) -> pd.DataFrame:
         text = _text(cells)
+        text = text.map(clean_text, na_action="ignore")  # escapes, controls, bidi overrides: see shopdoc.neutral
         if pd.api.types.infer_dtype(cells, skipna=True) != "string":
             text = text.str.replace(r"^(-?\d+)\.0$", r"\1", regex=True)
         return pd.DataFrame({"value": text})
