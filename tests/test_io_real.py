@@ -160,3 +160,103 @@ def test_inspect_shows_the_currency_and_where_it_came_from(tmp_path, cli):
     path = exports.write_xlsx(tmp_path / "search_terms.xlsx", AMAZON_IN_SEARCH_TERM)
     result = cli("inspect", str(path))
     assert re.search(r"货币\s+INR（来自金额里的符号）", result.out), result.out
+
+
+# -- dates in every form, and the window each row covers ------------------------------------------------
+
+def test_google_ads_utf16_with_a_day_first_range_line(tmp_path, config):
+    # Google Ads UI download: UTF-16 tab-separated, title line, then the range written day-first
+    # (`1 May 2026 - 8 May 2026`, as non-US accounts get it), no Day column.
+    records = [{"Keyword status": "Enabled", "Keyword": "wool scarf", "Match type": "Phrase match",
+                "Campaign": "CA - Search", "Ad group": "Scarves", "Currency code": "CAD", "Impr.": "1,316",
+                "Clicks": "80", "CTR": "6.08%", "Cost": "276.15", "Conversions": "4.00", "Conv. value": "520.00"}]
+    path = exports.google_ads_keywords(tmp_path / "Search keyword report.csv", records,
+                                       date_range="1 May 2026 - 8 May 2026", utf16=True)
+    dataset = load_paths([str(path)], config)
+    item = only(dataset)
+    assert (item.kind, item.encoding, item.dates) == ("ad_report", "utf-16", ["2026-05-08"])
+    assert item.dates_from == "description:1 May 2026 - 8 May 2026"
+    row = dataset.frames["ad_report"].iloc[0]
+    assert (row["date"], row["start_date"], row["window_days"]) == ("2026-05-08", "2026-05-01", 8)
+    assert (row["currency"], row["cost"]) == ("CAD", 276.15)
+
+
+SERIAL_2026_05_01 = 46143  # days since 1899-12-30
+
+
+@pytest.mark.parametrize("cell", ["2026-05-01", "2026/05/01", "20260501", 20260501, "1 May 2026", "May 1, 2026",
+                                  "01-May-2026", "2026年5月1日", SERIAL_2026_05_01, "2026-05-01 09:12:00"])
+def test_a_date_cell_in_every_form_exports_write(tmp_path, config, cell):
+    rows = [["统计日期", "访客数", "支付金额"], [cell, 120, "500.00"]]
+    dataset = load_paths([str(exports.write_xlsx(tmp_path / "店铺.xlsx", rows))], config)
+    item = only(dataset)
+    assert item.dates == ["2026-05-01"] and item.dates_from == "column:统计日期"
+    assert dataset.frames["shop_daily"]["window_days"].tolist() == [1]
+
+
+@pytest.mark.parametrize("cell", ["2026-05-01~2026-05-07", "2026-05-01 至 2026-05-07", "2026-05-01 - 2026-05-07",
+                                  "May 1, 2026 - May 7, 2026", "1 May 2026 to 7 May 2026"])
+def test_a_range_cell_is_a_row_over_the_whole_range(tmp_path, config, cell):
+    # Sycm week files write 统计日期 as `2026-05-01~2026-05-07` on every row.
+    rows = [["统计日期", "商品ID", "商品访客数", "支付金额"], [cell, "5531", 900, "4,500.00"]]
+    dataset = load_paths([str(exports.write_xlsx(tmp_path / "商品.xlsx", rows))], config)
+    row = dataset.frames["item_daily"].iloc[0]
+    assert (row["date"], row["start_date"], row["window_days"]) == ("2026-05-07", "2026-05-01", 7)
+
+
+def test_amazon_start_and_end_date_make_the_row_window(tmp_path, config):
+    path = exports.write_xlsx(tmp_path / "Sponsored_Products_Search_term_report.xlsx", AMAZON_IN_SEARCH_TERM)
+    dataset = load_paths([str(path)], config)
+    frame = dataset.frames["ad_report"]
+    assert frame["date"].tolist() == ["2026-05-07"] * 2
+    assert frame["window_days"].tolist() == [7, 7]
+    assert only(dataset).dates_from == "column:Start Date .. End Date"
+
+
+def test_a_file_name_range_is_the_window_when_nothing_else_dates_the_file(tmp_path, config):
+    rows = [["计划名字", "展现量", "点击量", "花费"], ["双11大促", 12000, 300, "450.00"]]
+    path = exports.write_xlsx(tmp_path / "直通车_计划报表_20261116-20261122.xlsx", rows)
+    dataset = load_paths([str(path)], config)
+    row = dataset.frames["ad_report"].iloc[0]
+    assert (row["date"], row["window_days"]) == ("2026-11-22", 7)
+    assert only(dataset).dates_from.startswith("file name:")
+
+
+def test_last_7_days_counts_back_from_the_day_the_file_was_saved(tmp_path, config):
+    import datetime as dt
+    import os
+
+    path = exports.google_ads_keywords(tmp_path / "Keyword report.csv", [
+        {"Keyword": "wool scarf", "Campaign": "US", "Ad group": "Scarves", "Impr.": "1,000", "Clicks": "50",
+         "Cost": "$80.00"}], date_range="Last 7 days", totals=False)
+    saved = dt.datetime(2026, 5, 9, 7, 30).timestamp()
+    os.utime(path, (saved, saved))
+    dataset = load_paths([str(path)], config)
+    row = dataset.frames["ad_report"].iloc[0]
+    assert (row["date"], row["start_date"], row["window_days"]) == ("2026-05-08", "2026-05-02", 7)
+    assert only(dataset).dates_from == "download date:Last 7 days"
+
+
+def test_a_weekly_shopify_file_keeps_every_week(tmp_path, config):
+    # Shopify "Visitors over time" by week: a Week column (the week's first day), 53 rows.
+    import datetime as dt
+
+    first = dt.date(2025, 5, 5)
+    rows = [["Week", "Online store visitors", "Sessions", "Conversion rate"]]
+    rows += [[(first + dt.timedelta(weeks=i)).isoformat(), 700 + i, 900 + i, 0.021] for i in range(53)]
+    path = exports.write_csv(tmp_path / "Visitors over time.csv", rows)
+    dataset = load_paths([str(path)], config)
+    item = only(dataset)
+    frame = dataset.frames["shop_daily"]
+    assert item.rows == 53 and item.dates_from == "column:Week"
+    assert frame["window_days"].unique().tolist() == [7]
+    assert frame.iloc[-1][["start_date", "date", "visitors"]].tolist() == ["2026-05-04", "2026-05-10", 752]
+    assert any("totals over 7 days" in w.reason for w in item.warnings)
+
+
+def test_an_undated_shop_file_of_many_rows_is_refused(tmp_path, config):
+    rows = [["Online store visitors", "Sessions"]] + [[700 + i, 900 + i] for i in range(53)]
+    path = exports.write_csv(tmp_path / "visitors.csv", rows)
+    [item] = load_paths([str(path)], config).inputs
+    assert item.status == "error"
+    assert "53 rows and no date column" in item.error and "Day" in item.error

@@ -155,7 +155,7 @@ def test_date_from_description_rows():
     assert (week.first, week.last, week.single) == ("2026-11-16", "2026-11-22", False)
     google = from_description([["Keyword report"], ['"Oct 3, 2026 - Oct 16, 2026"']])
     assert (google.first, google.last) == ("2026-10-03", "2026-10-16")
-    assert from_description([["Campaign report"], ["All time"]]) is None
+    assert from_description([["Campaign report"], ["All time"]]).unbounded
 
 
 @pytest.mark.parametrize("name, first, last", [

@@ -8,6 +8,11 @@ Contract between the importers (`shopdoc.io`) and the rules:
 - rates are fractions (0.7748), money and counts are floats, ids are text (`"5531"`);
 - a value that cannot be right has already been blanked (NaN) by the importer, with a data warning
   on its input, so the rule that would be misled never sees it;
+- every row of the day kinds (`DAY_KINDS`) carries its period: `date` is its last day,
+  `start_date` its first, and `window_days` how many days its numbers cover (1 for a row per day;
+  7 for a weekly row, an Amazon Start Date..End Date row or a file whose description says
+  `1 May 2026 - 7 May 2026`; missing when nothing dated the file). Money per day of a subject is
+  its window total divided by the days its rows cover — never by the number of distinct dates;
 - `ad_report` rows carry `level` ("campaign" or "keyword");
 - every row of a kind that holds money (`shop_daily`, `item_daily`, `traffic_source`, `ad_report`:
   the kinds with a `money` field in `data/fields.yaml`) carries `currency`, the ISO code of its

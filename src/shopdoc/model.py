@@ -57,6 +57,7 @@ class InputFile:
     dates: list[str] = field(default_factory=list)
     level: str | None = None  # ad_report: "campaign" or "keyword"
     currency: str | None = None  # ISO code of the file's money (None: unknown, or no money in it)
+    dates_from: str | None = None  # `column:统计日期`, `description:<line>`, `file name:<name>`, `download date:<line>`
     currency_from: str | None = None  # column | cells | header | config | platform | unknown; None: no money
 
     def to_dict(self) -> dict[str, Any]:

@@ -240,6 +240,11 @@ def _tables_of(path: str, raw_tables: "list[RawTable] | Exception", config: Conf
         item.dates = result.dates
         item.level = result.level
         item.currency, item.currency_from = result.currency, result.currency_from
+        item.dates_from = result.dates_from
+        if result.refusal:
+            item.status, item.error = "error", result.refusal
+            out.append((item, None))
+            continue
         if item.rows == 0:
             item.status = "empty"
             item.error = "only a header row, no data rows — check the export's date range"

@@ -18,6 +18,7 @@ import pandas as pd
 from shopdoc.io import currency
 from shopdoc.io import dates as file_dates
 from shopdoc.io import sanity, values
+from shopdoc.dataset import DAY_KINDS
 from shopdoc.io.detect import Mapping
 from shopdoc.io.fields import Field, KindAliases, header_currency, header_unit
 from shopdoc.io.readers import RawTable
@@ -42,6 +43,8 @@ class Normalised:
     level: str | None
     currency: str | None = None  # the file's currency (ISO code), None when unknown or no money
     currency_from: str | None = None  # column | cells | header | config | platform | unknown
+    dates_from: str | None = None  # `column:统计日期`, `description:统计日期：…`, `file name:…`, `download date:Last 7 days`
+    refusal: str | None = None  # why the table cannot be used as it is (one line), else None
 
 
 def normalise(table: RawTable, mapping: Mapping, aliases: KindAliases, path: str,
@@ -73,16 +76,21 @@ def normalise(table: RawTable, mapping: Mapping, aliases: KindAliases, path: str
     for name, (_, bad) in parsed.items():
         if bad.any():
             warnings.cells(frame["_row"][bad], headers[name], raw[name][bad], _BAD_REASONS[fields[name].type])
-    if "date" in parsed and parsed["date"][1].any():
+    unreadable = [parsed[name][1].to_numpy(dtype=bool) for name in _PERIOD_FIELDS if name in parsed]
+    if any(bad.any() for bad in unreadable):
         # A row whose date cannot be read is left out whole: undated, it would count as the report
         # day and pass another day's numbers off as today's.
-        dated = ~parsed["date"][1].to_numpy(dtype=bool)
+        dated = ~np.logical_or.reduce(unreadable)
         frame = frame[dated].reset_index(drop=True)
         raw = {name: _kept(column, dated) for name, column in raw.items()}
     for name, spec in fields.items():
         if spec.type == "rate":
             frame[name] = _percent_points(frame[name], raw[name], headers[name], warnings)
-    _fill_date(frame, table, mapping, warnings)
+    dates_from, refusal = None, None
+    if kind in DAY_KINDS:
+        dates_from, refusal = _fill_period(frame, raw, headers, table, mapping, kind, warnings)
+    else:
+        dates_from = _fill_date(frame, table, mapping, warnings)
     sanity.check(frame, fields, raw, headers, warnings)
     money_kind = any(spec.type == "money" for spec in aliases.fields.values())
     file_currency, currency_from = _currency(frame, fields, raw, headers, money_kind, shop_currency, warnings)
@@ -96,7 +104,10 @@ def normalise(table: RawTable, mapping: Mapping, aliases: KindAliases, path: str
     frame["_file"] = pd.Series(path, index=frame.index, dtype="str")
     frame["_row"] = frame.pop("_row")  # last, after the columns added above
     found = sorted(d for d in frame["date"].dropna().unique()) if "date" in frame.columns else []
-    return Normalised(frame, found, level, file_currency, currency_from)
+    for name in ("week", "month"):  # read into date, start_date and window_days
+        if name in frame.columns:
+            del frame[name]
+    return Normalised(frame, found, level, file_currency, currency_from, dates_from, refusal)
 
 
 _BAD_REASONS = {
@@ -216,21 +227,103 @@ def _percent_points(parsed: pd.Series, raw: pd.Series, header: str, warnings: Wa
     return parsed / 100
 
 
-def _fill_date(frame: pd.DataFrame, table: RawTable, mapping: Mapping, warnings: Warnings) -> None:
-    """No date column: the description rows above the header, else the file name, say the day."""
+def _fill_date(frame: pd.DataFrame, table: RawTable, mapping: Mapping, warnings: Warnings) -> str | None:
+    """Reviews and DSR: no date column, the description rows above the header, else the file name,
+    say the day. Returns where the date came from (see `Normalised.dates_from`)."""
     if "date" in frame.columns and frame["date"].notna().any():
-        return
-    found = file_dates.from_description(table.rows[:mapping.row]) or file_dates.from_file_name(table.name)
-    if found is None:
-        if "date" not in frame.columns:
-            warnings.add("no date column and no date above the header or in the file name: "
-                         "its rows count for the report day")
+        return f"column:{mapping.headers[mapping.fields['date']]}"
+    found = _file_range(table, mapping)
+    if found is None or found.unbounded:
         frame["date"] = pd.Series(pd.NA, index=frame.index, dtype="str")
-        return
+        return None
     frame["date"] = pd.Series(found.last, index=frame.index, dtype="str")
-    if not found.single:
-        warnings.add(f"no date column; the {found.where} covers {found.first} to {found.last}, "
-                     f"read as {found.last} — export a single day (or a report by day) for day-by-day rules")
+    return f"{found.where}:{found.text}"
+
+
+def _file_range(table: RawTable, mapping: Mapping) -> file_dates.DateRange | None:
+    return (file_dates.from_description(table.rows[:mapping.row], table.modified)
+            or file_dates.from_file_name(table.name))
+
+
+_PERIOD_FIELDS = ("date", "week", "month")
+
+
+def _fill_period(frame: pd.DataFrame, raw: dict[str, pd.Series], headers: dict[str, str], table: RawTable,
+                 mapping: Mapping, kind: str, warnings: Warnings) -> tuple[str | None, str | None]:
+    """Every row's period: `date` (its last day), `start_date` (its first) and `window_days` (how
+    many days its numbers cover), so money per day can be worked out per subject.
+
+    From, in order: the date column (a range cell `2026-11-16~2026-11-22` is a week; Amazon's Start
+    Date .. End Date); a Week or Month column; else the description rows above the header
+    (`统计日期：…`, `1 May 2026 - 8 May 2026`, `Last 7 days` from the day the file was saved), else the
+    file name. Returns (where the dates came from, a refusal when the table cannot be read right).
+    """
+    index = frame.index
+    where: str | None = None
+    if "date" in frame.columns and frame["date"].notna().any():
+        last = frame["date"]
+        first = values.date_starts(raw["date"]).fillna(last)
+        where = f"column:{headers['date']}"
+        if "end_date" in frame.columns and frame["end_date"].notna().any():  # Start Date .. End Date
+            first, last = last, frame["end_date"].fillna(last)
+            where += f" .. {headers['end_date']}"
+    elif ("week" in frame.columns and frame["week"].notna().any()) or ("month" in frame.columns
+                                                                          and frame["month"].notna().any()):
+        name = "week" if "week" in frame.columns and frame["week"].notna().any() else "month"
+        first, last = _periods(frame[name], raw[name], name)
+        where = f"column:{headers[name]}"
+    else:
+        found = _file_range(table, mapping)
+        if found is None or found.unbounded:
+            if len(frame) > 1 and kind == "shop_daily":
+                said = f"its description says {found.text!r}" if found else "no date above the header or in the file name"
+                return None, (f"{len(frame)} rows and no date column ({said}): which row is which day "
+                              f"cannot be told — export it with its Day (or Week) column")
+            if found is not None:
+                warnings.add(f"the description says {found.text!r}: no dates, so its rows count for the "
+                             "report day and money per day cannot be worked out — download a dated range")
+            else:
+                warnings.add("no date column and no date above the header or in the file name: "
+                             "its rows count for the report day")
+            frame["date"] = pd.Series(pd.NA, index=index, dtype="str")
+            frame["start_date"] = pd.Series(pd.NA, index=index, dtype="str")
+            frame["window_days"] = pd.Series(pd.NA, index=index, dtype="Int64")
+            return (f"{found.where}:{found.text}" if found else None), None
+        first = pd.Series(found.first, index=index, dtype="str")
+        last = pd.Series(found.last, index=index, dtype="str")
+        where = f"{found.where}:{found.text}"
+        if not found.single:
+            warnings.add(f"no date column; the {found.where} covers {found.first} to {found.last} ({found.days} days): "
+                         f"its rows are {found.days}-day totals, dated {found.last}")
+    days = (pd.to_datetime(last, errors="coerce") - pd.to_datetime(first, errors="coerce")).dt.days + 1
+    backwards = days < 1
+    if backwards.any():
+        warnings.cells(frame["_row"][backwards], headers.get("end_date", "date"), last[backwards],
+                       "ends before it starts, read as one day")
+        first = first.where(~backwards, last)
+        days = days.where(~backwards, 1)
+    frame["date"] = last.astype("str")
+    frame["start_date"] = first.astype("str")
+    frame["window_days"] = days.astype("Int64")
+    if kind == "shop_daily" and (days > 1).any():
+        longest = int(days.max())
+        warnings.add(f"rows are totals over {longest} days, not single days: each keeps its period "
+                     "(start_date, window_days); day-by-day comparisons need a report by day")
+    return where, None
+
+
+def _periods(parsed: pd.Series, raw: pd.Series, name: str) -> tuple[pd.Series, pd.Series]:
+    """(first day, last day) of each Week or Month cell: a week starts on its day and lasts 7 days
+    (`2026-04-27`, or a range `Apr 27 - May 3, 2026`), a month is the calendar month it names."""
+    starts = values.date_starts(raw)
+    day = pd.to_datetime(parsed, errors="coerce")
+    if name == "week":
+        first = starts.fillna(parsed)
+        last = parsed.where(starts.notna(), (day + pd.Timedelta(days=6)).dt.strftime("%Y-%m-%d"))
+    else:
+        first = day.dt.to_period("M").dt.start_time.dt.strftime("%Y-%m-%d")
+        last = day.dt.to_period("M").dt.end_time.dt.strftime("%Y-%m-%d")
+    return first.astype("str"), last.astype("str")
 
 
 def _currency(frame: pd.DataFrame, fields: dict[str, Field], raw: dict[str, pd.Series], headers: dict[str, str],

@@ -41,6 +41,7 @@ class RawTable:
     delimiter: str | None = None
     first_row: int = 1  # Excel row number of rows[0] (calamine skips leading empty rows)
     name: str = ""  # the file (or zip member) name, for dates in file names
+    modified: str | None = None  # the day the file (or zip member) was saved: `Last 7 days` counts from it
     notes: list[str] = field(default_factory=list)  # data warnings about the whole table
     error: InputError | None = None  # this sheet or zip member could not be read (rows is empty)
 
@@ -77,9 +78,10 @@ def read_tables(path: str, limits: Limits | None = None, budget: Budget | None =
                 tables = _read_workbook(path, source, fmt, limits, budget)
                 for table in tables:
                     table.name = os.path.basename(path)
-                return tables
+                return _dated(tables, _saved_on(handle))
             data = head + handle.read(limits.max_file_bytes + 1 - len(head))
             budget.take(len(data))
+            saved = _saved_on(handle)
     except FileNotFoundError:
         raise InputError(path, "file not found", hint="check the path") from None
     except IsADirectoryError:
@@ -88,7 +90,22 @@ def read_tables(path: str, limits: Limits | None = None, budget: Budget | None =
         raise _too_big(path, exc) from None
     except OSError as exc:
         raise InputError(path, f"cannot be opened ({exc.strerror})", hint="check the file's permissions") from None
-    return read_bytes(path, data, os.path.basename(path), limits=limits, budget=budget)
+    return _dated(read_bytes(path, data, os.path.basename(path), limits=limits, budget=budget), saved)
+
+
+def _saved_on(handle: Any) -> str | None:
+    import datetime as dt
+
+    try:
+        return dt.date.fromtimestamp(os.fstat(handle.fileno()).st_mtime).isoformat()
+    except (OSError, ValueError, OverflowError):
+        return None
+
+
+def _dated(tables: list[RawTable], saved: str | None) -> list[RawTable]:
+    for table in tables:
+        table.modified = table.modified or saved
+    return tables
 
 
 def _too_big(path: str, exc: TooBig, sheet: str | None = None) -> InputError:
@@ -297,6 +314,17 @@ def _read_zip(path: str, data: bytes, limits: Limits = DEFAULTS, budget: Budget 
         several = len(exports) > 1
         for info, name in exports[:limits.max_zip_members]:
             base = os.path.basename(name)
+    return read_bytes(path, data, os.path.basename(path), limits=limits, budget=budget)
+                    table.sheet = base if table.sheet is None else f"{base}/{table.sheet}"
+                tables.append(table)
+        left = len(exports) - limits.max_zip_members
+        if left > 0:
+            tables.append(_failed(path, "zip", None, InputError(
+                path, f"holds {len(exports):,} export files; the first {limits.max_zip_members:,} were read, "
+                      f"{left:,} were not", hint=setting("max_zip_members"))))
+        return tables
+
+
             try:
                 member = _unpack(archive, info, limits, budget)
                 found = read_bytes(path, member, base, in_zip=True, limits=limits, budget=budget)
@@ -314,27 +342,15 @@ def _read_zip(path: str, data: bytes, limits: Limits = DEFAULTS, budget: Budget 
                     table.error.sheet = name if table.error.sheet in (None, name) else f"{name}/{table.error.sheet}"
                     table.sheet = table.error.sheet
                 elif several:
-                    table.sheet = base if table.sheet is None else f"{base}/{table.sheet}"
-                tables.append(table)
-        left = len(exports) - limits.max_zip_members
-        if left > 0:
-            tables.append(_failed(path, "zip", None, InputError(
-                path, f"holds {len(exports):,} export files; the first {limits.max_zip_members:,} were read, "
-                      f"{left:,} were not", hint=setting("max_zip_members"))))
-        return tables
 
 
-def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, budget: Budget) -> bytes:
-    """A member's bytes, never more than the limits allow, whatever its header declares."""
-    if info.file_size > limits.max_file_bytes:
-        raise TooBig(f"says it unpacks to {mib(info.file_size)}, over the limit of {limits.max_file_mb:,} MiB",
-                     "max_file_mb")
-    with archive.open(info) as handle:
-        data = handle.read(limits.max_file_bytes + 1)
-    if len(data) > limits.max_file_bytes:
-        raise TooBig(f"unpacks to more than {limits.max_file_mb:,} MiB", "max_file_mb")
-    budget.take(len(data))
-    return data
+def _member_saved_on(info: zipfile.ZipInfo) -> str | None:
+    import datetime as dt
+
+    try:
+        return dt.date(*info.date_time[:3]).isoformat()
+    except ValueError:
+        return None
 
 
 def is_hidden(name: str) -> bool:

@@ -327,7 +327,8 @@ def texts(raw: pd.Series) -> pd.Series:
 
 _DATE_FORMATS = ("%b %d, %Y", "%B %d, %Y", "%d.%m.%Y", "%m/%d/%Y", "%m/%d/%y", "%Y年%m月%d日",
                  "%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y", "%d-%b-%Y", "%d-%B-%Y", "%d-%b-%y",
-                 "%Y/%m/%d", "%Y.%m.%d", "%b. %d, %Y", "%d %b, %Y")
+                 "%Y/%m/%d", "%Y.%m.%d", "%b. %d, %Y", "%d %b, %Y",
+                 "%B %Y", "%b %Y", "%Y-%m", "%Y/%m", "%Y年%m月")  # the last five: Month columns
 
 
 def dates(raw: pd.Series) -> Parsed:
@@ -340,6 +341,29 @@ def dates(raw: pd.Series) -> Parsed:
 
     parsed = by_unique(raw, parse, always=True)
     return parsed["value"].astype("str"), parsed["bad"].fillna(False).astype(bool)
+
+
+# What joins the two ends of a range in a cell: `2026-11-16~2026-11-22`, `2026-05-01 至 2026-05-07`,
+# `May 1, 2026 - May 7, 2026`, `1 May 2026 to 7 May 2026`, `2026/05/01–2026/05/07`.
+RANGE_SPLIT = r"\s*[~～至–—]\s*|\s+-\s+|\s+to\s+|(?<=\d)-(?=\d{4}[-/.]\d)"
+
+
+def date_starts(raw: pd.Series) -> pd.Series:
+    """The first day (ISO) of each cell that holds a range (`2026-11-16~2026-11-22`), NA elsewhere;
+    `dates` reads such a cell as its last day."""
+    def parse(cells: pd.Series) -> pd.DataFrame:
+        text = _text(cells)
+        ranged = text.str.contains(RANGE_SPLIT, regex=True).fillna(False).astype(bool)
+        out = pd.Series(pd.NA, index=cells.index, dtype="str")
+        if ranged.any():
+            first = text[ranged].str.split(RANGE_SPLIT, regex=True).str[0].str.strip()
+            found = parse_dates(first.astype(object))
+            out[ranged] = found.dt.strftime("%Y-%m-%d").astype("str")
+        return pd.DataFrame({"value": out})
+
+    if not any(isinstance(cell, str) for cell in raw.iloc[:50].tolist()):
+        return pd.Series(pd.NA, index=raw.index, dtype="str")
+    return by_unique(raw, parse, always=True)["value"].astype("str")
 
 
 _DATE_TIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?")
@@ -374,7 +398,7 @@ def parse_dates(values: pd.Series) -> pd.Series:
     if rest.any():
         text = _text(values[rest]).dropna()
         # A range (weekly Sycm files, `Oct 3, 2026 - Oct 16, 2026`) stands for its last day.
-        text = text.str.split(r"\s*[~至]\s*|\s+-\s+", regex=True).str[-1].str.strip()
+        text = text.str.split(RANGE_SPLIT, regex=True).str[-1].str.strip()
         text = text.str.replace(r"(?<=\d)[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?.*$", "", regex=True)
         found = pd.to_datetime(text, format="ISO8601", errors="coerce")
         for fmt in _DATE_FORMATS:
