@@ -409,8 +409,8 @@ _INSPECT = {
            "status": {"error": "读取失败", "unrecognised": "认不出是哪种导出", "empty": "没有数据行"},
            "skipped": "会跳过的规则（缺少导出或字段）", "none_skipped": "所有规则需要的导出和字段都有了。",
            "nothing": "没有找到导出文件（.csv .tsv .txt .xlsx .xlsm .xls .zip）。", "more": "……还有 {} 条",
-           "dates_from": "日期来自", "dates_where": {"column": "“{}”列", "description": "表头上方的说明：{}",
-                                                    "file name": "文件名：{}",
+           "dates_where": {"column": "来自“{}”列", "description": "来自表头上方的说明：{}",
+                                                    "file name": "来自文件名：{}",
                                                     "download date": "说明里的“{}”，从文件保存日往前数"},
            "currency": "货币", "currency_unknown": "文件里没写 —— 在配置里设 shop.currency（如 USD）",
            "currency_from": {"column": "来自币种列", "cells": "来自金额里的符号", "header": "来自表头的单位",
@@ -421,8 +421,8 @@ _INSPECT = {
            "skipped": "Rules that will be skipped (missing export or field)",
            "none_skipped": "Every rule has the exports and fields it needs.",
            "nothing": "No export files found (.csv .tsv .txt .xlsx .xlsm .xls .zip).", "more": "... and {} more",
-           "dates_from": "dates from", "dates_where": {"column": "the {} column", "description": "the line above the header: {}",
-                                                     "file name": "the file name: {}",
+           "dates_where": {"column": "from the {} column", "description": "from the line above the header: {}",
+                                                     "file name": "from the file name: {}",
                                                      "download date": "\"{}\" in the description, counted back from the day the file was saved"},
            "currency": "currency", "currency_unknown": "not in the file — set shop.currency in the config (e.g. USD)",
            "currency_from": {"column": "from its currency column", "cells": "from the symbols in its amounts",
@@ -467,10 +467,10 @@ def _inspect_text(dataset, skipped, lang: str) -> str:
             rows.append([words["header"], words["header_row"].format(item.header_row)])
         if item.dates:
             dates = item.dates[0] if len(item.dates) == 1 else f"{item.dates[0]} .. {item.dates[-1]} ({len(item.dates)})"
+            if item.dates_from:
+                source, _, text = item.dates_from.partition(":")
+                dates += _paren(words["dates_where"].get(source, source).format(_printable(text)[:80]), lang)
             rows.append([words["dates"], dates])
-        if item.dates_from:
-            source, _, text = item.dates_from.partition(":")
-            rows.append([words["dates_from"], words["dates_where"].get(source, source).format(_printable(text)[:80])])
         if item.status == "ok" and item.currency_from:  # a kind that holds money
             if item.currency:
                 rows.append([words["currency"], f"{item.currency}{_paren(words['currency_from'][item.currency_from], lang)}"])

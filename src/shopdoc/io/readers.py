@@ -314,17 +314,6 @@ def _read_zip(path: str, data: bytes, limits: Limits = DEFAULTS, budget: Budget 
         several = len(exports) > 1
         for info, name in exports[:limits.max_zip_members]:
             base = os.path.basename(name)
-    return read_bytes(path, data, os.path.basename(path), limits=limits, budget=budget)
-                    table.sheet = base if table.sheet is None else f"{base}/{table.sheet}"
-                tables.append(table)
-        left = len(exports) - limits.max_zip_members
-        if left > 0:
-            tables.append(_failed(path, "zip", None, InputError(
-                path, f"holds {len(exports):,} export files; the first {limits.max_zip_members:,} were read, "
-                      f"{left:,} were not", hint=setting("max_zip_members"))))
-        return tables
-
-
             try:
                 member = _unpack(archive, info, limits, budget)
                 found = read_bytes(path, member, base, in_zip=True, limits=limits, budget=budget)
@@ -338,10 +327,32 @@ def _read_zip(path: str, data: bytes, limits: Limits = DEFAULTS, budget: Budget 
                 found = [_failed(path, "zip", name, InputError(
                     path, f"cannot unpack it ({_short(exc)})", sheet=name, hint="unzip it by hand and read the file inside"))]
             for table in found:
+                table.modified = _member_saved_on(info)
                 if table.error is not None:
                     table.error.sheet = name if table.error.sheet in (None, name) else f"{name}/{table.error.sheet}"
                     table.sheet = table.error.sheet
                 elif several:
+                    table.sheet = base if table.sheet is None else f"{base}/{table.sheet}"
+                tables.append(table)
+        left = len(exports) - limits.max_zip_members
+        if left > 0:
+            tables.append(_failed(path, "zip", None, InputError(
+                path, f"holds {len(exports):,} export files; the first {limits.max_zip_members:,} were read, "
+                      f"{left:,} were not", hint=setting("max_zip_members"))))
+        return tables
+
+
+def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, budget: Budget) -> bytes:
+    """A member's bytes, never more than the limits allow, whatever its header declares."""
+    if info.file_size > limits.max_file_bytes:
+        raise TooBig(f"says it unpacks to {mib(info.file_size)}, over the limit of {limits.max_file_mb:,} MiB",
+                     "max_file_mb")
+    with archive.open(info) as handle:
+        data = handle.read(limits.max_file_bytes + 1)
+    if len(data) > limits.max_file_bytes:
+        raise TooBig(f"unpacks to more than {limits.max_file_mb:,} MiB", "max_file_mb")
+    budget.take(len(data))
+    return data
 
 
 def _member_saved_on(info: zipfile.ZipInfo) -> str | None:
