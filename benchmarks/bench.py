@@ -14,6 +14,8 @@ Each line prints the ratio it is judged by, measured in the same run:
   python-calamine alone reading the same four files (`CalamineWorkbook.from_path(p)
   .get_sheet_by_index(0).to_python()`) in a fresh interpreter — start-up included on both sides,
   so the ratio compares like with like;
+- the same two runs writing `--format html` (charts included): the demo against 1.5 s, the large
+  account against 2 × its own JSON run (the "floor" column of that line is the JSON run);
 - peak memory of the large diagnose (the child's own `ru_maxrss`, from `os.wait4`): against 1 GiB.
 
 Commands measured together run interleaved (A B C A B C …), so load from elsewhere hits them alike.
@@ -198,17 +200,20 @@ def main(argv: list[str] | None = None) -> int:
     notes: list[str] = []
     try:
         print("measuring (median of the timed runs after one warm-up):", file=sys.stderr)
-        python, typer_, help_, rules, sample = measure({
+        python, typer_, help_, rules, sample, sample_html = measure({
             "ref: python start-up": [sys.executable, "-c", "pass"],
             "ref: python + import typer": [sys.executable, "-c", "import typer"],
             "shopdoc --help": shopdoc + ["--help"],
             "shopdoc rules": shopdoc + ["rules"],
             "diagnose sample_data": shopdoc + ["diagnose", "sample_data", "--config", "sample_data/shopdoc.yaml",
                                                "--no-history", "--format", "json"],
+            "diagnose sample_data, html": shopdoc + ["diagnose", "sample_data", "--config", "sample_data/shopdoc.yaml",
+                                                     "--no-history", "--format", "html", "-o", str(tmp / "demo.html")],
         }, args.runs, env, ok_codes=(0, 1, 3))
         help_.target = rules.target = 0.150
         sample.target = 1.0
-        lines += [python, typer_, help_, rules, sample]
+        sample_html.target = 1.5  # issue 16: the HTML report with its charts on the demo shop
+        lines += [python, typer_, help_, rules, sample, sample_html]
 
         large = None
         if not args.skip_large:
@@ -216,14 +221,18 @@ def main(argv: list[str] | None = None) -> int:
                                     log=lambda text: print(f"  {text}", file=sys.stderr))
             size = sum(path.stat().st_size for path in account.files)
             notes.append(f"large account: {len(account.files)} files, {size / 2**20:.1f} MiB in {account.folder}")
-            floor, threaded, large = measure({
+            floor, threaded, large, large_html = measure({
                 "floor: calamine read": [sys.executable, "-c", FLOOR_CODE, *map(str, account.files)],
                 "ref: calamine read, threads": [sys.executable, "-c", FLOOR_THREADS_CODE, *map(str, account.files)],
                 "diagnose large account": shopdoc + ["diagnose", str(account.folder), "--config", str(account.config),
                                                      "--no-history", "--format", "json"],
+                "diagnose large account, html": shopdoc + ["diagnose", str(account.folder), "--config",
+                                                           str(account.config), "--no-history", "--format", "html",
+                                                           "-o", str(tmp / "large.html")],
             }, args.large_runs, env, ok_codes=(0, 1, 3))
             large.target, large.floor = 1.5 * floor.median, floor
-            lines += [floor, threaded, large]
+            large_html.target, large_html.floor = 2.0 * large.median, large  # charts summarise: within 2x the JSON run
+            lines += [floor, threaded, large, large_html]
             notes.append("large report: " + report_findings(large.runs[-1]))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -305,3 +305,10 @@ def test_send_wecom_posts_the_report_then_the_chart(cli, monkeypatch, tmp_path):
     finally:
         robots.server.shutdown()
         robots.server.server_close()
+
+
+def test_readme_shows_the_demo_screenshots():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in ("report-desktop.png", "report-phone.png"):
+        shot = ROOT / "docs" / name
+        assert f"docs/{name}" in readme and shot.read_bytes().startswith(PNG_MAGIC)

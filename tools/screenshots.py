@@ -24,7 +24,7 @@ from shopdoc.visual import collect, render_html  # noqa: E402
 
 SHOTS = {  # name: (width, height, scale, crop to width)
     "report-desktop.png": (1200, 2600, 1, 1200),
-    "report-phone.png": (390, 3000, 2, 390),
+    "report-phone.png": (390, 1700, 2, 390),
 }
 
 
