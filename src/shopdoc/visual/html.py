@@ -61,7 +61,7 @@ figure svg{width:100%%;height:auto;display:block;border:1px solid #eceef1;border
 ul.plain{padding-left:18px;margin:4px 0}
 .foot{color:#6b7280;font-size:12px;text-align:center;margin:18px 0}
 @media (max-width:700px){main{padding:10px}.grid{grid-template-columns:1fr}section{padding:10px}header h1{font-size:19px}}
-@media print{body{background:#fff}main{max-width:none;padding:0}section{box-shadow:none;border:1px solid #ddd;break-inside:auto}
+@media print{body{background:#fff;-webkit-print-color-adjust:exact;print-color-adjust:exact}h2,h3{break-after:avoid;page-break-after:avoid}main{max-width:none;padding:0}section{box-shadow:none;border:1px solid #ddd;break-inside:auto}
 .grid{grid-template-columns:1fr 1fr}ol.todo li{break-inside:avoid}}
 """ % {"font": FONT_STACK}
 
