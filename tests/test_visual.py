@@ -312,3 +312,25 @@ def test_readme_shows_the_demo_screenshots():
     for name in ("report-desktop.png", "report-phone.png"):
         shot = ROOT / "docs" / name
         assert f"docs/{name}" in readme and shot.read_bytes().startswith(PNG_MAGIC)
+
+
+def test_trend_of_single_day_downloads_comes_from_the_history(cli, tmp_path):
+    """An operator downloads one day each morning: the 30-day trend is the history's days plus today's file."""
+    history = tmp_path / "history.sqlite3"
+    header = "统计日期,访客数,浏览量,跳失率,人均浏览量,支付买家数,支付金额,支付转化率,客单价\n"
+    for n, day in enumerate(("2026-11-20", "2026-11-21", "2026-11-22")):
+        folder = tmp_path / day
+        folder.mkdir()
+        gmv = 40000 + 2000 * n
+        (folder / f"【生意参谋平台】店铺整体_{day}_{day}.csv").write_text(
+            header + f'{day},"8,000","19,500",55.20%,3.40,160,"{gmv:,}.00",2.00%,{gmv / 160:.2f}\n', encoding="utf-8")
+        code = cli("diagnose", str(folder), "--history", str(history), "-q", "-o", f"{day}.html", "--chart", f"{day}.svg")
+        assert code.code == 0
+        assert ("nothing to chart yet" in code.err) == (n == 0)
+    page = (tmp_path / "2026-11-22.html").read_text(encoding="utf-8")
+    svg = (tmp_path / "2026-11-22.svg").read_text(encoding="utf-8")
+    trend = re.search(r'<g data-series="gmv">.*?</g>', svg).group(0)
+    (line,) = re.findall(r'<polyline points="([^"]+)"', trend)
+    assert len(line.split()) == 3  # three days joined into one line: two from the history, one from today
+    assert 'data-chart="bridge-previous_day"' in page  # the day before came from the history too
+    assert not (tmp_path / "2026-11-20.svg").exists()  # one day is not a trend: nothing to chart yet

@@ -295,9 +295,10 @@ def write_chart(visuals, path: str, lang: str, quiet: bool) -> bool:
     except OSError as exc:
         _say(f"--chart {path}: cannot write: {exc.strerror or exc}")
         return False
-    if not written:
-        _say(f"--chart {path}: nothing to chart — the exports have no shop GMV for the report day or before")
-        return False
+    if not written:  # not an error: on the first morning there is no trend yet
+        _say(f"--chart {path}: not written, nothing to chart yet — it needs shop GMV on two days "
+             "(export several days, or keep the history on)")
+        return True
     if not quiet:
         _say(f"wrote the chart to {path}")
     return True
