@@ -260,3 +260,46 @@ def test_an_undated_shop_file_of_many_rows_is_refused(tmp_path, config):
     [item] = load_paths([str(path)], config).inputs
     assert item.status == "error"
     assert "53 rows and no date column" in item.error and "Day" in item.error
+
+
+# -- kind by content, with granularity ----------------------------------------------------------------
+
+def sycm_keyword_detail_rows() -> list[list]:
+    """生意参谋 无线三级流量来源详情 (2017 download): two 数据说明 lines above the header, one row per
+    search keyword of 手淘搜索. Layout as the issue describes the genuine files; keywords invented."""
+    return [
+        ["数据说明：本表为无线三级流量来源详情，统计日期：2017-05-01"],
+        ["数据说明：来源名称为访客进店的搜索关键词"],
+        ["来源名称", "访客数", "浏览量", "浏览量占比", "店内跳转人数", "跳出本店人数", "收藏人数", "加购人数",
+         "下单买家数", "下单转化率", "支付件数", "支付买家数", "支付转化率"],
+        ["羊毛衫女", 120, 310, "12.50%", 60, 60, 4, 9, 3, "2.50%", 3, 3, "2.50%"],
+        ["羊毛衫女冬 加厚", 57, 140, "5.64%", 30, 27, 2, 5, 1, "1.75%", 1, 1, "1.75%"],
+        ["高领毛衣", 8, 9, "0.36%", 1, 7, 0, 0, 0, "0.00%", 0, 0, "0.00%"],
+    ]
+
+
+@pytest.mark.parametrize("as_", ["xls-codepage-1252", "xlsx"])
+def test_sycm_keyword_source_detail_is_a_keyword_level_source_table(tmp_path, config, as_):
+    rows = sycm_keyword_detail_rows()
+    if as_ == "xlsx":  # the same export re-saved as .xlsx
+        path = exports.write_xlsx(tmp_path / "无线三级流量来源详情.xlsx", {"无线三级流量来源详情": rows})
+    else:
+        path = exports.write_xls_codepage(tmp_path / "【生意参谋平台】无线三级流量来源详情.xls",
+                                          {"无线三级流量来源详情": rows})
+    dataset = load_paths([str(path)], config)
+    item = only(dataset)
+    assert (item.kind, item.level, item.header_row, item.rows) == ("traffic_source", "keyword", 3, 3)
+    assert "shop_daily" not in dataset.frames
+    frame = dataset.frames["traffic_source"]
+    assert frame["source"].tolist() == ["羊毛衫女", "羊毛衫女冬 加厚", "高领毛衣"]
+    assert frame["visitors"].tolist() == [120, 57, 8]
+    assert frame["date"].tolist() == ["2017-05-01"] * 3 and item.currency == "CNY"
+
+
+def test_a_detail_table_is_never_the_shops_day(tmp_path, config):
+    # Rows by device on one day with only shop columns mapped: not a shop day to take the last row of.
+    rows = [["统计日期", "终端类型", "访客数", "支付金额"],
+            ["2026-11-22", "无线端", 7000, "30,000.00"], ["2026-11-22", "PC端", 1120, "5,400.00"]]
+    [item] = load_paths([str(exports.write_xlsx(tmp_path / "店铺.xlsx", rows))], config).inputs
+    assert item.status == "error" and item.kind == "shop_daily"
+    assert "2 rows on one day that differ by 终端类型" in item.error

@@ -26,13 +26,13 @@ SIGNATURES: dict[str, list[tuple[str, ...]]] = {
         "add_to_cart", "favorites")],
     "ad_report": [("impressions", "clicks"), ("cost", "clicks")],
     "review": [("content",), ("rating",), ("level",)],
-    "traffic_source": [("source", "visitors"), ("source_detail", "visitors")],
+    "traffic_source": [("source", "visitors"), ("source_detail", "visitors"), ("keyword", "visitors")],
     "dsr": [("description", "service", "logistics")],
     "shop_daily": [("visitors",), ("gmv",)],
 }
 
 # Columns that say "this is not the whole shop's day": their presence rules shop_daily out.
-NOT_SHOP = {"item_daily": ("item_id",), "traffic_source": ("source", "source_detail"),
+NOT_SHOP = {"item_daily": ("item_id",), "traffic_source": ("source", "source_detail", "keyword"),
             "ad_report": ("keyword", "impressions", "clicks", "campaign"),
             "review": ("content", "rating", "level")}
 

@@ -99,6 +99,11 @@ def normalise(table: RawTable, mapping: Mapping, aliases: KindAliases, path: str
         level = "keyword" if ("keyword" in frame.columns or "search_term" in frame.columns) else "campaign"
         frame["level"] = pd.Series(level, index=frame.index, dtype="str")
         _derive_ad_rates(frame)
+    if kind == "traffic_source":
+        level = _source_level(frame, table, mapping)
+        frame["level"] = pd.Series(level, index=frame.index, dtype="str")
+    if kind == "shop_daily" and refusal is None:
+        refusal = _not_a_shop_day(frame, mapping, raw_column)
     if kind == "review" and "content" in frame.columns:
         frame["placeholder"] = frame["content"].isin(PLACEHOLDERS)
     frame["_file"] = pd.Series(path, index=frame.index, dtype="str")
@@ -324,6 +329,37 @@ def _periods(parsed: pd.Series, raw: pd.Series, name: str) -> tuple[pd.Series, p
         first = day.dt.to_period("M").dt.start_time.dt.strftime("%Y-%m-%d")
         last = day.dt.to_period("M").dt.end_time.dt.strftime("%Y-%m-%d")
     return first.astype("str"), last.astype("str")
+
+
+_DETAIL_TITLE_RE = re.compile(r"来源详情|关键词|搜索词|search term|keyword", re.IGNORECASE)
+
+
+def _source_level(frame: pd.DataFrame, table: RawTable, mapping: Mapping) -> str:
+    """A traffic-source table's grain: `keyword` for a detail table whose rows are search keywords
+    (生意参谋 无线三级流量来源详情: 来源名称 holds the keywords of one source), else `source`."""
+    if "keyword" in frame.columns and frame["keyword"].notna().any():
+        return "keyword"
+    above = [cell for row in table.rows[:mapping.row] for cell in row if isinstance(cell, str)]
+    return "keyword" if _DETAIL_TITLE_RE.search(" ".join([table.sheet or "", *above])) else "source"
+
+
+def _not_a_shop_day(frame: pd.DataFrame, mapping: Mapping, raw_column) -> str | None:
+    """A shop's day is one row per day (or one total). Several rows on one day that differ by an
+    unmapped text column (来源名称, 关键词, 设备 ...) are a detail table read as the shop: refused,
+    rather than letting its last row pass for the shop's day."""
+    if len(frame) < 2 or frame["date"].isna().all() or not frame["date"].duplicated().any():
+        return None
+    mapped = set(mapping.fields.values())
+    for index, header in enumerate(mapping.headers):
+        if index in mapped or not header:
+            continue
+        cells = raw_column(index)
+        text = cells[cells.map(lambda cell: isinstance(cell, str) and cell.strip() not in values.MISSING)]
+        if len(text) >= 2 and text.nunique() > 1 and not text.str.strip().str.match(r"^[\d.,%+\-\s]+$").all():
+            repeated = int(frame["date"].value_counts().max())
+            return (f"{repeated} rows on one day that differ by {header}: a detail table, not the shop's day "
+                    f"— map {header} in the config (inputs.aliases) or pin the file's kind (inputs.kinds)")
+    return None
 
 
 def _currency(frame: pd.DataFrame, fields: dict[str, Field], raw: dict[str, pd.Series], headers: dict[str, str],
