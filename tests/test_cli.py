@@ -59,7 +59,7 @@ def test_bare_shopdoc_prints_help_and_exits_0():
 def test_unknown_option_is_one_line_and_exit_2(cli):
     result = cli("diagnose", "--bogus")
     assert result.code == 2
-    assert result.err.strip().splitlines() == ["shopdoc: No such option: --bogus — see `shopdoc --help`"]
+    assert result.err.strip().splitlines() == ["shopdoc: No such option: --bogus — see `shopdoc diagnose --help`"]
 
 
 @pytest.mark.parametrize("bad", ["2026-13-01", "22/11/2026", "yesterday"])

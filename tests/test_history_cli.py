@@ -167,7 +167,7 @@ def test_history_shows_the_stored_days_with_trends_as_json(nine_days, capsys, mo
     code, out, _ = cli(capsys, monkeypatch, "history", "--history", str(nine_days), "--format", "json", "--days", "14")
     assert code == 0
     shown = json.loads(out)
-    assert shown["schema"] == "shopdoc.history/1" and [s["shop"] for s in shown["shops"]] == ["demo-shop"]
+    assert shown["schema"] == "shopdoc.history/2" and [s["shop"] for s in shown["shops"]] == ["demo-shop"]
     shop = shown["shops"][0]
     assert shop["stored_days"] == 9 and (shop["first_date"], shop["last_date"]) == (shift(DAY, -8), DAY)
     assert [d["visitors"] for d in shop["days"]] == [9000 - 300 * back for back in range(8, -1, -1)]
@@ -201,9 +201,11 @@ def test_history_of_an_unknown_shop_or_a_missing_file(nine_days, home, capsys, m
     code, _, err = cli(capsys, monkeypatch, "history", "--history", str(nine_days), "--shop", "demo-shp", "--lang", "en")
     assert code == 2 and "did you mean 'demo-shop'?" in err
     missing = home / "none.sqlite3"
-    code, out, _ = cli(capsys, monkeypatch, "history", "--history", str(missing), "--lang", "en")
-    assert code == 0 and "No history stored yet" in out
+    code, out, err = cli(capsys, monkeypatch, "history", "--history", str(missing), "--lang", "en")
+    assert code == 2 and out == "" and err == f"shopdoc: --history {missing}: no such file\n"
     assert not missing.exists()
+    code, out, _ = cli(capsys, monkeypatch, "history", "--lang", "en")  # the default place, before any run
+    assert code == 0 and "No history stored yet" in out
 
 
 # -- shopdoc snooze ---------------------------------------------------------------------------------
@@ -245,9 +247,9 @@ def test_snooze_days_count_report_days_from_the_latest_one_seen(home) -> None:
         assert snooze_command.snooze_until(store, "demo-shop", 3, today=morning_after) == shift(DAY, 4)
         # Data running two days behind the calendar: still the next 3 report days after the 22nd.
         assert snooze_command.snooze_until(store, "demo-shop", 3, today=Date.fromisoformat(shift(DAY, -2))) == shift(DAY, 4)
-        # History not run for weeks: counted from today's report day (yesterday), not from a stale one.
+        # Run weeks later on the same data: still counted from the report day, not from today.
         later = Date.fromisoformat(shift(DAY, 30))
-        assert snooze_command.snooze_until(store, "demo-shop", 3, today=later) == shift(DAY, 33)
+        assert snooze_command.snooze_until(store, "demo-shop", 3, today=later) == shift(DAY, 4)
         assert snooze_command.snooze_until(store, "other-shop", 1, today=morning_after) == shift(DAY, 2)
 
 
@@ -262,9 +264,22 @@ def test_snooze_checks_what_it_is_given(home, capsys, monkeypatch) -> None:
     code, _, err = cli(capsys, monkeypatch, "snooze", "item.conversion_drop", "item:5531", "--history", history)
     assert code == 2 and "--days N" in err
     assert not Path(history).exists() or "Traceback" not in err
-    code, out, _ = cli(capsys, monkeypatch, "snooze", "item.conversion_drop", "item:5531", "--until", "2026-12-01",
+    # Nothing diagnosed yet: nothing to snooze (a typo would otherwise snooze nothing and say it worked).
+    code, _, err = cli(capsys, monkeypatch, "snooze", "item.conversion_drop", "item:5531", "--until", "2026-12-01",
                        "--shop", "shop-b", "--history", history, "--lang", "zh")
-    assert code == 0 and out.strip() == "已暂停提醒：item.conversion_drop item:5531（店铺 shop-b），2026-12-01 起重新列出"
+    assert code == 2 and "店铺 shop-b 的历史记录里还没有任何问题：先运行 shopdoc diagnose" in err
+    write_day(home / "b", DAY, 6000, 40000, 2000)
+    write_day(home / "b0", shift(DAY, -1), 9000, 60000, 5000)
+    cli(capsys, monkeypatch, "diagnose", str(home / "b0"), "--shop", "shop-b", "--history", history)
+    cli(capsys, monkeypatch, "diagnose", str(home / "b"), "--shop", "shop-b", "--history", history)
+    code, _, err = cli(capsys, monkeypatch, "snooze", "traffic.source_change", "source:手淘搜素", "--days", "2",
+                       "--shop", "shop-b", "--history", history, "--lang", "en")
+    assert code == 2 and "did you mean 'traffic.source_change source:手淘搜索'?" in err
+    code, out, _ = cli(capsys, monkeypatch, "snooze", "traffic.source_change", "source:手淘搜索", "--days", "2",
+                       "--shop", "shop-b", "--history", history, "--lang", "zh")
+    # two report days from the report day (the 22nd), whatever day it is today
+    assert code == 0 and out.strip() == (f"已暂停提醒：traffic.source_change source:手淘搜索（店铺 shop-b），"
+                                          f"{shift(DAY, 3)} 起重新列出")
     code, out, _ = cli(capsys, monkeypatch, "snooze", "--list", "--history", history, "--lang", "en")
     assert out.strip() == "Nothing snoozed for shop my-shop"  # shop-b's snooze is shop-b's
 
@@ -292,3 +307,45 @@ def test_config_snoozes_are_checked_and_apply_without_history(home, capsys, monk
     code, out, _ = cli(capsys, monkeypatch, "diagnose", str(folder), "--no-history", "--format", "text", "--lang", "en",
                        "--config", str(_config(home / "plain")))
     assert "snoozed" not in out and "fewer visitors than the day before" in out  # the same data, no snooze
+
+
+def _shop_day(folder: Path, day: str, bounce: str, conversion: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "店铺整体-日.csv").write_text(
+        SHOP_HEADER + f"{day},\"8,000\",\"24,000\",{bounce},3.00,166,\"44,117.30\",{conversion},265.77\n",
+        encoding="utf-8-sig")
+    return folder
+
+
+def _floats(value):
+    if isinstance(value, float):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _floats(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _floats(item)
+
+
+def test_history_gives_rate_changes_in_points_and_numbers_without_float_noise(home, capsys, monkeypatch) -> None:
+    history = str(home / "h.sqlite3")
+    week_ago = _shop_day(home / "a", shift(DAY, -7), "61.50%", "2.08%")
+    today = _shop_day(home / "b", DAY, "72.40%", "2.08%")
+    for folder in (week_ago, today):
+        assert cli(capsys, monkeypatch, "diagnose", str(folder), "--history", history, "--format", "json")[0] == 0
+    code, out, _ = cli(capsys, monkeypatch, "history", "--history", history, "--format", "json")
+    shown = json.loads(out)["shops"][0]
+    bounce = shown["trends"]["bounce_rate"]
+    assert (bounce["latest"], bounce["week_ago"]) == (0.724, 0.615)
+    assert bounce["wow_change"] == 0.109 and bounce["change_unit"] == "points"
+    assert shown["trends"]["gmv"]["change_unit"] == "relative"
+    assert shown["days"][-1]["conversion_rate"] == 0.0208  # 2.08% parses as 0.020800000000000003
+    for number in _floats(shown):
+        assert number == round(number, 4), number
+    code, out, _ = cli(capsys, monkeypatch, "history", "--history", history, "--lang", "zh")
+    assert next(line for line in out.splitlines() if line.startswith("跳失率")).endswith("+10.9 个百分点")
+    code, out, _ = cli(capsys, monkeypatch, "history", "--history", history, "--lang", "en")
+    assert next(line for line in out.splitlines() if line.startswith("Bounce rate")).endswith("+10.9 pts")
+    code, out, _ = cli(capsys, monkeypatch, "history", "--history", history, "--format", "markdown", "--lang", "en")
+    assert "| Bounce rate |" in out and "|---|" in out

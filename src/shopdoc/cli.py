@@ -19,7 +19,7 @@ app = typer.Typer(
     help="The shop doctor: reads your morning exports and prints today's to-do list.\n\n"
     "店铺医生：读取每天早上下载的生意参谋、直通车、评价等导出文件，给出今天的待办清单。",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -34,8 +34,18 @@ class Format(str, Enum):
     html = "html"
 
 
+class ListFormat(str, Enum):
+    """`--format` of the commands that describe (rules, inspect, history): the report's less html."""
+
+    rich = "rich"
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
 class FailOn(str, Enum):
     none = "none"
+    info = "info"
     warning = "warning"
     critical = "critical"
 
@@ -74,125 +84,208 @@ def _check_date(value: Optional[str]) -> Optional[str]:
         raise UsageError(f"--date: expected YYYY-MM-DD, got {value!r}") from None
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from shopdoc import __version__
+
+        print(f"shopdoc {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", "-V", is_eager=True, callback=_show_version,
+                                 help="Print the version and exit."),
+) -> None:
+    """The shop doctor: reads your morning exports and prints today's to-do list."""
+
+
+# Options shared by several commands: the same name, metavar and help everywhere.
+def _config_option():
+    return typer.Option(None, "--config", metavar="FILE",
+                        help="Config file (default: ./shopdoc.yaml, then the user config folder).")
+
+
+def _lang_option():
+    return typer.Option(None, "--lang", help="Language of the output (default: shop.lang in the config, else the locale).")
+
+
+def _format_option(what: str):
+    return typer.Option(None, "--format", help=f"Output format (default: {what}).")
+
+
+def _lang(lang: Optional[Lang], cfg) -> str:
+    return lang.value if lang else cfg.lang
+
+
 @app.command()
 def diagnose(
-    paths: list[str] = typer.Argument(None, help="Export files or folders (default: shop.data_dir, else the current folder)."),
-    date: Optional[str] = typer.Option(None, "--date", help="Report day YYYY-MM-DD (default: the latest day in the data)."),
-    config: Optional[str] = typer.Option(None, "--config", help="Config file (default: ./shopdoc.yaml, then the user config dir)."),
-    format: Optional[Format] = typer.Option(None, "--format", help="rich on a terminal, text when piped; html is one offline page with charts."),
-    lang: Optional[Lang] = typer.Option(None, "--lang", help="Report language (default: config, else the locale)."),
+    paths: list[str] = typer.Argument(None, metavar="[PATH]...", help="Export files or folders (default: shop.data_dir, else the current folder)."),
+    date: Optional[str] = typer.Option(None, "--date", metavar="DATE", help="Report day YYYY-MM-DD (default: the latest day in the data)."),
+    config: Optional[str] = _config_option(),
+    format: Optional[Format] = typer.Option(None, "--format", help="Output format (default: rich on a terminal, text when piped, else from the --output extension); html is one offline page with charts."),
+    lang: Optional[Lang] = _lang_option(),
     fail_on: FailOn = typer.Option(FailOn.none, "--fail-on", help="Exit 1 when a finding is at or above this severity."),
-    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the report to FILE instead of stdout."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the report to FILE instead of stdout; .json, .md and .txt choose the format."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or warnings on stderr; errors only."),
-    bid_sheet: Optional[str] = typer.Option(None, "--bid-sheet", help="Write the proposed bid changes to FILE (.csv or .xlsx)."),
-    send: Optional[list[str]] = typer.Option(None, "--send", help="Post the report to a chat bot (dingtalk, wecom, feishu, slack or a configured target); repeatable."),
+    strict: bool = typer.Option(False, "--strict", help="Exit 3 when the data is older than inputs.max_age_days."),
+    bid_sheet: Optional[str] = typer.Option(None, "--bid-sheet", metavar="FILE", help="Write the proposed bid changes to FILE (.csv or .xlsx)."),
+    send: Optional[list[str]] = typer.Option(None, "--send", metavar="TARGET", help="Post the report to a chat bot (dingtalk, wecom, feishu, slack or a configured target); repeatable."),
     flavor: Flavor = typer.Option(Flavor.generic, "--flavor", help="Markdown flavour for --format markdown."),
-    history: Optional[str] = typer.Option(None, "--history", help="History database file."),
+    history: Optional[str] = typer.Option(None, "--history", metavar="FILE", help="History database file."),
     no_history: bool = typer.Option(False, "--no-history", help="Do not read or write the history."),
-    shop: Optional[str] = typer.Option(None, "--shop", help="Shop name (overrides shop.name in the config)."),
-    chart: Optional[str] = typer.Option(None, "--chart", help="Write the key chart (30-day GMV against the target) to FILE (.png or .svg)."),
+    shop: Optional[str] = typer.Option(None, "--shop", metavar="NAME", help="Shop name (overrides shop.name in the config)."),
+    chart: Optional[str] = typer.Option(None, "--chart", metavar="FILE", help="Write the key chart (30-day GMV against the target) to FILE (.png or .svg)."),
 ) -> None:
-    """Read every export found, run the rules, print the to-do list. 读取导出文件，给出今日待办。"""
+    """Read every export found, run the rules, print the to-do list. 读取导出文件，给出今日待办。
+
+    \b
+    Examples:
+      shopdoc diagnose ~/Downloads/exports
+      shopdoc diagnose exports --date 2026-11-22 --lang en
+      shopdoc diagnose exports --send dingtalk --fail-on critical
+      shopdoc diagnose exports -o report.json --bid-sheet bids.xlsx
+    """
     from shopdoc.commands.diagnose import run
 
     raise typer.Exit(run(
         paths=paths or [], date=_check_date(date), config_path=config,
         format=format.value if format else None, lang=lang.value if lang else None,
         fail_on=fail_on.value, output=output, quiet=quiet, bid_sheet=bid_sheet, send=send or [],
-        flavor=flavor.value, history=history, no_history=no_history, shop=shop, chart=chart,
+        flavor=flavor.value, history=history, no_history=no_history, shop=shop, chart=chart, strict=strict,
     ))
 
 
 @app.command()
 def rules(
-    config: Optional[str] = typer.Option(None, "--config", help="Config file."),
-    lang: Optional[Lang] = typer.Option(None, "--lang", help="Language."),
+    config: Optional[str] = _config_option(),
+    lang: Optional[Lang] = _lang_option(),
+    format: Optional[ListFormat] = _format_option("text"),
 ) -> None:
-    """List every rule: id, owner, severity and its thresholds as configured. 列出所有规则。"""
-    from shopdoc.commands.info import rules_table
+    """List every rule: id, owner, severity and its thresholds as configured. 列出所有规则。
+
+    \b
+    Examples:
+      shopdoc rules
+      shopdoc rules --config shop2.yaml --lang en
+      shopdoc rules --format json
+    """
+    from shopdoc.commands import write_stdout
+    from shopdoc.commands.info import rules_output
 
     cfg = _config(config)
-    print(rules_table(cfg, lang.value if lang else cfg.lang))
+    write_stdout(rules_output(cfg, _lang(lang, cfg), format.value if format else "text"))
 
 
 @app.command()
 def explain(
-    rule_id: str = typer.Argument(..., metavar="RULE_ID", help="A rule id, e.g. page.bounce_rate."),
-    config: Optional[str] = typer.Option(None, "--config", help="Config file."),
-    lang: Optional[Lang] = typer.Option(None, "--lang", help="Language."),
+    rule_id: str = typer.Argument(..., metavar="RULE", help="A rule id, e.g. page.bounce_rate."),
+    config: Optional[str] = _config_option(),
+    lang: Optional[Lang] = _lang_option(),
 ) -> None:
-    """What a rule checks, why, how to fix, and its thresholds. 解释一条规则。"""
+    """What a rule checks, why, how to fix, and its thresholds. 解释一条规则。
+
+    \b
+    Examples:
+      shopdoc explain page.bounce_rate
+      shopdoc explain ads.ctr_bid --lang en
+    """
+    from shopdoc.commands import write_stdout
     from shopdoc.commands.info import explain_rule
 
     cfg = _config(config)
-    print(explain_rule(rule_id, cfg, lang.value if lang else cfg.lang))
+    write_stdout(explain_rule(rule_id, cfg, _lang(lang, cfg)) + "\n")
 
 
 @app.command()
 def init(
-    directory: str = typer.Argument(".", metavar="DIR", help="Where to write shopdoc.yaml."),
-    force: bool = typer.Option(False, "--force", help="Overwrite an existing shopdoc.yaml."),
-    lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of the comments."),
+    directory: str = typer.Argument(".", metavar="[DIR]", help="Where to write shopdoc.yaml and shopdoc.env (default: the current folder)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing shopdoc.yaml (shopdoc.env is never overwritten)."),
+    lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of the comments (default: the locale)."),
 ) -> None:
-    """Write a commented starter config and a cron example. 生成配置文件模板。"""
+    """Write a commented starter config, a private env file for the chat robots, and the cron line. 生成配置文件模板。
+
+    \b
+    Examples:
+      shopdoc init ~/shop
+      shopdoc init . --lang en --force
+    """
+    from shopdoc.commands import write_stdout
     from shopdoc.commands.info import write_starter
 
-    print(write_starter(Path(directory), force=force, lang=lang.value if lang else None))
+    write_stdout(write_starter(Path(directory), force=force, lang=lang.value if lang else None) + "\n")
 
 
 @app.command()
 def inspect(
-    paths: list[str] = typer.Argument(..., metavar="PATH", help="Export files or folders."),
-    config: Optional[str] = typer.Option(None, "--config", help="Config file."),
-    format: Optional[Format] = typer.Option(None, "--format", help="text or json."),
+    paths: list[str] = typer.Argument(..., metavar="PATH...", help="Export files or folders."),
+    config: Optional[str] = _config_option(),
+    format: Optional[ListFormat] = _format_option("text"),
+    lang: Optional[Lang] = _lang_option(),
 ) -> None:
-    """Show how each file is read: kind, header row, column mapping, dates, warnings. 查看文件识别结果。"""
+    """Show how each file is read: kind, header row, column mapping, dates, warnings. 查看文件识别结果。
+
+    \b
+    Examples:
+      shopdoc inspect 【生意参谋平台】商品_全部_2026-11-22.xls
+      shopdoc inspect exports --format json
+    """
     from shopdoc.commands.info import inspect_paths
 
-    raise typer.Exit(inspect_paths(paths, _config(config), format.value if format else None))
-
-
-class HistoryFormat(str, Enum):
-    text = "text"
-    json = "json"
+    cfg = _config(config)
+    raise typer.Exit(inspect_paths(paths, cfg, format.value if format else None, lang=_lang(lang, cfg)))
 
 
 @app.command("history")
 def history_command(
-    history: Optional[str] = typer.Option(None, "--history", help="History database file (default: history.path in the config, else the user data dir)."),
-    shop: Optional[str] = typer.Option(None, "--shop", help="Only this shop (default: every shop stored)."),
-    days: int = typer.Option(14, "--days", help="How many days to show, ending on the latest stored day."),
-    format: HistoryFormat = typer.Option(HistoryFormat.text, "--format", help="text or json."),
-    config: Optional[str] = typer.Option(None, "--config", help="Config file."),
-    lang: Optional[Lang] = typer.Option(None, "--lang", help="Language."),
+    history: Optional[str] = typer.Option(None, "--history", metavar="FILE", help="History database file (default: history.path in the config, else the user data folder)."),
+    shop: Optional[str] = typer.Option(None, "--shop", metavar="NAME", help="Only this shop (default: every shop stored)."),
+    days: int = typer.Option(14, "--days", metavar="N", help="How many days to show, ending on the latest stored day."),
+    format: Optional[ListFormat] = _format_option("text"),
+    config: Optional[str] = _config_option(),
+    lang: Optional[Lang] = _lang_option(),
 ) -> None:
-    """Stored days per shop: key metrics over time, week-over-week change. 查看历史数据和走势。"""
+    """Stored days per shop: key metrics over time, week-over-week change. 查看历史数据和走势。
+
+    \b
+    Examples:
+      shopdoc history
+      shopdoc history --shop my-shop --days 30
+      shopdoc history --format json
+    """
     from shopdoc.commands.history import show_history
 
     cfg = _config(config)
-    raise typer.Exit(show_history(cfg, path=history, shop=shop, days=days, format=format.value,
-                                  lang=lang.value if lang else cfg.lang))
+    raise typer.Exit(show_history(cfg, path=history, shop=shop, days=days, format=format.value if format else "text",
+                                  lang=_lang(lang, cfg)))
 
 
 @app.command("snooze")
 def snooze_command(
     rule_id: Optional[str] = typer.Argument(None, metavar="RULE", help="A rule id, e.g. ads.zero_click."),
     subject: Optional[str] = typer.Argument(None, metavar="SUBJECT", help="The finding's subject as the report shows it (shop, item:5531, campaign:NAME ...), or * for the whole rule."),
-    days: Optional[int] = typer.Option(None, "--days", help="Keep it quiet for the next N report days."),
-    until: Optional[str] = typer.Option(None, "--until", help="Or: back on the list from this day (YYYY-MM-DD)."),
+    days: Optional[int] = typer.Option(None, "--days", metavar="N", help="Keep it quiet for the next N report days."),
+    until: Optional[str] = typer.Option(None, "--until", metavar="DATE", help="Or: back on the list from this day (YYYY-MM-DD)."),
     list_only: bool = typer.Option(False, "--list", help="Show what is snoozed."),
     clear: bool = typer.Option(False, "--clear", help="Remove snoozes (all of the shop's, or of RULE [SUBJECT])."),
-    shop: Optional[str] = typer.Option(None, "--shop", help="Shop name (overrides shop.name in the config)."),
-    history: Optional[str] = typer.Option(None, "--history", help="History database file."),
-    config: Optional[str] = typer.Option(None, "--config", help="Config file."),
-    lang: Optional[Lang] = typer.Option(None, "--lang", help="Language."),
+    shop: Optional[str] = typer.Option(None, "--shop", metavar="NAME", help="Shop name (overrides shop.name in the config)."),
+    history: Optional[str] = typer.Option(None, "--history", metavar="FILE", help="History database file."),
+    config: Optional[str] = _config_option(),
+    lang: Optional[Lang] = _lang_option(),
 ) -> None:
-    """Keep a known finding off the list for N days. 暂停提醒某个问题 N 天。"""
+    """Keep a known finding off the list for N days. 暂停提醒某个问题 N 天。
+
+    \b
+    Examples:
+      shopdoc snooze pricing.price_tail item:5531 --days 7
+      shopdoc snooze ads.zero_click '*' --until 2026-12-31
+      shopdoc snooze --list
+    """
     from shopdoc.commands.snooze import run
 
     cfg = _config(config)
     raise typer.Exit(run(cfg, rule_id=rule_id, subject=subject, days=days, until=until, list_only=list_only,
-                         clear=clear, shop=shop, path=history, lang=lang.value if lang else cfg.lang))
+                         clear=clear, shop=shop, path=history, lang=_lang(lang, cfg)))
 
 
 def main() -> None:
@@ -210,7 +303,7 @@ def main() -> None:
 
     prepare()  # never a UnicodeEncodeError: GBK and ASCII consoles get plain equivalents
     try:
-        code = app(standalone_mode=False)
+        code = app(standalone_mode=False, prog_name="shopdoc")
     except ShopdocError as exc:
         _err(exc.line())
         sys.exit(exc.exit_code)
@@ -221,18 +314,42 @@ def main() -> None:
         sys.exit(130)
     except typer.Abort:
         sys.exit(130)
+    except BrokenPipeError:  # `shopdoc rules | head -1`: the reader has what it wanted
+        _quiet_stdout()
+        sys.exit(EXIT_OK)
+    except SystemExit as exc:
+        # click's own answer to a closed pipe while it prints help is exit 1; it is not a failure
+        if type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            _quiet_stdout()
+            sys.exit(EXIT_OK)
+        raise
     except Exception as exc:
         if type(exc).__name__ == "NoArgsIsHelpError":  # bare `shopdoc`: the help is the answer
             print(exc.format_message())
             sys.exit(EXIT_OK)
         if type(exc).__module__.startswith(("click", "typer")) and hasattr(exc, "format_message"):
-            _err(exc.format_message() + " — see `shopdoc --help`")
+            ctx = getattr(exc, "ctx", None)
+            where = ctx.command_path if ctx is not None and ctx.command_path else "shopdoc"
+            _err(exc.format_message() + f" — see `{where} --help`")
             sys.exit(EXIT_USAGE)
         if os.environ.get("SHOPDOC_DEBUG"):
             raise
         _err(f"internal error: {type(exc).__name__}: {exc} — please report this (set SHOPDOC_DEBUG=1 for details)")
         sys.exit(EXIT_USAGE)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_stdout()
     sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at the null device, so the interpreter's last flush has nowhere to fail."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 __all__ = ["app", "main"]

@@ -141,9 +141,10 @@ def _isatty(stream: Any) -> bool:
 
 
 def progress_for(*, quiet: bool = False, stream: TextIO | None = None) -> Progress:
-    """A bar on `stream` (stderr) when it is a terminal and not `--quiet`; otherwise the silent hook."""
+    """A bar on `stream` (stderr) when it is a terminal, not `--quiet` and `NO_COLOR` is not set
+    (a spinner is animation as much as colour is decoration); otherwise the silent hook."""
     stream = stream if stream is not None else sys.stderr
-    if quiet or not _isatty(stream) or os.environ.get("TERM") == "dumb":
+    if quiet or not _isatty(stream) or os.environ.get("TERM") == "dumb" or os.environ.get("NO_COLOR"):
         return Progress()
     return TerminalProgress(stream)
 

@@ -14,3 +14,15 @@ def write_stdout(text: str) -> None:
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
+
+
+def markdown_table(rows: list[list[str]]) -> str:
+    """A pipe table (first row the header) that pastes into chat, issues and wikis."""
+
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    head, *body = rows
+    lines = ["| " + " | ".join(cell(c) for c in head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in body]
+    return "\n".join(lines)

@@ -49,6 +49,7 @@ def run(
     no_history: bool = False,
     shop: str | None = None,
     chart: str | None = None,
+    strict: bool = False,
 ) -> int:
     from shopdoc.config import load_config, override
 
@@ -107,15 +108,35 @@ def run(
 
 
 # -- options ----------------------------------------------------------------------------------------
+# `--output` file extensions and the formats they hold; `None`: not a report format at all.
+OUTPUT_SUFFIXES: dict[str, tuple[str, ...] | None] = {
+    ".json": ("json",),
+    ".md": ("markdown",), ".markdown": ("markdown",),
+    ".txt": ("text", "rich"), ".text": ("text", "rich"), ".log": ("text", "rich"),
+    ".html": ("html",), ".htm": ("html",),
+    ".xlsx": None, ".xls": None, ".csv": None, ".pdf": None,
+}
+
+
 def choose_format(format: str | None, flavor: str, output: str | None) -> str:
-    """`--format`, else markdown when a chat flavour is asked for, else rich on a terminal, else text.
+    """`--format`, else the `--output` file's extension, else markdown when a chat flavour is asked
+    for, else rich on a terminal, else text. An extension that contradicts `--format`, or that no
+    report format is written as (.xlsx), is refused before any work.
 
     With an explicit other format, `--flavor` still shapes what `--send` posts.
     """
+    suffix = Path(output).suffix.lower() if output else ""
+    if suffix in OUTPUT_SUFFIXES:
+        formats = OUTPUT_SUFFIXES[suffix]
+        if formats is None:
+            hint = " (bid changes go to a sheet with --bid-sheet FILE.xlsx)" if suffix in (".xlsx", ".xls", ".csv") else ""
+            raise UsageError(f"--output {output}: the report is written as .txt, .md, .json or .html, not {suffix}{hint}")
+        if format and format not in formats:
+            raise UsageError(f"--output {output}: a {suffix} file holds {formats[0]}, but --format is {format} — "
+                             f"change the extension or the format")
+        return format or formats[0]
     if format:
         return format
-    if output and Path(output).suffix.lower() in (".html", ".htm"):
-        return "html"
     if flavor != "generic":
         return "markdown"
     return "rich" if output is None and _isatty(sys.stdout) else "text"

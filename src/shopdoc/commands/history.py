@@ -9,8 +9,10 @@ import json
 import unicodedata
 from datetime import date as Date
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
+from shopdoc.commands import write_stdout
 from shopdoc.config import Config
 from shopdoc.errors import UsageError
 from shopdoc.history import HistoryStore, open_history
@@ -51,27 +53,43 @@ def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def _plain(value: Any) -> Any:
-    """9000.0 as 9000 in the JSON, as the report's metrics do."""
-    return int(value) if isinstance(value, float) and value.is_integer() else value
+# How many decimals each kind of number means: a rate to a hundredth of a percent, money to the cent.
+DECIMALS = {"count": 0, "money": 2, "rate": 4, "depth": 2}
+HOW = {name: how for name, _, _, how in METRICS}
+
+
+def _plain(value: Any, how: str | None = None) -> Any:
+    """A number rounded to what it means (no 0.020800000000000003), 9000.0 as 9000, in the JSON."""
+    if isinstance(value, float):
+        if how is not None:
+            value = round(value, DECIMALS[how])
+        return int(value) if value.is_integer() else value
+    return value
 
 
 def trends(days: list[dict[str, Any]], first: str, last: str) -> dict[str, dict[str, Any]]:
-    """Per metric over the calendar days first..last: sparkline, latest, same day last week, change."""
+    """Per metric over the calendar days first..last: sparkline, latest, same day last week, change.
+
+    A rate's change is the difference in percentage points (61.5% → 72.4% is +10.9 points, stored
+    as 0.109 with `change_unit: points`); every other change is relative (`change_unit: relative`)."""
     by_day = {day["date"]: day["metrics"] for day in days}
     start, end = Date.fromisoformat(first), Date.fromisoformat(last)
     calendar = [(start + timedelta(days=n)).isoformat() for n in range((end - start).days + 1)]
     week_ago = (end - timedelta(days=7)).isoformat()
     out = {}
-    for name, *_ in METRICS:
+    for name, _, _, how in METRICS:
         values = [_number(by_day.get(day, {}).get(name)) for day in calendar]
         latest = values[-1] if values else None
         before = _number(by_day.get(week_ago, {}).get(name))
-        change = (latest - before) / before if latest is not None and before else None
+        if how == "rate":
+            change = latest - before if latest is not None and before is not None else None
+        else:
+            change = (latest - before) / before if latest is not None and before else None
         out[name] = {
-            "latest": _plain(latest),
-            "week_ago": _plain(before),
+            "latest": _plain(latest, how),
+            "week_ago": _plain(before, how),
             "wow_change": round(change, 4) if change is not None else None,
+            "change_unit": "points" if how == "rate" else "relative",
             "sparkline": sparkline(values),
         }
     return out
@@ -93,7 +111,7 @@ def shop_summary(store: HistoryStore, shop: str, days: int) -> dict[str, Any] | 
         "first_date": first_stored,
         "last_date": last,
         "from": first,
-        "days": [{"date": day["date"], **{name: _plain(day["metrics"].get(name)) for name, *_ in METRICS},
+        "days": [{"date": day["date"], **{name: _plain(day["metrics"].get(name), how) for name, _, _, how in METRICS},
                   "findings": day["findings"]} for day in shown],
         "trends": trends(stored, first, last),
     }
@@ -102,6 +120,8 @@ def shop_summary(store: HistoryStore, shop: str, days: int) -> dict[str, Any] | 
 def show_history(config: Config, *, path: str | None, shop: str | None, days: int, format: str, lang: str) -> int:
     if days < 1:
         raise UsageError(f"--days: must be 1 or more, got {days}")
+    if path and not Path(path).expanduser().exists():  # a mistyped --history is not an empty history
+        raise UsageError(f"--history {path}: 没有这个文件" if lang == "zh" else f"--history {path}: no such file")
     store = open_history(path, config, create=False)
     try:
         known = store.shops()
@@ -111,10 +131,11 @@ def show_history(config: Config, *, path: str | None, shop: str | None, days: in
     finally:
         store.close()
     if format == "json":
-        print(json.dumps({"schema": "shopdoc.history/1", "history": str(store.path), "shops": summaries},
-                         ensure_ascii=False, indent=2))
+        text = json.dumps({"schema": "shopdoc.history/2", "history": str(store.path), "shops": summaries},
+                          ensure_ascii=False, indent=2)
     else:
-        print(render_text(summaries, str(store.path), lang))
+        text = render_text(summaries, str(store.path), lang, markdown=format == "markdown")
+    write_stdout(text + "\n")
     return 0
 
 
@@ -151,8 +172,13 @@ def fmt(value: float | None, how: str) -> str:
     return f"{value:.2f}"
 
 
-def _change(value: float | None) -> str:
-    return "-" if value is None else f"{value:+.1%}"
+def _change(value: float | None, unit: str, lang: str) -> str:
+    if value is None:
+        return "-"
+    if unit == "points":
+        points = f"{value * 100:+.1f}"
+        return f"{points} 个百分点" if lang == "zh" else f"{points} pts"
+    return f"{value:+.1%}"
 
 
 def _findings(counts: dict[str, int] | None, lang: str) -> str:
@@ -165,13 +191,18 @@ def _findings(counts: dict[str, int] | None, lang: str) -> str:
     return f"{total}（{severity_name('critical', lang)} {critical}）" if lang == "zh" else f"{total} ({critical} critical)"
 
 
-def _table(rows: list[list[str]], right_from: int) -> list[str]:
+def _table(rows: list[list[str]], right_from: int, markdown: bool = False) -> list[str]:
+    if markdown:
+        from shopdoc.commands import markdown_table
+
+        return markdown_table(rows).splitlines()
     widths = [max(_width(row[col]) for row in rows) for col in range(len(rows[0]))]
     return ["  ".join(_pad(cell, widths[col], right=col >= right_from) for col, cell in enumerate(row)).rstrip()
             for row in rows]
 
 
-def render_text(summaries: list[dict[str, Any]], path: str, lang: str) -> str:
+def render_text(summaries: list[dict[str, Any]], path: str, lang: str, markdown: bool = False) -> str:
+    """The text layout (also `--format rich`: it has no colours); `markdown` makes pipe tables."""
     zh = lang == "zh"
     if not summaries:
         return (f"还没有历史记录：{path}\n运行一次 shopdoc diagnose 之后就有了。" if zh
@@ -189,13 +220,13 @@ def render_text(summaries: list[dict[str, Any]], path: str, lang: str) -> str:
         for name, label_zh, label_en, how in METRICS:
             trend = summary["trends"][name]
             rows.append([label_zh if zh else label_en, trend["sparkline"], fmt(trend["latest"], how),
-                         fmt(trend["week_ago"], how), _change(trend["wow_change"])])
-        lines += _table(rows, right_from=2)
+                         fmt(trend["week_ago"], how), _change(trend["wow_change"], trend["change_unit"], lang)])
+        lines += _table(rows, right_from=2, markdown=markdown)
         lines.append("")
         rows = [(["日期"] + [label for _, label, _, _ in METRICS] + ["待办"]) if zh
                 else (["Date"] + [label for _, _, label, _ in METRICS] + ["Findings"])]
         for day in summary["days"]:
             rows.append([day["date"], *(fmt(_number(day[name]), how) for name, _, _, how in METRICS),
                          _findings(day["findings"], lang)])
-        lines += _table(rows, right_from=1)
+        lines += _table(rows, right_from=1, markdown=markdown)
     return "\n".join(lines)

@@ -64,7 +64,27 @@ def _changed(rule: Rule, settings: dict[str, Any], name: str) -> bool:
     return settings.get(name) != rule.defaults().get(name)
 
 
-def rules_table(config: Config, lang: str) -> str:
+def rules_output(config: Config, lang: str, fmt: str) -> str:
+    """`shopdoc rules` in any `--format`: text and rich are the aligned table (it has no colours),
+    markdown a pipe table, json every rule with its settings as values."""
+    if fmt == "json":
+        import json
+
+        out = []
+        for rule in load_rules():
+            settings = config.rule_settings(rule.id)
+            out.append({
+                "id": rule.id, "owner": settings["owner"], "severity": settings["severity"],
+                "enabled": settings["enabled"], "summary": rule.summary,
+                "thresholds": {p.name: settings[p.name] for p in rule.params},
+                "changed": sorted(name for name in settings if _changed(rule, settings, name)),
+            })
+        return json.dumps({"schema": "shopdoc.rules/1", "config": config.source, "rules": out},
+                          ensure_ascii=False, indent=2) + "\n"
+    return rules_table(config, lang, markdown=fmt == "markdown") + "\n"
+
+
+def rules_table(config: Config, lang: str, markdown: bool = False) -> str:
     """Every rule with its owner, severity, on/off and thresholds as configured (`*` = changed)."""
     head = (["规则", "负责人", "级别", "启用", "门槛（当前配置）"] if lang == "zh"
             else ["RULE", "OWNER", "SEVERITY", "ON", "THRESHOLDS (as configured)"])
@@ -88,7 +108,13 @@ def rules_table(config: Config, lang: str) -> str:
             mark("enabled", _yes(settings["enabled"], lang)),
             thresholds,
         ])
-    out = _table(rows)
+    if markdown:
+        from shopdoc.commands import markdown_table
+
+        out = markdown_table([[f"`{cell}`" if index in (0, 4) and row is not rows[0] and cell else cell
+                               for index, cell in enumerate(row)] for row in rows])
+    else:
+        out = _table(rows)
     if any_changed:
         source = config.source or "config"
         out += ("\n\n* 与默认值不同（来自 {}）".format(source) if lang == "zh"
@@ -359,11 +385,12 @@ def write_starter(directory: Path, force: bool = False, lang: str | None = None)
 
 
 # -- shopdoc inspect --------------------------------------------------------------------------------
-def inspect_paths(paths: list[str], config: Config, fmt: str | None) -> int:
-    """How each file was read, then which rules will be skipped. Exit 3 if a file failed, 2 if all did."""
+def inspect_paths(paths: list[str], config: Config, fmt: str | None, lang: str | None = None) -> int:
+    """How each file was read, then which rules will be skipped. Exit 3 if a file failed, 2 if all did.
+    text and rich are the same layout (it has no colours); markdown puts each file's table in a block."""
     from shopdoc.engine import skipped_for_missing
 
-    lang = config.lang
+    lang = lang or config.lang
     from shopdoc.api import load
 
     dataset = load(list(paths), config)
@@ -377,7 +404,7 @@ def inspect_paths(paths: list[str], config: Config, fmt: str | None) -> int:
         }
         text = json.dumps(out, ensure_ascii=False, indent=2, default=str) + "\n"
     else:
-        text = _inspect_text(dataset, skipped, lang)
+        text = _inspect_text(dataset, skipped, lang, markdown=fmt == "markdown")
     write_stdout(text)
     if not any(item.status == "ok" for item in dataset.inputs):
         return EXIT_USAGE
@@ -442,7 +469,7 @@ def _paren(text: str, lang: str) -> str:
     return f"（{text}）" if lang == "zh" else f" ({text})"
 
 
-def _inspect_text(dataset, skipped, lang: str) -> str:
+def _inspect_text(dataset, skipped, lang: str, markdown: bool = False) -> str:
     words = _INSPECT[lang]
     sep = "：" if lang == "zh" else ": "
     blocks: list[str] = []
@@ -484,13 +511,23 @@ def _inspect_text(dataset, skipped, lang: str) -> str:
             rows.append([f"{words['warnings']} ({len(item.warnings)})" if index == 0 else "", warning.line()])
         if len(item.warnings) > _MAX_WARNINGS:
             rows.append(["", words["more"].format(len(item.warnings) - _MAX_WARNINGS)])
+        if markdown:
+            from shopdoc.commands import markdown_table
+
+            block = [f"### {title}"]
+            if rows:
+                block += ["", markdown_table([["", ""], *rows])]
+            blocks.append("\n".join(block))
+            continue
         block = [title]
         if rows:
             block.append(_indent(_table(rows)))
         blocks.append("\n".join(line for line in block if line.strip()))
     if skipped:
-        lines = [words["skipped"] + sep.rstrip()]
-        lines += [f"  - {skip.rule}{sep}{skip.reason}" for skip in skipped]
+        lines = [("### " if markdown else "") + words["skipped"] + ("" if markdown else sep.rstrip())]
+        if markdown:
+            lines.append("")
+        lines += [f"{'-' if markdown else '  -'} {skip.rule}{sep}{skip.reason}" for skip in skipped]
         blocks.append("\n".join(lines))
     elif dataset.inputs:
         blocks.append(words["none_skipped"])
@@ -501,4 +538,4 @@ def _indent(text: str) -> str:
     return "\n".join(f"  {line}" if line.strip() else "" for line in text.splitlines())
 
 
-__all__ = ["rules_table", "explain_rule", "write_starter", "render_starter", "inspect_paths", "find_rule"]
+__all__ = ["rules_output", "rules_table", "explain_rule", "write_starter", "render_starter", "inspect_paths", "find_rule"]

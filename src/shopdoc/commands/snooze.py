@@ -4,9 +4,12 @@ The snooze is stored in the history under the shop's name; `snooze:` entries in 
 same way (for problems the team has decided to live with). A snoozed finding is still recorded in
 the history, so its `first_seen` is right when it comes back.
 
-`--days N` means the next N report days: counted from the day after the latest day diagnosed for
-the shop, or from today when the history holds nothing newer than yesterday (a cron run on the 23rd
-reports the 22nd; snoozing 3 days then keeps the 23rd, 24th and 25th quiet, and the 26th reports it).
+`--days N` means the next N report days, counted from the report day the operator is looking at:
+the latest day diagnosed for the shop (a run on the 23rd reports the 22nd; snoozing 3 days then keeps
+the 23rd, 24th and 25th quiet, and the 26th reports it), or yesterday when nothing is stored.
+
+Only a rule and subject the shop's history has seen can be snoozed: a typo would otherwise snooze
+nothing and say it worked. Problems to live with before they show up go in the config's `snooze:`.
 """
 
 from __future__ import annotations
@@ -58,11 +61,34 @@ def parse_until(until: str) -> str:
 
 
 def snooze_until(store: HistoryStore, shop: str, days: int, today: Date | None = None) -> str:
-    """The day the finding is back: after the next `days` report days."""
-    yesterday = (today or Date.today()) - timedelta(days=1)
+    """The day the finding is back: after the next `days` report days from the latest report day."""
     last = store.last_diagnosed(shop)
-    base = max(yesterday, Date.fromisoformat(last)) if last else yesterday
+    base = Date.fromisoformat(last) if last else (today or Date.today()) - timedelta(days=1)
     return (base + timedelta(days=days + 1)).isoformat()
+
+
+def check_seen(store: HistoryStore, shop: str, rule_id: str, subject: str, zh: bool) -> None:
+    """Refuse a rule + subject the shop's history never had a finding for, with the closest ones."""
+    from shopdoc.history import subject_matches
+
+    seen = store.seen_subjects(shop)
+    subjects = seen.get(rule_id, set())
+    if any(subject_matches(subject, known) for known in subjects):
+        return
+    if not seen:
+        raise UsageError(f"店铺 {shop} 的历史记录里还没有任何问题：先运行 shopdoc diagnose；"
+                         "还没出现的问题可以写在配置的 snooze: 里" if zh else
+                         f"the history has no findings for shop {shop} yet: run shopdoc diagnose first, or put "
+                         "a problem you expect under snooze: in the config")
+    pairs = [f"{rule} {known}" for rule, known_set in seen.items() for known in known_set]
+    close = difflib.get_close_matches(f"{rule_id} {subject}", pairs, n=3, cutoff=0.6)
+    if zh:
+        hint = f"，是不是 {'、'.join(close)}？" if close else (
+            f"；这条规则出现过的对象：{'、'.join(sorted(subjects)[:5])}" if subjects else "；这条规则在这家店还没有出现过")
+        raise UsageError(f"店铺 {shop} 的历史记录里没有 {rule_id} {subject}{hint}")
+    hint = f" — did you mean {' or '.join(repr(c) for c in close)}?" if close else (
+        f"; this rule has seen: {', '.join(sorted(subjects)[:5])}" if subjects else "; this rule has no findings for this shop")
+    raise UsageError(f"no finding {rule_id} {subject} in the history of shop {shop}{hint}")
 
 
 def run(
@@ -109,8 +135,9 @@ def run(
             raise UsageError("give how long: --days N (N ≥ 1) or --until YYYY-MM-DD")
         if days is not None and days < 1:
             raise UsageError(f"--days: must be 1 or more, got {days}")
-        back = parse_until(until) if until else snooze_until(store, shop, days or 1)
         assert rule_id is not None
+        check_seen(store, shop, rule_id, subject, zh)
+        back = parse_until(until) if until else snooze_until(store, shop, days or 1)
         store.snooze(shop, rule_id, subject, back)
     print(f"已暂停提醒：{rule_id} {subject}（店铺 {shop}），{back} 起重新列出" if zh
           else f"Snoozed {rule_id} {subject} for shop {shop}: back on the list from {back}")

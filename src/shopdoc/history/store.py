@@ -332,6 +332,13 @@ class HistoryStore:
         rows = self._read("SELECT MIN(date), MAX(date), COUNT(*) FROM days WHERE shop = ?", (shop,))
         return rows[0] if rows and rows[0][2] else None
 
+    def seen_subjects(self, shop: str) -> dict[str, set[str]]:
+        """Every (rule, subject) the shop's history has a finding for: what `snooze` may name."""
+        seen: dict[str, set[str]] = {}
+        for rule, subject in self._read("SELECT DISTINCT rule, subject FROM findings WHERE shop = ?", (shop,)):
+            seen.setdefault(rule, set()).add(subject)
+        return seen
+
     def last_diagnosed(self, shop: str) -> str | None:
         rows = self._read("SELECT MAX(date) FROM days WHERE shop = ? AND diagnosed = 1", (shop,))
         return rows[0][0] if rows else None
