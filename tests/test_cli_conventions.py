@@ -59,10 +59,11 @@ def test_usage_errors_point_to_that_commands_help(cli, args, where):
     assert result.code == 2 and result.err.count("\n") == 1 and f"see `{where}`" in result.err
 
 
-@pytest.mark.parametrize("command", ["diagnose", "rules", "inspect", "history"])
+@pytest.mark.parametrize("command", ["rules", "inspect", "history"])
 def test_format_has_the_same_choices_everywhere(cli, command):
     out = cli(command, "--help").out
     assert "--format <rich|text|markdown|json>" in out
+    assert "--format <rich|text|markdown|json|html>" in cli("diagnose", "--help").out  # the report adds html
 
 
 @pytest.mark.parametrize("command", ["diagnose", "rules", "explain", "init", "inspect", "history", "snooze"])
