@@ -334,3 +334,33 @@ def test_trend_of_single_day_downloads_comes_from_the_history(cli, tmp_path):
     assert len(line.split()) == 3  # three days joined into one line: two from the history, one from today
     assert 'data-chart="bridge-previous_day"' in page  # the day before came from the history too
     assert not (tmp_path / "2026-11-20.svg").exists()  # one day is not a trend: nothing to chart yet
+
+
+def test_every_robot_links_to_the_published_report(cli, monkeypatch, tmp_path):
+    from test_chat_send import FakeClock, Robots
+
+    robots = Robots(FakeClock())
+    robots.link = "https://r.example.com/demo-shop/2026-11-22.html"
+    robots.thread.start()
+    try:
+        for name in ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("no_proxy", "127.0.0.1")
+        for name, value in robots.env().items():
+            monkeypatch.setenv(name, value)
+        (tmp_path / "shopdoc.yaml").write_text(
+            (SAMPLE / "shopdoc.yaml").read_text(encoding="utf-8")
+            + "report:\n  url: https://r.example.com/{shop}/{date}.html\n", encoding="utf-8")
+        code = cli("diagnose", str(SAMPLE), "--no-history", "-q", "--format", "json",
+                   *[arg for name in ("dingtalk", "feishu", "slack") for arg in ("--send", name)])
+        assert code.code == 0, code.err
+        dingtalk, feishu, slack = (robots.of(name)[-1]["body"] for name in ("dingtalk", "feishu", "slack"))
+        assert f"]({robots.link})" in dingtalk["markdown"]["text"]
+        (paragraph,) = feishu["content"]["post"]["zh_cn"]["content"]
+        assert paragraph[0]["tag"] == "a" and paragraph[0]["href"] == robots.link
+        assert slack["blocks"][0]["text"]["text"].startswith(f"<{robots.link}|")
+        assert all(request["body"].get("msgtype") != "image" for request in robots.received)  # images: WeCom only
+        assert robots.problems == []
+    finally:
+        robots.server.shutdown()
+        robots.server.server_close()
