@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 
 import exports
@@ -303,3 +304,46 @@ def test_a_detail_table_is_never_the_shops_day(tmp_path, config):
     [item] = load_paths([str(exports.write_xlsx(tmp_path / "店铺.xlsx", rows))], config).inputs
     assert item.status == "error" and item.kind == "shop_daily"
     assert "2 rows on one day that differ by 终端类型" in item.error
+
+
+# -- counts are counts; breakdown rows ------------------------------------------------------------------
+
+def test_a_device_split_google_ads_report_is_summed_per_campaign(tmp_path, config):
+    # Campaign report segmented by Device (Google Ads UI download: title, range line, header).
+    rows = [["Campaign report"], ["May 1, 2026 - May 7, 2026"],
+            ["Campaign", "Device", "Currency code", "Impr.", "Clicks", "CTR", "Cost", "Conversions", "Conv. value"],
+            ["Scarves US", "Computers", "USD", "1,000", "40", "4.00%", "60.00", "2.00", "180.00"],
+            ["Scarves US", "Mobile phones", "USD", "3,000", "60", "2.00%", "90.00", "1.00", "90.00"],
+            ["Scarves US", "Tablets", "USD", "200", " --", " --", "0.00", "0.00", "0.00"],
+            ["Hats US", "Mobile phones", "USD", "500", "5", "1.00%", "4.00", "0.00", "0.00"],
+            ["Total: Account", " --", " --", "4,700", "105", "2.23%", "154.00", "3.00", "270.00"]]
+    path = exports.write_csv(tmp_path / "Campaign report.csv", rows)
+    dataset = load_paths([str(path)], config)
+    item = only(dataset)
+    frame = dataset.frames["ad_report"].set_index("campaign")
+    assert sorted(frame.index) == ["Hats US", "Scarves US"]
+    scarves = frame.loc["Scarves US"]
+    assert (scarves["impressions"], scarves["clicks"], scarves["cost"], scarves["gmv"]) == (4200, 100, 150.0, 270.0)
+    assert scarves["ctr"] == pytest.approx(100 / 4200)
+    assert scarves["window_days"] == 7 and scarves["currency"] == "USD"
+    assert any("split by Device" in w.reason for w in item.warnings)
+
+
+def test_breakdown_total_rows_are_not_campaigns(tmp_path, config):
+    rows = [["Campaign report"], ["Q1 2026 - Q2 2026"],
+            ["Campaign", "Impr.", "Clicks", "Cost"],
+            ["Scarves US", "4,200", "100", "150.00"],
+            ["Q1 2026", "2,000", "50", "70.00"], ["Mobile phones", "3,000", "60", "90.00"]]
+    dataset = load_paths([str(exports.write_csv(tmp_path / "Campaign report.csv", rows))], config)
+    assert dataset.frames["ad_report"]["campaign"].tolist() == ["Scarves US"]
+
+
+def test_counts_derived_from_a_rate_are_whole_and_marked(tmp_path, config):
+    # A keyword report with clicks and CTR but no impressions column: 31 ÷ 1.3883% = 2232.9…
+    rows = [["Campaign Name", "Targeting", "Clicks", "Click-Thru Rate (CTR)", "Spend"],
+            ["SP - shawls", "wool shawl", "31", "1.3883%", "$201.68"],
+            ["SP - shawls", "pashmina", "0", "0.00%", "$0.00"]]
+    dataset = load_paths([str(exports.write_xlsx(tmp_path / "keywords.xlsx", rows))], config)
+    frame = dataset.frames["ad_report"]
+    assert frame["impressions"].iloc[0] == 2233 and frame["impressions_derived"].tolist() == [True, False]
+    assert pd.isna(frame["impressions"].iloc[1])

@@ -98,6 +98,7 @@ def normalise(table: RawTable, mapping: Mapping, aliases: KindAliases, path: str
     if kind == "ad_report":
         level = "keyword" if ("keyword" in frame.columns or "search_term" in frame.columns) else "campaign"
         frame["level"] = pd.Series(level, index=frame.index, dtype="str")
+        frame = _breakdowns(frame, headers, warnings)
         _derive_ad_rates(frame)
     if kind == "traffic_source":
         level = _source_level(frame, table, mapping)
@@ -109,7 +110,7 @@ def normalise(table: RawTable, mapping: Mapping, aliases: KindAliases, path: str
     frame["_file"] = pd.Series(path, index=frame.index, dtype="str")
     frame["_row"] = frame.pop("_row")  # last, after the columns added above
     found = sorted(d for d in frame["date"].dropna().unique()) if "date" in frame.columns else []
-    for name in ("week", "month"):  # read into date, start_date and window_days
+    for name in ("week", "month", "quarter"):  # read into date, start_date and window_days
         if name in frame.columns:
             del frame[name]
     return Normalised(frame, found, level, file_currency, currency_from, dates_from, refusal)
@@ -272,9 +273,8 @@ def _fill_period(frame: pd.DataFrame, raw: dict[str, pd.Series], headers: dict[s
         if "end_date" in frame.columns and frame["end_date"].notna().any():  # Start Date .. End Date
             first, last = last, frame["end_date"].fillna(last)
             where += f" .. {headers['end_date']}"
-    elif ("week" in frame.columns and frame["week"].notna().any()) or ("month" in frame.columns
-                                                                          and frame["month"].notna().any()):
-        name = "week" if "week" in frame.columns and frame["week"].notna().any() else "month"
+    elif any(name in frame.columns and frame[name].notna().any() for name in ("week", "month", "quarter")):
+        name = next(name for name in ("week", "month", "quarter") if name in frame.columns and frame[name].notna().any())
         first, last = _periods(frame[name], raw[name], name)
         where = f"column:{headers[name]}"
     else:
@@ -320,6 +320,17 @@ def _fill_period(frame: pd.DataFrame, raw: dict[str, pd.Series], headers: dict[s
 def _periods(parsed: pd.Series, raw: pd.Series, name: str) -> tuple[pd.Series, pd.Series]:
     """(first day, last day) of each Week or Month cell: a week starts on its day and lasts 7 days
     (`2026-04-27`, or a range `Apr 27 - May 3, 2026`), a month is the calendar month it names."""
+    if name == "quarter":  # `Q2 2026`, `2026 Q2`, `2026年第2季度`, or the quarter's first day
+        text = parsed.astype("str").str.strip()
+        found = text.str.extract(r"(?i)q([1-4])\D*(\d{4})|(\d{4})\D*q([1-4])|(\d{4})年?第([1-4])季度")
+        year = found[1].fillna(found[2]).fillna(found[4])
+        number = found[0].fillna(found[3]).fillna(found[5])
+        start = pd.to_datetime(year + "-" + ((number.astype("float") - 1) * 3 + 1).astype("Int64").astype("str") + "-01",
+                               errors="coerce")
+        start = start.fillna(pd.to_datetime(values.dates(raw)[0], errors="coerce"))
+        period = start.dt.to_period("Q")
+        return (period.dt.start_time.dt.strftime("%Y-%m-%d").astype("str"),
+                period.dt.end_time.dt.strftime("%Y-%m-%d").astype("str"))
     starts = values.date_starts(raw)
     day = pd.to_datetime(parsed, errors="coerce")
     if name == "week":
@@ -411,11 +422,72 @@ def _row_currencies(index: pd.Index, columns: list[pd.Series]) -> pd.Series:
     return out
 
 
+# What an ad report's rows add up to when a breakdown splits them (device, network): summed.
+_AD_SUMMED = ("impressions", "clicks", "cost", "gmv", "orders", "cart_adds", "favorites", "direct_gmv")
+_AD_RATES = ("ctr", "cpc", "cpm", "roi", "conversion_rate", "cost_per_order", "avg_rank")
+# Breakdown labels that, standing in a campaign or keyword cell, are a segment's total, not a subject.
+_BREAKDOWN_RE = re.compile(
+    r"^(computers?|mobile (phones|devices)( with full browsers)?|tablets?( with full browsers)?|tv screens|"
+    r"google search|search partners|display network|youtube( search| videos)?|cross-network|"
+    r"计算机|电脑|移动设备|手机|平板电脑|电视屏幕|pc端?|无线端?|移动端|"
+    r"q[1-4] ?\d{4}|\d{4} ?q[1-4]|\d{4}年?第[1-4一二三四]季度)$", re.IGNORECASE)
+
+
+def _breakdowns(frame: pd.DataFrame, headers: dict[str, str], warnings: Warnings) -> pd.DataFrame:
+    """Rows split by device or network are summed per subject and period; rows whose campaign (or
+    keyword) cell is only a breakdown label (`Mobile phones`, `Q2 2026`) are segment totals, left out."""
+    subject = next((name for name in ("campaign", "keyword", "search_term") if name in frame.columns), None)
+    if subject is not None:
+        label = frame[subject].fillna("").astype("str").str.strip()
+        segment_rows = label.str.match(_BREAKDOWN_RE).to_numpy(dtype=bool)
+        if segment_rows.any():
+            warnings.add(f"{int(segment_rows.sum())} rows are breakdown totals ({', '.join(sorted(set(label[segment_rows]))[:4])}), "
+                         "not campaigns: left out", column=headers.get(subject))
+            frame = frame[~segment_rows].reset_index(drop=True)
+    if "segment" not in frame.columns or frame["segment"].nunique() < 2:
+        return frame.drop(columns=["segment"], errors="ignore")
+    summed = [name for name in _AD_SUMMED if name in frame.columns]
+    keys = [name for name in frame.columns if name not in (*summed, *_AD_RATES, "segment", "_row")
+            and not name.endswith("_derived")]
+    filled = frame[keys].astype("object").where(frame[keys].notna(), "\0")  # groupby drops missing keys
+    grouped = frame.groupby([filled[name] for name in keys], sort=False, dropna=False)
+    out = grouped[summed].sum(min_count=1).reset_index(drop=True)
+    firsts = grouped[[*keys, "_row"]].first().reset_index(drop=True)
+    out = pd.concat([firsts, out], axis=1)
+    shown = ", ".join(str(value) for value in frame["segment"].dropna().unique()[:4])
+    warnings.add(f"rows split by {headers['segment']} ({shown}): summed per subject and day, "
+                 f"{len(frame)} rows into {len(out)}", column=headers["segment"])
+    return out
+
+
+# Counts an export may leave out but imply through a rate: (count, from, times or divided by rate).
+_DERIVED_COUNTS = (("impressions", "clicks", "ctr", "divide"), ("clicks", "impressions", "ctr", "times"),
+                   ("orders", "clicks", "conversion_rate", "times"))
+
+
+def _derive_counts(frame: pd.DataFrame) -> None:
+    """A missing count worked out from another count and a rate the export gave (impressions =
+    clicks ÷ CTR) is a whole number, rounded, and marked: `<count>_derived` is True on those rows."""
+    for name, base, rate, how in _DERIVED_COUNTS:
+        if base not in frame.columns or rate not in frame.columns:
+            continue
+        given = frame[name] if name in frame.columns else pd.Series(np.nan, index=frame.index)
+        usable = given.isna() & frame[base].notna() & (frame[rate] > 0)
+        if not usable.any():
+            continue
+        value = frame[base] / frame[rate] if how == "divide" else frame[base] * frame[rate]
+        frame[name] = given.where(~usable, value.round())
+        frame[f"{name}_derived"] = usable.astype(bool)
+
+
 def _derive_ad_rates(frame: pd.DataFrame) -> None:
-    """CTR, ROI and CPC from their parts when the export leaves them out."""
+    """Missing counts from their rates (rounded, marked derived), then CTR, ROI and CPC from their
+    parts when the export leaves them out."""
     def ratio(top: str, bottom: str) -> pd.Series:
         denominator = frame[bottom].where(frame[bottom] > 0)
         return frame[top] / denominator
+
+    _derive_counts(frame)
 
     if "ctr" not in frame.columns and {"clicks", "impressions"} <= set(frame.columns):
         frame["ctr"] = ratio("clicks", "impressions")
