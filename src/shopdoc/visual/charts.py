@@ -320,7 +320,7 @@ def ad_chart(ads: AdMap, lang: str, currency: str) -> Scene:
     for tick in x_ticks:
         scene.add(Text(area.x(tick), area.bottom + 15, money(tick, currency, lang), size=10, fill=MUTED, anchor="middle"))
     scene.add(Text(area.right, area.bottom + 30, w["spend"], size=10.5, fill=MUTED, anchor="end"),
-              Text(area.left - 4, 32, w["roi"], size=10.5, fill=MUTED, anchor="end"))
+              Text(8, 32, w["roi"], size=10.5, fill=MUTED))
     if ads.break_even:
         y = area.y(ads.break_even)
         scene.add(Group("break_even", [
@@ -343,6 +343,7 @@ def ad_chart(ads: AdMap, lang: str, currency: str) -> Scene:
     if ads.break_even:
         line = area.y(ads.break_even)
         placed.block((area.right - 70, line - 16, area.right, line))  # the break-even line's own label
+    placed.block_ticks(y_ticks)
     for point in sorted(labels, key=lambda p: (p.severity is None, -p.cost))[:10]:
         name = point.campaign if len(point.campaign) <= 10 else point.campaign[:9] + "…"
         text = f"{name} · {w.get(point.verdict, point.verdict)}"
@@ -370,8 +371,7 @@ class Labels:
                                      ("middle", x, y - 9), ("middle", x, y + 9 + rise)):
             left = at if anchor == "start" else (at - width if anchor == "end" else at - width / 2)
             box = (left, baseline - rise, left + width, baseline + self.size * 0.25)
-            inside = (box[0] >= self.area.left - 40 and box[2] <= self.area.right + 12
-                      and box[1] >= self.area.top - 12 and box[3] <= self.area.bottom)
+            inside = box[0] >= 2 and box[2] <= WIDTH - 2 and box[1] >= self.area.top - 12 and box[3] <= self.area.bottom
             if inside and not any(_overlap(box, other) for other in self.boxes):
                 self.boxes.append(box)
                 return Text(at, baseline, text, size=self.size, fill=colour, anchor=anchor)
@@ -379,6 +379,12 @@ class Labels:
 
     def block(self, box: tuple[float, float, float, float]) -> None:
         self.boxes.append(box)
+
+    def block_ticks(self, ticks: list[float]) -> None:
+        """Keep labels off the y axis' numbers."""
+        for tick in ticks:
+            y = self.area.y(tick)
+            self.boxes.append((0.0, y - 8, self.area.left - 2, y + 6))
 
 
 def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
@@ -402,7 +408,7 @@ def item_chart(items: ItemMap, lang: str, currency: str) -> Scene:
         scene.add(Text(area.x(tick), area.bottom + 15, compact(tick, lang), size=10, fill=MUTED, anchor="middle"))
         tick *= 10
     scene.add(Text(area.right, area.bottom + 30, w["item_visitors"], size=10.5, fill=MUTED, anchor="end"),
-              Text(area.left - 4, 32, w["visitor_value"], size=10.5, fill=MUTED, anchor="end"))
+              Text(8, 32, w["visitor_value"], size=10.5, fill=MUTED))
     y = area.y(items.average)
     average = w["average"].format(value=money(items.average, currency, lang))
     scene.add(Group("average", [Line(area.left, y, area.right, y, stroke=GREY, width=1.2, dash="5 4"),
@@ -417,6 +423,7 @@ def item_chart(items: ItemMap, lang: str, currency: str) -> Scene:
     scene.add(others, named)
     placed = Labels(area, [(area.x(p.visitors), area.y(p.visitor_value), 6.0 if p.named else 3.5) for p in items.points])
     placed.block((area.left, y - 16, area.left + placed._width(average) + 4, y))  # the average line's own label
+    placed.block_ticks(y_ticks)
     for point in [p for p in items.points if p.named][:8]:
         name = point.name if len(point.name) <= 12 else point.name[:11] + "…"
         label = placed.place(area.x(point.visitors), area.y(point.visitor_value), name, TEXT)
