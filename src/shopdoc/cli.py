@@ -244,6 +244,7 @@ def history_command(
     format: Optional[ListFormat] = _format_option("text"),
     config: Optional[str] = _config_option(),
     lang: Optional[Lang] = _lang_option(),
+    repair: bool = typer.Option(False, "--repair", help="Copy what is readable of a damaged history into a new file (the damaged one is kept)."),
 ) -> None:
     """Stored days per shop: key metrics over time, week-over-week change. 查看历史数据和走势。
 
@@ -252,10 +253,13 @@ def history_command(
       shopdoc history
       shopdoc history --shop my-shop --days 30
       shopdoc history --format json
+      shopdoc history --repair      # a damaged file: copy what is readable into a new one
     """
-    from shopdoc.commands.history import show_history
+    from shopdoc.commands.history import repair_history, show_history
 
     cfg = _config(config)
+    if repair:
+        raise typer.Exit(repair_history(cfg, path=history, lang=_lang(lang, cfg)))
     raise typer.Exit(show_history(cfg, path=history, shop=shop, days=days, format=format.value if format else "text",
                                   lang=_lang(lang, cfg)))
 

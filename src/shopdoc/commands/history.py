@@ -139,6 +139,24 @@ def show_history(config: Config, *, path: str | None, shop: str | None, days: in
     return 0
 
 
+def repair_history(config: Config, *, path: str | None, lang: str) -> int:
+    """`shopdoc history --repair`: a fresh file with every row still readable; the damaged one kept."""
+    from shopdoc.history.repair import repair
+    from shopdoc.history.store import history_path
+
+    result = repair(history_path(path, config))
+    total = sum(result.copied.values())
+    if lang == "zh":
+        print(f"历史记录已修复：{result.path}（复制了 {total:,} 行可读数据）\n损坏的文件保留在：{result.kept}")
+        if result.lost:
+            print("这些表有读不出来的部分：" + "，".join(sorted(result.lost)))
+    else:
+        print(f"History repaired: {result.path} ({total:,} readable rows copied)\nThe damaged file is kept as {result.kept}")
+        if result.lost:
+            print("Tables with unreadable parts: " + ", ".join(sorted(result.lost)))
+    return 0
+
+
 def _unknown_shop(shop: str, known: list[str], store: HistoryStore, lang: str) -> str:
     import difflib
 

@@ -231,17 +231,55 @@ def _read_only_connection(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(_uri(path, "ro") + "&immutable=1", uri=True, isolation_level=None)
 
 
-def _inspect(path: Path) -> int:
-    """Look at an existing database without opening it for writing."""
+class Unavailable(Exception):
+    """The file cannot be looked at right now (disk I/O error, no space for SQLite's lock files):
+    not a reason to call it damaged, nor to stop the report."""
+
+
+def _io_trouble(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.OperationalError) and any(
+        words in text for words in ("disk i/o error", "unable to open", "disk is full", "database or disk is full"))
+
+
+def repair_advice(path: Path) -> str:
+    return (f"it was left untouched; `shopdoc history --repair --history {path}` copies what is still "
+            "readable into a new file (the damaged one is kept beside it), or pass another --history file")
+
+
+def _inspect(path: Path, *, check: bool = True) -> int:
+    """Look at an existing database without opening it for writing: whose it is, its schema, and
+    (with `check`) `PRAGMA quick_check`, so a damaged file is refused before anything writes to it."""
     try:
         conn = _read_only_connection(path)
     except sqlite3.DatabaseError as exc:
+        if _io_trouble(exc):
+            raise Unavailable(str(exc)) from None
         raise _refuse(path, f"is a damaged or foreign database ({exc})") from None
     try:
         conn.execute("BEGIN")  # one snapshot: another run may be creating the tables right now
-        return _version_of(conn, path)
+        try:
+            version = _version_of(conn, path)
+        except HistoryError:
+            raise
+        if check and version:
+            _quick_check(conn, path)
+        return version
+    except sqlite3.DatabaseError as exc:
+        if _io_trouble(exc):
+            raise Unavailable(str(exc)) from None
+        raise HistoryError(f"history {path}: is damaged ({exc}) — {repair_advice(path)}") from None
     finally:
         conn.close()
+
+
+def _quick_check(conn: sqlite3.Connection, path: Path) -> None:
+    """SQLite's own check of every page and index, without the slow cross-checks of integrity_check."""
+    found = [row[0] for row in conn.execute("PRAGMA quick_check(3)").fetchall()]
+    if found != ["ok"]:
+        lines = [line.strip() for line in str(found[0]).splitlines() if line.strip() and "***" not in line] if found else []
+        first = (lines[0] if lines else "no answer")[:100]
+        raise HistoryError(f"history {path}: is damaged (SQLite's check says: {first}) — {repair_advice(path)}")
 
 
 def open_database(path: Path, *, create: bool = True) -> tuple[sqlite3.Connection | None, str | None]:
@@ -254,7 +292,10 @@ def open_database(path: Path, *, create: bool = True) -> tuple[sqlite3.Connectio
     """
     exists = path.exists()
     has_data = _check_header(path) if exists else False
-    version = _inspect(path) if has_data else 0
+    try:
+        version = _inspect(path) if has_data else 0
+    except Unavailable as exc:  # an I/O error or a full disk: the report prints without history
+        return None, f"history {path}: could not be used for this run ({exc}) — check the disk"
     if not exists and not create:
         return None, None
     if not exists:

@@ -139,7 +139,7 @@ class HistoryStore:
             return []
         try:
             return self._conn.execute(sql, params).fetchall()
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, UnicodeDecodeError) as exc:
             # A page damaged deep in the file: read nothing more, write nothing; record() says why.
             self.problem = f"history {self.path}: cannot be read ({exc}) — it was left untouched; " \
                            "move it away or pass another --history file"
