@@ -364,3 +364,23 @@ def test_every_robot_links_to_the_published_report(cli, monkeypatch, tmp_path):
     finally:
         robots.server.shutdown()
         robots.server.server_close()
+
+
+def test_a_report_address_cannot_break_the_link_markup():
+    from shopdoc.chat.visual import link_message
+
+    url = "https://r.example.com/a (b)|c>d.html"
+    assert "](https://r.example.com/a%20%28b%29%7Cc%3Ed.html)" in link_message("dingtalk", url, "en")["markdown"]["text"]
+    assert link_message("slack", url, "en")["blocks"][0]["text"]["text"].startswith("<https://r.example.com/a%20%28b%29%7Cc%3Ed.html|")
+
+
+def test_dashed_lines_stay_dashed_in_the_png():
+    from PIL import Image
+    import io
+
+    from shopdoc.visual.scene import Polyline, Scene
+
+    scene = Scene("t", 100, 20, "t", [Polyline([(0, 10), (100, 10)], "#000000", width=2, dash="5 5")])
+    image = Image.open(io.BytesIO(to_png(scene, scale=1))).convert("L")
+    dark = [image.getpixel((x, 10)) < 128 for x in range(100)]
+    assert 35 <= sum(dark) <= 65  # about half the line is drawn, half is gap

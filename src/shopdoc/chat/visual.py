@@ -42,6 +42,9 @@ def image_message(png: bytes) -> dict[str, Any] | None:
 
 def link_message(platform: str, url: str, lang: str) -> dict[str, Any]:
     title, text = LINK_WORDS[lang if lang in LINK_WORDS else "en"]
+    # characters that would end a markdown or Slack link early are written as the URL escapes they stand for
+    url = url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
+    url = url.replace("|", "%7C")
     if platform == "wecom":
         return {"msgtype": "markdown", "markdown": {"content": f"[{text}]({url})"}}
     if platform == "dingtalk":
@@ -51,8 +54,7 @@ def link_message(platform: str, url: str, lang: str) -> dict[str, Any]:
         return {"msg_type": "post", "content": {"post": {locale: {
             "title": title, "content": [[{"tag": "a", "text": text, "href": url}]]}}}}
     if platform == "slack":
-        safe = url.replace("|", "%7C").replace(">", "%3E").replace("<", "%3C")
-        return {"text": title, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": f"<{safe}|{text}>"}}]}
+        return {"text": title, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": f"<{url}|{text}>"}}]}
     raise ValueError(f"unknown platform {platform!r}")
 
 

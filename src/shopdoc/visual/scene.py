@@ -227,8 +227,13 @@ def to_png(scene: Scene, scale: float = 2.0) -> bytes:
                 draw.line([(s(shape.x1), s(shape.y1)), (s(shape.x2), s(shape.y2))], fill=_rgb(shape.stroke), width=width)
         elif isinstance(shape, Polyline):
             points = [(s(x), s(y)) for x, y in shape.points]
-            if len(points) > 1:
-                draw.line(points, fill=_rgb(shape.stroke), width=max(int(round(s(shape.width))), 1), joint="curve")
+            width = max(int(round(s(shape.width))), 1)
+            if len(points) > 1 and shape.dash:
+                pattern = [s(float(part)) for part in shape.dash.replace(",", " ").split()]
+                for start, end in zip(points, points[1:]):
+                    _dashed(draw, start, end, _rgb(shape.stroke), width, pattern)
+            elif len(points) > 1:
+                draw.line(points, fill=_rgb(shape.stroke), width=width, joint="curve")
         elif isinstance(shape, Rect):
             if shape.w > 0 and shape.h > 0:
                 draw.rectangle([s(shape.x), s(shape.y), s(shape.x + shape.w), s(shape.y + shape.h)],
