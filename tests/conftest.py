@@ -21,6 +21,9 @@ def clean_user(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("LC_ALL", raising=False)
     monkeypatch.delenv("LC_MESSAGES", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
+    # The morning after the test exports' day (2026-11-22), so their data is fresh; tests of
+    # staleness move the day themselves.
+    monkeypatch.setenv("SHOPDOC_TODAY", "2026-11-23")
 
 
 @pytest.fixture

@@ -588,7 +588,7 @@ def cli(cli, tmp_path):
 def test_cli_send_wecom_delivers_and_exits_0(cli, robots, monkeypatch):
     monkeypatch.setenv("SHOPDOC_WECOM_WEBHOOK", robots.env()["SHOPDOC_WECOM_WEBHOOK"])
     code, out, err = cli("diagnose", "exports", "--no-history", "--send", "wecom")
-    assert (code, err) == (0, f"shopdoc: wecom: sent {len(robots.of('wecom'))} message\n")
+    assert (code, err) == (0, f"shopdoc: wecom: 已发送 {len(robots.of('wecom'))} 条消息\n")
     assert "全店跳失率 71.2%，超过 70% 的及格线" in out  # the report still on stdout
     (request,) = robots.of("wecom")
     assert '<font color="warning">【严重】</font>**全店跳失率 71.2%，超过 70% 的及格线**' in message_text(request)

@@ -130,7 +130,7 @@ def test_nothing_readable_exits_2_with_reasons_and_no_report(cli, tmp_path):
     lines = result.err.strip().splitlines()
     assert any(line.startswith("shopdoc: exports/客户名单.csv: ") for line in lines)
     assert any(line.startswith("shopdoc: missing.csv: ") for line in lines)
-    assert lines[-1].startswith("shopdoc: nothing to report")
+    assert lines[-1].startswith("shopdoc: 没有可以报告的内容：exports, missing.csv 里的 2 个文件都用不了")
     assert "Traceback" not in result.err
 
 
@@ -188,10 +188,11 @@ def test_data_warnings_counted_on_stderr_unless_quiet(cli, tmp_path):
     shop_csv(folder, conversion="130%")  # impossible: left out with a data warning
     not_an_export(folder)
     loud = cli("diagnose", "exports", "--no-history")
-    assert "1 data warning" in loud.err
+    assert "1 条数据提醒，这些值没有参与判断" in loud.err
+    assert "1 data warning; those values were left out" in cli("diagnose", "exports", "--no-history", "--lang", "en").err
     assert "数据提醒（共 1 条" in loud.out
     quiet = cli("diagnose", "exports", "--no-history", "--quiet")
-    assert "data warning" not in quiet.err
+    assert "数据提醒" not in quiet.err
     assert "客户名单.csv" in quiet.err  # an unreadable file is an error: always told
     assert quiet.code == 3
 
@@ -206,11 +207,14 @@ def test_lang_shop_and_json(cli, tmp_path):
     assert bounce["evidence"]["value"] == pytest.approx(0.712)
 
 
-def test_date_option_picks_the_day_and_warns_when_the_data_lacks_it(cli, tmp_path):
+def test_date_option_picks_the_day_and_refuses_a_day_no_export_has(cli, tmp_path):
     shop_csv(tmp_path / "exports")
-    result = cli("diagnose", "exports", "--no-history", "--date", "2026-11-20", "--format", "json")
-    assert json.loads(result.out)["date"] == "2026-11-20"
-    assert "--date 2026-11-20: the exports have no rows for that day (they cover 2026-11-22)" in result.err
+    result = cli("diagnose", "exports", "--no-history", "--date", "2026-11-22", "--format", "json")
+    assert result.code == 0 and json.loads(result.out)["date"] == "2026-11-22"
+    result = cli("diagnose", "exports", "--no-history", "--date", "2026-11-20", "--format", "json", "--lang", "en")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == ("shopdoc: --date 2026-11-20: no export has data for that day (they cover 2026-11-22); "
+                          "nothing to report\n")
 
 
 def test_config_language_and_switched_off_rule(cli, tmp_path):

@@ -71,7 +71,7 @@ def test_the_written_cron_line_runs_under_crons_minimal_environment(tmp_path, ro
     posted = robots.of("dingtalk")
     assert posted and not robots.problems
     assert "my-shop" in message_text(posted[0])  # the shop name of the written config
-    assert f"dingtalk: sent {len(posted)} message" in log
+    assert f"dingtalk: 已发送 {len(posted)} 条消息" in log  # cron has no locale: Chinese
 
 
 def test_init_creates_a_private_env_file_and_never_replaces_it(tmp_path):

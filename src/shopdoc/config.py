@@ -131,7 +131,7 @@ def defaults() -> dict[str, Any]:
         group.name: {param.name: copy.deepcopy(param.default) for param in group.params}
         for group in GROUPS
     }
-    data["inputs"] = {"kinds": {}, "aliases": {}, "limits": {}}
+    data["inputs"] = {"kinds": {}, "aliases": {}, "limits": {}, "max_age_days": 2}
     data["send"] = {"targets": {}}
     data["snooze"] = []
     data["rules"] = {rule.id: rule.defaults() for rule in load_rules()}
@@ -414,8 +414,12 @@ def _merge_inputs(inputs: dict[str, Any], value: Any) -> None:
                     inputs["aliases"].setdefault(kind, {})[str(field_name)] = aliases
         elif name == "limits":
             inputs["limits"] = _check_limits(key, item)
+        elif name == "max_age_days":
+            if not isinstance(item, int) or isinstance(item, bool) or not 0 <= item <= 3650:
+                raise ConfigError(key, f"must be a whole number of days (0 or more), got {shown(item)}")
+            inputs["max_age_days"] = item
         else:
-            raise ConfigError(key, "unknown setting" + _suggest(str(name), ["kinds", "aliases", "limits"]))
+            raise ConfigError(key, "unknown setting" + _suggest(str(name), ["kinds", "aliases", "limits", "max_age_days"]))
 
 
 def _known_fields(kind: str) -> set[str]:

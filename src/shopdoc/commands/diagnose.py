@@ -25,6 +25,7 @@ from shopdoc.errors import (
     ShopdocError,
     UsageError,
 )
+from shopdoc.messages import say
 from shopdoc.model import SEVERITY_RANK, InputFile, Report
 
 # Input statuses that make the run exit 3: the file is there but could not be used.
@@ -77,13 +78,19 @@ def run(
     paths = list(paths) or [config.get("shop", "data_dir") or "."]
     dataset = read_inputs(paths, config, quiet)
     usable = any(item.status == "ok" for item in dataset.inputs)
-    tell_inputs(dataset.inputs, quiet=quiet and usable)  # with nothing usable, every reason is told
+    tell_inputs(dataset.inputs, lang, quiet=quiet and usable)  # with nothing usable, every reason is told
     if not usable:
-        _say(nothing_usable(paths, dataset.inputs))
+        _say(nothing_usable(paths, dataset.inputs, lang))
+        return EXIT_USAGE
+    from shopdoc import freshness
+
+    if date and not freshness.day_has_data(dataset, date):  # an empty day is not a clean day
+        _say(say("data.day_absent", lang, day=date, span=freshness.span(freshness.all_dates(dataset))))
         return EXIT_USAGE
     day = date or dataset.latest_date()  # from the files, before history adds earlier days
     if date and not quiet:
-        _check_day_in_data(dataset, date)
+        _check_day_in_data(dataset, date, lang)
+    stale = freshness.stale_alert(dataset.latest_date(), config.data["inputs"].get("max_age_days", freshness.MAX_AGE_DAYS))
 
     report = build(dataset, config, day, lang, history=history, no_history=no_history)
     visuals = None
@@ -98,6 +105,11 @@ def run(
         code = EXIT_FINDINGS
     if any(item.status in FAILED_STATUSES for item in report.inputs):
         code = max(code, EXIT_PARTIAL_INPUT)
+    if stale is not None:
+        if not quiet or strict:
+            _say(stale.text(lang))
+        if strict:
+            code = max(code, EXIT_PARTIAL_INPUT)
     if bid_sheet and not write_bids(report, bid_sheet, quiet):
         code = max(code, EXIT_USAGE)
     if chart and not write_chart(visuals, chart, report.lang, quiet):
@@ -185,39 +197,38 @@ def read_inputs(paths: list[str], config, quiet: bool):
         return load(paths, config, progress=progress)
 
 
-def tell_inputs(inputs: list[InputFile], quiet: bool) -> None:
+def tell_inputs(inputs: list[InputFile], lang: str = "en", quiet: bool = False) -> None:
     """stderr: every file that could not be read (always), data-warning counts (unless --quiet)."""
+    sep = ": "  # `file: why`, as compilers say it, in both languages
     for item in inputs:
         name = f"{item.path} [{item.sheet}]" if item.sheet else item.path
         if item.status in FAILED_STATUSES:
-            _say(f"{name}: {item.error or _STATUS_WORDS[item.status]}")
+            _say(f"{name}{sep}{item.error or _status_words(item, lang)}")
         elif item.status == "empty" and not quiet:
-            _say(f"{name}: {item.error or 'no data rows'}")
+            _say(f"{name}{sep}{item.error or say('input.empty', lang)}")
         if item.warnings and not quiet:
-            n = len(item.warnings)
-            _say(f"{name}: {n} data warning{'s' if n != 1 else ''}, those values left out "
-                 f"(`shopdoc inspect {item.path}` lists them)")
+            _say(f"{name}{sep}{say('input.warnings', lang, n=len(item.warnings), path=item.path)}")
 
 
-_STATUS_WORDS = {
-    "error": "could not be read",
-    "unrecognised": "not a recognised export — run `shopdoc inspect` on it to see its columns",
-}
+def _status_words(item: InputFile, lang: str) -> str:
+    if item.status == "unrecognised":
+        return say("input.unrecognised", lang, path=item.path)
+    return say("input.unreadable", lang)
 
 
-def nothing_usable(paths: list[str], inputs: list[InputFile]) -> str:
+def nothing_usable(paths: list[str], inputs: list[InputFile], lang: str = "en") -> str:
     where = ", ".join(paths)
     if not inputs:
-        return (f"nothing to report: no export files (.csv .tsv .txt .xlsx .xlsm .xls .zip) in {where} — "
-                "give the folder your exports are downloaded to")
-    return f"nothing to report: none of the {len(inputs)} input(s) in {where} could be used (reasons above)"
+        return say("input.none_found", lang, where=where)
+    return say("input.none_usable", lang, where=where, n=len(inputs))
 
 
-def _check_day_in_data(dataset, day: str) -> None:
+def _check_day_in_data(dataset, day: str, lang: str = "en") -> None:
+    from shopdoc.freshness import span
+
     dates = dataset.dates() or dataset.dates(("review", "dsr"))
     if dates and day not in dates:
-        span = dates[0] if len(dates) == 1 else f"{dates[0]}..{dates[-1]}"
-        _say(f"--date {day}: the exports have no rows for that day (they cover {span})")
+        _say(say("input.day_missing", lang, day=day, span=span(dates)))
 
 
 # -- the report -------------------------------------------------------------------------------------
@@ -304,7 +315,7 @@ def write_bids(report: Report, path: str, quiet: bool) -> bool:
         _say(f"--bid-sheet {path}: cannot write: {exc.strerror or exc}")
         return False
     if not quiet:
-        _say(f"wrote {rows} bid change{'s' if rows != 1 else ''} to {path}")
+        _say(say("bids.written", report.lang, n=rows, path=path))
     return True
 
 
@@ -335,7 +346,7 @@ def deliver(report: Report, targets: list[str], config, flavor: str, visuals=Non
 
     def sent(target: str, count: int) -> None:
         if not quiet:
-            _say(f"{target}: sent {count} message{'s' if count != 1 else ''}")
+            _say(f"{target}: {say('send.sent', report.lang, n=count)}")
 
     try:
         failures = send_report(report, targets, config, flavor=flavor, on_sent=sent, extras=extras)

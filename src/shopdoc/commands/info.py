@@ -211,6 +211,7 @@ _STARTER = {
         "inputs": [
             "导出文件识别（可选）。文件类型按列名自动识别；认不出时运行 shopdoc inspect <文件> 看原因。",
             "inputs:",
+            "  max_age_days: 2   # 最新数据比今天早这么多天以上，报告开头提醒（--strict 时退出码 3），默认 2",
             "  kinds:      # 按文件名通配符指定类型：shop_daily item_daily traffic_source ad_report review dsr",
             "    \"店铺整体*.xls\": shop_daily",
             "  aliases:    # 导出改了列名时，给字段加上新列名",
@@ -261,6 +262,7 @@ _STARTER = {
             "Reading exports (optional). Kinds are detected from the columns; when a file is not recognised,",
             "run shopdoc inspect <file> to see why.",
             "inputs:",
+            "  max_age_days: 2   # warn at the top of the report (exit 3 with --strict) when the data is older (default 2)",
             "  kinds:      # pin a kind by file-name pattern: shop_daily item_daily traffic_source ad_report review dsr",
             "    \"BusinessReport*.csv\": item_daily",
             "  aliases:    # extra column headers for a field, when an export renames a column",

@@ -1,0 +1,50 @@
+"""The message catalogue reads as each language's operators write it: no English words in a Chinese
+message other than ids, units and the names of commands, options and config keys; no Chinese in an
+English one; the same placeholders in both."""
+
+from __future__ import annotations
+
+import re
+import string
+
+import pytest
+
+from shopdoc.messages import CATALOGUE, say
+
+# Latin words a Chinese operator writes as they are.
+ALLOWED_LATIN = {"shopdoc", "inspect", "ID", "DSR", "ROI", "CTR", "UV", "CNY", "GMV", "SKU"}
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+
+
+def _latin_words(text: str) -> list[str]:
+    text = re.sub(r"\{[^}]*\}", " ", text)            # placeholders
+    text = re.sub(r"`[^`]*`", " ", text)              # commands quoted as typed
+    text = re.sub(r"--[a-z-]+", " ", text)            # option names
+    text = re.sub(r"\b[a-z_]+(\.[a-z_]+)+\b", " ", text)  # config keys, rule ids
+    text = re.sub(r"\.[a-z]{2,4}\b", " ", text)       # file extensions
+    return [word for word in re.findall(r"[A-Za-z]{2,}", text) if word not in ALLOWED_LATIN]
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+@pytest.mark.parametrize("code", sorted(CATALOGUE))
+def test_each_message_in_its_own_language(code):
+    entry = CATALOGUE[code]
+    assert set(entry) == {"zh", "en"}
+    assert _latin_words(entry["zh"]) == [], entry["zh"]
+    assert not CJK.search(entry["en"]), entry["en"]
+    assert _fields(entry["zh"]) - {"s"} == _fields(entry["en"]) - {"s"}
+
+
+def test_the_check_catches_what_it_should():
+    assert _latin_words("columns (…) match no known export") != []
+    assert _latin_words("运行 `shopdoc inspect a.csv` 看 {n} 个 ID，改 inputs.max_age_days 或 --strict") == []
+    assert CJK.search("3 条 warnings")
+
+
+def test_plurals_in_english():
+    assert say("send.sent", "en", n=1) == "sent 1 message"
+    assert say("send.sent", "en", n=2) == "sent 2 messages"
+    assert say("send.sent", "zh", n=2) == "已发送 2 条消息"
