@@ -347,3 +347,26 @@ def test_counts_derived_from_a_rate_are_whole_and_marked(tmp_path, config):
     frame = dataset.frames["ad_report"]
     assert frame["impressions"].iloc[0] == 2233 and frame["impressions_derived"].tolist() == [True, False]
     assert pd.isna(frame["impressions"].iloc[1])
+
+
+# -- cross-file sanity ---------------------------------------------------------------------------------
+
+def test_impossible_numbers_across_files_are_warned_naming_both(tmp_path, config):
+    shop = exports.sycm_shop(tmp_path / "店铺整体.xls", [
+        {"统计日期": "2026-11-21", "访客数": 1500, "支付金额": 20000.0},
+        {"统计日期": "2026-11-22", "访客数": 1000, "支付金额": 8000.0}], "2026-11-21", "2026-11-22")
+    items = exports.sycm_item(tmp_path / "商品.xls", [
+        {"统计日期": "2026-11-22", "商品ID": "5531", "商品访客数": 1391, "支付金额": 5000.0},
+        {"统计日期": "2026-11-22", "商品ID": "7781", "商品访客数": 300, "支付金额": 900.0}], "2026-11-22", "2026-11-22")
+    plans = exports.wxt_plans_zip(tmp_path / "万相台.zip", [
+        {"日期": "2026-11-22", "计划名字": "双11", "花费": 900, "展现量": 20000, "点击量": 400, "总成交金额": 12000},
+        {"日期": "2026-11-21", "计划名字": "双11", "花费": 900, "展现量": 20000, "点击量": 400, "总成交金额": 12000}])
+    dataset = load_paths([str(shop), str(items), str(plans)], config)
+    by_path = {item.path: item for item in dataset.inputs}
+    ad_lines = [w.line() for w in by_path[str(plans)].warnings]
+    assert len(ad_lines) == 1, ad_lines  # only the 22nd: 12,000 against the shop's 8,000
+    assert "12,000" in ad_lines[0] and "8,000" in ad_lines[0] and "2026-11-22" in ad_lines[0]
+    assert str(shop) in ad_lines[0]
+    item_lines = [w.line() for w in by_path[str(items)].warnings]
+    assert len(item_lines) == 1 and "item 5531 has 1,391 visitors, more than the shop's 1,000" in item_lines[0]
+    assert str(shop) in item_lines[0]

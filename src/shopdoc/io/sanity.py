@@ -52,3 +52,70 @@ def check(frame: pd.DataFrame, fields: dict[str, Field], raw: dict[str, pd.Serie
             warnings.cells(rows[wrong], headers[small], raw[small][wrong], reason)
             for name in blank:
                 frame.loc[wrong, name] = float("nan")
+
+
+# -- across files ------------------------------------------------------------------------------------
+# (kind, field, how many of its rows, shop field, what it says): a single day's number in one export
+# that the shop's own number for that day can never be below.
+ACROSS = (
+    ("ad_report", "gmv", "sum", "gmv", "ad-attributed GMV {value} is above the shop's GMV {limit}"),
+    ("item_daily", "visitors", "max", "visitors", "item {subject} has {value} visitors, more than the shop's {limit}"),
+    ("item_daily", "buyers", "max", "buyers", "item {subject} has {value} paying buyers, more than the shop's {limit}"),
+    ("item_daily", "gmv", "max", "gmv", "item {subject} sold {value}, more than the shop's GMV {limit}"),
+)
+
+
+def across(dataset) -> None:
+    """Numbers that contradict another file of the same day become data warnings naming both files:
+    ad GMV above the shop's GMV, an item with more visitors (buyers, sales) than the shop. Only
+    single-day rows in the same currency are compared. The numbers stay: which file is wrong is for
+    the user to see."""
+    from shopdoc.model import DataWarning
+
+    shop = _single_days(dataset.frame("shop_daily"))
+    if shop is None:
+        return
+    shop_days = shop.groupby("date", sort=False).tail(1).set_index("date")
+    for kind, name, how, limit_name, reason in ACROSS:
+        rows = _single_days(dataset.frame(kind))
+        if rows is None or name not in rows.columns or limit_name not in shop_days.columns:
+            continue
+        currencies = rows["currency"].fillna("") if "currency" in rows.columns else pd.Series("", index=rows.index)
+        for (day, currency), group in rows.groupby([rows["date"], currencies]):
+            if day not in shop_days.index:
+                continue
+            shop_row = shop_days.loc[day]
+            limit = shop_row[limit_name]
+            if pd.isna(limit) or (currency and isinstance(shop_row.get("currency"), str)
+                                  and shop_row.get("currency") != currency):
+                continue
+            values = group[name].dropna()
+            if values.empty:
+                continue
+            value = values.sum() if how == "sum" else values.max()
+            if value <= limit * 1.001:
+                continue
+            at = values.idxmax() if how == "max" else values.index[0]
+            subject = group.loc[at].get("item_id") or group.loc[at].get("item_name") or ""
+            file, shop_file = group.loc[at, "_file"], shop_row["_file"]
+            text = reason.format(value=_number(value), limit=_number(limit), subject=subject)
+            warning = DataWarning(file, f"{text} on {day} in {shop_file} — one of the two exports is wrong "
+                                        "or they are not the same shop", row=None if how == "sum" else int(group.loc[at, "_row"]))
+            target = next((item for item in dataset.inputs if item.path == file and item.kind == kind), None)
+            if target is not None:
+                target.warnings.append(warning)
+
+
+def _single_days(frame):
+    if frame is None or "date" not in frame.columns:
+        return None
+    rows = frame[frame["date"].notna()]
+    if "window_days" in rows.columns:
+        rows = rows[rows["window_days"].fillna(1) == 1]
+    if "_file" in rows.columns:
+        rows = rows[rows["_file"] != "history"]
+    return None if rows.empty else rows
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:,.2f}"
