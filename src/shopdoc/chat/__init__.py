@@ -47,6 +47,7 @@ def send_report(
     attempts: int | None = None,
     on_sent: "Callable[[str, int], None] | None" = None,
     extras: Any = None,
+    **limits: float,
 ) -> list[str]:
     """Post the report to each target; returns one failure line per target that failed.
     `on_sent(target, messages)` is told each target delivered in full; `extras(platform)`: messages
@@ -57,6 +58,7 @@ def send_report(
         report, targets, config, flavor, env=env, clock=clock,
         timeout=send.TIMEOUT if timeout is None else timeout,
         attempts=send.ATTEMPTS if attempts is None else attempts, on_sent=on_sent, extras=extras,
+        **limits,  # deadline, target_deadline (seconds; see shopdoc.chat.send)
     )
 
 

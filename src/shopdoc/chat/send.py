@@ -9,9 +9,13 @@ is injectable so tests of pacing and backoff take no time.
 
 from __future__ import annotations
 
+import datetime
 import email.utils
 import http.client
+import math
 import re
+import socket
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -24,8 +28,11 @@ from shopdoc.chat.platforms import PLATFORMS, Payload, Platform, Verdict
 from shopdoc.chat.targets import Target, check_target, resolve
 from shopdoc.errors import UsageError
 from shopdoc.model import Report
+from shopdoc.neutral import clean_text
 
-TIMEOUT = 10.0  # seconds per request: robots answer in well under a second when they are up
+TIMEOUT = 10.0  # seconds per read: robots answer in well under a second when they are up
+REQUEST_DEADLINE = 30.0  # seconds for one whole request, however slowly an answer drips in
+TARGET_DEADLINE = 300.0  # seconds for everything sent to one target, waits and retries included
 ATTEMPTS = 4  # one try and three retries
 BACKOFF = 1.0  # first wait; doubles: 1 s, 2 s, 4 s
 MAX_WAIT = 120.0  # a Retry-After longer than this fails the target instead of stalling the morning run
@@ -85,6 +92,7 @@ class Masker:
 
     _SHAPES = (
         (re.compile(r"(?i)\b(access_token|key|sign|token|secret)=[^&\s'\"<>]+"), r"\1=***"),
+        (re.compile(r"(?i)([\"'](?:access_token|key|sign|token|secret|timestamp)[\"']\s*:\s*[\"'])[^\"']*"), r"\1***"),
         (re.compile(r"(/bot/v2/hook/)[^/?#\s'\"<>]+"), r"\1***"),
         (re.compile(r"(/services/)[^?#\s'\"<>]+"), r"\1***"),
     )
@@ -119,39 +127,68 @@ def _url_credentials(url: str) -> set[str]:
 
 
 # -- one request -----------------------------------------------------------------------------------
-def post(url: str, body: bytes, timeout: float) -> tuple[int, Mapping[str, str], str]:
-    """POST a JSON body; any HTTP status comes back as an answer, network failures raise."""
-    request = urllib.request.Request(
-        url, data=body, method="POST",
-        headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": "shopdoc"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, response.headers, response.read(ANSWER_LIMIT).decode("utf-8", "replace")
-    except urllib.error.HTTPError as error:  # 4xx/5xx: still an answer, with a body worth reading
+def post(url: str, body: bytes, timeout: float, deadline: float | None = None) -> tuple[int, Mapping[str, str], str]:
+    """POST a JSON body; any HTTP status comes back as an answer (redirects are not followed),
+    network failures raise. `timeout` bounds each read; `deadline` the whole request, however
+    slowly a server drips its answer (the socket is shut when it passes)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("not an http(s) URL")
+    connection_type = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    connection = connection_type(parts.hostname, parts.port, timeout=timeout)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    outcome: dict[str, Any] = {}
+
+    def exchange() -> None:
         try:
-            text = error.read(ANSWER_LIMIT).decode("utf-8", "replace")
-        except (OSError, AttributeError, http.client.HTTPException):
-            text = ""
-        finally:
-            error.close()
-        return error.code, error.headers or {}, text
+            connection.request("POST", target, body=body, headers={
+                "Content-Type": "application/json; charset=utf-8", "User-Agent": "shopdoc"})
+            response = connection.getresponse()
+            text = response.read(ANSWER_LIMIT).decode("utf-8", "replace")
+            outcome["answer"] = (response.status, response.headers, text)
+        except BaseException as exc:  # handed to the caller's thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=exchange, name="shopdoc-send", daemon=True)
+    worker.start()
+    worker.join(deadline if deadline is not None else REQUEST_DEADLINE)
+    if worker.is_alive():
+        sock = connection.sock
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        connection.close()
+        worker.join(1.0)
+        raise TimeoutError("timed out")
+    connection.close()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["answer"]
 
 
 def retry_after(headers: Mapping[str, str], clock: Clock) -> float | None:
-    """Seconds from a Retry-After header: a number of seconds or an HTTP date."""
-    value = (headers.get("Retry-After") or "").strip()
+    """Seconds from a Retry-After header: a number of seconds or an HTTP date. Anything else
+    (`nan`, garbage, a date that cannot be) is no answer: the usual backoff applies."""
+    value = str(headers.get("Retry-After") or "").strip()[:100]
     if not value:
         return None
     try:
-        return max(float(value), 0.0)
+        seconds = float(value)
     except ValueError:
-        pass
+        seconds = None
+    if seconds is not None:
+        if math.isnan(seconds):
+            return None
+        return max(seconds, 0.0)  # inf stays inf: longer than shopdoc waits
     try:
         moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=datetime.timezone.utc)
+        return max(moment.timestamp() - clock.time(), 0.0)
+    except Exception:  # parsedate raises TypeError, ValueError, IndexError or OverflowError by input
         return None
-    return max(moment.timestamp() - clock.time(), 0.0)
 
 
 def judge(platform: Platform, status: int, headers: Mapping[str, str], text: str, clock: Clock) -> Verdict:
@@ -164,21 +201,28 @@ def judge(platform: Platform, status: int, headers: Mapping[str, str], text: str
                        reason=f"{platform.label} answered HTTP {status}")
     if 200 <= status < 300:
         return platform.answer(text)
+    if 300 <= status < 400:
+        return Verdict(ok=False, reason=f"{platform.label} answered HTTP {status}, a redirect; shopdoc does not follow "
+                                        "redirects with a webhook (the message would be lost) — copy the webhook URL again")
     return platform.refusal(status, text)
 
 
 def deliver(platform: Platform, target: Target, payload: Payload, *, clock: Clock, pace: Pacer,
-            timeout: float = TIMEOUT, attempts: int = ATTEMPTS) -> Verdict | None:
-    """Post one message, retrying what is worth retrying. Returns the failure, or None."""
+            timeout: float = TIMEOUT, attempts: int = ATTEMPTS, deadline: float = REQUEST_DEADLINE,
+            until: float | None = None) -> Verdict | None:
+    """Post one message, retrying what is worth retrying. Returns the failure, or None. `until`
+    is the target's deadline on `clock.monotonic()`: no wait or retry goes past it."""
     assert target.webhook is not None
     verdict = Verdict(ok=False)
     for attempt in range(attempts):
+        if until is not None and clock.monotonic() >= until:
+            return replace(verdict, reason=f"{verdict.reason or 'not sent'}; out of time for this target")
         pace()
         url, body = platform.request(target.webhook, payload, target.secret, clock.time())
         try:
-            status, headers, text = post(url, body, timeout)
-        except ValueError as exc:  # a URL urllib refuses (http.client.InvalidURL): no point retrying
-            return Verdict(ok=False, reason=f"the webhook URL was refused: {exc}")
+            status, headers, text = post(url, body, timeout, deadline)
+        except ValueError:  # a URL http.client refuses (InvalidURL): no point retrying, and never quoted
+            return Verdict(ok=False, reason="the webhook URL was refused as malformed; copy it again")
         except (OSError, http.client.HTTPException) as exc:  # refused, reset, timed out, DNS, TLS
             verdict = Verdict(ok=False, retry=True, reason=f"network error: {_network_reason(exc)}")
         else:
@@ -191,8 +235,11 @@ def deliver(platform: Platform, target: Target, payload: Payload, *, clock: Cloc
             break
         wait = verdict.wait if verdict.wait is not None else BACKOFF * 2 ** attempt
         if wait > MAX_WAIT:
-            return replace(verdict, reason=f"{verdict.reason}; asked to wait {wait:.0f} s, "
+            asked = f"{wait:.0f} s" if math.isfinite(wait) else "forever"
+            return replace(verdict, reason=f"{verdict.reason}; asked to wait {asked}, "
                                            f"longer than shopdoc waits ({MAX_WAIT:.0f} s)")
+        if until is not None and clock.monotonic() + wait > until:
+            return replace(verdict, reason=f"{verdict.reason}; out of time for this target")
         clock.sleep(wait)
     return replace(verdict, reason=f"{verdict.reason} (gave up after {attempts} attempts)")
 
@@ -227,6 +274,8 @@ def send_report(
     attempts: int = ATTEMPTS,
     on_sent: Callable[[str, int], None] | None = None,
     extras: Callable[[str], list[Payload]] | None = None,
+    deadline: float = REQUEST_DEADLINE,
+    target_deadline: float = TARGET_DEADLINE,
 ) -> list[str]:
     """Post the report to each target; one failure line per target not (fully) delivered.
 
@@ -251,25 +300,42 @@ def send_report(
         if target.problem or not target.webhook:
             failures.append(mask(f"--send {target.name}: not sent — {target.problem}"))
             continue
-        platform = PLATFORMS[target.platform]
-        if platform.name not in messages:
-            messages[platform.name] = platform.messages(chat) + (extras(platform.name) if extras else [])
-        batch = messages[platform.name]
-        pace = pacers.setdefault((platform.name, target.webhook), Pacer(platform.rate, clock))
-        for index, payload in enumerate(batch, 1):
-            failure = deliver(platform, target, payload, clock=clock, pace=pace, timeout=timeout, attempts=attempts)
-            if failure:
-                failures.append(mask(_failure_line(target, platform, failure, index, len(batch))))
-                break
-        else:
-            if on_sent is not None:
-                on_sent(target.name, len(batch))
+        try:
+            failure = _send_target(target, chat, messages, pacers, clock, extras, on_sent,
+                                   timeout=timeout, attempts=attempts, deadline=deadline, target_deadline=target_deadline)
+        except Exception as exc:  # one target's bug must not keep the others from being tried
+            failure = f"--send {target.name}: not delivered: internal error ({type(exc).__name__}) — please report this"
+        if failure:
+            failures.append(mask(failure))
     return failures
+
+
+def _send_target(target: Target, chat: Any, messages: dict[str, list[Payload]], pacers: dict[tuple[str, str], Pacer],
+                 clock: Clock, extras: Callable[[str], list[Payload]] | None, on_sent: Callable[[str, int], None] | None,
+                 *, timeout: float, attempts: int, deadline: float, target_deadline: float) -> str | None:
+    """Every message to one target, within `target_deadline` seconds; the failure line, or None."""
+    assert target.webhook is not None
+    until = clock.monotonic() + target_deadline
+    platform = PLATFORMS[target.platform]
+    if platform.name not in messages:
+        messages[platform.name] = platform.messages(chat) + (extras(platform.name) if extras else [])
+    batch = messages[platform.name]
+    pace = pacers.setdefault((platform.name, target.webhook), Pacer(platform.rate, clock))
+    for index, payload in enumerate(batch, 1):
+        failure = deliver(platform, target, payload, clock=clock, pace=pace, timeout=timeout, attempts=attempts,
+                          deadline=deadline, until=until)
+        if failure:
+            return _failure_line(target, platform, failure, index, len(batch))
+    if on_sent is not None:
+        on_sent(target.name, len(batch))
+    return None
 
 
 def _failure_line(target: Target, platform: Platform, failure: Verdict, index: int, total: int) -> str:
     where = "not delivered" if total == 1 else f"message {index}/{total} not delivered ({index - 1} of {total} sent)"
-    line = f"--send {target.name}: {where}: {failure.reason}"
+    reason = clean_text(str(failure.reason or ""))  # a robot's words: no escape sequence reaches the terminal
+    reason = reason if len(reason) <= 400 else reason[:399] + "…"
+    line = f"--send {target.name}: {where}: {reason}"
     if failure.code in platform.sign_codes and not target.secret and target.secret_from:
         line += f"; no secret was sent — if the robot signs its messages, set {target.secret_from}"
     return line

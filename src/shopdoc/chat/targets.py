@@ -53,8 +53,13 @@ def webhook_problem(url: str) -> str | None:
     """Why a webhook URL cannot be used (never quoting it), or None."""
     if any(char.isspace() or ord(char) < 32 for char in url):
         return "contains spaces or line breaks; copy the webhook URL again"
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 — a port that is not a number raises here
+        host = parts.hostname
+    except ValueError:  # `http://[::1`, `http://host:port`: never quoted, it holds the token
+        return "is not a valid URL; copy the webhook URL again"
+    if parts.scheme not in ("http", "https") or not parts.netloc or not host:
         return "is not an http(s) webhook URL"
     return None
 
