@@ -370,3 +370,93 @@ def test_impossible_numbers_across_files_are_warned_naming_both(tmp_path, config
     item_lines = [w.line() for w in by_path[str(items)].warnings]
     assert len(item_lines) == 1 and "item 5531 has 1,391 visitors, more than the shop's 1,000" in item_lines[0]
     assert str(shop) in item_lines[0]
+
+
+# -- more of the exports operators have ----------------------------------------------------------------
+
+BULK_HEADERS = ["Product", "Entity", "Operation", "Campaign ID", "Ad Group ID", "Keyword ID", "Campaign Name",
+                "Ad Group Name", "Campaign Name (Informational only)", "Ad Group Name (Informational only)",
+                "Start Date", "End Date", "State", "Daily Budget", "SKU", "Bid", "Keyword Text", "Match Type",
+                "Product Targeting Expression", "Impressions", "Clicks", "Click-through Rate", "Spend", "Sales",
+                "Orders", "Units", "Conversion Rate", "ACOS", "CPC", "ROAS"]
+
+
+def bulk_row(entity: str, **values) -> list:
+    return [values.get(header, "") for header in BULK_HEADERS]
+
+
+def test_amazon_bulk_sponsored_products_sheet_is_an_ad_report_by_entity(tmp_path, config):
+    # Amazon Ads bulk operations file, sheet `Sponsored Products Campaigns` (columns as in Amazon's
+    # bulksheets documentation): every entity on its own row with its own numbers.
+    common = {"Product": "Sponsored Products", "Campaign ID": "1001", "Campaign Name (Informational only)": "SP wool",
+              "State": "enabled"}
+    rows = [BULK_HEADERS,
+            bulk_row("", **common, Entity="Campaign", **{"Campaign Name": "SP wool", "Daily Budget": 20,
+                     "Impressions": 5000, "Clicks": 90, "Spend": 81.0, "Sales": 300.0, "Orders": 6}),
+            bulk_row("", **common, Entity="Ad Group", **{"Ad Group Name": "scarves", "Impressions": 5000,
+                     "Clicks": 90, "Spend": 81.0, "Sales": 300.0}),
+            bulk_row("", **common, Entity="Product Ad", **{"SKU": "WS-01", "Impressions": 5000, "Clicks": 90, "Spend": 81.0}),
+            bulk_row("", **common, Entity="Keyword", **{"Ad Group Name (Informational only)": "scarves", "Bid": 0.9,
+                     "Keyword Text": "wool scarf", "Match Type": "exact", "Impressions": 3000, "Clicks": 60,
+                     "Spend": 54.0, "Sales": 240.0, "Orders": 5}),
+            bulk_row("", **common, Entity="Product Targeting", **{"Ad Group Name (Informational only)": "scarves",
+                     "Bid": 0.7, "Product Targeting Expression": 'asin="B0WOOL0001"', "Impressions": 2000,
+                     "Clicks": 30, "Spend": 27.0, "Sales": 60.0, "Orders": 1}),
+            bulk_row("", **common, Entity="Negative Keyword", **{"Keyword Text": "cheap", "Match Type": "negativeExact"})]
+    path = exports.write_xlsx(tmp_path / "bulk-a1b2c3-20260508.xlsx", {"Portfolios": [["Portfolio ID"]],
+                                                                        "Sponsored Products Campaigns": rows})
+    dataset = load_paths([str(path)], config)
+    [item] = [i for i in dataset.inputs if i.status == "ok"]
+    assert (item.kind, item.level) == ("ad_report", "keyword")
+    frame = dataset.frames["ad_report"]
+    assert frame["level"].tolist() == ["campaign", "keyword", "keyword"]
+    assert frame["keyword"].fillna("").tolist() == ["", "wool scarf", 'asin="B0WOOL0001"']
+    assert frame["campaign"].tolist() == ["SP wool"] * 3
+    assert frame.loc[frame["level"] == "keyword", "cost"].sum() == 81.0  # no ad group or product ad counted again
+    assert any("other entities" in w.reason for w in item.warnings)
+
+
+def test_amazon_business_report_by_date_is_the_shops_day(tmp_path, config):
+    rows = [["Date", "Ordered Product Sales", "Units Ordered", "Total Order Items", "Page Views - Total",
+             "Sessions - Total", "Unit Session Percentage"],
+            ["05/01/2026", "$1,234.56", "12", "11", "820", "600", "2.00%"],
+            ["05/02/2026", "$980.00", "9", "9", "700", "540", "1.67%"]]
+    dataset = load_paths([str(exports.write_csv(tmp_path / "BusinessReport-5-03-26.csv", rows))], config)
+    item = only(dataset)
+    assert (item.kind, item.dates, item.currency) == ("shop_daily", ["2026-05-01", "2026-05-02"], "USD")
+    assert dataset.frames["shop_daily"]["gmv"].tolist() == [1234.56, 980.0]
+
+
+def test_shopify_sales_by_product_is_an_item_table_over_its_file_name_range(tmp_path, config):
+    rows = [["Product title", "Product vendor", "Product type", "Net quantity", "Gross sales", "Discounts",
+             "Returns", "Net sales", "Taxes", "Total sales"],
+            ["Merino scarf", "Wool Co", "Scarves", "14", "€840.00", "-€42.00", "€0.00", "€798.00", "€151.62", "€949.62"],
+            ["Cashmere hat", "Wool Co", "Hats", "3", "€270.00", "€0.00", "-€90.00", "€180.00", "€34.20", "€214.20"]]
+    path = exports.write_csv(tmp_path / "Sales by product - 2026-05-01 - 2026-05-07.csv", rows)
+    dataset = load_paths([str(path)], config)
+    item = only(dataset)
+    assert (item.kind, item.currency) == ("item_daily", "EUR")
+    frame = dataset.frames["item_daily"]
+    assert frame["item_id"].tolist() == ["Merino scarf", "Cashmere hat"]
+    assert frame["units"].tolist() == [14, 3] and frame["gmv"].tolist() == [949.62, 214.20]
+    assert frame["window_days"].tolist() == [7, 7] and frame["date"].tolist() == ["2026-05-07"] * 2
+
+
+def test_google_ads_search_term_and_ad_group_reports(tmp_path, config):
+    terms = [["Search terms report"], ["May 1, 2026 - May 7, 2026"],
+             ["Search term", "Match type", "Added/Excluded", "Campaign", "Ad group", "Keyword", "Currency code",
+              "Impr.", "Clicks", "Cost", "Conversions"],
+             ["merino wool scarf", "Phrase match", "None", "Scarves US", "Scarves", "wool scarf", "USD", "420", "21",
+              "30.10", "1.00"],
+             ["Total: Search terms", " --", " --", " --", " --", " --", " --", "420", "21", "30.10", "1.00"]]
+    groups = [["Ad group report"], ["May 1, 2026 - May 7, 2026"],
+              ["Ad group", "Campaign", "Ad group status", "Currency code", "Impr.", "Clicks", "Cost", "Conv. value"],
+              ["Scarves", "Scarves US", "Enabled", "USD", "1,316", "80", "120.00", "520.00"]]
+    dataset = load_paths([str(exports.write_csv(tmp_path / "Search terms report.csv", terms)),
+                          str(exports.write_csv(tmp_path / "Ad group report.csv", groups))], config)
+    first, second = dataset.inputs
+    assert (first.kind, first.level, first.rows) == ("ad_report", "keyword", 1)
+    assert (second.kind, second.level, second.rows) == ("ad_report", "campaign", 1)
+    frame = dataset.frames["ad_report"]
+    assert frame["search_term"].tolist()[0] == "merino wool scarf"
+    assert frame["ad_group"].tolist() == ["Scarves", "Scarves"] and set(frame["window_days"]) == {7}

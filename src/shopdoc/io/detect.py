@@ -23,7 +23,7 @@ SPECIFICITY = ("ad_report", "traffic_source", "item_daily", "review", "dsr", "sh
 SIGNATURES: dict[str, list[tuple[str, ...]]] = {
     "item_daily": [("item_id", metric) for metric in (
         "visitors", "pageviews", "gmv", "buyers", "units", "conversion_rate", "order_buyers",
-        "add_to_cart", "favorites")],
+        "add_to_cart", "favorites")] + [("item_name", "units"), ("item_name", "gmv")],  # Shopify: by title
     "ad_report": [("impressions", "clicks"), ("cost", "clicks")],
     "review": [("content",), ("rating",), ("level",)],
     "traffic_source": [("source", "visitors"), ("source_detail", "visitors"), ("keyword", "visitors")],

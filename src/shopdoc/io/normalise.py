@@ -95,9 +95,14 @@ def normalise(table: RawTable, mapping: Mapping, aliases: KindAliases, path: str
     money_kind = any(spec.type == "money" for spec in aliases.fields.values())
     file_currency, currency_from = _currency(frame, fields, raw, headers, money_kind, shop_currency, warnings)
     level = None
+    if kind == "item_daily" and "item_id" not in frame.columns and "item_name" in frame.columns:
+        frame["item_id"] = frame["item_name"]  # Shopify's sales by product: a product is its title
+        warnings.add("no item id column: items are known by their title", column=headers.get("item_name"))
     if kind == "ad_report":
         level = "keyword" if ("keyword" in frame.columns or "search_term" in frame.columns) else "campaign"
         frame["level"] = pd.Series(level, index=frame.index, dtype="str")
+        if "entity" in frame.columns:
+            frame, level = _bulk_entities(frame, headers, warnings)
         frame = _breakdowns(frame, headers, warnings)
         _derive_ad_rates(frame)
     if kind == "traffic_source":
@@ -420,6 +425,35 @@ def _row_currencies(index: pd.Index, columns: list[pd.Series]) -> pd.Series:
                           index=index, dtype="str")
         out = out.fillna(codes)
     return out
+
+
+# Amazon bulk operations file: each row is one entity with its own numbers; only campaigns and what
+# is bid on (keywords, product targets) are judged, each at its level.
+_ENTITY_LEVELS = {"campaign": "campaign", "keyword": "keyword", "product targeting": "keyword"}
+
+
+def _bulk_entities(frame: pd.DataFrame, headers: dict[str, str], warnings: Warnings) -> tuple[pd.DataFrame, str]:
+    """Rows of an Amazon bulk sheet by Entity: Campaign rows at campaign level, Keyword and Product
+    Targeting rows at keyword level (a target's expression as its keyword); ad groups, product ads,
+    negative keywords and bidding adjustments are not subjects and would count their spend twice."""
+    entity = frame["entity"].fillna("").astype("str").str.strip().str.lower()
+    levels = entity.map(_ENTITY_LEVELS)
+    other = levels.isna() & frame["entity"].notna()
+    if other.any():
+        kinds = ", ".join(sorted(set(frame.loc[other, "entity"].astype("str")))[:4])
+        warnings.add(f"{int(other.sum())} rows of other entities ({kinds}) left out: their numbers repeat "
+                     "their campaign's", column=headers.get("entity"))
+    keep = ~other
+    frame = frame[keep].reset_index(drop=True)
+    levels = levels[keep].reset_index(drop=True)
+    frame["level"] = levels.fillna(frame["level"]).astype("str")
+    if "targeting_expression" in frame.columns:
+        targets = frame["level"].eq("keyword") & frame.get("keyword", pd.Series(pd.NA, index=frame.index)).isna()
+        frame["keyword"] = frame.get("keyword", pd.Series(pd.NA, index=frame.index, dtype="str")).where(
+            ~targets, frame["targeting_expression"])
+    frame.loc[frame["level"] == "campaign", [name for name in ("keyword", "ad_group") if name in frame.columns]] = pd.NA
+    level = "keyword" if frame["level"].eq("keyword").any() else "campaign"
+    return frame.drop(columns=["entity"]), level
 
 
 # What an ad report's rows add up to when a breakdown splits them (device, network): summed.
