@@ -138,7 +138,9 @@ def test_empty_folder_exits_2(cli, tmp_path):
     (tmp_path / "exports").mkdir()
     result = cli("diagnose", "exports", "--no-history")
     assert result.code == 2
-    assert "no export files" in result.err and result.out == ""
+    assert "这个文件夹里没有导出文件（.csv" in result.err and result.out == ""
+    english = cli("diagnose", "exports", "--no-history", "--lang", "en")
+    assert "exports: no export files (.csv" in english.err  # --lang words the inputs' problems too
 
 
 def test_one_unreadable_input_exits_3_named_on_stderr_and_in_the_report(cli, tmp_path):

@@ -347,4 +347,4 @@ def test_pinned_kind_without_its_columns_is_an_error_naming_them(tmp_path):
     config = Config(merge({"inputs": {"kinds": {"dsr.xlsx": "ad_report"}}}))
     item = load_paths([str(path)], config).inputs[0]
     assert item.status == "error" and item.kind == "ad_report"
-    assert "missing column" in item.error and "展现量" in item.error
+    assert ("missing column" in item.error or "缺少" in item.error) and "展现量" in item.error

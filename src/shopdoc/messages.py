@@ -39,6 +39,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "认不出是哪种导出：运行 `shopdoc inspect {path}` 看它的列名",
         "en": "not a recognised export: run `shopdoc inspect {path}` to see its columns",
     },
+    "input.inspect_hint": {
+        "zh": "运行 `shopdoc inspect {path}` 看它的列名",
+        "en": "run `shopdoc inspect {path}` to see its columns",
+    },
     "input.empty": {
         "zh": "没有数据行",
         "en": "no data rows",
@@ -60,6 +64,40 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "input.day_missing": {
         "zh": "--date {day}：导出里没有这一天的行（导出覆盖 {span}）",
         "en": "--date {day}: the exports have no rows for that day (they cover {span})",
+    },
+    "input.folder_unreadable": {
+        "zh": "文件夹打不开（{why}）",
+        "en": "the folder cannot be read ({why})",
+    },
+    "input.folder_empty": {
+        "zh": "这个文件夹里没有导出文件（{suffixes}）",
+        "en": "no export files ({suffixes}) in this folder",
+    },
+    "input.file_empty": {
+        "zh": "文件是空的：请重新导出",
+        "en": "the file is empty; export it again",
+    },
+    "input.header_only": {
+        "zh": "只有表头，没有数据行：检查导出时选的日期范围",
+        "en": "only a header row, no data rows; check the export's date range",
+    },
+    "input.missing_column": {
+        "zh": "缺少 {kind} 需要的列 {columns}：导出时带上这一列，或者在配置里把你的列名对应上（inputs.aliases）",
+        "en": "missing column {columns}, needed for {kind}; export it with that column, or map yours in the "
+              "config (inputs.aliases)",
+    },
+    "input.no_header_pinned": {
+        "zh": "前 {rows} 行里找不到 {kind} 的表头",
+        "en": "no header row for {kind} in the first {rows} rows",
+    },
+    "input.no_header": {
+        "zh": "前 {rows} 行里找不到表头",
+        "en": "no header row in the first {rows} rows",
+    },
+    "input.unknown_columns": {
+        "zh": "列名（{columns}，…）对不上任何一种导出；可以在配置里按文件名指定类型（inputs.kinds）",
+        "en": "its columns ({columns}, …) match no known export; you can pin its kind by file name in the "
+              "config (inputs.kinds)",
     },
     # -- after the report -------------------------------------------------------------------------
     "send.sent": {

@@ -58,6 +58,7 @@ def run(
     if shop:
         override(config, "shop.name", shop)
     lang = lang or config.lang
+    override(config, "shop.lang", lang)  # the inputs' problems are worded in the report's language
     from shopdoc.console import set_lang
 
     set_lang(lang)
@@ -202,12 +203,20 @@ def tell_inputs(inputs: list[InputFile], lang: str = "en", quiet: bool = False) 
     sep = ": "  # `file: why`, as compilers say it, in both languages
     for item in inputs:
         name = f"{item.path} [{item.sheet}]" if item.sheet else item.path
-        if item.status in FAILED_STATUSES:
+        if item.status == "unrecognised" and item.error:
+            _say(f"{name}{sep}{item.error} — {say('input.inspect_hint', lang, path=_quoted(item.path))}")
+        elif item.status in FAILED_STATUSES:
             _say(f"{name}{sep}{item.error or _status_words(item, lang)}")
         elif item.status == "empty" and not quiet:
             _say(f"{name}{sep}{item.error or say('input.empty', lang)}")
         if item.warnings and not quiet:
             _say(f"{name}{sep}{say('input.warnings', lang, n=len(item.warnings), path=item.path)}")
+
+
+def _quoted(path: str) -> str:
+    import shlex
+
+    return shlex.quote(path)
 
 
 def _status_words(item: InputFile, lang: str) -> str:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Iterator
 from shopdoc.config import Config
 from shopdoc.dataset import Dataset
 from shopdoc.errors import InputError
+from shopdoc.messages import say
 from shopdoc.model import InputFile
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ def export_files(folder: str) -> list[str]:
     return [os.path.join(folder, name) for name in names]
 
 
-def _expand(paths: list[str]) -> list[str | InputFile]:
+def _expand(paths: list[str], lang: str = "en") -> list[str | InputFile]:
     """Files to read, in order; a folder without exports is reported as an empty input."""
     from shopdoc.io.readers import EXPORT_SUFFIXES
 
@@ -57,12 +58,12 @@ def _expand(paths: list[str]) -> list[str | InputFile]:
                 files = export_files(path)
             except OSError as exc:
                 out.append(InputFile(path=path, status="error",
-                                     error=f"folder cannot be read ({exc.strerror})"))
+                                     error=say("input.folder_unreadable", lang, why=exc.strerror)))
                 continue
             if not files:
                 suffixes = " ".join(EXPORT_SUFFIXES)
                 out.append(InputFile(path=path, status="empty",
-                                     error=f"no export files ({suffixes}) in this folder"))
+                                     error=say("input.folder_empty", lang, suffixes=suffixes)))
             out.extend(files)
         else:
             out.append(path)
@@ -86,7 +87,7 @@ def load_paths(paths: list[str], config: Config, progress: "Progress | bool" = F
     progress = as_progress(progress)
     if not paths:
         paths = [config.get("shop", "data_dir") or "."]
-    targets = _expand(list(paths))
+    targets = _expand(list(paths), config.lang)
     files = {number: target for number, target in enumerate(targets) if isinstance(target, str)}
     progress.files(list(files.values()))
     read: dict[int, list[tuple[InputFile, "pd.DataFrame | None"]]] = {}
@@ -197,7 +198,7 @@ def _tables_of(path: str, raw_tables: "list[RawTable] | Exception", config: Conf
     if isinstance(raw_tables, Exception):
         return [(InputFile(path=path, status="error", error=_bug(raw_tables)), None)]
     if not raw_tables:
-        return [(InputFile(path=path, status="empty", error="the file is empty — export it again"), None)]
+        return [(InputFile(path=path, status="empty", error=say("input.file_empty", config.lang)), None)]
     pinned = config.pinned_kind(path)
     shop_currency = _shop_currency(config)
     several = len(raw_tables) > 1
@@ -217,11 +218,11 @@ def _tables_of(path: str, raw_tables: "list[RawTable] | Exception", config: Conf
                 item.status, item.kind = "error", candidate.kind
                 item.header_row = raw.first_row + candidate.row
                 item.columns = candidate.columns
-                item.error = (f"missing column {' + '.join(names)} needed for {candidate.kind}"
-                              f" — export it with that column, or map yours in the config (inputs.aliases)")
+                item.error = say("input.missing_column", config.lang, columns=" + ".join(names),
+                                 kind=candidate.kind)
             else:
                 item.status = "unrecognised"
-                item.error = _unrecognised(raw, pinned, path)
+                item.error = _unrecognised(raw, pinned, config.lang)
             out.append((item, None))
             continue
         mapping = found.mapping
@@ -250,7 +251,7 @@ def _tables_of(path: str, raw_tables: "list[RawTable] | Exception", config: Conf
             continue
         if item.rows == 0:
             item.status = "empty"
-            item.error = "only a header row, no data rows — check the export's date range"
+            item.error = say("input.header_only", config.lang)
             out.append((item, None))
             continue
         out.append((item, result.frame))
@@ -282,19 +283,17 @@ def _bug(exc: Exception) -> str:
     return f"could not be read ({type(exc).__name__}: {exc}) — please report this with the file"
 
 
-def _unrecognised(raw, pinned: str | None, path: str) -> str:
-    import shlex
-
+def _unrecognised(raw, pinned: str | None, lang: str) -> str:
+    """Why a table is not a known export, in the report's language (the command that prints it adds
+    how to look closer: `diagnose` points to `shopdoc inspect`, `inspect` is that already)."""
     from shopdoc.io.detect import cell_text
     from shopdoc.io.readers import HEADER_AREA
     from shopdoc.io.xls import printable
 
-    inspect = f"run `shopdoc inspect {shlex.quote(path)}`"
     if pinned:
-        return f"no header row for {pinned} found in the first {HEADER_AREA} rows — {inspect}"
+        return say("input.no_header_pinned", lang, kind=pinned, rows=HEADER_AREA)
     widest = max(raw.rows[:HEADER_AREA], key=lambda row: sum(1 for cell in row if cell_text(cell)), default=[])
     shown = [printable(cell_text(cell))[:40] for cell in widest if cell_text(cell)][:4]
     if len(shown) < 2:
-        return f"no header row found in the first {HEADER_AREA} rows — {inspect}"
-    return (f"columns ({', '.join(shown)}, …) match no known export — {inspect}, "
-            f"or pin its kind in the config (inputs.kinds)")
+        return say("input.no_header", lang, rows=HEADER_AREA)
+    return say("input.unknown_columns", lang, columns=", ".join(shown))
