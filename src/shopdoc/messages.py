@@ -95,7 +95,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "no header row in the first {rows} rows",
     },
     "input.unknown_columns": {
-        "zh": "列名（{columns}，…）对不上任何一种导出；可以在配置里按文件名指定类型（inputs.kinds）",
+        "zh": "列名（{columns}……）对不上任何一种导出；可以在配置里按文件名指定类型（inputs.kinds）",
         "en": "its columns ({columns}, …) match no known export; you can pin its kind by file name in the "
               "config (inputs.kinds)",
     },

@@ -296,4 +296,4 @@ def _unrecognised(raw, pinned: str | None, lang: str) -> str:
     shown = [printable(cell_text(cell))[:40] for cell in widest if cell_text(cell)][:4]
     if len(shown) < 2:
         return say("input.no_header", lang, rows=HEADER_AREA)
-    return say("input.unknown_columns", lang, columns=", ".join(shown))
+    return say("input.unknown_columns", lang, columns=("、" if lang == "zh" else ", ").join(shown))
