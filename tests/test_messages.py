@@ -48,3 +48,16 @@ def test_plurals_in_english():
     assert say("send.sent", "en", n=1) == "sent 1 message"
     assert say("send.sent", "en", n=2) == "sent 2 messages"
     assert say("send.sent", "zh", n=2) == "已发送 2 条消息"
+
+
+def test_data_warnings_in_the_reports_language(cli, tmp_path):
+    from test_cli import shop_csv
+
+    shop_csv(tmp_path / "exports", conversion="130%")  # impossible: left out with a data warning
+    zh = cli("inspect", "exports", "--lang", "zh")
+    assert "比率超过 100%，没有参与判断" in zh.out and "left out" not in zh.out
+    en = cli("inspect", "exports", "--lang", "en")
+    assert "rate above 100%, left out" in en.out and "没有参与判断" not in en.out
+    report = cli("diagnose", "exports", "--no-history", "--lang", "en", "--format", "json")
+    (warning,) = [w for item in __import__("json").loads(report.out)["inputs"] for w in item["warnings"]]
+    assert warning["reason"] == "rate above 100%, left out"

@@ -99,6 +99,29 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "its columns ({columns}, …) match no known export; you can pin its kind by file name in the "
               "config (inputs.kinds)",
     },
+    # -- data warnings (one cell, or one column of a file) -----------------------------------------
+    "value.not_number": {"zh": "不是数字，没有参与判断", "en": "not a number, left out"},
+    "value.not_money": {"zh": "不是金额，没有参与判断", "en": "not an amount, left out"},
+    "value.not_rate": {"zh": "不是比率，没有参与判断", "en": "not a rate, left out"},
+    "value.not_duration": {"zh": "不是时长，没有参与判断", "en": "not a duration, left out"},
+    "value.not_date": {"zh": "不是日期，这一行没有参与判断", "en": "not a date, left out"},
+    "value.id_rounded": {
+        "zh": "ID 被表格写成了科学计数法，已经被四舍五入：导出时把 ID 列设成文本",
+        "en": "id in scientific notation: the spreadsheet rounded it; export the id column as text",
+    },
+    "value.unreadable_text": {"zh": "文字读不出来", "en": "unreadable text"},
+    "value.rate_above": {"zh": "比率超过 100%，没有参与判断", "en": "rate above 100%, left out"},
+    "value.rate_outside": {"zh": "比率不在 0–100% 之间，没有参与判断", "en": "rate outside 0–100%, left out"},
+    "value.negative": {"zh": "{field}是负数，没有参与判断", "en": "negative {field}, left out"},
+    "value.clicks_above_impressions": {
+        "zh": "点击量比展现量还多，两个都没有参与判断",
+        "en": "more clicks than impressions, both left out",
+    },
+    "value.buyers_above_visitors": {
+        "zh": "支付买家数比访客数还多，没有参与判断",
+        "en": "more paying buyers than visitors, left out",
+    },
+    "value.more_rows": {"zh": "{reason}（另有 {n} 行同样的问题）", "en": "{reason}, and {n} more row{s} like this"},
     # -- after the report -------------------------------------------------------------------------
     "send.sent": {
         "zh": "已发送 {n} 条消息",

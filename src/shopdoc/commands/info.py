@@ -393,6 +393,9 @@ def inspect_paths(paths: list[str], config: Config, fmt: str | None, lang: str |
     from shopdoc.engine import skipped_for_missing
 
     lang = lang or config.lang
+    from shopdoc.config import override
+
+    override(config, "shop.lang", lang)  # the files' problems are worded in this language
     from shopdoc.api import load
 
     dataset = load(list(paths), config)

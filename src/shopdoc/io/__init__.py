@@ -229,7 +229,7 @@ def _tables_of(path: str, raw_tables: "list[RawTable] | Exception", config: Conf
         item.kind = mapping.kind
         item.header_row = raw.first_row + mapping.row
         item.columns = mapping.columns
-        warnings = Warnings(path, item.sheet)
+        warnings = Warnings(path, item.sheet, config.lang)
         for note in raw.notes:
             warnings.add(note)
         try:

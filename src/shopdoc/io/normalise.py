@@ -75,7 +75,7 @@ def normalise(table: RawTable, mapping: Mapping, aliases: KindAliases, path: str
     frame["_row"] = excel_rows
     for name, (_, bad) in parsed.items():
         if bad.any():
-            warnings.cells(frame["_row"][bad], headers[name], raw[name][bad], _BAD_REASONS[fields[name].type])
+            warnings.cells(frame["_row"][bad], headers[name], raw[name][bad], warnings.say(_BAD_REASONS[fields[name].type]))
     unreadable = [parsed[name][1].to_numpy(dtype=bool) for name in _PERIOD_FIELDS if name in parsed]
     if any(bad.any() for bad in unreadable):
         # A row whose date cannot be read is left out whole: undated, it would count as the report
@@ -121,11 +121,10 @@ def normalise(table: RawTable, mapping: Mapping, aliases: KindAliases, path: str
     return Normalised(frame, found, level, file_currency, currency_from, dates_from, refusal)
 
 
-_BAD_REASONS = {
-    "number": "not a number, left out", "money": "not an amount, left out", "rate": "not a rate, left out",
-    "duration": "not a duration, left out", "date": "not a date, left out",
-    "id": "id in scientific notation: the spreadsheet rounded it — export the id column as text",
-    "text": "unreadable text",
+_BAD_REASONS = {  # catalogue codes (shopdoc.messages)
+    "number": "value.not_number", "money": "value.not_money", "rate": "value.not_rate",
+    "duration": "value.not_duration", "date": "value.not_date", "id": "value.id_rounded",
+    "text": "value.unreadable_text",
 }
 
 

@@ -19,8 +19,8 @@ COUNTS = ("visitors", "pageviews", "clicks", "impressions", "buyers", "order_buy
 
 # (smaller, larger, which to blank): the first can never exceed the second.
 PAIRS = (
-    ("clicks", "impressions", ("clicks", "impressions"), "more clicks than impressions, both left out"),
-    ("buyers", "visitors", ("buyers",), "more paying buyers than visitors, left out"),
+    ("clicks", "impressions", ("clicks", "impressions"), "value.clicks_above_impressions"),
+    ("buyers", "visitors", ("buyers",), "value.buyers_above_visitors"),
 )
 
 
@@ -34,7 +34,7 @@ def check(frame: pd.DataFrame, fields: dict[str, Field], raw: dict[str, pd.Serie
         values = frame[name]
         wrong = (values > 1) | (values < 0)
         if wrong.any():
-            reason = "rate above 100%, left out" if (values[wrong] > 1).all() else "rate outside 0–100%, left out"
+            reason = warnings.say("value.rate_above" if (values[wrong] > 1).all() else "value.rate_outside")
             warnings.cells(rows[wrong], headers[name], raw[name][wrong], reason)
             frame.loc[wrong, name] = float("nan")
     for name in COUNTS:
@@ -42,14 +42,15 @@ def check(frame: pd.DataFrame, fields: dict[str, Field], raw: dict[str, pd.Serie
             continue
         wrong = frame[name] < 0
         if wrong.any():
-            warnings.cells(rows[wrong], headers[name], raw[name][wrong], f"negative {name.replace('_', ' ')}, left out")
+            warnings.cells(rows[wrong], headers[name], raw[name][wrong],
+                           warnings.say("value.negative", field=headers[name] if warnings.lang == "zh" else name.replace("_", " ")))
             frame.loc[wrong, name] = float("nan")
     for small, large, blank, reason in PAIRS:
         if small not in frame.columns or large not in frame.columns:
             continue
         wrong = frame[small] > frame[large]
         if wrong.any():
-            warnings.cells(rows[wrong], headers[small], raw[small][wrong], reason)
+            warnings.cells(rows[wrong], headers[small], raw[small][wrong], warnings.say(reason))
             for name in blank:
                 frame.loc[wrong, name] = float("nan")
 

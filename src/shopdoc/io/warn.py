@@ -12,10 +12,18 @@ PER_PROBLEM = 20  # warnings shown per (column, reason); the rest are counted in
 
 
 class Warnings:
-    def __init__(self, file: str, sheet: str | None = None):
-        self.file, self.sheet = file, sheet
+    """`lang` words the reasons: code that finds a problem gives a catalogue code (`say`), the words
+    come from `shopdoc.messages` in the report's language."""
+
+    def __init__(self, file: str, sheet: str | None = None, lang: str = "en"):
+        self.file, self.sheet, self.lang = file, sheet, lang
         self.items: list[DataWarning] = []
         self._more: dict[tuple[str | None, str], int] = {}
+
+    def say(self, code: str, **params: Any) -> str:
+        from shopdoc.messages import say
+
+        return say(code, self.lang, **params)
 
     def add(self, reason: str, *, row: int | None = None, column: str | None = None, value: Any = None) -> None:
         self.items.append(DataWarning(self.file, reason, row=row, column=column,
@@ -33,7 +41,7 @@ class Warnings:
 
     def done(self) -> list[DataWarning]:
         for (column, reason), count in self._more.items():
-            self.add(f"{reason} — and {count} more rows like this", column=column)
+            self.add(self.say("value.more_rows", reason=reason, n=count), column=column)
         self._more.clear()
         return self.items
 
