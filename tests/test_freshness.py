@@ -54,3 +54,18 @@ def test_stale_line_words_and_max_age_days_from_the_config(cli, exports, monkeyp
     (tmp_path / "shopdoc.yaml").write_text("inputs:\n  max_age_days: soon\n", encoding="utf-8")
     bad = cli("diagnose", "exports", "--no-history")
     assert bad.code == 2 and "inputs.max_age_days: must be a whole number of days (0 or more)" in bad.err
+
+
+def test_findings_from_an_earlier_day_say_which(cli, exports):
+    """The DSR export stops on the 21st; the report is the 22nd's: its DSR to-do names its day."""
+    rows = "".join(f"2026-11-{day},4.80,4.80,4.60,4.80,4.80,4.78\n" for day in range(14, 22))
+    (exports / "DSR_店铺评分.csv").write_text(
+        "日期,描述相符,服务态度,物流服务,同行平均描述相符,同行平均服务态度,同行平均物流服务\n" + rows, encoding="utf-8")
+    report = json.loads(cli("diagnose", "exports", "--no-history", "--format", "json").out)
+    (dsr,) = [f for f in report["findings"] if f["rule"] == "reviews.dsr_drop"]
+    assert dsr["title"].endswith("（2026-11-21 的数据）")
+    english = json.loads(cli("diagnose", "exports", "--no-history", "--format", "json", "--lang", "en").out)
+    (dsr,) = [f for f in english["findings"] if f["rule"] == "reviews.dsr_drop"]
+    assert dsr["title"].endswith(" (data of 2026-11-21)")
+    shop = [f for f in report["findings"] if f["rule"] == "page.bounce_rate"]
+    assert shop and not shop[0]["title"].endswith("的数据）")  # the report day's own data says nothing

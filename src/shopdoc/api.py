@@ -48,7 +48,7 @@ def build_report(
     metrics = shop_day(dataset, date)
     state = run_rules(dataset, config, date, lang, history=history, metrics=metrics)
     generated = (now or datetime.now().astimezone()).isoformat(timespec="seconds")
-    return Report(
+    report = Report(
         shop=config.shop_name,
         date=date,
         generated_at=generated,
@@ -60,6 +60,10 @@ def build_report(
         checklist=checklist(config, lang),
         currency=config.get("shop", "currency") or "CNY",
     )
+    from shopdoc.freshness import mark_other_days
+
+    mark_other_days(report)
+    return report
 
 
 def diagnose(

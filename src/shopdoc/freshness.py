@@ -85,4 +85,15 @@ def stale_alert(last_day: str | None, max_age: int, now: Date | None = None) -> 
     return Alert("data.stale", {"day": last_day, "age": age, "max_age": max_age})
 
 
-__all__ = ["Alert", "MAX_AGE_DAYS", "today", "span", "day_has_data", "data_age", "stale_alert", "all_dates"]
+def mark_other_days(report) -> None:
+    """A to-do whose data is not from the report day says the day it is from (a DSR export that
+    stops on the 22nd, read for the 25th): `evidence["date"]` is the day its numbers are from."""
+    for finding in report.findings:
+        day = finding.evidence.get("date") if isinstance(finding.evidence, dict) else None
+        if isinstance(day, str) and report.date and day != report.date:
+            suffix = say("data.from_day", report.lang, day=day)
+            if not finding.title.endswith(suffix):
+                finding.title += suffix
+
+
+__all__ = ["mark_other_days", "Alert", "MAX_AGE_DAYS", "today", "span", "day_has_data", "data_age", "stale_alert", "all_dates"]

@@ -27,8 +27,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "--date {day}: no export has data for that day (they cover {span}); nothing to report",
     },
     "data.from_day": {
-        "zh": "{day} 的数据",
-        "en": "data of {day}",
+        "zh": "（{day} 的数据）",
+        "en": " (data of {day})",
     },
     # -- inputs -----------------------------------------------------------------------------------
     "input.unreadable": {
