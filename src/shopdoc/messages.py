@@ -143,8 +143,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{n} file{s} could not be read: {names}",
     },
     "chat.skipped": {
-        "zh": "{n} 条规则因缺少导出没有判断：{names}",
-        "en": "{n} rule{s} skipped for missing exports: {names}",
+        "zh": "{n} 条规则没有判断（缺少导出或数据）：{names}",
+        "en": "{n} rule{s} said nothing (an export or its data is missing): {names}",
     },
 }
 
