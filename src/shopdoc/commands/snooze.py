@@ -73,7 +73,8 @@ def check_seen(store: HistoryStore, shop: str, rule_id: str, subject: str, zh: b
 
     seen = store.seen_subjects(shop)
     subjects = seen.get(rule_id, set())
-    if any(subject_matches(subject, known) for known in subjects):
+    # A stored subject may carry its facet (`shop below_peer`): the subject alone names them all.
+    if any(subject_matches(subject, known) or known.startswith(subject + " ") for known in subjects):
         return
     if not seen:
         raise UsageError(f"店铺 {shop} 的历史记录里还没有任何问题：先运行 shopdoc diagnose；"
