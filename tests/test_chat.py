@@ -151,7 +151,7 @@ def test_failed_inputs_and_skipped_rules_are_mentioned():
                                   Skip("data.presale", "no item export")])
     text = render_flavor(report, "wecom")
     assert "**没读进来的文件**\n> exports/直通车＿关键词.xlsx：not a zip file (broken download?)" in text
-    assert "另有 2 条规则" in text
+    assert "2 条规则没有判断（缺少导出或数据）：ads.ctr_bid、data.presale" in text
 
 
 def test_new_findings_are_marked():
@@ -313,7 +313,7 @@ def test_file_names_stay_readable_and_english_counts_agree():
                          inputs=[InputFile("exports/keywords_2026-11-22.xlsx", status="error", error="not a zip file")])
     text = render_flavor(report, "dingtalk")
     assert "- exports/keywords＿2026-11-22.xlsx: not a zip file" in text
-    assert "> 1 more rule stayed silent for lack of data or sample" in text
+    assert "1 rule said nothing (an export or its data is missing): ads.ctr_bid" in text
 
 
 @pytest.mark.parametrize("pasted", [

@@ -60,9 +60,11 @@ def build_report(
         checklist=checklist(config, lang),
         currency=config.get("shop", "currency") or "CNY",
     )
-    from shopdoc.freshness import mark_other_days
+    from shopdoc.freshness import MAX_AGE_DAYS, mark_other_days, stale_alert
 
     mark_other_days(report)
+    stale = stale_alert(dataset.latest_date(), config.data["inputs"].get("max_age_days", MAX_AGE_DAYS))
+    report.alerts = [stale] if stale else []
     return report
 
 

@@ -136,6 +136,7 @@ class Report:
     metrics: dict[str, Any] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     skipped: list[Skip] = field(default_factory=list)
+    alerts: list[Any] = field(default_factory=list)  # freshness.Alert (stale data): said first, worded at render time
     checklist: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # run-level notes (history off, snoozed count...)
     currency: str = "CNY"  # shop.currency: how reporters write money; not part of the JSON contract
@@ -159,6 +160,7 @@ class Report:
             "date": self.date,
             "generated_at": self.generated_at,
             "lang": self.lang,
+            "alerts": [alert.to_dict(self.lang) for alert in self.alerts],
             "inputs": [item.to_dict() for item in self.inputs],
             "metrics": self.metrics,
             "findings": [finding.to_dict() for finding in self.findings],

@@ -94,7 +94,12 @@ class Item:
 
 @dataclass(frozen=True)
 class Skipped:
+    """The run's note on message 1: alerts (stale data), report day and data age, the rules that
+    stayed silent for the whole shop, by name."""
+
     count: int
+    names: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
     def shortened(self, limit: int) -> "Skipped":
         return self
@@ -155,8 +160,9 @@ def digest(report: Report) -> Digest:
     pieces: list[Piece] = [Counts(**report.summary)]
     pieces += [
         FailedInput(clean(item.path), clean(item.error or item.status))
-        for item in report.failed_inputs
+        for item in report.inputs if item.status in ("error", "unrecognised")  # neither was read
     ]
+    pieces.append(run_note(report))  # on message 1, right after the files that could not be read
     shown, folded = listed(report.findings)
     # What the list counts instead of listing (a big account's thousands of bid changes) goes right
     # under the last listed item of the same rule, so "more like this" sits where it belongs.
@@ -177,9 +183,6 @@ def digest(report: Report) -> Digest:
                                new=False))
     if not report.findings:
         pieces.append(AllClear())
-    skipped_rules = {skip.rule for skip in report.skipped}
-    if skipped_rules:
-        pieces.append(Skipped(len(skipped_rules)))
     pieces += [Task(clean(text)) for text in report.checklist if clean(text)]
     return Digest(
         shop=truncate(clean(report.shop), SHOP_NAME_LIMIT),
@@ -187,6 +190,23 @@ def digest(report: Report) -> Digest:
         lang=lang,
         pieces=tuple(pieces),
     )
+
+
+def run_note(report: Report) -> Skipped:
+    """What the chat group must know before trusting the list: stale data, the day and how old the
+    data is, and which rules said nothing at all (a missing export is not a healthy shop)."""
+    from shopdoc.freshness import data_age
+    from shopdoc.messages import say
+
+    lang = report.lang
+    notes = [clean(alert.text(lang)) for alert in report.alerts]
+    last = max((day for item in report.inputs for day in (item.dates or [])), default=report.date)
+    age = data_age(last)
+    if report.date and age is not None:
+        when = say("chat.age_today", lang) if age <= 0 else say("chat.age_days", lang, n=age)
+        notes.append(say("chat.day", lang, day=report.date, last=last, age=when))
+    names = tuple(dict.fromkeys(skip.rule for skip in report.skipped if not skip.subject))
+    return Skipped(len(names), names, tuple(notes))
 
 
 # -- one message's worth ---------------------------------------------------------------------------
@@ -216,8 +236,15 @@ class Page:
 
     @property
     def skipped_note(self) -> str:
-        count = self.skipped.count if self.skipped else 0
-        return self.words["skipped"].format(count=count, rules="rule" if count == 1 else "rules")
+        """Alerts, report day and data age, and the silent rules by name, on one line."""
+        from shopdoc.messages import say
+
+        skipped = self.skipped or Skipped(0)
+        parts = list(skipped.notes)
+        if skipped.names:
+            parts.append(say("chat.skipped", self.lang, n=len(skipped.names),
+                             names=("、" if self.lang == "zh" else ", ").join(skipped.names)))
+        return " · ".join(parts)
 
 
 def arrange(digest_: Digest, pieces: list[Piece] | tuple[Piece, ...], page: int = 1, pages: int = 1) -> Page:
