@@ -42,13 +42,32 @@ def build_report(
     history: Any = None,
     now: datetime | None = None,
 ) -> Report:
+    """Run the rules on a loaded Dataset for one report day; say whether its data is fresh."""
+    from shopdoc.freshness import MAX_AGE_DAYS, mark_other_days, stale_alert
+
+    report = _rules_report(dataset, config, date=date, lang=lang, history=history, now=now)
+    mark_other_days(report)
+    stale = stale_alert(dataset.latest_date(), config.data["inputs"].get("max_age_days", MAX_AGE_DAYS))
+    report.alerts = [stale] if stale else []
+    return report
+
+
+def _rules_report(
+    dataset: Dataset,
+    config: Config,
+    *,
+    date: str | None = None,
+    lang: str | None = None,
+    history: Any = None,
+    now: datetime | None = None,
+) -> Report:
     """Run the rules on a loaded Dataset for one report day."""
     lang = lang or config.lang
     date = date or dataset.latest_date()
     metrics = shop_day(dataset, date)
     state = run_rules(dataset, config, date, lang, history=history, metrics=metrics)
     generated = (now or datetime.now().astimezone()).isoformat(timespec="seconds")
-    report = Report(
+    return Report(
         shop=config.shop_name,
         date=date,
         generated_at=generated,
@@ -60,12 +79,6 @@ def build_report(
         checklist=checklist(config, lang),
         currency=config.get("shop", "currency") or "CNY",
     )
-    from shopdoc.freshness import MAX_AGE_DAYS, mark_other_days, stale_alert
-
-    mark_other_days(report)
-    stale = stale_alert(dataset.latest_date(), config.data["inputs"].get("max_age_days", MAX_AGE_DAYS))
-    report.alerts = [stale] if stale else []
-    return report
 
 
 def diagnose(

@@ -157,12 +157,11 @@ def mark(lang: str, page: int, pages: int) -> str:
 def digest(report: Report) -> Digest:
     """Cut a Report into chat pieces, most urgent first. Reads the report's plain data only."""
     lang = report.lang
-    pieces: list[Piece] = [Counts(**report.summary)]
+    pieces: list[Piece] = [Counts(**report.summary), run_note(report)]  # the run's note: on message 1
     pieces += [
         FailedInput(clean(item.path), clean(item.error or item.status))
         for item in report.inputs if item.status in ("error", "unrecognised")  # neither was read
     ]
-    pieces.append(run_note(report))  # on message 1, right after the files that could not be read
     shown, folded = listed(report.findings)
     # What the list counts instead of listing (a big account's thousands of bid changes) goes right
     # under the last listed item of the same rule, so "more like this" sits where it belongs.
