@@ -120,8 +120,9 @@ def load_paths(paths: list[str], config: Config, progress: "Progress | bool" = F
         frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
         ordered = [name for name in frame.columns if name not in ("_file", "_row")] + ["_file", "_row"]
         dataset.frames[kind] = frame[ordered]
-    from shopdoc.io import sanity
+    from shopdoc.io import sanity, settle
 
+    settle.settle(dataset)  # a second download read once; a lone far-off date left out, with warnings
     sanity.across(dataset)
     return dataset
 
