@@ -41,3 +41,40 @@ def cli(capsys, monkeypatch, tmp_path):
         return SimpleNamespace(code=stopped.value.code, out=out, err=err)
 
     return call
+
+
+# -- every report the tests produce validates against the JSON Schema (schema/report-2.schema.json) --
+_SCHEMA_PATH = __import__("pathlib").Path(__file__).resolve().parent.parent / "schema" / "report-2.schema.json"
+
+
+@pytest.fixture(autouse=True)
+def report_schema(monkeypatch):
+    """Wrap `Report.to_dict`: whatever a test renders (JSON, chat, history) is checked on the way."""
+    import json
+
+    import jsonschema
+
+    from shopdoc.model import Report
+
+    validator = _validator(json.loads(_SCHEMA_PATH.read_text(encoding="utf-8")), jsonschema)
+    original = Report.to_dict
+
+    def checked(self):
+        data = original(self)
+        plain = json.loads(json.dumps(data, ensure_ascii=False, default=str))
+        errors = sorted(validator.iter_errors(plain), key=lambda e: list(e.path))
+        assert not errors, f"report does not match {_SCHEMA_PATH.name}: " + "; ".join(
+            f"{'/'.join(map(str, e.path))}: {e.message}" for e in errors[:5])
+        return data
+
+    monkeypatch.setattr(Report, "to_dict", checked)
+
+
+_VALIDATORS: dict = {}
+
+
+def _validator(schema, jsonschema):
+    if "v" not in _VALIDATORS:
+        jsonschema.Draft202012Validator.check_schema(schema)
+        _VALIDATORS["v"] = jsonschema.Draft202012Validator(schema)
+    return _VALIDATORS["v"]

@@ -72,7 +72,7 @@ def english(report: Report) -> Report:
 def test_json_has_the_spec_keys_and_types(report):
     data = json.loads(render(report, "json"))
     assert {"schema", "shop", "date", "generated_at", "inputs", "metrics", "findings", "skipped", "summary"} <= set(data)
-    assert data["schema"] == "shopdoc.report/1"
+    assert data["schema"] == "shopdoc.report/2"
     assert (data["shop"], data["date"]) == ("demo-shop", DAY)
     assert datetime.fromisoformat(data["generated_at"]).utcoffset() is not None
     for item in data["inputs"]:
@@ -82,12 +82,13 @@ def test_json_has_the_spec_keys_and_types(report):
     assert warning == {"file": "exports/商品排行.xls", "reason": "conversion above 100%, left out", "row": 14,
                        "column": "商品支付转化率", "value": "130%", "sheet": None}
     for item in data["findings"]:
-        assert {"rule", "severity", "owner", "subject", "title", "action", "evidence"} <= set(item)
+        assert {"key", "rule", "severity", "owner", "subject", "title", "action", "evidence"} <= set(item)
         assert item["severity"] in ("critical", "warning", "info")
     assert data["findings"][0]["evidence"] == {"value": 0.712, "threshold": 0.7, "visitors": 8120}  # rates fractions
     assert data["findings"][0]["first_seen"] == DAY
     assert data["skipped"][0] == {"rule": "reviews.dsr_drop", "reason": "没有 dsr 导出"}
-    assert data["summary"] == {"critical": 2, "warning": 2, "info": 1}
+    assert {k: data["summary"][k] for k in ("critical", "warning", "info", "todos")} == {
+        "critical": 2, "warning": 2, "info": 1, "todos": 5}
 
 
 def test_json_keeps_chinese_readable_and_stays_valid_with_nan(report):

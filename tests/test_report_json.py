@@ -7,6 +7,7 @@ import json
 from datetime import date
 
 import numpy as np
+import pytest
 
 from shopdoc.model import DataWarning, Finding, InputFile, Report, Skip
 from shopdoc.report import render, render_json
@@ -26,14 +27,15 @@ def report(**metrics) -> Report:
 def test_each_finding_input_and_skip_sits_on_a_line_of_its_own():
     text = render(report(), "json")
     lines = text.splitlines()
-    assert lines[0] == "{" and lines[1] == '  "schema": "shopdoc.report/1",' and lines[-1] == "}"
-    finding_lines = [line for line in lines if line.startswith('    {"rule": "ads.ctr_bid"')]
+    assert lines[0] == "{" and lines[1] == '  "schema": "shopdoc.report/2",' and lines[-1] == "}"
+    finding_lines = [line for line in lines if line.startswith('    {"key": "ads.ctr_bid ')]
     assert len(finding_lines) == 3
     assert json.loads(finding_lines[0].rstrip(","))["evidence"]["direction"] == "lower"
     assert '    {"rule": "reviews.dsr_drop", "reason": "没有 dsr 导出"}' in lines
     assert '  "findings": [' in lines and '  "notes": [],' in lines  # empty lists stay on the key's line
     data = json.loads(text)
-    assert [f["money"] for f in data["findings"]] == [12.5, 13.5, 14.5]
+    assert [f["money"]["amount"] for f in data["findings"]] == [12.5, 13.5, 14.5]
+    assert {f["money"]["currency"] for f in data["findings"]} == {"CNY"}
     assert data["inputs"][0]["warnings"][0]["value"] == "130%"
     assert "\\u" not in text and text.endswith("}\n")
 
@@ -58,3 +60,23 @@ def test_numpy_values_without_a_nan_need_no_cleaning_pass(monkeypatch):
 
     monkeypatch.setattr(reports, "_json_safe", walk)
     assert json.loads(render_json(report(gmv=np.float64(47700.5), buyers=np.int64(180)))) == expected
+
+
+def test_the_schema_file_is_the_contract_and_catches_a_broken_report():
+    """schema/report-2.schema.json is valid JSON Schema; a report missing a key or with money as a
+    bare number (the /1 shape) fails it, so the autouse check in conftest can fail."""
+    import jsonschema
+
+    from conftest import _SCHEMA_PATH
+
+    schema = json.loads(_SCHEMA_PATH.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    data = json.loads(render(report(), "json"))
+    jsonschema.validate(data, schema)
+    old = json.loads(json.dumps(data))
+    old["findings"][0]["money"] = 12.5
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(old, schema)
+    del data["details"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema)

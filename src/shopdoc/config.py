@@ -88,6 +88,13 @@ def _locale_lang() -> str:
     return "zh"
 
 
+class Settings(dict):
+    """The merged settings; `user_set` names the ones the user gave (`shop.gross_margin`), so a
+    report can say which numbers rest on a default. Compares equal to a plain dict of the same values."""
+
+    user_set: frozenset = frozenset()
+
+
 @dataclass
 class Config:
     data: dict[str, Any]
@@ -96,6 +103,10 @@ class Config:
 
     def get(self, group: str, name: str) -> Any:
         return self.data[group][name]
+
+    def is_set(self, group: str, name: str) -> bool:
+        """Whether the user set this value (config file or command line), not just its default."""
+        return f"{group}.{name}" in getattr(self.data, "user_set", ())
 
     @property
     def shop_name(self) -> str:
@@ -269,7 +280,8 @@ def _check_expansion(root: Any) -> None:
 
 def merge(user: dict[str, Any], source: str | None = None) -> dict[str, Any]:
     """Validate a user's config and merge it over the defaults. Raises ConfigError with a key path."""
-    data = defaults()
+    data = Settings(defaults())
+    data.user_set = frozenset(_dotted(user))
     try:
         _merge_into(data, user)
     except ConfigError as exc:
@@ -492,3 +504,13 @@ def override(config: Config, dotted: str, value: Any) -> None:
     """Apply one validated override (`shop.name`) from the command line."""
     group, name = dotted.split(".", 1)
     _merge_into(config.data, {group: {name: value}})
+    if not isinstance(config.data, Settings):
+        config.data = Settings(config.data)
+    config.data.user_set = frozenset({*config.data.user_set, dotted})
+
+
+def _dotted(user: Any) -> set[str]:
+    """`shop.gross_margin`-style names of the settings a user's config gives (two levels deep)."""
+    if not isinstance(user, dict):
+        return set()
+    return {f"{group}.{name}" for group, values in user.items() if isinstance(values, dict) for name in values}

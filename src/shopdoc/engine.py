@@ -14,15 +14,8 @@ from typing import Any
 from shopdoc.config import Config
 from shopdoc.dataset import Dataset
 from shopdoc.metrics import shop_day
-from shopdoc.model import Finding, Skip
+from shopdoc.model import Block, Finding, Skip
 from shopdoc.rules import Rule, load_rules
-
-
-class _Values(dict):
-    """format_map mapping that leaves unknown placeholders visible instead of raising."""
-
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
 
 
 @dataclass
@@ -32,6 +25,11 @@ class RunState:
     metrics: dict[str, Any] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     skipped: list[Skip] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)  # bulk verdicts: many subjects, one message each
+    # Facts a rule shares with later rules and with the diagnosis (`page.critical`, `ads.judged`…):
+    # numbers and names, never sentences.
+    facts: dict[str, Any] = field(default_factory=dict)
+    assumptions: list[Any] = field(default_factory=list)
     # Work several rules of one family need (e.g. the ad report summed per keyword), computed once
     # per run; keys are the family's own. Never reaches the report.
     cache: dict[Any, Any] = field(default_factory=dict)
@@ -80,47 +78,83 @@ class RuleContext:
 
     def has_critical(self, rule_id: str) -> bool:
         """Whether a rule that ran earlier already found something critical (e.g. page health)."""
-        return any(f.rule == rule_id and f.severity == "critical" for f in self.state.findings)
+        return any(f.rule == rule_id and f.severity == "critical" for f in self.state.findings) or any(
+            b.rule == rule_id and b.severity == "critical" for b in self.state.blocks)
 
     # -- reporting -----------------------------------------------------------------------------
     def finding(
         self,
-        key: str,
+        msg: str,
         subject: str,
         evidence: dict[str, Any],
         *,
+        facet: str | None = None,
         severity: str | None = None,
         owner: str | None = None,
         money: float | None = None,
+        currency: str | None = None,
         **values: Any,
     ) -> Finding:
-        """Emit a finding worded by the rule's `messages[key]` in the report language.
+        """Emit one to-do, worded later from the rule's `messages[msg]` in the report language.
 
         `severity=None` means the rule's configured severity (its main finding); pass a fixed
-        severity ("info") for the notes a rule adds beside it. Templates see `values` and `evidence`.
+        severity ("info") for the notes a rule adds beside it. Templates see `evidence` and `values`.
+        `facet` tells two findings of one rule on one subject apart (its key: rule subject facet).
         """
-        title, action = self.render(key, **evidence, **values)
+        if msg not in self.rule.messages:
+            raise KeyError(f"{self.rule.id}: no wording for message {msg!r}")
         finding = Finding(
             rule=self.rule.id,
             severity=severity or self.settings["severity"],
             owner=owner or self.settings["owner"],
             subject=subject,
-            title=title,
-            action=action,
             evidence=_plain(evidence),
-            money=money,
+            money=None if money is None or money != money else float(money),
             order=self.rule.order,
+            msg=msg,
+            values=values,
+            facet=facet,
+            currency=currency,
         )
         self.state.findings.append(finding)
         return finding
 
+    def emit(
+        self,
+        msg: str,
+        frame: Any,
+        *,
+        evidence: list[str] | tuple[str, ...],
+        level: str,
+        severity: str | None = None,
+        owner: str | None = None,
+        **values: Any,
+    ) -> Block | None:
+        """Emit one verdict on many subjects at once: `frame` has a row per subject (see `model.Block`).
+
+        Nothing is made per row: the diagnosis groups the rows into to-dos (per `group`, or one for
+        the account), and the rows themselves are the details and the bid sheet.
+        """
+        if frame is None or not len(frame):
+            return None
+        for name in ("subject", "money"):
+            if name not in frame.columns:
+                raise KeyError(f"{self.rule.id}: emit({msg!r}) needs a {name!r} column")
+        if msg not in self.rule.messages:
+            raise KeyError(f"{self.rule.id}: no wording for message {msg!r}")
+        block = Block(
+            rule=self.rule.id, msg=msg, frame=frame.reset_index(drop=True),
+            severity=severity or self.settings["severity"], owner=owner or self.settings["owner"],
+            order=self.rule.order, level=level, evidence=tuple(evidence), values=values,
+        )
+        self.state.blocks.append(block)
+        return block
+
     def render(self, key: str, **values: Any) -> tuple[str, str]:
-        try:
-            title, action = self.rule.messages[key][self.lang]
-        except KeyError:
-            raise KeyError(f"{self.rule.id}: no {self.lang!r} wording for message {key!r}") from None
-        mapping = _Values(values)
-        return title.format_map(mapping), action.format_map(mapping)
+        """(title, action) of one of this rule's messages, written now (for text a rule quotes)."""
+        from shopdoc.report.wording import write
+
+        return write(self.rule.id, key, values, self.lang, self.config.get("shop", "currency"))
 
     def skip(self, reason: str, subject: str | None = None) -> None:
         self.state.skipped.append(Skip(self.rule.id, reason, subject))
@@ -192,5 +226,10 @@ def run_rules(
             print(f"shopdoc: rule {rule.id} failed ({type(exc).__name__}: {exc}); "
                   "its findings are missing — please report this", file=sys.stderr)
             state.skipped.append(Skip(rule.id, f"internal error: {type(exc).__name__}: {exc}"))
+    from shopdoc.diagnosis import compose
+    from shopdoc.report.wording import word
+
+    compose(state, config, lang)
     state.findings.sort(key=Finding.sort_key)
+    word(state.findings, lang, config.get("shop", "currency"))
     return state

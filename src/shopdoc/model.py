@@ -75,27 +75,52 @@ class InputFile:
         return out
 
 
+def finding_key(rule: str, subject: str, facet: str | None = None) -> str:
+    """`rule subject[ facet]`: unique in a report; history, snooze and first_seen use it."""
+    return f"{rule} {subject} {facet}" if facet else f"{rule} {subject}"
+
+
 @dataclass
 class Finding:
-    """One item on the to-do list."""
+    """One item on the to-do list as printed: one subject, or many subjects sharing one verdict.
+
+    Rules hand over the message key (`msg`) and the values; `title` and `action` are written once,
+    by `shopdoc.wording`, in the report's language, only for the to-dos that are printed.
+    """
 
     rule: str
     severity: Severity
     owner: str
     subject: str  # shop | item:<id> | campaign:<name> | keyword:<campaign>/<kw> | source:<name> | review:<id>
-    title: str
-    action: str
+    title: str = ""
+    action: str = ""
     evidence: dict[str, Any] = field(default_factory=dict)
-    money: float | None = None  # estimated money at stake per day, for ordering
+    money: float | None = None  # estimated money at stake per day, counted once in the report's total
     first_seen: str | None = None  # set when history is on
     order: int = 0  # the rule's position in the registry, for stable ordering
+    msg: str = ""  # the rule's message key the wording comes from
+    values: dict[str, Any] = field(default_factory=dict)  # what the wording needs beyond the evidence
+    facet: str | None = None  # which side of a subject (e.g. DSR `below_peer` / `falling`): makes the key unique
+    currency: str | None = None  # ISO code of `money` (None: the shop's currency)
+    count: int = 1  # subjects this to-do stands for (a grouped to-do: > 1)
+    worst: list[dict[str, Any]] = field(default_factory=list)  # grouped: the worst few {subject, name, money}
+    members: list[str] = field(default_factory=list)  # keys of findings folded into this one (one story)
+    parts: list["Finding"] = field(default_factory=list)  # the folded findings, printed as "还有：…" lines
+    urgent: bool = False  # the document says "as fast as possible": printed in "Do these first"
+    provisional: bool = False  # rests on a default the user never set (see Report.assumptions)
+    within: str | None = None  # key of the to-do whose money already counts this one's (not added twice)
+
+    @property
+    def key(self) -> str:
+        return finding_key(self.rule, self.subject, self.facet)
 
     def sort_key(self) -> tuple:
         money = -(self.money or 0.0)
         return (SEVERITY_RANK[self.severity], money, self.order)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, currency: str | None = None) -> dict[str, Any]:
         out: dict[str, Any] = {
+            "key": self.key,
             "rule": self.rule,
             "severity": self.severity,
             "owner": self.owner,
@@ -104,11 +129,61 @@ class Finding:
             "action": self.action,
             "evidence": self.evidence,
         }
+        if self.facet:
+            out["facet"] = self.facet
         if self.money is not None:
-            out["money"] = round(self.money, 2)
+            out["money"] = {"amount": round(self.money, 2), "currency": self.currency or currency, "per": "day"}
+        if self.count != 1 or self.worst:
+            out["count"] = self.count
+            out["worst"] = self.worst
+        if self.members:
+            out["members"] = self.members
+        if self.parts:
+            out["parts"] = [part.to_dict(currency) for part in self.parts]
+        if self.provisional:
+            out["provisional"] = True
+        if self.within:
+            out["within"] = self.within
         if self.first_seen is not None:
             out["first_seen"] = self.first_seen
         return out
+
+
+@dataclass
+class Block:
+    """Many subjects, one verdict: what a rule emits in bulk (`RuleContext.emit`).
+
+    `frame` has one row per subject: `subject`, `money` (per day, NaN: none), the `evidence` columns,
+    and optionally `facet`, `currency`, `group` (what a grouped to-do is per: the campaign of a
+    keyword), `name` (how a worst-few list names the subject), `item_id` (links it to an item).
+    The printed to-dos are composed from blocks (`shopdoc.diagnosis`); the rows themselves are the
+    report's `details`, the bid sheet and `--details FILE`.
+    """
+
+    rule: str
+    msg: str
+    frame: Any  # pandas.DataFrame
+    severity: Severity
+    owner: str
+    order: int
+    level: str
+    evidence: tuple[str, ...] = ()
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+
+@dataclass
+class Assumption:
+    """A default the user never set that a verdict rests on; said in the report's head."""
+
+    key: str  # e.g. `shop.gross_margin`
+    values: dict[str, Any] = field(default_factory=dict)
+    rules: list[str] = field(default_factory=list)  # rules whose findings rest on it
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "values": self.values, "rules": self.rules}
 
 
 @dataclass
@@ -134,7 +209,9 @@ class Report:
     lang: str
     inputs: list[InputFile] = field(default_factory=list)
     metrics: dict[str, Any] = field(default_factory=dict)
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # the to-dos as printed
+    blocks: list[Block] = field(default_factory=list)  # every subject of the bulk verdicts (details, bid sheet)
+    assumptions: list[Assumption] = field(default_factory=list)
     skipped: list[Skip] = field(default_factory=list)
     alerts: list[Any] = field(default_factory=list)  # freshness.Alert (stale data): said first, worded at render time
     checklist: list[str] = field(default_factory=list)
@@ -149,13 +226,30 @@ class Report:
         return counts
 
     @property
+    def at_stake(self) -> dict[str, float]:
+        """Money at stake per day and currency, each amount counted once.
+
+        Notes (info) are not at stake; a to-do whose money is already inside another's (`within`:
+        a keyword inside its plan's story, a source shift inside the GMV change) is not added again.
+        """
+        totals: dict[str, float] = {}
+        for finding in self.findings:
+            if finding.severity == "info" or finding.within or not finding.money:
+                continue
+            code = finding.currency or self.currency
+            totals[code] = totals.get(code, 0.0) + finding.money
+        return totals
+
+    @property
     def failed_inputs(self) -> list[InputFile]:
         return [item for item in self.inputs if item.status == "error"]
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON report (SPEC §5)."""
+        """The JSON report (SPEC §5, `schema/report-2.schema.json`)."""
+        from shopdoc.details import details_table
+
         return {
-            "schema": "shopdoc.report/1",
+            "schema": "shopdoc.report/2",
             "shop": self.shop,
             "date": self.date,
             "generated_at": self.generated_at,
@@ -163,9 +257,14 @@ class Report:
             "alerts": [alert.to_dict(self.lang) for alert in self.alerts],
             "inputs": [item.to_dict() for item in self.inputs],
             "metrics": self.metrics,
-            "findings": [finding.to_dict() for finding in self.findings],
+            "currency": self.currency,
+            "assumptions": [item.to_dict() for item in self.assumptions],
+            "findings": [finding.to_dict(self.currency) for finding in self.findings],
+            "details": details_table(self.blocks),
             "skipped": [skip.to_dict() for skip in self.skipped],
             "checklist": self.checklist,
             "notes": self.notes,
-            "summary": self.summary,
+            "summary": {**self.summary, "todos": len(self.findings),
+                        "at_stake": [{"amount": round(amount, 2), "currency": code, "per": "day"}
+                                     for code, amount in self.at_stake.items()]},
         }

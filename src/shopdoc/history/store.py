@@ -76,7 +76,14 @@ class Snooze:
     source: str = "history"  # or "config"
 
     def covers(self, finding: Finding, day: str) -> bool:
-        return finding.rule == self.rule and day < self.until and subject_matches(self.subject, finding.subject)
+        return finding.rule == self.rule and day < self.until and (
+            subject_matches(self.subject, finding.subject) or subject_matches(self.subject, stored_subject(finding)))
+
+
+def stored_subject(finding: Finding) -> str:
+    """The subject as the history stores it: with its facet (`shop below_peer`), so two findings of
+    one rule on one subject are two rows, and the key (rule + this) is the report's key."""
+    return f"{finding.subject} {finding.facet}" if finding.facet else finding.subject
 
 
 def subject_matches(pattern: str, subject: str) -> bool:
@@ -218,7 +225,7 @@ class HistoryStore:
             keys = found.get(day, {})
             chain.seen(day, set(keys), stored=keys)
         for finding in report.findings:
-            finding.first_seen = chain.carried(report.date, (finding.rule, finding.subject))
+            finding.first_seen = chain.carried(report.date, (finding.rule, stored_subject(finding)))
 
     def record(self, dataset: "Dataset", report: Report) -> None:
         """Save the report day's metrics and findings, and every other day the files hold.
@@ -260,7 +267,7 @@ class HistoryStore:
             conn.execute("DELETE FROM findings WHERE shop = ? AND date = ?", (shop, day))
             conn.executemany(
                 "INSERT INTO findings (shop, date, rule, subject, severity, first_seen) VALUES (?, ?, ?, ?, ?, ?)",
-                [(shop, day, f.rule, f.subject, f.severity, f.first_seen) for f in findings])
+                [(shop, day, f.rule, stored_subject(f), f.severity, f.first_seen) for f in findings])
             recompute_first_seen(conn, shop, since=day)
             keep_from = (Date.fromisoformat(day) - timedelta(days=ITEM_KEEP_DAYS)).isoformat()
             conn.execute("DELETE FROM metrics WHERE shop = ? AND kind = 'item_daily' AND date < ?", (shop, keep_from))
@@ -345,10 +352,10 @@ class HistoryStore:
 
 
 def _one_per_subject(findings: list[Finding]) -> list[Finding]:
-    """One stored row per (rule, subject): a rule may say two things about one subject."""
+    """One stored row per key (rule, subject, facet); a snoozed finding and a listed one may share it."""
     chosen: dict[tuple[str, str], Finding] = {}
     for finding in findings:
-        key = (finding.rule, finding.subject)
+        key = (finding.rule, stored_subject(finding))
         if key not in chosen or SEVERITY_RANK[finding.severity] < SEVERITY_RANK[chosen[key].severity]:
             chosen[key] = finding
     return list(chosen.values())

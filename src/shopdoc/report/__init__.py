@@ -75,12 +75,21 @@ def _layout(data: dict[str, Any]) -> str:
     """The top level indented, each element of a list on a line of its own."""
     lines = []
     for key, value in data.items():
-        if isinstance(value, list) and value:
+        if key == "details" and value:  # a table per verdict: its header on one line, a row per line
+            tables = ",\n".join(_table(table) for table in value)
+            lines.append(f"  {_ENCODER.encode(key)}: [\n{tables}\n  ]")
+        elif isinstance(value, list) and value:
             items = ",\n".join(f"    {_ENCODER.encode(item)}" for item in value)
             lines.append(f"  {_ENCODER.encode(key)}: [\n{items}\n  ]")
         else:
             lines.append(f"  {_ENCODER.encode(key)}: {_ENCODER.encode(value)}")
     return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
+def _table(table: dict[str, Any]) -> str:
+    head = {key: value for key, value in table.items() if key != "rows"}
+    rows = ",\n".join(f"      {_ENCODER.encode(row)}" for row in table["rows"])
+    return f"    {_ENCODER.encode(head)[:-1]}, \"rows\": [\n{rows}\n    ]}}"
 
 
 def _json_safe(value: Any) -> Any:

@@ -52,8 +52,8 @@ def _finding(finding: Finding, report: Report, lang: str) -> list[str]:
     evidence = fmt.evidence_line(finding, lang, report.currency)
     if evidence:
         out.append(f"  - {w['evidence']}{w['sep']}{escape(evidence)}")
-    subject = finding.subject.replace("`", "'")
-    out.append(f"  - {w['rule']}{w['sep']}`{finding.rule}` `{subject}`")
+    key = finding.key.replace("`", "'")
+    out.append(f"  - {w['rule']}{w['sep']}`{key}`")
     return out
 
 

@@ -51,7 +51,7 @@ def _finding(finding: Finding, report: Report, lang: str) -> list[str]:
     evidence = fmt.evidence_line(finding, lang, report.currency)
     if evidence:
         out.append(f"    {w['evidence']}{w['sep']}{evidence}")
-    out.append(f"    {w['rule']}{w['sep']}{finding.rule} {finding.subject}")
+    out.append(f"    {w['rule']}{w['sep']}{finding.key}")
     return out
 
 

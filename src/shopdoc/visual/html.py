@@ -105,8 +105,8 @@ def _header(report: Report, lang: str, title: str) -> str:
 
 # -- the to-do list ------------------------------------------------------------------------------------
 def todo_key(finding: Finding) -> str:
-    """The key a to-do is known by in every format (rule and subject today)."""
-    return f"{finding.rule} {finding.subject}"
+    """The key a to-do is known by in every format: rule, subject and facet."""
+    return finding.key
 
 
 def todo_section(report: Report, lang: str) -> str:

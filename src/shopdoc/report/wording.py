@@ -1,0 +1,105 @@
+"""The one place a finding's words are written: its rule's message, its values, the report's language.
+
+Templates are `str.format` templates whose specs may name a unit, written by one formatter:
+
+    {cost:money}   1,234 元 / ¥1,234 / $1,234.50  (the finding's currency)
+    {ctr:pct}      3.2%        {change:spct}  +10% / -9.8%
+    {clicks:count} 21,040      {roi:num}      1.24        {day:day}  11-21
+
+A missing value, None or NaN prints as "—". Plain specs (`{roi:.2f}`) work as in `str.format`.
+"""
+
+from __future__ import annotations
+
+import string
+from typing import Any
+
+from shopdoc.model import Finding
+from shopdoc.report._format import _plain_number, format_count, format_money, format_percent
+
+DASH = "—"
+
+
+class Writer(string.Formatter):
+    """`str.format` with units, in one language and currency."""
+
+    def __init__(self, lang: str, currency: str | None = None):
+        super().__init__()
+        self.lang = lang
+        self.currency = currency
+
+    def get_value(self, key, args, kwargs):  # a placeholder the values lack stays visible, never raises
+        if isinstance(key, str):
+            return kwargs.get(key, _Missing(key))
+        return super().get_value(key, args, kwargs)
+
+    def format_field(self, value: Any, spec: str) -> str:
+        if isinstance(value, _Missing):
+            return "{" + value.name + "}"
+        if value is None or (isinstance(value, float) and value != value):
+            return DASH
+        unit = _UNITS.get(spec)
+        if unit is None:
+            return super().format_field(value, spec)
+        if isinstance(value, str):
+            return value
+        return unit(self, value)
+
+    def money(self, value: float, currency: str | None = None) -> str:
+        return format_money(float(value), currency or self.currency, self.lang)
+
+    def write(self, template: str, values: dict[str, Any]) -> str:
+        return self.vformat(template, (), values)
+
+
+class _Missing:
+    def __init__(self, name: str):
+        self.name = name
+
+    def __format__(self, spec: str) -> str:
+        return "{" + self.name + "}"
+
+
+def _day(writer: Writer, value: Any) -> str:
+    text = str(value)
+    return text[5:10] if len(text) >= 10 else text
+
+
+_UNITS = {
+    "money": lambda w, v: w.money(v),
+    "pct": lambda w, v: format_percent(float(v)),
+    "spct": lambda w, v: format_percent(float(v), signed=True),
+    "count": lambda w, v: format_count(float(v)),
+    "num": lambda w, v: _plain_number(round(float(v), 2)),
+    "day": _day,
+}
+
+
+def template(rule_id: str, msg: str, lang: str) -> tuple[str, str]:
+    from shopdoc.diagnosis import message
+    from shopdoc.rules import get_rule
+
+    rule = get_rule(rule_id)
+    messages = rule.messages if rule is not None else message(rule_id) or {}
+    try:
+        return messages[msg][lang]
+    except (AttributeError, KeyError):
+        raise KeyError(f"{rule_id}: no {lang!r} wording for message {msg!r}") from None
+
+
+def write(rule_id: str, msg: str, values: dict[str, Any], lang: str, currency: str | None = None) -> tuple[str, str]:
+    """(title, action) of one message with its values."""
+    title, action = template(rule_id, msg, lang)
+    writer = Writer(lang, currency)
+    return writer.write(title, values), writer.write(action, values)
+
+
+def word(findings: list[Finding], lang: str, currency: str | None = None) -> None:
+    """Write the title and action of every finding (and of the parts folded into it) that has none."""
+    for finding in findings:
+        if finding.msg and not finding.title:
+            values = {**finding.evidence, **finding.values}
+            finding.title, finding.action = write(finding.rule, finding.msg, values, lang,
+                                                  finding.currency or currency)
+        if finding.parts:
+            word(finding.parts, lang, currency)
