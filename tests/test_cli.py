@@ -92,7 +92,7 @@ def test_report_on_stdout_exit_0_by_default(cli, tmp_path):
     item_csv(tmp_path / "exports")
     result = cli("diagnose", "exports", "--no-history")
     assert result.code == 0
-    assert "【严重】全店跳失率 71.2%，超过 70% 的及格线" in result.out
+    assert "【严重】〔美工〕全店跳失率 71.2%，超过 70% 的及格线" in result.out
     assert "\x1b[" not in result.out  # piped: text, never colour
     assert result.err == ""
 
@@ -182,7 +182,7 @@ def test_output_writes_utf8_and_keeps_stdout_empty(cli, tmp_path):
     assert result.code == 0 and result.out == ""
     text = (tmp_path / "today.md").read_text(encoding="utf-8")
     assert text.startswith("# 店铺体检 · my-shop · 2026-11-22")
-    assert "- **严重** 全店跳失率 71.2%" in text
+    assert "- **严重** 〔美工〕全店跳失率 71.2%" in text
 
 
 def test_data_warnings_counted_on_stderr_unless_quiet(cli, tmp_path):
@@ -225,7 +225,7 @@ def test_config_language_and_switched_off_rule(cli, tmp_path):
     result = cli("diagnose", "exports", "--no-history")
     assert "[CRITICAL] Shop bounce rate" not in result.out
     assert "  - page.bounce_rate: switched off in config" in result.out
-    assert "[CRITICAL] Pages per visitor is 2.40" in result.out
+    assert "[CRITICAL] [Design] Pages per visitor is 2.40" in result.out
 
 
 def test_colour_follows_tty_and_no_color(monkeypatch):

@@ -114,7 +114,9 @@ def test_rich_colour_only_when_asked(report):
 def test_text_groups_by_owner_in_the_hand_off_order(report):
     text = render(report, "text")
     headings = re.findall(r"^== 负责人：(\S+)（(\d+) 项） ==$", text, re.M)
-    assert headings == [("运营", "2"), ("推广", "1"), ("美工", "1"), ("客服", "1")]
+    # the two criticals (美工, 客服) are in the "do these first" head above the owner groups
+    assert text.index("== 今天先做（2 项） ==") < text.index("== 负责人：运营")
+    assert headings == [("运营", "2"), ("推广", "1")]
     operations = text.split("== 负责人：运营")[1].split("== 负责人：推广")[0]
     # within a group: severity first (the engine's order is kept)
     assert operations.index("【警告】昨天成交额没到日目标") < operations.index("【提示】3 个商品价格尾数")
@@ -135,19 +137,19 @@ def test_text_header_shows_shop_date_and_key_numbers(report):
 
 def test_text_finding_block_in_chinese(report):
     text = render(report, "text")
-    assert ("【严重】全店跳失率 71.2%，超过 70% 的及格线（今天新出现）\n"
+    assert ("【严重】〔美工〕全店跳失率 71.2%，超过 70% 的及格线（今天新出现）\n"
             "    怎么做：全店跳失率 71.2%，超过 70% 的及格线 → 处理\n"
             "    数据：当前 71.2% · 门槛 70% · 访客数 8,120\n"
             "    规则：page.bounce_rate shop\n") in text
-    assert "【严重】主推款出现差评（已持续 3 天）" in text
+    assert "【严重】〔客服〕主推款出现差评（已持续 3 天）" in text
     assert "数据：投产比 1.8 · 保本投产比 3.33 · 花费 1,521 元 · 涉及约 820 元/天" in text
     assert "数据：成交额 47,700 元 · 目标 60,000 元 · 变化 -20.5%" in text
 
 
 def test_text_finding_block_in_english(report):
     text = render(english(report), "text")
-    assert "[CRITICAL] 全店跳失率 71.2%，超过 70% 的及格线  (new today)" in text
-    assert "[CRITICAL] 主推款出现差评  (open 3 days)" in text
+    assert "[CRITICAL] [Design] 全店跳失率 71.2%，超过 70% 的及格线  (new today)" in text
+    assert "[CRITICAL] [Customer service] 主推款出现差评  (open 3 days)" in text
     assert "    Numbers: ROI 1.8 · break-even ROI 3.33 · spend ¥1,521 · about ¥820 a day at stake" in text
     assert "== Owner: Operations (2) ==" in text
     assert "5 to do today: critical 2 · warning 2 · info 1" in text
@@ -184,7 +186,8 @@ def test_rich_shows_header_groups_and_numbers_without_markup_injection(report):
     out = render(report, "rich", width=100)
     assert "店铺体检 · demo-shop · 2026-11-22" in out
     assert "跳失率 71.2%" in out and "今日待办 5 项" in out
-    assert out.index("负责人：运营") < out.index("负责人：推广") < out.index("负责人：美工") < out.index("负责人：客服")
+    assert out.index("今天先做（2 项）") < out.index("负责人：运营") < out.index("负责人：推广")
+    assert "负责人：美工" not in out and "〔美工〕全店跳失率" in out
     assert "计划 [爆款]*冬装* 投产比低于保本" in out  # square brackets from an export are text, not style
     assert "当前 71.2% · 门槛 70% · 访客数 8,120" in out
     assert all(len(line) <= 100 for line in out.splitlines())
@@ -200,13 +203,13 @@ def test_rich_respects_the_width(report):
 def test_markdown_headings_bullets_and_escaping(report):
     md = render(report, "markdown")
     assert md.startswith("# 店铺体检 · demo-shop · 2026-11-22\n")
-    assert "## 负责人：美工（1 项）" in md
-    assert "- **严重** 全店跳失率 71.2%，超过 70% 的及格线（今天新出现）" in md
+    assert "## 今天先做（2 项）" in md  # the criticals, each naming who acts, before the owner groups
+    assert "- **严重** 〔美工〕全店跳失率 71.2%，超过 70% 的及格线（今天新出现）" in md
     assert "- **警告** 计划 \\[爆款\\]\\*冬装\\* 投产比低于保本" in md
-    assert "  - 规则：`ads.roi_breakeven` `campaign:[爆款]*冬装*`" in md
+    assert "  - 规则：`ads.roi_breakeven campaign:[爆款]*冬装*`" in md
     assert "- [ ] 看 3-5 家同行上新" in md
     md_en = render(english(report), "markdown")
-    assert "## Owner: Design (1)" in md_en and "- **critical** " in md_en
+    assert "## Do these first (2)" in md_en and "- **critical** \\[Design\\] " in md_en
 
 
 def test_every_format_renders_an_empty_report():
@@ -253,10 +256,10 @@ def test_report_from_rules_in_both_languages():
     dataset = Dataset(frames={"shop_daily": shop, "item_daily": items})
     zh = render(build_report(dataset, Config(merge({})), lang="zh"), "text")
     en = render(build_report(dataset, Config(merge({})), lang="en"), "text")
-    assert "【严重】全店跳失率 71.2%，超过 70% 的及格线" in zh
+    assert "【严重】〔美工〕全店跳失率 71.2%，超过 70% 的及格线" in zh
     assert "【警告】全店客单价 265 元只有主推款（加厚羊毛大衣）客单价 214 元的 1.24 倍，不到 1.3 倍" in zh
     assert "数据：当前 1.24 倍 · 门槛 1.3 倍" in zh  # the rule's wording says the ratio is a multiple
-    assert "[CRITICAL] Shop bounce rate is 71.2%, above the 70% pass line" in en
+    assert "[CRITICAL] [Design] Shop bounce rate is 71.2%, above the 70% pass line" in en
     assert "Numbers: now 1.24x · line 1.3x" in en
 
 

@@ -170,7 +170,7 @@ def test_html_has_the_same_todos_in_the_same_order_as_the_text_report(demo):
     _, _, report, visuals = demo
     page = render_html(report, visuals)
     keys = [m.replace("&gt;", ">").replace("&amp;", "&") for m in re.findall(r'<li class="\w+" data-key="([^"]*)"', page)]
-    printed = [todo_key(f) for _, group in fmt.group_by_owner(report.findings) for f in fmt.listed(group)[0]]
+    printed = [todo_key(f) for section in fmt.sections(report.findings) for f in fmt.listed(section.findings)[0]]
     assert keys == printed and len(keys) > 30
     text = render(report, "text")
     titles = [line.split("】", 1)[1].split("（")[0] for line in text.splitlines() if line.startswith("【")]

@@ -45,6 +45,50 @@ def group_by_owner(findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
     return known + sorted(groups.items())
 
 
+@dataclass(frozen=True)
+class Section:
+    """A run of to-dos under one heading: the "do these first" head (owner None), or one owner's."""
+
+    owner: str | None
+    findings: list[Finding]
+
+    def title(self, lang: str) -> str:
+        w = words(lang)
+        if self.owner is None:
+            return w["first"].format(n=len(self.findings))
+        return w["group"].format(owner=owner_title(self.owner, lang), n=len(self.findings))
+
+
+def is_first(finding: Finding) -> bool:
+    """Printed in the "do these first" head: criticals, what the document says to do at once, setup."""
+    return finding.severity == "critical" or finding.urgent
+
+
+def sections(findings: list[Finding]) -> list[Section]:
+    """The printed order of every format: the criticals (and urgent to-dos) first, each tagged with
+    its owner, then the rest grouped by owner in the afternoon hand-off order.
+
+    Setting up what the verdicts rest on (the gross margin) leads the head: without it the ad
+    cuts below it are guesses.
+    """
+    first = sorted((f for f in findings if is_first(f)),
+                   key=lambda f: (0 if f.rule.startswith("setup.") else 1, *f.sort_key()))
+    out = [Section(None, first)] if first else []
+    rest = [f for f in findings if not is_first(f)]
+    return out + [Section(owner, items) for owner, items in group_by_owner(rest)]
+
+
+def title_line(finding: Finding, lang: str, section: Section | None = None) -> str:
+    """The to-do's title; in the "do these first" head it names who acts (`〔推广〕…`)."""
+    title = finding.title
+    if finding.provisional:
+        title = words(lang)["provisional"] + title
+    if section is not None and section.owner is None:
+        name = owner_title(finding.owner, lang)
+        return f"〔{name}〕{title}" if lang == "zh" else f"[{name}] {title}"
+    return title
+
+
 # A to-do list is read by a person: beyond this many findings of one rule and severity in one
 # owner's group, the rest are counted, not listed. Criticals get a longer list (each is a job for
 # today, but 700 keywords to pause is a sheet, not a list), notes a shorter one (eight "would raise,

@@ -32,19 +32,19 @@ def render(report: Report, lang: str) -> str:
     lines.append(f"**{fmt.summary_line(report, lang)}**")
     if not report.findings:
         lines += ["", w["no_findings"]]
-    for owner, findings in fmt.group_by_owner(report.findings):
-        lines += ["", f"## {w['group'].format(owner=fmt.owner_title(owner, lang), n=len(findings))}", ""]
-        shown, folded = fmt.listed(findings)
+    for section in fmt.sections(report.findings):
+        lines += ["", f"## {section.title(lang)}", ""]
+        shown, folded = fmt.listed(section.findings)
         for finding in shown:
-            lines += _finding(finding, report, lang)
+            lines += _finding(finding, report, lang, section)
         lines += [f"- {escape(fmt.folded_line(item, lang, report.currency))}" for item in folded]
     lines += _tail(report, lang)
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _finding(finding: Finding, report: Report, lang: str) -> list[str]:
+def _finding(finding: Finding, report: Report, lang: str, section: fmt.Section | None = None) -> list[str]:
     w = words(lang)
-    head = f"- **{severity_name(finding.severity, lang)}** {escape(finding.title)}"
+    head = f"- **{severity_name(finding.severity, lang)}** {escape(fmt.title_line(finding, lang, section))}"
     age = fmt.age_label(finding, report.date, lang)
     if age:
         head += f" _{age}_" if lang == "en" else f"（{age}）"

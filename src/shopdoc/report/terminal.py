@@ -38,12 +38,12 @@ def render(report: Report, lang: str, *, color: bool = False, width: int | None 
     if not report.findings:
         console.print()
         console.print(w["no_findings"], style="green")
-    for owner, findings in fmt.group_by_owner(report.findings):
+    for section in fmt.sections(report.findings):
         console.print()
-        console.rule(w["group"].format(owner=fmt.owner_title(owner, lang), n=len(findings)), style="bold")
-        shown, folded = fmt.listed(findings)
+        console.rule(section.title(lang), style="bold")
+        shown, folded = fmt.listed(section.findings)
         for finding in shown:
-            _finding(console, finding, report, lang)
+            _finding(console, finding, report, lang, section)
         for item in folded:
             console.print(fmt.folded_line(item, lang, report.currency), style="dim")
     _tail(console, report, lang)
@@ -84,7 +84,7 @@ def _header(console, report: Report, lang: str) -> None:
                         subtitle_align="right", expand=True))
 
 
-def _finding(console, finding: Finding, report: Report, lang: str) -> None:
+def _finding(console, finding: Finding, report: Report, lang: str, section: "fmt.Section | None" = None) -> None:
     from rich.padding import Padding
     from rich.text import Text
 
@@ -92,7 +92,7 @@ def _finding(console, finding: Finding, report: Report, lang: str) -> None:
     head = Text()
     head.append(f" {severity_name(finding.severity, lang)} ", style=STYLES[finding.severity])
     head.append(" ")
-    head.append(finding.title, style=TITLE_STYLES[finding.severity])
+    head.append(fmt.title_line(finding, lang, section), style=TITLE_STYLES[finding.severity])
     age = fmt.age_label(finding, report.date, lang)
     if age:
         head.append(f"  {age}", style="bold magenta" if age == w["new"] else "dim")
@@ -104,7 +104,7 @@ def _finding(console, finding: Finding, report: Report, lang: str) -> None:
     if evidence:
         body.append(f"\n{w['evidence']}{w['sep']}", style="bold")
         body.append(evidence)
-    body.append(f"\n{finding.rule} {finding.subject}", style="dim")
+    body.append(f"\n{finding.key}", style="dim")
     console.print(Padding(body, (0, 0, 0, 4), expand=False))
 
 

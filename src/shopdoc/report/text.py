@@ -30,20 +30,20 @@ def render(report: Report, lang: str) -> str:
 
     if not report.findings:
         lines += ["", w["no_findings"]]
-    for owner, findings in fmt.group_by_owner(report.findings):
-        lines += ["", f"== {w['group'].format(owner=fmt.owner_title(owner, lang), n=len(findings))} =="]
-        shown, folded = fmt.listed(findings)
+    for section in fmt.sections(report.findings):
+        lines += ["", f"== {section.title(lang)} =="]
+        shown, folded = fmt.listed(section.findings)
         for finding in shown:
-            lines += _finding(finding, report, lang)
+            lines += _finding(finding, report, lang, section)
         lines += [fmt.folded_line(item, lang, report.currency) for item in folded]
 
     lines += _tail(report, lang)
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _finding(finding: Finding, report: Report, lang: str) -> list[str]:
+def _finding(finding: Finding, report: Report, lang: str, section: fmt.Section | None = None) -> list[str]:
     w = words(lang)
-    head = f"{marker(finding.severity, lang)}{finding.title}"
+    head = f"{marker(finding.severity, lang)}{fmt.title_line(finding, lang, section)}"
     age = fmt.age_label(finding, report.date, lang)
     if age:
         head += f"  ({age})" if lang == "en" else f"（{age}）"

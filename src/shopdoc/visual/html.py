@@ -115,32 +115,31 @@ def todo_section(report: Report, lang: str) -> str:
     out = ['<section id="todo">']
     if not report.findings:
         out.append(f"<p>{escape(w['no_findings'])}</p>")
-    for owner, findings in fmt.group_by_owner(report.findings):
-        out.append(f"<h2>{escape(w['group'].format(owner=fmt.owner_title(owner, lang), n=len(findings)))}</h2>")
+    for section in fmt.sections(report.findings):
+        out.append(f"<h2>{escape(section.title(lang))}</h2>")
         out.append('<ol class="todo">')
-        shown, folded = fmt.listed(findings)
-        out += [_todo(finding, report, lang) for finding in shown]
+        shown, folded = fmt.listed(section.findings)
+        out += [_todo(finding, report, lang, section) for finding in shown]
         out += [f'<li class="folded">{escape(fmt.folded_line(item, lang, report.currency))}</li>' for item in folded]
         out.append("</ol>")
     out.append("</section>")
     return "\n".join(out)
 
 
-def _todo(finding: Finding, report: Report, lang: str) -> str:
+def _todo(finding: Finding, report: Report, lang: str, section: "fmt.Section | None" = None) -> str:
     w = words(lang)
     age = fmt.age_label(finding, report.date, lang)
     lines = [
         f'<li class="{finding.severity}" data-key="{escape(todo_key(finding))}">',
         f'<div><span class="sev sev-{finding.severity}">{escape(severity_name(finding.severity, lang))}</span>'
-        f'<span class="title">{escape(finding.title)}</span>'
+        f'<span class="title">{escape(fmt.title_line(finding, lang, section))}</span>'
         + (f'<span class="age">{escape(age)}</span>' if age else "") + "</div>",
         f'<div class="action">{escape(w["action"])}{escape(w["sep"])}{escape(finding.action)}</div>',
     ]
     evidence = fmt.evidence_line(finding, lang, report.currency)
     if evidence:
         lines.append(f'<div class="evidence">{escape(w["evidence"])}{escape(w["sep"])}{escape(evidence)}</div>')
-    lines.append(f'<div class="rule">{escape(w["rule"])}{escape(w["sep"])}<code>{escape(finding.rule)}</code> '
-                 f"<code>{escape(finding.subject)}</code></div></li>")
+    lines.append(f'<div class="rule">{escape(w["rule"])}{escape(w["sep"])}<code>{escape(finding.key)}</code></div></li>')
     return "".join(lines)
 
 
