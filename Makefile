@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test install install-test bench clean
+.PHONY: demo test install install-test bench bench-full clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,14 @@ demo: install
 test: install-test
 	$(BIN)/python -m pytest
 
+# make bench BENCH_ARGS="--sizes 10k --large-runs 1 --skip-startup"   (see benchmarks/README.md)
+BENCH_ARGS ?=
 bench: install-test
-	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
+
+# the 300k account too (SPEC §8: still within 1.5x and under 1 GiB); a first run generates it (~3 min)
+bench-full: install-test
+	$(BIN)/python benchmarks/bench.py --full $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache
