@@ -278,7 +278,12 @@ def seconds(line: Line | None, *, cpu: bool = False) -> str:
     if line is None or not line.runs:
         return "-"
     if line.timed_out:
-        return f"> {max(run.wall for run in line.runs):.0f} s"
+        done = [run for run in line.runs if not run.timed_out]
+        limit = f"> {max(run.wall for run in line.runs):.0f} s"
+        if not done:
+            return limit
+        value = statistics.median(run.cpu if cpu else run.wall for run in done)
+        return f"{value:.2f} s, {limit}"  # some runs finished, one did not
     return f"{(line.cpu if cpu else line.median):.2f} s"
 
 
