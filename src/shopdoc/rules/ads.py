@@ -70,18 +70,18 @@ def ad_view(ctx: "RuleContext", window_days: int) -> AdView | None:
     """The window's subjects, computed once per run and window (the three ad rules share it)."""
     key = ("ads.view", ctx.date, window_days)
     if key not in ctx.state.cache:
-        ctx.state.cache[key] = _build_view(ctx, window_days)
+        ctx.state.cache[key] = build_view(ctx.dataset, ctx.date, window_days)
     return ctx.state.cache[key]
 
 
-def _build_view(ctx: "RuleContext", window_days: int) -> AdView | None:
+def build_view(dataset: Any, date: str | None, window_days: int) -> AdView | None:
     """Aggregate `ad_report` over the window into campaign and keyword subjects (vectorised)."""
     import numpy as np
 
-    frame = ctx.dataset.frame("ad_report")
+    frame = dataset.frame("ad_report")
     if frame is None:
         return None
-    rows = _window(_without_flagged(frame, ctx.dataset), ctx.date, window_days)
+    rows = _window(_without_flagged(frame, dataset), date, window_days)
     data, labels = _normalise(rows) if not rows.empty else (rows, {})
     if data.empty:
         return AdView(_empty(), _empty(), False)
@@ -192,6 +192,9 @@ def _normalise(rows: "pd.DataFrame") -> tuple["pd.DataFrame", dict[str, "np.ndar
                 codes[key] = np.where(missing & (other >= 0), other + offset, codes[key])
                 labels[key] = np.concatenate([labels[key], other_labels])
     codes["currency"], labels["currency"] = _codes(rows, "currency", clean=lambda value: value.strip().upper())
+    # Carried, never grouped on: the plan type (全站推 plans are steered by target ROI) and the item.
+    for key in ("scene", "item_id"):
+        codes[key], labels[key] = _codes(rows, key)
     day, days = _codes(rows, "date", sort=True)
     codes["day"] = np.where(day < 0, len(days), day)  # undated rows: the report day, after every date
     labels["day"] = days
@@ -264,8 +267,8 @@ def _uncovered(keyword_rows: "pd.DataFrame", campaign_rows: "pd.DataFrame", unda
 def _empty() -> "pd.DataFrame":
     import pandas as pd
 
-    return pd.DataFrame(columns=["level", "subject", *_KEYWORD_KEYS, "currency", "mixed", *_SUMS, "bid",
-                                 "ctr", "roi", "account_ctr", "account_clicks"])
+    return pd.DataFrame(columns=["level", "subject", *_KEYWORD_KEYS, "currency", "scene", "item_id", "mixed", *_SUMS,
+                                 "bid", "ctr", "roi", "account_ctr", "account_clicks", "days"])
 
 
 def _label(codes: "pd.Series", labels: "np.ndarray") -> "np.ndarray":
@@ -280,15 +283,20 @@ def _aggregate(data: "pd.DataFrame", keys: list[str], level: str, labels: dict[s
 
     if data.empty:
         return _empty()
-    data = data.assign(currency=data["currency"].where(data["currency"] >= 0).astype("float64"))
+    data = data.assign(**{name: data[name].where(data[name] >= 0).astype("float64")
+                          for name in ("currency", "scene", "item_id")})
     grouped = data.groupby(keys, sort=False)
     out = grouped[list(_SUMS)].sum(min_count=1)
     out["bid"] = grouped["bid"].last()
+    out["scene"] = grouped["scene"].last().fillna(-1).astype(np.int64)
+    items = grouped["item_id"].agg(["nunique", "first"])
+    # A subject linked to one item names it; one that spreads over several names none.
+    out["item_id"] = items["first"].where(items["nunique"] == 1).fillna(-1).astype(np.int64)
     currencies = grouped["currency"].agg(["nunique", "first"])
     out["mixed"] = currencies["nunique"] > 1
     out["currency"] = currencies["first"].fillna(-1).astype(np.int64)
     out = out.reset_index()
-    for name in [*_KEYWORD_KEYS, "currency"]:
+    for name in [*_KEYWORD_KEYS, "currency", "scene", "item_id"]:
         out[name] = _label(out[name], labels[name]) if name in out.columns else ""
     out["level"] = level
     out["impressions"] = out["impressions"].fillna(0.0)
@@ -314,100 +322,423 @@ def _subjects(out: "pd.DataFrame", level: str) -> "pd.Series":
     return subject.where(~clash, subject + " [" + out["match_type"] + "]")
 
 
-# -- shared wording and arithmetic -----------------------------------------------------------------
-def _break_even(ctx: "RuleContext") -> float | None:
-    margin = ctx.config.get("shop", "gross_margin")
-    return 1 / margin if margin else None
+# -- judging: one verdict per subject, across the three rules and both levels ---------------------
+# Plans steered by a target ROI (淘宝/天猫 全站推广, 万相台 货品全站推): the platform bids for them, so a
+# bid cut does not apply; the levers are the target ROI and the budget. Matched in the plan's name
+# and in its type (场景名字 / 营销场景 / Campaign type).
+TARGET_ROI_PLANS = ("全站推", "货品全站推", "万相台")
+
+# Ours, not the documents': when a plan and its own keywords are both cut, the keywords carry the
+# cut when they hold at least this share of the plan's loss; else the plan does.
+LEVEL_SHARE = 0.5
+
+# verdict -> (rule, direction, severity (None: the rule's own), owner (None: the rule's own))
+VERDICTS: dict[str, tuple[str, str, str | None, str | None]] = {
+    "zero": ("ads.zero_click", "pause", None, None),
+    "pause": ("ads.roi_breakeven", "pause", "critical", None),
+    "pause_plan": ("ads.roi_breakeven", "pause", "critical", None),
+    "pause_floor": ("ads.roi_breakeven", "pause", None, None),
+    "cut_bid": ("ads.roi_breakeven", "lower", None, None),
+    "cut_nobid": ("ads.roi_breakeven", "lower", None, None),
+    "cut_budget": ("ads.roi_breakeven", "lower", None, None),
+    "cut_target": ("ads.roi_breakeven", "lower", None, None),
+    "lower_bid": ("ads.ctr_bid", "lower", None, None),
+    "lower_floor": ("ads.ctr_bid", "lower", None, None),
+    "lower_nobid": ("ads.ctr_bid", "lower", None, None),
+    "lower_budget": ("ads.ctr_bid", "lower", None, None),
+    "lower_target": ("ads.ctr_bid", "lower", None, None),
+    "raise_bid": ("ads.ctr_bid", "raise", None, None),
+    "raise_nobid": ("ads.ctr_bid", "raise", None, None),
+    "raise_budget": ("ads.ctr_bid", "raise", None, None),
+    "raise_target": ("ads.ctr_bid", "raise", None, None),
+    "raise_held": ("ads.ctr_bid", "raise", "info", None),
+    "raise_held_plan": ("ads.ctr_bid", "raise", "info", None),
+    "creative": ("ads.ctr_bid", "creative", None, "design"),
+    "creative_keyword": ("ads.ctr_bid", "creative", "info", "design"),
+}
+CUTS = frozenset(v for v, (_, direction, _, _) in VERDICTS.items() if direction in ("lower", "pause"))
+
+
+@dataclass(frozen=True)
+class Judging:
+    """What the verdicts depend on besides the numbers: the margin and each rule's settings
+    (None when the rule is switched off). Built from a Config, so it is testable without the engine."""
+
+    margin: float | None
+    provisional: bool  # the margin is the default the user never set: cuts on it are provisional
+    ctr: dict[str, Any] | None
+    roi: dict[str, Any] | None
+    zero: dict[str, Any] | None
+    pages_failing: bool = False  # page.bounce_rate / page.visit_depth critical: raises wait
+
+    @property
+    def break_even(self) -> float | None:
+        return 1 / self.margin if self.margin else None
+
+    @classmethod
+    def from_config(cls, config: Any, *, pages_failing: bool = False) -> "Judging":
+        def settings(rule_id: str) -> dict[str, Any] | None:
+            return config.rule_settings(rule_id) if config.rule_enabled(rule_id) else None
+
+        margin = config.get("shop", "gross_margin")
+        return cls(margin=margin, provisional=_margin_assumed(config), ctr=settings("ads.ctr_bid"),
+                   roi=settings("ads.roi_breakeven"), zero=settings("ads.zero_click"), pages_failing=pages_failing)
+
+
+def _margin_assumed(config: Any) -> bool:
+    """Whether shop.gross_margin is the built-in default rather than the user's own number."""
+    asked = getattr(config, "is_default", None)  # the config may know what the user set
+    if callable(asked):
+        return bool(asked("shop", "gross_margin"))
+    from shopdoc.config import GROUPS
+
+    default = next(p.default for g in GROUPS if g.name == "shop" for p in g.params if p.name == "gross_margin")
+    return config.get("shop", "gross_margin") == default
+
+
+def judge(campaigns: "pd.DataFrame", keywords: "pd.DataFrame",
+          judging: Judging) -> tuple["pd.DataFrame", "pd.DataFrame"]:
+    """The verdict per subject for both levels (frames as `_build_view` makes them), vectorised.
+
+    Adds `verdict` ("" = none; see VERDICTS), `rule`, `direction`, `money` (per day), `loss`
+    (window), `break_even`, `current_bid`, `suggested_bid`, `change`, `provisional`, `target_roi`
+    (plan steered by target ROI), `group`, `name`; why a subject is held (`hold_ctr`, `hold_roi`,
+    `hold_zero`: the field short of its minimum) or not raised (`note_ctr`); and `covered_by`
+    where the other level carries the cut for the same spend (`cut_share`, `cut_keywords` on plans).
+    """
+    campaigns = _judge_level(campaigns, "campaign", judging)
+    keywords = _judge_level(keywords, "keyword", judging)
+    return _one_level_per_loss(campaigns, keywords)
+
+
+def _target_roi(frame: "pd.DataFrame") -> "np.ndarray":
+    import numpy as np
+
+    names = frame["campaign"].astype(str) + "\x00" + frame["scene"].astype(str)
+    uniques, codes = np.unique(names.to_numpy(dtype=object), return_inverse=True)
+    steered = np.array([any(mark in value for mark in TARGET_ROI_PLANS) for value in uniques], dtype=bool)
+    return steered[codes] if len(frame) else np.zeros(0, dtype=bool)
+
+
+def _stepped_array(bid: "np.ndarray", step: "np.ndarray", *, floor: float | None = None,
+                   ceiling: float | None = None) -> "np.ndarray":
+    """`_stepped` for arrays: the bid moved by `step`, to the cent, a half cent toward the current
+    bid, at least one cent, kept within floor and ceiling."""
+    import numpy as np
+
+    with np.errstate(invalid="ignore"):
+        cents = np.round(bid * 100 * (1 + step), 6)  # 1.25 x 1.1 x 100 = 137.50000000000003 -> 137.5
+        moved = np.where(step > 0, np.ceil(cents - 0.5), np.floor(cents + 0.5))
+        now = np.round(bid * 100, 6)
+        moved = np.where((step > 0) & (moved <= now), np.floor(now) + 1, moved)
+        moved = np.where((step < 0) & (moved >= now), np.ceil(now) - 1, moved)
+        suggested = moved / 100
+        if ceiling is not None:
+            suggested = np.minimum(suggested, ceiling)
+        if floor is not None:
+            suggested = np.maximum(suggested, floor)
+    return np.round(suggested, 2)
+
+
+def _judge_level(frame: "pd.DataFrame", level: str, j: Judging) -> "pd.DataFrame":
+    import numpy as np
+
+    f = frame.reset_index(drop=True).copy()
+    n = len(f)
+
+    def col(name: str) -> "np.ndarray":
+        return f[name].to_numpy(dtype="float64", na_value=np.nan) if name in f.columns else np.full(n, np.nan)
+
+    impressions, clicks, cost, gmv = col("impressions"), col("clicks"), col("cost"), col("gmv")
+    ctr, roi, bid, account = col("ctr"), col("roi"), col("bid"), col("account_ctr")
+    days = np.maximum(np.nan_to_num(col("days"), nan=1.0), 1.0)
+    ok = ~f["mixed"].to_numpy(dtype=bool) if n else np.zeros(0, dtype=bool)
+    be = j.break_even
+    margin = j.margin or 0.0
+    steered = _target_roi(f) if level == "campaign" else np.zeros(n, dtype=bool)
+
+    verdict = np.full(n, "", dtype=object)
+    suggested, change, money = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
+    hold_ctr, hold_roi, hold_zero, note_ctr = (np.full(n, "", dtype=object) for _ in range(4))
+    loss = cost - gmv * margin if be is not None else np.full(n, np.nan)
+    roi_known = ~np.isnan(roi) & (cost > 0)
+    losing_roi = roi_known & (np.nan_to_num(roi) < be) if be is not None else np.zeros(n, dtype=bool)
+
+    def put(mask: "np.ndarray", name: str) -> None:
+        verdict[mask & (verdict == "")] = name
+
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # ads.zero_click: many impressions, not one click.
+        zero_many = np.zeros(n, dtype=bool)
+        if j.zero is not None and level == "keyword":
+            zero = ok & (clicks == 0) & (impressions > 0)
+            zero_many = zero & (impressions >= j.zero["min_impressions"])
+            hold_zero[zero & ~zero_many] = "impressions"
+            put(zero_many, "zero")
+            money = np.where(zero_many & (cost > 0), cost / days, money)
+
+        # ads.roi_breakeven: below break-even with enough spend and clicks.
+        roi_cut = np.zeros(n, dtype=bool)
+        if j.roi is not None and be is not None:
+            losing = ok & (cost > 0) & ~np.isnan(gmv) & (np.nan_to_num(roi) < be)
+            few_cost = losing & (cost < j.roi["min_cost"])
+            few_clicks = losing & ~few_cost & (clicks < j.roi["min_clicks"])
+            hold_roi[few_cost] = "cost"
+            hold_roi[few_clicks] = "clicks"
+            roi_cut = losing & ~few_cost & ~few_clicks & (verdict == "")
+            ratio = j.roi["critical_ratio"] or 0.0
+            critical = roi_cut & (np.nan_to_num(roi) < ratio * be)
+            step = j.roi["lower_step"]
+            if level == "keyword":
+                put(critical, "pause")
+                with_bid = roi_cut & ~critical & ~np.isnan(bid)
+                cut = _stepped_array(bid, np.full(n, -step), floor=j.roi["min_bid"])
+                at_floor = with_bid & (cut >= bid)
+                put(at_floor, "pause_floor")
+                put(with_bid & ~at_floor, "cut_bid")
+                suggested = np.where(with_bid & ~at_floor, cut, suggested)
+                change = np.where(with_bid & ~at_floor, (cut - bid) / bid, change)
+                put(roi_cut & ~critical & np.isnan(bid), "cut_nobid")
+                change = np.where(roi_cut & ~critical & np.isnan(bid), -step, change)
+            else:
+                put(critical, "pause_plan")
+                put(roi_cut & ~critical & steered, "cut_target")
+                put(roi_cut & ~critical & ~steered, "cut_budget")
+                change = np.where(roi_cut & ~critical, -step, change)
+            money = np.where(roi_cut, loss / days, money)
+
+        # ads.ctr_bid: against the account's CTR in the same currency.
+        if j.ctr is not None:
+            s = j.ctr
+            base = ok & (np.nan_to_num(col("account_clicks")) > 0)
+            if level == "keyword" and j.zero is not None:
+                base &= ~((clicks == 0) & (impressions >= j.zero["min_impressions"]))
+            few = base & (impressions < s["min_impressions"])
+            hold_ctr[few] = "impressions"
+            judged = base & ~few
+            high = judged & (ctr >= account * s["high_ratio"])
+            low = judged & ~high & (ctr <= account * s["low_ratio"])
+            few_clicks = high & (clicks < s["min_clicks"])
+            hold_ctr[few_clicks] = "clicks"
+            candidates = high & ~few_clicks
+            if be is None:
+                note_ctr[candidates] = "no_margin"
+                earns = np.zeros(n, dtype=bool)
+            else:
+                note_ctr[candidates & ~roi_known] = "no_sales"
+                note_ctr[candidates & roi_known & (roi < be)] = "below_break_even"
+                earns = candidates & roi_known & (roi >= be)
+            lead = ctr / account - 1
+            up = np.where(lead > 0, np.minimum(s["raise_step"], lead), s["raise_step"])
+            if j.pages_failing:
+                held = earns & (verdict == "")
+                put(held, "raise_held" if level == "keyword" else "raise_held_plan")
+                change = np.where(held, up, change)
+            else:
+                ceiling = s["max_bid"]
+                has_bid = earns & ~np.isnan(bid) & (level == "keyword")
+                topped = has_bid & (bid >= ceiling) if ceiling is not None else np.zeros(n, dtype=bool)
+                note_ctr[topped] = "ceiling"
+                raised = has_bid & ~topped
+                new = _stepped_array(bid, up, ceiling=ceiling)
+                put(raised, "raise_bid")
+                suggested = np.where(raised, new, suggested)
+                change = np.where(raised, (new - bid) / bid, change)
+                no_bid = earns & ~has_bid
+                put(no_bid & steered, "raise_target")
+                put(no_bid & ~steered, "raise_budget" if level == "campaign" else "raise_nobid")
+                change = np.where(no_bid, up, change)
+                money = np.where(raised | no_bid, np.nan_to_num(gmv) * change / days, money)
+            # Low CTR: a cut only where the subject also loses money and the ROI rule did not cut it.
+            ctr_cut = low & losing_roi & (verdict == "")
+            down = np.where(1 - ctr / account > 0, np.minimum(s["lower_step"], 1 - ctr / account), s["lower_step"])
+            if level == "keyword":
+                with_bid = ctr_cut & ~np.isnan(bid)
+                cut = _stepped_array(bid, -down, floor=s["min_bid"])
+                at_floor = with_bid & (cut >= bid)
+                put(at_floor, "lower_floor")
+                put(with_bid & ~at_floor, "lower_bid")
+                suggested = np.where(with_bid & ~at_floor, cut, suggested)
+                change = np.where(with_bid & ~at_floor, (cut - bid) / bid, change)
+                put(ctr_cut & np.isnan(bid), "lower_nobid")
+                change = np.where(ctr_cut & np.isnan(bid), -s["lower_step"], change)
+            else:
+                put(ctr_cut & steered, "lower_target")
+                put(ctr_cut & ~steered, "lower_budget")
+                change = np.where(ctr_cut, -s["lower_step"], change)
+            money = np.where(ctr_cut, loss / days, money)
+            # Low CTR on a subject that makes money (or whose ROI is unknown): never cut; new creative, watch.
+            put(low & ~losing_roi, "creative" if level == "campaign" else "creative_keyword")
+
+    judged_any = verdict != ""
+    for holds in (hold_ctr, hold_roi, hold_zero):
+        holds[judged_any] = ""  # a subject with a verdict is not also "watched"
+    note_ctr[judged_any] = ""
+    rules = np.array([VERDICTS[v][0] if v else "" for v in verdict], dtype=object) if n else verdict
+    directions = np.array([VERDICTS[v][1] if v else "" for v in verdict], dtype=object) if n else verdict
+    f["verdict"], f["rule"], f["direction"] = verdict, rules, directions
+    f["money"] = money
+    f["loss"] = np.where(loss > 0, loss, np.nan)  # a loss is a loss: subjects that earn show none
+    f["break_even"] = be if be is not None else np.nan
+    f["current_bid"] = bid
+    f["suggested_bid"] = np.where(judged_any, suggested, np.nan)
+    f["change"] = np.where(judged_any, change, np.nan)
+    f["provisional"] = j.provisional & judged_any & (verdict != "zero") & roi_known
+    f["target_roi"] = steered
+    f["hold_ctr"], f["hold_roi"], f["hold_zero"], f["note_ctr"] = hold_ctr, hold_roi, hold_zero, note_ctr
+    f["group"] = f["campaign"].astype(str) if n else ""
+    f["name"] = (f["campaign"] if level == "campaign" else f["keyword"]).astype(str) if n else ""
+    f["covered_by"] = ""
+    return f
+
+
+def _one_level_per_loss(campaigns: "pd.DataFrame", keywords: "pd.DataFrame") -> tuple["pd.DataFrame", "pd.DataFrame"]:
+    """A plan and its own keywords are never both cut for the same spend: where both are, the level
+    that explains the loss keeps the cut. The plan's cut keywords carrying LEVEL_SHARE or more of the
+    plan's loss: the keywords are cut, the plan is not; else the plan is cut and its keywords are not.
+    A zero-click keyword that spent nothing shares no spend with its plan and keeps its pause."""
+    import numpy as np
+    import pandas as pd
+
+    campaigns = campaigns.assign(cut_share=np.nan, cut_keywords=0)
+    if campaigns.empty or keywords.empty:
+        return campaigns, keywords
+    kw_cut = keywords["verdict"].isin(CUTS) & ((keywords["verdict"] != "zero") | (keywords["cost"] > 0))
+    if not kw_cut.any():
+        return campaigns, keywords
+    stake = keywords["loss"].fillna(keywords["cost"]).clip(lower=0).where(kw_cut, 0.0)
+    keys = [keywords["campaign"], keywords["currency"]]
+    per_plan = pd.DataFrame({"stake": stake, "n": kw_cut.astype(int)}).groupby(keys).sum()
+    plan_keys = pd.MultiIndex.from_arrays([campaigns["campaign"], campaigns["currency"]])
+    found = per_plan.reindex(plan_keys)
+    n_cut = found["n"].fillna(0).to_numpy()
+    plan_cut = campaigns["verdict"].isin(CUTS).to_numpy() & (n_cut > 0)
+    plan_loss = campaigns["loss"].to_numpy(dtype="float64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(plan_loss > 0, found["stake"].fillna(0).to_numpy() / plan_loss, np.inf)
+    keywords_carry = plan_cut & (share >= LEVEL_SHARE - 1e-9)  # at the line to the cent, the keywords
+    plan_carries = plan_cut & ~keywords_carry
+
+    campaigns = campaigns.copy()
+    campaigns["cut_share"] = np.where(plan_cut, np.minimum(share, 1.0), np.nan)
+    campaigns["cut_keywords"] = np.where(plan_cut, n_cut, 0).astype(int)
+    for name in ("verdict", "rule", "direction"):
+        campaigns.loc[keywords_carry, name] = ""
+    campaigns.loc[keywords_carry, ["money", "suggested_bid", "change"]] = np.nan
+    campaigns.loc[keywords_carry, "provisional"] = False
+    campaigns.loc[keywords_carry, "covered_by"] = "keywords"
+
+    carried = pd.MultiIndex.from_arrays([campaigns["campaign"][plan_carries], campaigns["currency"][plan_carries]])
+    dropped = kw_cut.to_numpy() & pd.MultiIndex.from_arrays(keys).isin(carried)
+    keywords = keywords.copy()
+    for name in ("verdict", "rule", "direction"):
+        keywords.loc[dropped, name] = ""
+    keywords.loc[dropped, ["money", "suggested_bid", "change"]] = np.nan
+    keywords.loc[dropped, "provisional"] = False
+    keywords.loc[dropped, "covered_by"] = "campaign"
+    return campaigns, keywords
+
+
+# -- shared: the run's verdicts, emitting, holds ---------------------------------------------------
+_EVIDENCE = ["level", "campaign", "ad_group", "keyword", "match_type", "currency", "impressions", "clicks", "cost",
+             "gmv", "ctr", "roi", "account_ctr", "loss", "current_bid", "suggested_bid", "change", "direction",
+             "provisional"]  # break_even is one number per run: a value of the wording, not a column
+_ZERO_EVIDENCE = ["level", "campaign", "ad_group", "keyword", "match_type", "currency", "impressions", "clicks",
+                  "cost", "direction"]
+
+
+def ad_verdicts(ctx: "RuleContext") -> tuple[AdView, "pd.DataFrame", "pd.DataFrame"] | None:
+    """The view and both levels' verdicts for the calling rule's window, judged once per run (the
+    three ad rules share them, so a subject has one verdict across rules and levels)."""
+    window = ctx.param("window_days")
+    view = ad_view(ctx, window)
+    if view is None or not view.levels():
+        return None
+    blockers = _page_blockers(ctx)
+    key = ("ads.verdicts", ctx.date, window, bool(blockers))
+    if key not in ctx.state.cache:
+        judging = Judging.from_config(ctx.config, pages_failing=bool(blockers))
+        campaigns, keywords = judge(view.campaigns, view.keywords, judging)
+        ctx.state.cache[key] = (view, campaigns, keywords)
+    return ctx.state.cache[key]
+
+
+def _emit_verdicts(ctx: "RuleContext", level: str, frame: "pd.DataFrame", evidence: list[str],
+                   **values: Any) -> None:
+    """One bulk emit per verdict of this rule at this level."""
+    mine = frame[frame["rule"] == ctx.rule.id]
+    for verdict in sorted(set(mine["verdict"])):
+        rows = mine[mine["verdict"] == verdict]
+        _, _, severity, owner = VERDICTS[verdict]
+        _emit(ctx, verdict, _emit_frame(rows, evidence), evidence=evidence, severity=severity, owner=owner,
+              level=level, **values)
+
+
+def _emit_frame(rows: "pd.DataFrame", evidence: list[str]) -> "pd.DataFrame":
+    import numpy as np
+
+    out = rows[["subject", "money", "group", "name", "item_id", *[c for c in evidence if c != "currency"]]].copy()
+    out["currency"] = rows["currency"].where(rows["currency"] != "", None)
+    out["item_id"] = out["item_id"].where(out["item_id"] != "", None)
+    for name in ("ad_group", "keyword", "match_type"):
+        if name in out.columns:
+            out[name] = out[name].where(out[name] != "", None)
+    out["money"] = out["money"].astype("float64").where(np.isfinite(out["money"].astype("float64")))
+    return out.reset_index(drop=True)
+
+
+def _emit(ctx: "RuleContext", msg: str, frame: "pd.DataFrame", *, evidence: list[str], severity: str | None,
+          owner: str | None, level: str, **values: Any) -> None:
+    if hasattr(ctx, "emit"):
+        ctx.emit(msg, frame, evidence=evidence, severity=severity, owner=owner, level=level, **values)
+        return
+    # Until the engine's bulk API is there: one finding per row.
+    for row in _records(frame):
+        money = row["money"]
+        evidence_row = {name: row[name] for name in evidence}
+        ctx.finding(msg, row["subject"], {**evidence_row, **{k: v for k, v in values.items() if k == "break_even"}},
+                    severity=severity, owner=owner, money=None if money is None or money != money else money,
+                    **{k: v for k, v in values.items() if k not in evidence_row and k != "break_even"})
+
+
+def _assumed(ctx: "RuleContext", margin: float | None) -> dict[str, str]:
+    """Wording for a break-even that rests on the default margin the user never set."""
+    if not margin or not _margin_assumed(ctx.config):
+        return {"assumed": "", "assumed_first": ""}
+    return {
+        "assumed": ctx.t(f"（毛利率未设置，按 {margin:.0%} 暂定）", f" (provisional: gross margin not set, {margin:.0%} assumed)"),
+        "assumed_first": ctx.t("先在配置里填上真实毛利率（shop.gross_margin），保本线可能不同；",
+                               "First set your real gross margin (shop.gross_margin): the break-even may differ. "),
+    }
 
 
 def _records(frame: "pd.DataFrame") -> list[dict[str, Any]]:
-    """The rows a rule acts on, as dicts of plain Python values (the judging itself stays vectorised)."""
+    """Rows as dicts of plain Python values (only for the few rows said one by one)."""
     columns = list(frame.columns)
     return [dict(zip(columns, values)) for values in zip(*(frame[name].tolist() for name in columns))]
 
 
-def _value(row: dict[str, Any], name: str) -> float | None:
-    value = row.get(name)
-    return None if value is None or value != value else float(value)
-
-
-def _name(row: Any, lang: str) -> str:
-    if row["level"] == "campaign":
-        return f"计划「{row['campaign']}」" if lang == "zh" else f"Campaign “{row['campaign']}”"
-    if lang == "zh":
-        return f"关键词「{row['keyword']}」（计划「{row['campaign']}」）"
-    return f"Keyword “{row['keyword']}” (campaign “{row['campaign']}”)"
-
-
-def _amount(value: float | None, currency: str, lang: str) -> str:
-    if value is None:
-        return "-"
-    if lang == "zh":
-        return f"{value:,.2f} 元" if currency in ("", "CNY", "RMB") else f"{value:,.2f} {currency}"
-    return f"{value:,.2f} {currency}" if currency else f"{value:,.2f}"
-
-
-def _step(cap: float, lead: float) -> float:
-    """The move: the CTR's lead over (or gap under) the account, at most `cap`. Bands set at the
-    account's own CTR (high_ratio below 1, low_ratio of 1) leave no lead: then the full step."""
-    return min(cap, lead) if lead > 0 else cap
-
-
-def _stepped(bid: float, step: float, *, floor: float | None = None, ceiling: float | None = None) -> float:
-    """The bid moved by `step` (a signed fraction), to the nearest 0.01, kept within floor and ceiling.
-
-    Exact decimal arithmetic; a half cent goes toward the current bid, so a move never exceeds its
-    step (1.25 + 10% = 1.375 -> 1.37). A move too small to show in cents becomes one cent.
-    """
-    from decimal import ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal
-
-    exact = Decimal(repr(bid)) * (1 + Decimal(repr(step)))
-    suggested = float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_DOWN if step > 0 else ROUND_HALF_UP))
-    if step > 0 and suggested <= bid:
-        suggested = round(bid + 0.01, 2)
-    if step < 0 and suggested >= bid:
-        suggested = round(bid - 0.01, 2)
-    if ceiling is not None:
-        suggested = min(suggested, ceiling)
-    if floor is not None:
-        suggested = max(suggested, floor)
-    return round(suggested, 2)
-
-
-def _evidence(row: Any, **extra: Any) -> dict[str, Any]:
-    """The evidence every ad finding carries (SPEC §5), plus the rule's own numbers."""
-    return {
-        "level": row["level"],
-        "campaign": row["campaign"],
-        "ad_group": row["ad_group"] or None,
-        "keyword": row["keyword"] or None,
-        "match_type": row["match_type"] or None,
-        "currency": row["currency"] or None,
-        "impressions": _value(row, "impressions"),
-        "clicks": _value(row, "clicks"),
-        "cost": _value(row, "cost"),
-        "gmv": _value(row, "gmv"),
-        "ctr": _value(row, "ctr"),
-        "roi": _value(row, "roi"),
-        **extra,
-    }
-
-
-def _hold(ctx: "RuleContext", frame: "pd.DataFrame", mask: "pd.Series", field: str, needed: float,
-          level: str) -> None:
-    """Hold the subjects in `mask` (not enough data): the first `list_holds` by impressions one by one,
-    the rest as one count, so a long tail of small keywords is counted, never silently dropped."""
-    held = frame.loc[mask, list(dict.fromkeys(["subject", "impressions", field]))]
+def _hold(ctx: "RuleContext", frame: "pd.DataFrame", column: str, level: str) -> None:
+    """Hold the subjects short of a minimum (`column` names the field): the first `list_holds` by
+    impressions one by one, the rest as one count per field, so a long tail is counted, never dropped."""
+    held = frame[frame[column] != ""]
     if held.empty:
         return
-    top = held.sort_values("impressions", ascending=False, kind="stable").head(ctx.param("list_holds"))
-    for row in _records(top):
-        ctx.skip(_not_enough(ctx, field, row[field], needed), subject=row["subject"])
-    rest = len(held) - len(top)
-    if rest > 0:
-        noun = ctx.t("个计划" if level == "campaign" else "个关键词", "campaigns" if level == "campaign" else "keywords")
-        ctx.skip(ctx.t(f"观察中：另有 {rest:,} {noun}{_FIELD_ZH[field]}不到 {needed:,}，数据不够，暂不判断",
-                       f"hold: {rest:,} more {noun} under {needed:,} {_FIELD_EN[field]}: not enough data"))
+    needed = {"impressions": ctx.param("min_impressions") if "min_impressions" in ctx.settings else None,
+              "clicks": ctx.param("min_clicks") if "min_clicks" in ctx.settings else None,
+              "cost": ctx.param("min_cost") if "min_cost" in ctx.settings else None}
+    for field in ("impressions", "clicks", "cost"):
+        rows = held[held[column] == field]
+        if rows.empty:
+            continue
+        top = rows.sort_values("impressions", ascending=False, kind="stable").head(ctx.param("list_holds"))
+        for subject, value in zip(top["subject"].tolist(), top[field].tolist()):
+            ctx.skip(_not_enough(ctx, field, value, needed[field]), subject=subject)
+        rest = len(rows) - len(top)
+        if rest > 0:
+            noun = ctx.t("个计划" if level == "campaign" else "个关键词", "campaigns" if level == "campaign" else "keywords")
+            ctx.skip(ctx.t(f"观察中：另有 {rest:,} {noun}{_FIELD_ZH[field]}不到 {needed[field]:,}，数据不够，暂不判断",
+                           f"hold: {rest:,} more {noun} under {needed[field]:,} {_FIELD_EN[field]}: not enough data"))
 
 
 _FIELD_ZH = {"impressions": "展现", "clicks": "点击", "cost": "花费"}
@@ -423,39 +754,65 @@ def _not_enough(ctx: "RuleContext", field: str, value: float, needed: float) -> 
                  f"hold: not enough data: {value:,.0f} {field}, needs {needed:,}")
 
 
-def _list_notes(ctx: "RuleContext", notes: list[tuple[float, str, str]], rest_zh: str, rest_en: str) -> None:
-    """Skips with a reason per subject (impressions, subject, reason): the biggest `list_holds`, then a count."""
-    notes.sort(key=lambda note: -note[0])
-    limit = ctx.param("list_holds")
-    for _, subject, reason in notes[:limit]:
-        ctx.skip(reason, subject=subject)
-    if len(notes) > limit:
-        rest = len(notes) - limit
-        ctx.skip(ctx.t(rest_zh.format(rest=rest), rest_en.format(rest=rest)))
-
-
 def _skip_mixed(ctx: "RuleContext", frame: "pd.DataFrame") -> None:
-    for subject in frame.loc[frame["mixed"], "subject"]:
+    for subject in frame.loc[frame["mixed"].astype(bool), "subject"].head(ctx.param("list_holds")):
         ctx.skip(ctx.t("多个币种混在一起，不判断（分币种导出后再看）",
                        "mixed currencies in the window, not judged (export one currency per file)"), subject=subject)
+
+
+def _covered(ctx: "RuleContext", campaigns: "pd.DataFrame", keywords: "pd.DataFrame") -> None:
+    """Say where a cut went to the other level (one line per plan, never one per keyword)."""
+    limit = ctx.param("list_holds")
+    plans = campaigns[campaigns["covered_by"] == "keywords"].sort_values("loss", ascending=False).head(limit)
+    for row in _records(plans[["subject", "cut_keywords", "cut_share"]]):
+        ctx.skip(ctx.t(f"计划的亏损主要在 {row['cut_keywords']} 个关键词上（占 {row['cut_share']:.0%}），按关键词处理，计划本身不动",
+                       f"{row['cut_keywords']} of its keywords carry {row['cut_share']:.0%} of the loss: they are "
+                       "cut, the campaign is not"), subject=row["subject"])
+    covered = keywords[keywords["covered_by"] == "campaign"]
+    if covered.empty:
+        return
+    counts = covered.groupby("campaign", sort=False).size().sort_values(ascending=False).head(limit)
+    for plan, n in counts.items():
+        ctx.skip(ctx.t(f"计划「{plan}」整体已降价（或暂停），其中 {n} 个亏损关键词不再逐个降价",
+                       f"campaign “{plan}” is cut as a whole: its {n} losing keywords are not cut one by one"),
+                 subject=f"campaign:{plan}")
 
 
 def _page_blockers(ctx: "RuleContext") -> list[str]:
     """Why raises wait: the critical page findings, in the report's words."""
     reasons = []
-    for finding in ctx.state.findings:
-        if finding.rule in _PAGE_RULES and finding.severity == "critical":
-            value, threshold = finding.evidence.get("value"), finding.evidence.get("threshold")
-            if finding.rule == "page.bounce_rate" and value is not None:
-                reasons.append(ctx.t(f"跳失率 {value:.1%}，超过 {threshold:.0%}",
-                                     f"bounce rate is {value:.1%}, above {threshold:.0%}"))
-            elif value is not None:
-                reasons.append(ctx.t(f"访问深度 {value:.2f}，没到 {threshold}",
-                                     f"pages per visitor is {value:.2f}, not above {threshold}"))
+    metrics = None
+    for rule_id, field in (("page.bounce_rate", "bounce_rate"), ("page.visit_depth", "pages_per_visitor")):
+        if not ctx.has_critical(rule_id):
+            continue
+        metrics = metrics if metrics is not None else ctx.shop_day()
+        value = metrics.get(field)
+        settings = ctx.config.rule_settings(rule_id)
+        if field == "bounce_rate":
+            line = settings["critical"] if value is not None and value >= settings["critical"] else settings["returning_critical"]
+            reasons.append(ctx.t(f"跳失率 {value:.1%}，超过 {line:.0%}", f"bounce rate is {value:.1%}, above {line:.0%}")
+                           if value is not None else ctx.t("跳失率不及格", "the bounce rate fails"))
+        else:
+            line = settings["critical"] if value is not None and value <= settings["critical"] else settings["returning_critical"]
+            reasons.append(ctx.t(f"访问深度 {value:.2f}，没到 {line}", f"pages per visitor is {value:.2f}, not above {line}")
+                           if value is not None else ctx.t("访问深度不及格", "pages per visitor fail"))
     return reasons
 
 
+def _break_even(ctx: "RuleContext") -> float | None:
+    margin = ctx.config.get("shop", "gross_margin")
+    return 1 / margin if margin else None
+
+
 # -- ads.ctr_bid -----------------------------------------------------------------------------------
+_KW_ZH, _KW_EN = "关键词「{keyword}」（计划「{campaign}」）", "Keyword “{keyword}” (campaign “{campaign}”)"
+_PLAN_ZH, _PLAN_EN = "计划「{campaign}」", "Campaign “{campaign}”"
+_HIGH_ZH = "点击率 {ctr:.2%}，高于账户平均 {account_ctr:.2%}，投产比 {roi:.2f} 过了保本线 {break_even:.2f}{assumed}"
+_HIGH_EN = " has a {ctr:.2%} CTR against the account's {account_ctr:.2%}, and ROI {roi:.2f} clears break-even {break_even:.2f}{assumed}"
+_LOW_ZH = "点击率只有 {ctr:.2%}（账户平均 {account_ctr:.2%}），投产比 {roi:.2f} 也低于保本 {break_even:.2f}{assumed}"
+_LOW_EN = " has only a {ctr:.2%} CTR (account {account_ctr:.2%}) and ROI {roi:.2f}, under the {break_even:.2f} break-even{assumed}"
+
+
 @rule(
     "ads.ctr_bid",
     owner="promotion",
@@ -464,7 +821,8 @@ def _page_blockers(ctx: "RuleContext") -> list[str]:
     params=[
         _WINDOW,
         positive("high_ratio", 1.2, "点击率达到账户平均的这个倍数算高：加价", "CTR at or above this multiple of the account's CTR is high: raise"),
-        positive("low_ratio", 0.7, "点击率不超过账户平均的这个倍数算低：降价、换图", "CTR at or below this multiple of the account's CTR is low: lower, new creative"),
+        positive("low_ratio", 0.7, "点击率不超过账户平均的这个倍数算低：换图、观察（亏钱的才降价）",
+                 "CTR at or below this multiple of the account's CTR is low: new creative and watch (cut only if it loses money)"),
         count("min_impressions", 500, "展现少于这个数先观察，不判断", "Below this many impressions: hold, not judged"),
         count("min_clicks", 10, "加价前至少要有这么多点击", "Clicks needed before a raise"),
         fraction("raise_step", 0.10, "每次加价的最大幅度（0.10 = 加 10%）", "Largest bid raise in one go (0.10 = +10%)"),
@@ -476,206 +834,304 @@ def _page_blockers(ctx: "RuleContext") -> list[str]:
     ],
     messages={
         "raise_bid": {
-            "zh": ("{name}点击率 {ctr:.2%}，高于账户平均 {account_ctr:.2%}，投产比 {roi:.2f} 过了保本线 {break_even:.2f}",
+            "zh": (_KW_ZH + _HIGH_ZH,
                    "出价从 {current_bid:.2f} 加到 {suggested_bid:.2f}（+{change:.0%}），预算跟着放一点；三天后看点击率和投产比稳不稳。"),
-            "en": ("{name} has a {ctr:.2%} CTR against the account's {account_ctr:.2%}, and ROI {roi:.2f} clears break-even {break_even:.2f}",
+            "en": (_KW_EN + _HIGH_EN,
                    "Raise the bid from {current_bid:.2f} to {suggested_bid:.2f} (+{change:.0%}) and give it a little more budget; "
                    "check in three days that CTR and ROI hold."),
         },
-        "raise_budget": {
-            "zh": ("{name}点击率 {ctr:.2%}，高于账户平均 {account_ctr:.2%}，投产比 {roi:.2f} 过了保本线 {break_even:.2f}",
-                   "把这个计划的出价和日限额各提高 {change:.0%}；三天后看点击率和投产比稳不稳。"),
-            "en": ("{name} has a {ctr:.2%} CTR against the account's {account_ctr:.2%}, and ROI {roi:.2f} clears break-even {break_even:.2f}",
-                   "Raise this campaign's bids and daily budget by {change:.0%}; check in three days that CTR and ROI hold."),
+        "group.raise_bid": {
+            "zh": ("计划「{group}」：{n} 个关键词点击率高、投产比过保本线 {break_even:.2f}{assumed}",
+                   "按改价表（--bid-sheet）把这 {n} 个词的出价加上去（每个最多 +{raise_step:.0%}），预算跟着放一点，三天后看点击率和投产比稳不稳。"
+                   "预计每天多成交约 {money}；加得最多的：{worst}。"),
+            "en": ("Campaign “{group}”: {n} keywords with a high CTR and ROI above the {break_even:.2f} break-even{assumed}",
+                   "Raise their bids as the bid sheet says (--bid-sheet; at most +{raise_step:.0%} each) with a little more "
+                   "budget, and check in three days that CTR and ROI hold. About {money} more sales a day; the biggest: {worst}."),
+        },
+        "account.raise_bid": {
+            "zh": ("{n} 个关键词点击率高、投产比过保本线 {break_even:.2f}，可以加价（占判断过的词 {share:.0%}）{assumed}",
+                   "{assumed_first}按改价表（--bid-sheet）逐个加价（每个最多 +{raise_step:.0%}），三天后看点击率和投产比稳不稳。"
+                   "预计每天多成交约 {money}；加得最多的：{worst}。"),
+            "en": ("{n} keywords ({share:.0%} of those judged) have a high CTR and ROI above the {break_even:.2f} break-even{assumed}",
+                   "{assumed_first}Raise their bids as the bid sheet says (--bid-sheet; at most +{raise_step:.0%} each) and check "
+                   "in three days that CTR and ROI hold. About {money} more sales a day; the biggest: {worst}."),
         },
         "raise_nobid": {
-            "zh": ("{name}点击率 {ctr:.2%}，高于账户平均 {account_ctr:.2%}，投产比 {roi:.2f} 过了保本线 {break_even:.2f}",
-                   "把这个词的出价提高 {change:.0%}（导出里没有当前出价）；三天后看点击率和投产比稳不稳。"),
-            "en": ("{name} has a {ctr:.2%} CTR against the account's {account_ctr:.2%}, and ROI {roi:.2f} clears break-even {break_even:.2f}",
+            "zh": (_KW_ZH + _HIGH_ZH, "把这个词的出价提高 {change:.0%}（导出里没有当前出价）；三天后看点击率和投产比稳不稳。"),
+            "en": (_KW_EN + _HIGH_EN,
                    "Raise this keyword's bid by {change:.0%} (the export does not show its current bid); check in three "
                    "days that CTR and ROI hold."),
         },
+        "group.raise_nobid": {
+            "zh": ("计划「{group}」：{n} 个关键词点击率高、投产比过保本线 {break_even:.2f}{assumed}",
+                   "把这 {n} 个词的出价各提高最多 {raise_step:.0%}（导出里没有当前出价），三天后看点击率和投产比稳不稳。"
+                   "预计每天多成交约 {money}；最值得加的：{worst}。"),
+            "en": ("Campaign “{group}”: {n} keywords with a high CTR and ROI above the {break_even:.2f} break-even{assumed}",
+                   "Raise each of their bids by up to {raise_step:.0%} (the export does not show current bids) and check in "
+                   "three days that CTR and ROI hold. About {money} more sales a day; the biggest: {worst}."),
+        },
+        "account.raise_nobid": {
+            "zh": ("{n} 个关键词点击率高、投产比过保本线 {break_even:.2f}，可以加价（占判断过的词 {share:.0%}）{assumed}",
+                   "{assumed_first}把这些词的出价各提高最多 {raise_step:.0%}，三天后看点击率和投产比稳不稳。预计每天多成交约 {money}；"
+                   "最值得加的：{worst}。"),
+            "en": ("{n} keywords ({share:.0%} of those judged) have a high CTR and ROI above the {break_even:.2f} break-even{assumed}",
+                   "{assumed_first}Raise each of their bids by up to {raise_step:.0%} and check in three days that CTR and ROI "
+                   "hold. About {money} more sales a day; the biggest: {worst}."),
+        },
+        "raise_budget": {
+            "zh": (_PLAN_ZH + _HIGH_ZH, "把这个计划的出价和日限额各提高 {change:.0%}；三天后看点击率和投产比稳不稳。"),
+            "en": (_PLAN_EN + _HIGH_EN, "Raise this campaign's bids and daily budget by {change:.0%}; check in three days that CTR and ROI hold."),
+        },
+        "account.raise_budget": {
+            "zh": ("{n} 个计划点击率高、投产比过保本线 {break_even:.2f}（占判断过的计划 {share:.0%}）{assumed}",
+                   "{assumed_first}把这些计划的出价和日限额各提高最多 {raise_step:.0%}，三天后看点击率和投产比稳不稳。预计每天多成交约 {money}；"
+                   "最值得加的：{worst}。"),
+            "en": ("{n} campaigns ({share:.0%} of those judged) have a high CTR and ROI above the {break_even:.2f} break-even{assumed}",
+                   "{assumed_first}Raise their bids and daily budgets by up to {raise_step:.0%} and check in three days that CTR "
+                   "and ROI hold. About {money} more sales a day; the biggest: {worst}."),
+        },
+        "raise_target": {
+            "zh": (_PLAN_ZH + _HIGH_ZH,
+                   "全站推按目标投产比出价，不用改出价：日预算提高 {change:.0%}，目标投产比不动；三天后看投产比稳不稳。"),
+            "en": (_PLAN_EN + _HIGH_EN,
+                   "This plan is bid by its target ROI, so leave bids alone: raise its daily budget by {change:.0%} and keep "
+                   "the target ROI; check in three days that ROI holds."),
+        },
+        "account.raise_target": {
+            "zh": ("{n} 个全站推计划点击率高、投产比过保本线 {break_even:.2f}（占判断过的计划 {share:.0%}）{assumed}",
+                   "{assumed_first}日预算各提高最多 {raise_step:.0%}，目标投产比不动。预计每天多成交约 {money}；最值得加的：{worst}。"),
+            "en": ("{n} target-ROI campaigns ({share:.0%} of those judged) have a high CTR and ROI above the {break_even:.2f} break-even{assumed}",
+                   "{assumed_first}Raise their daily budgets by up to {raise_step:.0%} and keep their target ROI. About {money} "
+                   "more sales a day; the biggest: {worst}."),
+        },
         "raise_held": {
-            "zh": ("{name}点击率 {ctr:.2%}，高于账户平均 {account_ctr:.2%}，本该加价，先不加",
+            "zh": (_KW_ZH + "点击率 {ctr:.2%}，高于账户平均 {account_ctr:.2%}，本该加价，先不加",
                    "先把页面调好：{page_reason}，现在加价只会亏钱。页面达标后再把出价提高 {change:.0%}。"),
-            "en": ("{name} has a {ctr:.2%} CTR against the account's {account_ctr:.2%} and would earn a raise, but not yet",
-                   "Fix the pages first: {page_reason}; more paid traffic now only loses money. Raise the bid "
-                   "by {change:.0%} once the pages pass."),
+            "en": (_KW_EN + " has a {ctr:.2%} CTR against the account's {account_ctr:.2%} and would earn a raise, but not yet",
+                   "Fix the pages first: {page_reason}; more paid traffic now only loses money. Raise the bid by {change:.0%} "
+                   "once the pages pass."),
+        },
+        "group.raise_held": {
+            "zh": ("计划「{group}」：{n} 个关键词本该加价，先不加", "先把页面调好：{page_reason}，现在加价只会亏钱。页面达标后再加：{worst}。"),
+            "en": ("Campaign “{group}”: {n} keywords would earn a raise, but not yet",
+                   "Fix the pages first: {page_reason}; more paid traffic now only loses money. Raise them once the pages pass: {worst}."),
+        },
+        "account.raise_held": {
+            "zh": ("{n} 个关键词本该加价，先不加（页面不及格）", "先把页面调好：{page_reason}，现在加价只会亏钱。页面达标后再加：{worst}。"),
+            "en": ("{n} keywords would earn a raise, but not while the pages fail",
+                   "Fix the pages first: {page_reason}; more paid traffic now only loses money. Raise them once the pages pass: {worst}."),
+        },
+        "raise_held_plan": {
+            "zh": (_PLAN_ZH + "点击率 {ctr:.2%}，高于账户平均 {account_ctr:.2%}，本该加预算，先不加",
+                   "先把页面调好：{page_reason}，现在加预算只会亏钱。页面达标后再把出价和日限额提高 {change:.0%}。"),
+            "en": (_PLAN_EN + " has a {ctr:.2%} CTR against the account's {account_ctr:.2%} and would earn more budget, but not yet",
+                   "Fix the pages first: {page_reason}; more paid traffic now only loses money. Raise its bids and budget by "
+                   "{change:.0%} once the pages pass."),
+        },
+        "account.raise_held_plan": {
+            "zh": ("{n} 个计划本该加预算，先不加（页面不及格）", "先把页面调好：{page_reason}，现在加预算只会亏钱。页面达标后再加：{worst}。"),
+            "en": ("{n} campaigns would earn more budget, but not while the pages fail",
+                   "Fix the pages first: {page_reason}; more paid traffic now only loses money. Raise them once the pages pass: {worst}."),
         },
         "lower_bid": {
-            "zh": ("{name}点击率只有 {ctr:.2%}，低于账户平均 {account_ctr:.2%}",
-                   "出价从 {current_bid:.2f} 降到 {suggested_bid:.2f}（{change:.0%}），窗口期花了 {spend}；观察三天，点击率还上不来就删词。"),
-            "en": ("{name} has only a {ctr:.2%} CTR against the account's {account_ctr:.2%}",
-                   "Lower the bid from {current_bid:.2f} to {suggested_bid:.2f} ({change:.0%}); it spent {spend} in the window. "
-                   "Watch it for three days and delete the keyword if CTR does not recover."),
+            "zh": (_KW_ZH + _LOW_ZH,
+                   "出价从 {current_bid:.2f} 降到 {suggested_bid:.2f}（{change:.0%}），同时换创意图测图；三天后点击率和投产比还上不来就删词。"),
+            "en": (_KW_EN + _LOW_EN,
+                   "Lower the bid from {current_bid:.2f} to {suggested_bid:.2f} ({change:.0%}) and test a new creative; delete "
+                   "the keyword if CTR and ROI have not recovered in three days."),
+        },
+        "group.lower_bid": {
+            "zh": ("计划「{group}」：{n} 个关键词点击率低、投产比也低于保本 {break_even:.2f}{assumed}",
+                   "按改价表（--bid-sheet）把这 {n} 个词降价（每个最多 -{lower_step:.0%}），同时换创意图测图；三天后还上不来就删词。"
+                   "每天亏约 {money}；亏得最多的：{worst}。"),
+            "en": ("Campaign “{group}”: {n} keywords with a low CTR and ROI under the {break_even:.2f} break-even{assumed}",
+                   "Lower their bids as the bid sheet says (--bid-sheet; at most -{lower_step:.0%} each) and test new creatives; "
+                   "delete the ones that have not recovered in three days. They lose about {money} a day; the worst: {worst}."),
+        },
+        "account.lower_bid": {
+            "zh": ("{n} 个关键词点击率低、投产比也低于保本 {break_even:.2f}（占判断过的词 {share:.0%}）{assumed}",
+                   "{assumed_first}按改价表（--bid-sheet）降价（每个最多 -{lower_step:.0%}），三天后还上不来就删词。每天亏约 {money}；"
+                   "亏得最多的：{worst}。"),
+            "en": ("{n} keywords ({share:.0%} of those judged) have a low CTR and ROI under the {break_even:.2f} break-even{assumed}",
+                   "{assumed_first}Lower their bids as the bid sheet says (--bid-sheet; at most -{lower_step:.0%} each) and delete "
+                   "the ones that have not recovered in three days. They lose about {money} a day; the worst: {worst}."),
         },
         "lower_floor": {
-            "zh": ("{name}点击率只有 {ctr:.2%}，低于账户平均 {account_ctr:.2%}，出价已经到底",
-                   "出价 {current_bid:.2f} 已经到 {min_bid:.2f} 的下限，再降没用：暂停或删掉这个词，窗口期花了 {spend}。"),
-            "en": ("{name} has only a {ctr:.2%} CTR against the account's {account_ctr:.2%}, and its bid is already at the floor",
-                   "The bid of {current_bid:.2f} is at the {min_bid:.2f} floor, so lowering it further does nothing: "
-                   "pause or delete it; it spent {spend} in the window."),
+            "zh": (_KW_ZH + _LOW_ZH + "，出价已经到底",
+                   "出价 {current_bid:.2f} 已经到下限 {min_bid:.2f}，再降没用：暂停或删掉这个词。"),
+            "en": (_KW_EN + _LOW_EN + ", and its bid is already at the floor",
+                   "The bid of {current_bid:.2f} is at the {min_bid:.2f} floor, so lowering it further does nothing: pause or "
+                   "delete it."),
         },
-        "lower_budget": {
-            "zh": ("{name}点击率只有 {ctr:.2%}，低于账户平均 {account_ctr:.2%}",
-                   "把这个计划的出价和日限额各降低 {cut:.0%}（窗口期花了 {spend}），预算挪给点击率高的计划；同时让美工换图测图。"),
-            "en": ("{name} has only a {ctr:.2%} CTR against the account's {account_ctr:.2%}",
-                   "Cut this campaign's bids and daily budget by {cut:.0%} (it spent {spend} in the window) and move the "
-                   "money to campaigns with a higher CTR; have design test new creatives."),
+        "group.lower_floor": {
+            "zh": ("计划「{group}」：{n} 个关键词点击率低、亏钱，出价已经到底{assumed}",
+                   "出价都在下限 {min_bid:.2f}，再降没用：暂停或删掉这 {n} 个词。每天亏约 {money}；亏得最多的：{worst}。"),
+            "en": ("Campaign “{group}”: {n} keywords with a low CTR lose money with their bids at the floor{assumed}",
+                   "Their bids are at the {min_bid:.2f} floor: pause or delete them. They lose about {money} a day; the worst: {worst}."),
+        },
+        "account.lower_floor": {
+            "zh": ("{n} 个关键词点击率低、亏钱，出价已经到底（占判断过的词 {share:.0%}）{assumed}",
+                   "{assumed_first}出价都在下限 {min_bid:.2f}：暂停或删掉。每天亏约 {money}；亏得最多的：{worst}。"),
+            "en": ("{n} keywords ({share:.0%} of those judged) with a low CTR lose money with their bids at the floor{assumed}",
+                   "{assumed_first}Their bids are at the {min_bid:.2f} floor: pause or delete them. They lose about {money} a "
+                   "day; the worst: {worst}."),
         },
         "lower_nobid": {
-            "zh": ("{name}点击率只有 {ctr:.2%}，低于账户平均 {account_ctr:.2%}",
-                   "把这个词的出价降低 {cut:.0%}（导出里没有当前出价），窗口期花了 {spend}；观察三天，点击率还上不来就删词。"),
-            "en": ("{name} has only a {ctr:.2%} CTR against the account's {account_ctr:.2%}",
-                   "Lower this keyword's bid by {cut:.0%} (the export does not show its current bid); it spent {spend} "
-                   "in the window. Watch it for three days and delete it if CTR does not recover."),
+            "zh": (_KW_ZH + _LOW_ZH,
+                   "把这个词的出价降低 {lower_step:.0%}（导出里没有当前出价），同时换创意图测图；三天后还上不来就删词。"),
+            "en": (_KW_EN + _LOW_EN,
+                   "Lower this keyword's bid by {lower_step:.0%} (the export does not show its current bid) and test a new "
+                   "creative; delete it if CTR and ROI have not recovered in three days."),
+        },
+        "group.lower_nobid": {
+            "zh": ("计划「{group}」：{n} 个关键词点击率低、投产比也低于保本 {break_even:.2f}{assumed}",
+                   "把这 {n} 个词的出价各降低 {lower_step:.0%}（导出里没有当前出价），三天后还上不来就删词。每天亏约 {money}；亏得最多的：{worst}。"),
+            "en": ("Campaign “{group}”: {n} keywords with a low CTR and ROI under the {break_even:.2f} break-even{assumed}",
+                   "Lower each of their bids by {lower_step:.0%} (the export does not show current bids); delete the ones that "
+                   "have not recovered in three days. They lose about {money} a day; the worst: {worst}."),
+        },
+        "account.lower_nobid": {
+            "zh": ("{n} 个关键词点击率低、投产比也低于保本 {break_even:.2f}（占判断过的词 {share:.0%}）{assumed}",
+                   "{assumed_first}出价各降低 {lower_step:.0%}，三天后还上不来就删词。每天亏约 {money}；亏得最多的：{worst}。"),
+            "en": ("{n} keywords ({share:.0%} of those judged) have a low CTR and ROI under the {break_even:.2f} break-even{assumed}",
+                   "{assumed_first}Lower each of their bids by {lower_step:.0%}; delete the ones that have not recovered in three "
+                   "days. They lose about {money} a day; the worst: {worst}."),
+        },
+        "lower_budget": {
+            "zh": (_PLAN_ZH + _LOW_ZH,
+                   "把这个计划的出价和日限额各降低 {lower_step:.0%}，预算挪给点击率高、赚钱的计划；同时让美工换图测图。"),
+            "en": (_PLAN_EN + _LOW_EN,
+                   "Cut this campaign's bids and daily budget by {lower_step:.0%} and move the money to campaigns that earn; "
+                   "have design test new creatives."),
+        },
+        "account.lower_budget": {
+            "zh": ("{n} 个计划点击率低、投产比也低于保本 {break_even:.2f}（占判断过的计划 {share:.0%}）{assumed}",
+                   "{assumed_first}这些计划的出价和日限额各降低 {lower_step:.0%}，同时换图测图。每天亏约 {money}；亏得最多的：{worst}。"),
+            "en": ("{n} campaigns ({share:.0%} of those judged) have a low CTR and ROI under the {break_even:.2f} break-even{assumed}",
+                   "{assumed_first}Cut their bids and daily budgets by {lower_step:.0%} and test new creatives. They lose about "
+                   "{money} a day; the worst: {worst}."),
+        },
+        "lower_target": {
+            "zh": (_PLAN_ZH + _LOW_ZH,
+                   "全站推按目标投产比出价，不用改出价：把目标投产比提到保本线 {break_even:.2f} 以上，或日预算降低 {lower_step:.0%}；"
+                   "同时让美工换图测图。"),
+            "en": (_PLAN_EN + _LOW_EN,
+                   "This plan is bid by its target ROI, so leave bids alone: raise the target ROI above the {break_even:.2f} "
+                   "break-even, or cut its daily budget by {lower_step:.0%}; have design test new creatives."),
+        },
+        "account.lower_target": {
+            "zh": ("{n} 个全站推计划点击率低、投产比也低于保本 {break_even:.2f}（占判断过的计划 {share:.0%}）{assumed}",
+                   "{assumed_first}把目标投产比提到保本线以上，或日预算降低 {lower_step:.0%}。每天亏约 {money}；亏得最多的：{worst}。"),
+            "en": ("{n} target-ROI campaigns ({share:.0%} of those judged) have a low CTR and ROI under the {break_even:.2f} break-even{assumed}",
+                   "{assumed_first}Raise their target ROI above break-even, or cut their daily budgets by {lower_step:.0%}. They "
+                   "lose about {money} a day; the worst: {worst}."),
         },
         "creative": {
-            "zh": ("{name}点击率只有 {ctr:.2%}（账户平均 {account_ctr:.2%}），推广图吸引不了人",
-                   "换主图/创意图：从客服聊天和买家评价里找买家最在意的点（质量、价格、款式），做 2–3 张新图横向测图，留点击率高的。"),
-            "en": ("{name} has only a {ctr:.2%} CTR (account {account_ctr:.2%}): its creative does not draw clicks",
-                   "Change the main image and creatives: take what buyers care about from chats and reviews (quality, "
-                   "price, style), test 2–3 new images side by side and keep the one with the best CTR."),
+            "zh": (_PLAN_ZH + "点击率只有 {ctr:.2%}（账户平均 {account_ctr:.2%}），推广图吸引不了人",
+                   "出价和预算不动（它不亏钱）：换主图/创意图，从客服聊天和买家评价里找买家最在意的点（质量、价格、款式），"
+                   "做 2–3 张新图横向测图，留点击率高的。"),
+            "en": (_PLAN_EN + " has only a {ctr:.2%} CTR (account {account_ctr:.2%}): its creative does not draw clicks",
+                   "Keep its bids and budget (it does not lose money). Change the main image and creatives: take what buyers "
+                   "care about from chats and reviews (quality, price, style), test 2–3 new images side by side and keep "
+                   "the one with the best CTR."),
+        },
+        "account.creative": {
+            "zh": ("{n} 个计划点击率低于账户平均（占判断过的计划 {share:.0%}），但不亏钱", "出价不动，让美工换主图/创意图横向测图：{worst}。"),
+            "en": ("{n} campaigns ({share:.0%} of those judged) have a low CTR but do not lose money",
+                   "Keep their bids; have design test new main images and creatives: {worst}."),
+        },
+        "creative_keyword": {
+            "zh": (_KW_ZH + "点击率只有 {ctr:.2%}（账户平均 {account_ctr:.2%}），但不亏钱",
+                   "出价不动，先观察：查这个词和宝贝对不对路，给它所在的单元换创意图测图；三天后点击率还上不来再考虑删词。"),
+            "en": (_KW_EN + " has only a {ctr:.2%} CTR (account {account_ctr:.2%}) but does not lose money",
+                   "Keep its bid and watch it: check the keyword fits the item and test a new creative in its ad group; "
+                   "consider deleting it only if CTR has not recovered in three days."),
+        },
+        "group.creative_keyword": {
+            "zh": ("计划「{group}」：{n} 个关键词点击率低于账户平均，但不亏钱",
+                   "出价不动，先观察：查词和宝贝对不对路，给单元换创意图测图；三天后还上不来再考虑删词。点击率最低的：{worst}。"),
+            "en": ("Campaign “{group}”: {n} keywords have a low CTR but do not lose money",
+                   "Keep their bids and watch them: check they fit the item and test new creatives in their ad groups; "
+                   "consider deleting only those that have not recovered in three days: {worst}."),
+        },
+        "account.creative_keyword": {
+            "zh": ("{n} 个关键词点击率低于账户平均（占判断过的词 {share:.0%}），但不亏钱",
+                   "出价不动，先观察；点击率普遍低，先看主图/创意图：让美工做新图横向测图。{worst}"),
+            "en": ("{n} keywords ({share:.0%} of those judged) have a low CTR but do not lose money",
+                   "Keep their bids and watch them; with CTR low across the account, look at the main images and creatives "
+                   "first and have design test new ones. {worst}"),
         },
     },
 )
 def ctr_bid(ctx: "RuleContext") -> None:
-    """CTR-based bids: raise plans and keywords whose CTR beats the account's, lower the ones below it.
+    """CTR-based bids: raise plans and keywords whose CTR beats the account's and that earn; a low CTR is a creative task.
 
     [zh]
-    检查：最近 window_days 天（含报告日）每个推广计划和每个关键词的点击率（点击量 ÷ 展现量，按汇总后的数算），和同币种账户的平均点击率比：达到 high_ratio 倍且投产比不低于保本投产比（1 ÷ 毛利率，默认毛利率 30% → 3.33）就加价；不超过 low_ratio 倍就降价，计划点击率低还要美工换图。展现不到 min_impressions 先观察（逐条列出，最多 list_holds 条，其余合计）；加价还要至少 min_clicks 次点击；展现很多却零点击的词交给 ads.zero_click；点击率低、投产比又低于保本、ads.roi_breakeven 会处理的，出价只由它来降（或暂停），这里只留给美工的换图任务。每次加价幅度 = 点击率高出账户平均的比例，最多 raise_step，不超过 max_bid；降价最多 lower_step，不低于 min_bid；建议出价保留两位小数。全店跳失率或访问深度严重不及格时，加价先压着不加，并说明原因（只作提示：今天要做的是调页面）。
-    原因：《电商运营》(002)：“推广的核心是点击率……在推广的过程中观察不同计划的点击率，然后提高点击率较高计划的出价和预算，同时降低点击率较低计划的出价和预算，从而可以从整体上提高点击率。”“直通车的点击率越高，质量得分会越高，从而降低点击单价。”《运营的一天》(003) 付费推广分析：“分析它的点击率、平均点击花费、展现排名、转化率、成交额、投入产出比等等。如果点击率偏低，该如何换图？分析词语的去留，怎么加新词，追加哪些词的价格，降低哪些词的价格，删除哪些词，观察哪些词。”店铺页面检查：跳失率和访问深度达不到，“你首先要做的不是加大推广，而是调整页面”，否则“不管怎么推都会亏钱”。
-    怎么做：高点击率、投产比过保本线的加价加预算；点击率低的降价，计划整体点击率低的换主图、做新创意横向测图；导出里有出价就按建议出价改（--bid-sheet 导出改价表），没有出价的计划调出价和日限额。页面不及格时先调页面再加价。
-    金额：按天算：降价看窗口期内的日均花费；加价看预计每天多出的成交额（窗口期日均成交额 × 加价幅度）。
+    检查：最近 window_days 天（含报告日）每个推广计划和每个关键词的点击率（点击量 ÷ 展现量，按汇总后的数算），和同币种账户的平均点击率比。达到 high_ratio 倍、投产比不低于保本投产比（1 ÷ 毛利率，默认毛利率 30% → 3.33）就加价：幅度 = 点击率高出账户平均的比例，最多 raise_step，不超过 max_bid，建议出价保留两位小数；全站推计划（计划名或类型含“全站推”“万相台”）按目标投产比出价，只加日预算。不超过 low_ratio 倍算点击率低：赚钱（投产比不低于保本）或算不出投产比的，出价不动，换图、观察；投产比低于保本的才降价（ads.roi_breakeven 已经降价或暂停的，这里不再降），最多 lower_step，不低于 min_bid。展现不到 min_impressions 先观察（逐条列出，最多 list_holds 条，其余合计）；加价还要至少 min_clicks 次点击；展现很多却零点击的词交给 ads.zero_click。全店跳失率或访问深度严重不及格时，加价先压着不加，并说明原因。
+    原因：《电商运营》(002)：“推广的核心是点击率……提高点击率较高计划的出价和预算，同时降低点击率较低计划的出价和预算。”《运营的一天》(003) 付费推广分析：“如果点击率偏低，该如何换图？分析词语的去留……降低哪些词的价格，删除哪些词，观察哪些词。”赚钱的词点击率低，降价只会少赚：先换图、观察。店铺页面检查：跳失率和访问深度达不到，“你首先要做的不是加大推广，而是调整页面”。
+    怎么做：高点击率、过保本线的加价加预算（--bid-sheet 导出改价表）；点击率低但赚钱的换主图、做新创意横向测图、观察这个词；点击率低又亏钱的降价，三天后还上不来就删词。同一个计划的词很多时合成一条待办。
+    金额：按天算：加价看预计每天多出的成交额（窗口期日均成交额 × 加价幅度）；降价看每天亏掉的钱。
     [en]
-    Checks: over the last window_days days up to the report day, each campaign's and keyword's CTR (clicks ÷ impressions, from the summed counts) against the account's CTR in the same currency. At high_ratio times the account or more, with ROI at or above break-even (1 ÷ gross margin; the default 30% margin gives 3.33): raise. At low_ratio times or less: lower, and a low-CTR campaign also gets a new-creative task for design. Under min_impressions a subject is held (watched, not judged; listed one by one up to list_holds, the rest counted); a raise also needs min_clicks; keywords with many impressions and no click are left to ads.zero_click; a low-CTR subject whose ROI is below break-even and that ads.roi_breakeven judges gets its bid cut (or pause) from that rule alone, and only the creative task here. A raise is the CTR's lead over the account, at most raise_step and never above max_bid; a cut is at most lower_step and never below min_bid; bids are rounded to 0.01. While the shop's bounce rate or pages per visitor is critical, raises are held back: the finding says why and is only info, because today's job is the page.
-    Why: Document 002: "The core of promotion is CTR... watch each plan's CTR, then raise the bid and budget of plans with a higher CTR and lower those of plans with a lower CTR, which lifts CTR overall." "The higher a 直通车 CTR, the higher the quality score, which lowers the cost per click." An operator's day (003), paid-ads review: "analyse its CTR, average CPC, rank, conversion, sales and ROI. If CTR is low, how should the image change? Decide which keywords stay, which new ones to add, whose bids to raise, whose to lower, which to delete and which to watch." And on pages: when bounce rate and visit depth fail, "the first thing to do is not more promotion but fixing the pages", or "however you promote, you lose money".
-    Fix: raise bid and budget where CTR is high and ROI clears break-even; lower where CTR is low, and refresh a low-CTR campaign's main image and creatives with side-by-side tests. Apply the suggested bids (--bid-sheet writes them out); campaigns without bids get their bids and daily budget adjusted. Fix failing pages before any raise.
-    Money: per day: for a cut, the window's average daily spend; for a raise, the extra daily sales expected (the window's average daily sales × the raise).
+    Checks: over the last window_days days up to the report day, each campaign's and keyword's CTR (clicks ÷ impressions, from the summed counts) against the account's CTR in the same currency. At high_ratio times the account or more, with ROI at or above break-even (1 ÷ gross margin; the default 30% margin gives 3.33): raise, by the CTR's lead over the account, at most raise_step and never above max_bid, bids rounded to 0.01; a target-ROI plan (全站推/万相台 in its name or type) gets more budget, not a bid. At low_ratio times or less the CTR is low: a subject that earns (ROI at or above break-even) or whose ROI is unknown keeps its bid and gets a new creative and a watch; only one that also loses money is cut (at most lower_step, never below min_bid), and not here when ads.roi_breakeven already cuts or pauses it. Under min_impressions a subject is held (listed up to list_holds, the rest counted); a raise also needs min_clicks; keywords with many impressions and no click are left to ads.zero_click. While the shop's bounce rate or pages per visitor is critical, raises are held back and the finding says why.
+    Why: Document 002: "The core of promotion is CTR... raise the bid and budget of plans with a higher CTR and lower those of plans with a lower CTR." An operator's day (003), paid-ads review: "If CTR is low, how should the image change? Decide which keywords stay... whose bids to lower, which to delete and which to watch." Cutting a keyword that makes money only loses money: change the image and watch it first. And on pages: when bounce rate and visit depth fail, "the first thing to do is not more promotion but fixing the pages".
+    Fix: raise bid and budget where CTR is high and ROI clears break-even (--bid-sheet writes the bids out); where CTR is low but the subject earns, test new main images and creatives and watch the keyword; where it is low and loses money, lower the bid and delete the keyword if it has not recovered in three days. Many keywords of one campaign make one to-do.
+    Money: per day: for a raise, the extra daily sales expected (the window's average daily sales × the raise); for a cut, the daily loss.
     """
-    view = ad_view(ctx, ctx.param("window_days"))
-    if view is None or not view.levels():
+    judged = ad_verdicts(ctx)
+    if judged is None:
         ctx.skip(ctx.t("窗口期内没有推广数据", "no ad rows in the window"))
         return
-    break_even = _break_even(ctx)
+    _, campaigns, keywords = judged
+    margin = ctx.config.get("shop", "gross_margin")
     blockers = _page_blockers(ctx)
-    zero_click = ctx.config.rule_settings("ads.zero_click")
-    for level, frame in view.levels():
-        _skip_mixed(ctx, frame)
-        frame = frame[~frame["mixed"]]
-        no_clicks = frame["account_clicks"].fillna(0) <= 0
-        if no_clicks.any():
-            ctx.skip(ctx.t(f"{'计划' if level == 'campaign' else '关键词'}在窗口期内一次点击都没有，没有平均点击率可比",
-                           f"no {level} clicks in the window: no account CTR to compare with"))
-        frame = frame[~no_clicks]
+    values = {
+        "break_even": _break_even(ctx) or float("nan"), "raise_step": ctx.param("raise_step"),
+        "lower_step": ctx.param("lower_step"), "min_bid": ctx.param("min_bid"),
+        "page_reason": ctx.t("；", "; ").join(blockers), **_assumed(ctx, margin),
+    }
+    for level, frame in (("campaign", campaigns), ("keyword", keywords)):
         if frame.empty:
             continue
-        if level == "keyword" and zero_click["enabled"]:
-            # Many impressions, no clicks: ads.zero_click says pause; lowering the bid would contradict it.
-            frame = frame[~((frame["clicks"] == 0) & (frame["impressions"] >= zero_click["min_impressions"]))]
-        if level == "campaign" and frame["currency"].nunique() == 1:
-            ctx.metrics["ad_account_ctr"] = round(float(frame["account_ctr"].iloc[0]), 4)
-        _judge_ctr(ctx, frame, level, break_even, blockers)
+        _skip_mixed(ctx, frame)
+        clean = frame[~frame["mixed"].astype(bool)]
+        if (clean["account_clicks"].fillna(0) <= 0).any():
+            ctx.skip(ctx.t(f"{'计划' if level == 'campaign' else '关键词'}在窗口期内一次点击都没有，没有平均点击率可比",
+                           f"no {level} clicks in the window: no account CTR to compare with"))
+        if level == "campaign" and not clean.empty and clean["currency"].nunique() == 1 \
+                and clean["account_ctr"].notna().any():
+            ctx.metrics["ad_account_ctr"] = round(float(clean["account_ctr"].dropna().iloc[0]), 4)
+        _hold(ctx, frame, "hold_ctr", level)
+        _not_raised(ctx, frame)
+        _emit_verdicts(ctx, level, frame, _EVIDENCE, **values)
 
 
-def _judge_ctr(ctx: "RuleContext", frame: "pd.DataFrame", level: str, break_even: float | None,
-               blockers: list[str]) -> None:
-    high_line = frame["account_ctr"] * ctx.param("high_ratio")
-    low_line = frame["account_ctr"] * ctx.param("low_ratio")
-    few_impressions = frame["impressions"] < ctx.param("min_impressions")
-    high = (frame["ctr"] >= high_line) & ~few_impressions
-    low = (frame["ctr"] <= low_line) & ~high & ~few_impressions
-    few_clicks = high & (frame["clicks"] < ctx.param("min_clicks"))
-    _hold(ctx, frame, few_impressions, "impressions", ctx.param("min_impressions"), level)
-    _hold(ctx, frame, few_clicks, "clicks", ctx.param("min_clicks"), level)
-
-    frame = frame.assign(high_line=high_line, low_line=low_line)
-    notes = []
-    for row in _records(frame[high & ~few_clicks]):
-        note = _raise(ctx, row, break_even, blockers, row["high_line"])
-        if note:
-            notes.append((row["impressions"], row["subject"], note))
-    _list_notes(ctx, notes, "另有 {rest:,} 个点击率高的没有加价（投产比不够或到了出价上限）",
-                "{rest:,} more with a high CTR not raised (ROI short of break-even, or at the bid ceiling)")
-    cut_for_roi = _cut_by_roi_rule(ctx, frame, break_even)
-    for row in _records(frame[low].assign(cut_for_roi=cut_for_roi[low])):
-        _lower(ctx, row, row["low_line"], bid_cut=not row["cut_for_roi"])
+def _not_raised(ctx: "RuleContext", frame: "pd.DataFrame") -> None:
+    """High CTR but no raise: say why, the biggest `list_holds` one by one, then a count."""
+    notes = frame[frame["note_ctr"] != ""].sort_values("impressions", ascending=False, kind="stable")
+    if notes.empty:
+        return
+    limit = ctx.param("list_holds")
+    for row in _records(notes.head(limit)[["subject", "note_ctr", "ctr", "roi", "break_even", "current_bid"]]):
+        ctx.skip(_why_not(ctx, row), subject=row["subject"])
+    if len(notes) > limit:
+        rest = len(notes) - limit
+        ctx.skip(ctx.t(f"另有 {rest:,} 个点击率高的没有加价（投产比不够或到了出价上限）",
+                       f"{rest:,} more with a high CTR not raised (ROI short of break-even, or at the bid ceiling)"))
 
 
-def _cut_by_roi_rule(ctx: "RuleContext", frame: "pd.DataFrame", break_even: float | None) -> "pd.Series":
-    """Subjects `ads.roi_breakeven` will cut or pause. A low CTR on those gets no second bid cut: one
-    keyword should not read "lower the bid 10%" and "pause it" on the same list, and the ROI verdict
-    carries the money reason. (Its creative finding for design still stands.)"""
-    import pandas as pd
-
-    settings = ctx.config.rule_settings("ads.roi_breakeven")
-    if break_even is None or not settings["enabled"]:
-        return pd.Series(False, index=frame.index)
-    return ((frame["cost"] >= settings["min_cost"]) & (frame["clicks"] >= settings["min_clicks"])
-            & frame["gmv"].notna() & (frame["roi"].fillna(0) < break_even) & (frame["cost"] > 0))
-
-
-def _raise(ctx: "RuleContext", row: Any, break_even: float | None, blockers: list[str],
-           line: float) -> str | None:
-    """Raise a high-CTR subject, or hold the raise back and say why; returns the reason when not raised."""
-    roi, subject = _value(row, "roi"), row["subject"]
-    if break_even is None:
+def _why_not(ctx: "RuleContext", row: dict[str, Any]) -> str:
+    ctr, roi, line = row["ctr"], row["roi"], row["break_even"]
+    if row["note_ctr"] == "no_margin":
         return ctx.t("毛利率为 0，算不出保本投产比，不加价", "gross margin is 0: no break-even ROI, no raise")
-    if roi is None:
-        return ctx.t(f"观察中：点击率 {row['ctr']:.2%} 高，但导出没有成交金额，确认不了投产比，先不加价",
-                     f"hold: CTR {row['ctr']:.2%} is high, but the export has no sales to check ROI against break-even")
-    if roi < break_even:
-        return ctx.t(f"点击率 {row['ctr']:.2%} 高，但投产比 {roi:.2f} 低于保本 {break_even:.2f}，不加价（见 ads.roi_breakeven）",
-                     f"CTR {row['ctr']:.2%} is high but ROI {roi:.2f} is below break-even {break_even:.2f}: "
-                     "no raise (see ads.roi_breakeven)")
-    step = _step(ctx.param("raise_step"), row["ctr"] / row["account_ctr"] - 1)
-    bid, ceiling = _value(row, "bid"), ctx.param("max_bid")
-    evidence = _evidence(row, direction="raise", account_ctr=row["account_ctr"], threshold=line,
-                         break_even=break_even, current_bid=bid)
-    name = _name(row, ctx.lang)
-    if blockers:
-        # Not today's job: the page is (it is the critical finding above); this only says what waits.
-        ctx.finding("raise_held", subject, {**evidence, "held": True, "change": step}, severity="info",
-                    name=name, page_reason=ctx.t("；", "; ").join(blockers))
-        return None
-    gmv = _value(row, "gmv") or 0.0
-    if bid is None:
-        key = "raise_budget" if row["level"] == "campaign" else "raise_nobid"
-        ctx.finding(key, subject, {**evidence, "change": step}, money=_per_day(row, gmv * step), name=name)
-        return None
-    if ceiling is not None and bid >= ceiling:
-        return ctx.t(f"点击率高、投产比过保本，但出价 {bid:.2f} 已到上限 {ceiling:.2f}，不再加",
-                     f"CTR and ROI qualify, but the bid {bid:.2f} is already at the {ceiling:.2f} ceiling")
-    suggested = _stepped(bid, step, ceiling=ceiling)
-    change = (suggested - bid) / bid
-    ctx.finding("raise_bid", subject, {**evidence, "suggested_bid": suggested, "change": change},
-                money=_per_day(row, gmv * change), name=name)
-    return None
-
-
-def _lower(ctx: "RuleContext", row: Any, line: float, *, bid_cut: bool = True) -> None:
-    subject, name = row["subject"], _name(row, ctx.lang)
-    bid, floor = _value(row, "bid"), ctx.param("min_bid")
-    step = _step(ctx.param("lower_step"), 1 - row["ctr"] / row["account_ctr"])
-    cost = _value(row, "cost")
-    spend = _amount(cost, row["currency"], ctx.lang)
-    evidence = _evidence(row, direction="lower", account_ctr=row["account_ctr"], threshold=line, current_bid=bid)
-    if not bid_cut:
-        pass
-    elif bid is None:
-        key = "lower_budget" if row["level"] == "campaign" else "lower_nobid"
-        ctx.finding(key, subject, {**evidence, "change": -step}, money=_per_day(row, cost), name=name, spend=spend, cut=step)
-    else:
-        suggested = _stepped(bid, -step, floor=floor)
-        if suggested >= bid:
-            ctx.finding("lower_floor", subject, {**evidence, "min_bid": floor}, money=_per_day(row, cost), name=name, spend=spend)
-        else:
-            change = (suggested - bid) / bid
-            ctx.finding("lower_bid", subject, {**evidence, "suggested_bid": suggested, "change": change},
-                        money=_per_day(row, cost), name=name, spend=spend)
-    if row["level"] == "campaign":
-        # The creative shows for every keyword of the plan: a plan-wide low CTR points at the image.
-        ctx.finding("creative", subject, {**evidence, "direction": "creative"}, owner="design", name=name)
+    if row["note_ctr"] == "no_sales":
+        return ctx.t(f"观察中：点击率 {ctr:.2%} 高，但导出没有成交金额，确认不了投产比，先不加价",
+                     f"hold: CTR {ctr:.2%} is high, but the export has no sales to check ROI against break-even")
+    if row["note_ctr"] == "below_break_even":
+        return ctx.t(f"点击率 {ctr:.2%} 高，但投产比 {roi:.2f} 低于保本 {line:.2f}，不加价（见 ads.roi_breakeven）",
+                     f"CTR {ctr:.2%} is high but ROI {roi:.2f} is below break-even {line:.2f}: no raise (see ads.roi_breakeven)")
+    bid, ceiling = row["current_bid"], ctx.param("max_bid")
+    return ctx.t(f"点击率高、投产比过保本，但出价 {bid:.2f} 已到上限 {ceiling:.2f}，不再加",
+                 f"CTR and ROI qualify, but the bid {bid:.2f} is already at the {ceiling:.2f} ceiling")
 
 
 # -- ads.zero_click --------------------------------------------------------------------------------
@@ -691,11 +1147,23 @@ def _lower(ctx: "RuleContext", row: Any, line: float, *, bid_cut: bool = True) -
     ],
     messages={
         "zero": {
-            "zh": ("关键词「{keyword}」（计划「{campaign}」）展现 {impressions:,.0f} 次，一次点击都没有",
-                   "暂停或删掉这个词；舍不得删就先查词和宝贝是否相关、换成精准匹配。{spent}"),
-            "en": ("Keyword “{keyword}” (campaign “{campaign}”) had {impressions:,.0f} impressions and not one click",
-                   "Pause or delete it; if you want to keep it, check that it matches the product and switch it to "
-                   "exact match.{spent}"),
+            "zh": (_KW_ZH + "展现 {impressions:,.0f} 次，一次点击都没有",
+                   "暂停或删掉这个词；舍不得删就先查词和宝贝是否相关、换成精准匹配。"),
+            "en": (_KW_EN + " had {impressions:,.0f} impressions and not one click",
+                   "Pause or delete it; if you want to keep it, check that it matches the product and switch it to exact match."),
+        },
+        "group.zero": {
+            "zh": ("计划「{group}」：{n} 个关键词展现很多、一次点击都没有",
+                   "暂停或删掉这 {n} 个词（舍不得删的先查和宝贝是否相关、改精准匹配）：{worst}。"),
+            "en": ("Campaign “{group}”: {n} keywords shown many times without a single click",
+                   "Pause or delete them (to keep one, check it matches the product and switch it to exact match): {worst}."),
+        },
+        "account.zero": {
+            "zh": ("{n} 个关键词展现很多、一次点击都没有（占判断过的词 {share:.0%}）",
+                   "批量暂停或删掉这些词（改价表里有全部名单），舍不得删的先查和宝贝是否相关、改精准匹配：{worst}。"),
+            "en": ("{n} keywords ({share:.0%} of those judged) were shown many times without a single click",
+                   "Pause or delete them in bulk (the bid sheet lists them all); to keep one, check it matches the product "
+                   "and switch it to exact match: {worst}."),
         },
     },
 )
@@ -703,36 +1171,33 @@ def zero_click(ctx: "RuleContext") -> None:
     """Keywords shown many times that nobody clicks: pause or delete them.
 
     [zh]
-    检查：最近 window_days 天每个关键词的展现和点击：展现达到 min_impressions 次、点击为 0 的词要暂停或删除；展现不够的 0 点击词先观察。
+    检查：最近 window_days 天每个关键词的展现和点击：展现达到 min_impressions 次、点击为 0 的词要暂停或删除；展现不够的 0 点击词先观察。同一个计划的多个词合成一条待办。
     原因：《运营的一天》(003) 付费推广分析：“分析词语的去留……删除哪些词，观察哪些词”；《电商运营》(002)：“推广的核心是点击率”，只展现不被点的词拉低计划的点击率和质量得分，让别的词的点击更贵。
     怎么做：暂停或删除；要保留就先查词和宝贝是否相关、改精准匹配。
     金额：这些词在窗口期内的日均花费（按点击扣费时通常是 0，按展现扣费的会有花费）。
     [en]
-    Checks: each keyword's impressions and clicks over the last window_days days: min_impressions or more with no click at all is paused or deleted; zero-click keywords with fewer impressions are held and watched.
+    Checks: each keyword's impressions and clicks over the last window_days days: min_impressions or more with no click at all is paused or deleted; zero-click keywords with fewer impressions are held and watched. Many keywords of one campaign make one to-do.
     Why: An operator's day (003), paid-ads review: "decide which keywords stay... which to delete and which to watch"; document 002: "the core of promotion is CTR" — keywords shown but never clicked drag the plan's CTR and quality score down and make the other keywords' clicks dearer.
     Fix: pause or delete them; to keep one, check it matches the product and switch it to exact match.
     Money: their average daily spend in the window (usually 0 when billed per click; CPM-billed keywords do spend).
     """
-    view = ad_view(ctx, ctx.param("window_days"))
-    frame = view.keywords if view is not None else None
-    if frame is None or frame.empty:
+    judged = ad_verdicts(ctx)
+    if judged is None or judged[2].empty:
         ctx.skip(ctx.t("窗口期内没有关键词级别的推广数据", "no keyword-level ad rows in the window"))
         return
-    _skip_mixed(ctx, frame)
-    frame = frame[~frame["mixed"]]
-    needed = ctx.param("min_impressions")
-    zero = (frame["clicks"] == 0) & (frame["impressions"] > 0)
-    enough = frame["impressions"] >= needed
-    _hold(ctx, frame, zero & ~enough, "impressions", needed, "keyword")
-    for row in _records(frame[zero & enough]):
-        cost = _value(row, "cost")
-        spent = ctx.t(f"窗口期花了 {_amount(cost, row['currency'], 'zh')}。",
-                      f" It spent {_amount(cost, row['currency'], 'en')} in the window.") if cost else ""
-        ctx.finding("zero", row["subject"], _evidence(row, direction="pause", threshold=needed),
-                    money=_per_day(row, cost), spent=spent)
+    keywords = judged[2]
+    _skip_mixed(ctx, keywords)
+    _hold(ctx, keywords, "hold_zero", "keyword")
+    _emit_verdicts(ctx, "keyword", keywords, _ZERO_EVIDENCE)
 
 
 # -- ads.roi_breakeven -----------------------------------------------------------------------------
+_ROI_ZH = "投产比 {roi:.2f}，低于保本投产比 {break_even:.2f}{assumed}"
+_ROI_EN = " returns ROI {roi:.2f}, below the {break_even:.2f} break-even{assumed}"
+_PAUSE_ZH = "投产比只有 {roi:.2f}，不到保本投产比 {break_even:.2f} 的 {critical_ratio:.0%}{assumed}"
+_PAUSE_EN = " returns only ROI {roi:.2f}, under {critical_ratio:.0%} of the {break_even:.2f} break-even{assumed}"
+
+
 @rule(
     "ads.roi_breakeven",
     owner="promotion",
@@ -750,60 +1215,149 @@ def zero_click(ctx: "RuleContext") -> None:
     ],
     messages={
         "cut_bid": {
-            "zh": ("{name}投产比 {roi:.2f}，低于保本投产比 {break_even:.2f}",
-                   "出价从 {current_bid:.2f} 降到 {suggested_bid:.2f}（{change:.0%}），三天后投产比还不到保本线就暂停。窗口期亏了约 {loss_text}。"),
-            "en": ("{name} returns ROI {roi:.2f}, below the {break_even:.2f} break-even",
-                   "Cut the bid from {current_bid:.2f} to {suggested_bid:.2f} ({change:.0%}); pause it if ROI is still "
-                   "under break-even in three days. It lost about {loss_text} in the window."),
+            "zh": (_KW_ZH + _ROI_ZH,
+                   "出价从 {current_bid:.2f} 降到 {suggested_bid:.2f}（{change:.0%}），三天后投产比还不到保本线就暂停。"),
+            "en": (_KW_EN + _ROI_EN,
+                   "Cut the bid from {current_bid:.2f} to {suggested_bid:.2f} ({change:.0%}); pause it if ROI is still under "
+                   "break-even in three days."),
         },
-        "cut_budget": {
-            "zh": ("{name}投产比 {roi:.2f}，低于保本投产比 {break_even:.2f}",
-                   "把出价和日限额降低 {cut:.0%}，三天后投产比还不到保本线就暂停。窗口期亏了约 {loss_text}。"),
-            "en": ("{name} returns ROI {roi:.2f}, below the {break_even:.2f} break-even",
-                   "Cut its bids and daily budget by {cut:.0%}; pause it if ROI is still under break-even in three "
-                   "days. It lost about {loss_text} in the window."),
+        "group.cut_bid": {
+            "zh": ("计划「{group}」：{n} 个关键词投产比低于保本 {break_even:.2f}{assumed}",
+                   "{assumed_first}按改价表（--bid-sheet）把这 {n} 个词降价约 {lower_step:.0%}，三天后投产比还不到保本线就暂停。"
+                   "每天亏约 {money}；亏得最多的：{worst}。"),
+            "en": ("Campaign “{group}”: {n} keywords return ROI under the {break_even:.2f} break-even{assumed}",
+                   "{assumed_first}Cut their bids by about {lower_step:.0%} as the bid sheet says (--bid-sheet); pause the ones "
+                   "still under break-even in three days. They lose about {money} a day; the worst: {worst}."),
+        },
+        "account.cut_bid": {
+            "zh": ("{n} 个关键词投产比低于保本 {break_even:.2f}（占判断过的词 {share:.0%}）{assumed}",
+                   "{assumed_first}按改价表（--bid-sheet）降价约 {lower_step:.0%}，三天后还不到保本线就暂停。每天亏约 {money}；"
+                   "亏得最多的：{worst}。"),
+            "en": ("{n} keywords ({share:.0%} of those judged) return ROI under the {break_even:.2f} break-even{assumed}",
+                   "{assumed_first}Cut their bids by about {lower_step:.0%} as the bid sheet says (--bid-sheet); pause the ones "
+                   "still under break-even in three days. They lose about {money} a day; the worst: {worst}."),
         },
         "cut_nobid": {
-            "zh": ("{name}投产比 {roi:.2f}，低于保本投产比 {break_even:.2f}",
-                   "把这个词的出价降低 {cut:.0%}（导出里没有当前出价），三天后投产比还不到保本线就暂停。窗口期亏了约 {loss_text}。"),
-            "en": ("{name} returns ROI {roi:.2f}, below the {break_even:.2f} break-even",
-                   "Cut this keyword's bid by {cut:.0%} (the export does not show its current bid); pause it if ROI is "
-                   "still under break-even in three days. It lost about {loss_text} in the window."),
+            "zh": (_KW_ZH + _ROI_ZH,
+                   "把这个词的出价降低 {lower_step:.0%}（导出里没有当前出价），三天后投产比还不到保本线就暂停。"),
+            "en": (_KW_EN + _ROI_EN,
+                   "Cut this keyword's bid by {lower_step:.0%} (the export does not show its current bid); pause it if ROI is "
+                   "still under break-even in three days."),
+        },
+        "group.cut_nobid": {
+            "zh": ("计划「{group}」：{n} 个关键词投产比低于保本 {break_even:.2f}{assumed}",
+                   "{assumed_first}把这 {n} 个词的出价各降低 {lower_step:.0%}（导出里没有当前出价），三天后还不到保本线就暂停。"
+                   "每天亏约 {money}；亏得最多的：{worst}。"),
+            "en": ("Campaign “{group}”: {n} keywords return ROI under the {break_even:.2f} break-even{assumed}",
+                   "{assumed_first}Cut each of their bids by {lower_step:.0%} (the export does not show current bids); pause the "
+                   "ones still under break-even in three days. They lose about {money} a day; the worst: {worst}."),
+        },
+        "account.cut_nobid": {
+            "zh": ("{n} 个关键词投产比低于保本 {break_even:.2f}（占判断过的词 {share:.0%}）{assumed}",
+                   "{assumed_first}出价各降低 {lower_step:.0%}，三天后还不到保本线就暂停。每天亏约 {money}；亏得最多的：{worst}。"),
+            "en": ("{n} keywords ({share:.0%} of those judged) return ROI under the {break_even:.2f} break-even{assumed}",
+                   "{assumed_first}Cut each of their bids by {lower_step:.0%}; pause the ones still under break-even in three "
+                   "days. They lose about {money} a day; the worst: {worst}."),
+        },
+        "cut_budget": {
+            "zh": (_PLAN_ZH + _ROI_ZH, "把这个计划的出价和日限额降低 {lower_step:.0%}，三天后投产比还不到保本线就暂停计划。"),
+            "en": (_PLAN_EN + _ROI_EN,
+                   "Cut its bids and daily budget by {lower_step:.0%}; pause the campaign if ROI is still under break-even in "
+                   "three days."),
+        },
+        "account.cut_budget": {
+            "zh": ("{n} 个计划投产比低于保本 {break_even:.2f}（占判断过的计划 {share:.0%}）{assumed}",
+                   "{assumed_first}这些计划的出价和日限额各降低 {lower_step:.0%}，三天后还不到保本线就暂停。每天亏约 {money}；"
+                   "亏得最多的：{worst}。"),
+            "en": ("{n} campaigns ({share:.0%} of those judged) return ROI under the {break_even:.2f} break-even{assumed}",
+                   "{assumed_first}Cut their bids and daily budgets by {lower_step:.0%}; pause the ones still under break-even "
+                   "in three days. They lose about {money} a day; the worst: {worst}."),
+        },
+        "cut_target": {
+            "zh": (_PLAN_ZH + _ROI_ZH,
+                   "全站推按目标投产比出价，不用改出价：把目标投产比提到保本线 {break_even:.2f} 以上，或把日预算降低 {lower_step:.0%}；"
+                   "三天后投产比还不到保本线就暂停计划。"),
+            "en": (_PLAN_EN + _ROI_EN,
+                   "This plan is bid by its target ROI, so leave bids alone: raise the target ROI above the {break_even:.2f} "
+                   "break-even, or cut the daily budget by {lower_step:.0%}; pause the campaign if ROI is still under "
+                   "break-even in three days."),
+        },
+        "account.cut_target": {
+            "zh": ("{n} 个全站推计划投产比低于保本 {break_even:.2f}（占判断过的计划 {share:.0%}）{assumed}",
+                   "{assumed_first}把目标投产比提到保本线以上，或日预算降低 {lower_step:.0%}。每天亏约 {money}；亏得最多的：{worst}。"),
+            "en": ("{n} target-ROI campaigns ({share:.0%} of those judged) return ROI under the {break_even:.2f} break-even{assumed}",
+                   "{assumed_first}Raise their target ROI above break-even, or cut their daily budgets by {lower_step:.0%}. They "
+                   "lose about {money} a day; the worst: {worst}."),
         },
         "pause": {
-            "zh": ("{name}投产比只有 {roi:.2f}，不到保本投产比 {break_even:.2f} 的 {critical_ratio:.0%}",
-                   "先暂停（关键词直接删掉）：窗口期花了 {spend}，亏了约 {loss_text}。查清宝贝转化和页面问题再重开。"),
-            "en": ("{name} returns only ROI {roi:.2f}, under {critical_ratio:.0%} of the {break_even:.2f} break-even",
-                   "Pause it now (delete a keyword outright): it spent {spend} in the window and lost about {loss_text}. "
-                   "Find out why the item does not convert before switching it back on."),
+            "zh": (_KW_ZH + _PAUSE_ZH, "先暂停这个词，查清宝贝转化和详情页的问题，再决定删掉还是重开。"),
+            "en": (_KW_EN + _PAUSE_EN,
+                   "Pause the keyword now, find out why the item does not convert, then delete it or switch it back on."),
+        },
+        "group.pause": {
+            "zh": ("计划「{group}」：{n} 个关键词投产比不到保本 {break_even:.2f} 的 {critical_ratio:.0%}{assumed}",
+                   "{assumed_first}先暂停这 {n} 个词，查清宝贝转化和详情页的问题，再决定删掉还是重开。每天亏约 {money}；亏得最多的：{worst}。"),
+            "en": ("Campaign “{group}”: {n} keywords return under {critical_ratio:.0%} of the {break_even:.2f} break-even{assumed}",
+                   "{assumed_first}Pause them now, find out why the item does not convert, then delete them or switch them back "
+                   "on. They lose about {money} a day; the worst: {worst}."),
+        },
+        "account.pause": {
+            "zh": ("{n} 个关键词投产比不到保本 {break_even:.2f} 的 {critical_ratio:.0%}（占判断过的词 {share:.0%}）{assumed}",
+                   "{assumed_first}先批量暂停这些词（改价表里有全部名单），查清宝贝转化和详情页的问题。每天亏约 {money}；亏得最多的：{worst}。"),
+            "en": ("{n} keywords ({share:.0%} of those judged) return under {critical_ratio:.0%} of the {break_even:.2f} break-even{assumed}",
+                   "{assumed_first}Pause them in bulk (the bid sheet lists them all) and find out why the items do not convert. "
+                   "They lose about {money} a day; the worst: {worst}."),
+        },
+        "pause_plan": {
+            "zh": (_PLAN_ZH + _PAUSE_ZH, "先暂停这个计划，查清宝贝转化和详情页的问题再重开。"),
+            "en": (_PLAN_EN + _PAUSE_EN,
+                   "Pause the campaign now and find out why the item does not convert before switching it back on."),
+        },
+        "account.pause_plan": {
+            "zh": ("{n} 个计划投产比不到保本 {break_even:.2f} 的 {critical_ratio:.0%}（占判断过的计划 {share:.0%}）{assumed}",
+                   "{assumed_first}先暂停这些计划，查清宝贝转化和详情页的问题再重开。每天亏约 {money}；亏得最多的：{worst}。"),
+            "en": ("{n} campaigns ({share:.0%} of those judged) return under {critical_ratio:.0%} of the {break_even:.2f} break-even{assumed}",
+                   "{assumed_first}Pause them now and find out why the items do not convert. They lose about {money} a day; "
+                   "the worst: {worst}."),
         },
         "pause_floor": {
-            "zh": ("{name}投产比 {roi:.2f}，低于保本投产比 {break_even:.2f}，出价已经到底",
-                   "出价 {current_bid:.2f} 已到 {min_bid:.2f} 的下限，降不动了：暂停或删掉。窗口期亏了约 {loss_text}。"),
-            "en": ("{name} returns ROI {roi:.2f}, below the {break_even:.2f} break-even, with its bid at the floor",
-                   "The bid of {current_bid:.2f} is at the {min_bid:.2f} floor, so there is nothing left to cut: "
-                   "pause or delete it. It lost about {loss_text} in the window."),
+            "zh": (_KW_ZH + _ROI_ZH + "，出价已经到底", "出价 {current_bid:.2f} 已到下限 {min_bid:.2f}，降不动了：暂停这个词。"),
+            "en": (_KW_EN + _ROI_EN + ", with its bid at the floor",
+                   "The bid of {current_bid:.2f} is at the {min_bid:.2f} floor, so there is nothing left to cut: pause it."),
+        },
+        "group.pause_floor": {
+            "zh": ("计划「{group}」：{n} 个关键词投产比低于保本 {break_even:.2f}，出价已经到底{assumed}",
+                   "{assumed_first}出价都在下限 {min_bid:.2f}，降不动了：暂停这 {n} 个词。每天亏约 {money}；亏得最多的：{worst}。"),
+            "en": ("Campaign “{group}”: {n} keywords under the {break_even:.2f} break-even with their bids at the floor{assumed}",
+                   "{assumed_first}Their bids are at the {min_bid:.2f} floor: pause them. They lose about {money} a day; the worst: {worst}."),
+        },
+        "account.pause_floor": {
+            "zh": ("{n} 个关键词投产比低于保本 {break_even:.2f}，出价已经到底（占判断过的词 {share:.0%}）{assumed}",
+                   "{assumed_first}出价都在下限 {min_bid:.2f}：暂停这些词。每天亏约 {money}；亏得最多的：{worst}。"),
+            "en": ("{n} keywords ({share:.0%} of those judged) under the {break_even:.2f} break-even with their bids at the floor{assumed}",
+                   "{assumed_first}Their bids are at the {min_bid:.2f} floor: pause them. They lose about {money} a day; the worst: {worst}."),
         },
     },
 )
 def roi_breakeven(ctx: "RuleContext") -> None:
-    """Plans and keywords whose ROI is below break-even (1 ÷ gross margin): cut the bid or pause.
+    """Plans and keywords whose ROI is below break-even (1 ÷ gross margin): cut or pause, at one level.
 
     [zh]
-    检查：最近 window_days 天每个推广计划和关键词的投产比（成交金额 ÷ 花费，按汇总后的数算；导出没有成交金额时用投入产出比 × 花费），和保本投产比（1 ÷ shop.gross_margin，默认毛利率 30% → 3.33）比。花费至少 min_cost、点击至少 min_clicks 才判断，不够的先观察。低于保本：降价一档（lower_step，不低于 min_bid）；低于保本的 critical_ratio（默认一半）为严重：直接暂停。
+    检查：最近 window_days 天每个推广计划和关键词的投产比（成交金额 ÷ 花费，按汇总后的数算；导出没有成交金额时用投入产出比 × 花费），和保本投产比（1 ÷ shop.gross_margin）比。花费至少 min_cost、点击至少 min_clicks 才判断，不够的先观察。低于保本：关键词降价一档（lower_step，不低于 min_bid），计划降出价和日限额；全站推计划（计划名或类型含“全站推”“万相台”）按目标投产比出价，改成提高目标投产比或降日预算；低于保本的 critical_ratio（默认一半）为严重：暂停关键词或计划。一个计划和它自己的关键词不会因为同一笔花费都被降：被降的关键词占计划亏损一半以上就降关键词、计划不动，否则降计划、关键词不动。没配置毛利率时按默认 30%（保本 3.33）估算，结论是暂定的，待办会说明。
     原因：《运营的一天》(003) 付费推广分析：每天看热销单品的“点击率、平均点击花费、展现排名、转化率、成交额、投入产出比”，决定“降低哪些词的价格，删除哪些词”。《电商运营》(002)：“产品要考虑利润率……有利润才能生存和发展”。投产比低于 1 ÷ 毛利率，每花一块推广费赚回的毛利不到一块，推得越多亏得越多。
-    怎么做：导出里有出价的降到建议出价（--bid-sheet 导出改价表），没有出价的计划降出价和日限额；严重的先暂停，查清转化问题再开。
-    金额：窗口期内平均每天亏掉的钱 = (花费 − 成交金额 × 毛利率) ÷ 天数。
+    怎么做：先确认毛利率配置是真的；关键词按改价表降价（--bid-sheet），计划降出价和日限额，全站推提高目标投产比或降预算；严重的先暂停，查清转化问题再开。同一个计划的词很多时合成一条待办。
+    金额：窗口期内平均每天亏掉的钱 = (花费 − 成交金额 × 毛利率) ÷ 天数；计划和它的关键词只算一次。
     [en]
-    Checks: each campaign's and keyword's ROI over the last window_days days (sales ÷ spend from the summed counts; ROI × spend when the export has no sales column) against break-even, 1 ÷ shop.gross_margin (the default 30% margin gives 3.33). Judged only with at least min_cost spend and min_clicks clicks; below that, held. Under break-even: cut the bid one step (lower_step, never below min_bid). Under critical_ratio of break-even (half, by default): critical, pause.
+    Checks: each campaign's and keyword's ROI over the last window_days days (sales ÷ spend from the summed counts; ROI × spend when the export has no sales column) against break-even, 1 ÷ shop.gross_margin. Judged only with at least min_cost spend and min_clicks clicks; below that, held. Under break-even: a keyword's bid is cut one step (lower_step, never below min_bid), a campaign's bids and daily budget are cut; a target-ROI plan (全站推/万相台 in its name or type) gets a higher target ROI or a lower budget instead. Under critical_ratio of break-even (half, by default): critical, pause the keyword or the campaign. A campaign and its own keywords are never both cut for the same spend: when the cut keywords carry half the campaign's loss or more, they are cut and the campaign is not; otherwise the campaign is cut and they are not. Without a configured margin the default 30% (break-even 3.33) is used and the cuts say they are provisional.
     Why: An operator's day (003), paid-ads review: every morning check the hot items' "CTR, average CPC, rank, conversion, sales and ROI" and decide "whose bids to lower and which keywords to delete". Document 002: "a product must earn its margin... only profit keeps a shop alive". Below 1 ÷ margin, each unit of ad spend brings back less than a unit of gross profit: the more you promote, the more you lose.
-    Fix: apply the suggested lower bid (--bid-sheet writes it out), or cut a campaign's bids and daily budget; pause the critical ones and find out why the item does not convert before switching them back on.
-    Money: the average daily loss in the window = (spend − sales × gross margin) ÷ days.
+    Fix: make sure the configured margin is real; apply the suggested keyword bids (--bid-sheet), cut a campaign's bids and daily budget, raise a target-ROI plan's target or cut its budget; pause the critical ones and find out why the item does not convert before switching them back on. Many keywords of one campaign make one to-do.
+    Money: the average daily loss in the window = (spend − sales × gross margin) ÷ days; a campaign and its keywords are counted once.
     """
-    view = ad_view(ctx, ctx.param("window_days"))
-    if view is None or not view.levels():
+    judged = ad_verdicts(ctx)
+    if judged is None:
         ctx.skip(ctx.t("窗口期内没有推广数据", "no ad rows in the window"))
         return
+    view, campaigns, keywords = judged
     if not view.has_sales:
         ctx.skip(ctx.t("缺少字段：ad_report.gmv（或投入产出比）", "skipped, needs ad_report.gmv (or roi)"))
         return
@@ -811,45 +1365,15 @@ def roi_breakeven(ctx: "RuleContext") -> None:
     if break_even is None:
         ctx.skip(ctx.t("毛利率为 0，算不出保本投产比", "gross margin is 0: no break-even ROI"))
         return
-    ctx.metrics["break_even_roi"] = round(break_even, 2)
     margin = ctx.config.get("shop", "gross_margin")
-    for level, frame in view.levels():
+    ctx.metrics["break_even_roi"] = round(break_even, 2)
+    ctx.metrics["gross_margin_assumed"] = _margin_assumed(ctx.config)
+    values = {"break_even": break_even, "critical_ratio": ctx.param("critical_ratio"),
+              "lower_step": ctx.param("lower_step"), "min_bid": ctx.param("min_bid"), **_assumed(ctx, margin)}
+    for level, frame in (("campaign", campaigns), ("keyword", keywords)):
+        if frame.empty:
+            continue
         _skip_mixed(ctx, frame)
-        frame = frame[~frame["mixed"]]
-        losing = (frame["cost"] > 0) & (frame["roi"].fillna(0) < break_even) & frame["gmv"].notna()
-        few_cost = losing & (frame["cost"] < ctx.param("min_cost"))
-        few_clicks = losing & ~few_cost & (frame["clicks"] < ctx.param("min_clicks"))
-        _hold(ctx, frame, few_cost, "cost", ctx.param("min_cost"), level)
-        _hold(ctx, frame, few_clicks, "clicks", ctx.param("min_clicks"), level)
-        for row in _records(frame[losing & ~few_cost & ~few_clicks]):
-            _cut(ctx, row, break_even, margin)
-
-
-def _cut(ctx: "RuleContext", row: Any, break_even: float, margin: float) -> None:
-    row["roi"] = _value(row, "roi") or 0.0
-    cost, gmv = _value(row, "cost") or 0.0, _value(row, "gmv") or 0.0
-    loss = cost - gmv * margin
-    bid, floor, step = _value(row, "bid"), ctx.param("min_bid"), ctx.param("lower_step")
-    critical_ratio = ctx.param("critical_ratio")
-    evidence = _evidence(row, break_even=break_even, loss=loss, threshold=break_even, current_bid=bid)
-    values = {
-        "name": _name(row, ctx.lang), "spend": _amount(cost, row["currency"], ctx.lang),
-        "loss_text": _amount(loss, row["currency"], ctx.lang), "critical_ratio": critical_ratio,
-    }
-    if row["roi"] < critical_ratio * break_even:
-        ctx.finding("pause", row["subject"], {**evidence, "direction": "pause"}, severity="critical",
-                    money=_per_day(row, loss), **values)
-        return
-    if bid is None:
-        key = "cut_budget" if row["level"] == "campaign" else "cut_nobid"
-        ctx.finding(key, row["subject"], {**evidence, "direction": "lower", "change": -step},
-                    money=_per_day(row, loss), cut=step, **values)
-        return
-    suggested = _stepped(bid, -step, floor=floor)
-    if suggested >= bid:
-        ctx.finding("pause_floor", row["subject"], {**evidence, "direction": "pause", "min_bid": floor},
-                    money=_per_day(row, loss), **values)
-        return
-    ctx.finding("cut_bid", row["subject"],
-                {**evidence, "direction": "lower", "suggested_bid": suggested, "change": (suggested - bid) / bid},
-                money=_per_day(row, loss), **values)
+        _hold(ctx, frame, "hold_roi", level)
+        _emit_verdicts(ctx, level, frame, _EVIDENCE, **values)
+    _covered(ctx, campaigns, keywords)
