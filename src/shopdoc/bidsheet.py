@@ -1,80 +1,151 @@
-"""The bid sheet: the ad rules' proposed bid changes as a table an operator applies in the ad console.
+"""The bid sheet: every ad verdict as a table an operator applies in the ad console.
 
-Render only: every number comes from a finding's evidence (`ads.ctr_bid`, `ads.roi_breakeven`);
-nothing is computed here. One row per keyword or plan; when both rules propose a cut for the same
-one, the lower bid wins and both reasons are kept. Held raises (pages failing) are not in the sheet.
+A view of the ad rules' blocks (`report.blocks`: one frame per rule, verdict and level), nothing
+computed here but the words: one row per keyword or plan with its verdict, current and suggested
+bid, change, CTR, ROI, the money at stake per day and the reason. A subject has one verdict across
+the three ad rules (the rules see to that), so it has one row. Held raises (pages failing) are not
+in the sheet: nothing to apply today.
+
+Writing is linear in the rows: .csv through csv.writer, .xlsx through openpyxl's write-only
+workbook (rows streamed, never re-scanned). Text from the exports goes through the formula guard.
 """
 
 from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Iterator
 
 from shopdoc.errors import UsageError
-from shopdoc.model import Finding, Report
-from shopdoc.neutral import csv_cell, xlsx_cell
+from shopdoc.model import Report
+from shopdoc.neutral import clean_text, csv_cell, is_formula_like
 
-BID_RULES = ("ads.ctr_bid", "ads.roi_breakeven")
+if TYPE_CHECKING:
+    import pandas as pd
 
-COLUMNS = ("level", "campaign", "ad_group", "keyword", "current_bid", "suggested_bid", "change", "ctr",
-           "account_ctr", "roi", "reason")
+AD_RULES = ("ads.ctr_bid", "ads.roi_breakeven", "ads.zero_click")
+LEFT_OUT = ("raise_held", "raise_held_plan")
+
+COLUMNS = ("level", "campaign", "ad_group", "keyword", "match_type", "verdict", "current_bid", "suggested_bid",
+           "change", "ctr", "roi", "money", "reason")
+TEXT_COLUMNS = ("level", "campaign", "ad_group", "keyword", "match_type", "verdict", "reason")
 
 HEADERS = {
-    "zh": ("层级", "推广计划", "推广单元", "关键词", "当前出价", "建议出价", "调整幅度", "点击率", "账户平均点击率",
-           "投产比", "原因"),
-    "en": ("Level", "Campaign", "Ad group", "Keyword", "Current bid", "Suggested bid", "Change", "CTR",
-           "Account CTR", "ROI", "Reason"),
+    "zh": ("层级", "推广计划", "推广单元", "关键词", "匹配方式", "处理", "当前出价", "建议出价", "调整幅度", "点击率",
+           "投产比", "每天涉及金额", "原因"),
+    "en": ("Level", "Campaign", "Ad group", "Keyword", "Match type", "Do", "Current bid", "Suggested bid", "Change",
+           "CTR", "ROI", "Money per day", "Reason"),
 }
 LEVELS = {"zh": {"campaign": "计划", "keyword": "关键词"}, "en": {"campaign": "Campaign", "keyword": "Keyword"}}
 SHEET_TITLE = {"zh": "出价调整", "en": "Bid changes"}
-PERCENT_COLUMNS = ("change", "ctr", "account_ctr")
+
+# verdict -> (what to do, why), short: the full wording is in the report.
+VERDICT_WORDS: dict[str, dict[str, tuple[str, str]]] = {
+    "zh": {
+        "raise_bid": ("加价", "点击率高、投产比过保本线"),
+        "raise_nobid": ("加价", "点击率高、投产比过保本线"),
+        "raise_budget": ("加出价和日限额", "点击率高、投产比过保本线"),
+        "raise_target": ("加日预算（目标投产比不动）", "点击率高、投产比过保本线"),
+        "lower_bid": ("降价", "点击率低、投产比低于保本"),
+        "lower_nobid": ("降价", "点击率低、投产比低于保本"),
+        "lower_floor": ("暂停或删词（出价已到下限）", "点击率低、投产比低于保本"),
+        "lower_budget": ("降出价和日限额", "点击率低、投产比低于保本"),
+        "lower_target": ("提高目标投产比或降日预算", "点击率低、投产比低于保本"),
+        "creative": ("换图测图（出价不动）", "点击率低，但不亏钱"),
+        "creative_keyword": ("观察、换创意图（出价不动）", "点击率低，但不亏钱"),
+        "cut_bid": ("降价", "投产比低于保本"),
+        "cut_nobid": ("降价", "投产比低于保本"),
+        "cut_budget": ("降出价和日限额", "投产比低于保本"),
+        "cut_target": ("提高目标投产比或降日预算", "投产比低于保本"),
+        "pause": ("暂停", "投产比不到保本的一半"),
+        "pause_plan": ("暂停计划", "投产比不到保本的一半"),
+        "pause_floor": ("暂停（出价已到下限）", "投产比低于保本"),
+        "zero": ("暂停或删词", "展现很多、零点击"),
+    },
+    "en": {
+        "raise_bid": ("Raise bid", "high CTR, ROI above break-even"),
+        "raise_nobid": ("Raise bid", "high CTR, ROI above break-even"),
+        "raise_budget": ("Raise bids and budget", "high CTR, ROI above break-even"),
+        "raise_target": ("Raise budget (keep target ROI)", "high CTR, ROI above break-even"),
+        "lower_bid": ("Lower bid", "low CTR, ROI under break-even"),
+        "lower_nobid": ("Lower bid", "low CTR, ROI under break-even"),
+        "lower_floor": ("Pause or delete (bid at the floor)", "low CTR, ROI under break-even"),
+        "lower_budget": ("Cut bids and budget", "low CTR, ROI under break-even"),
+        "lower_target": ("Raise target ROI or cut budget", "low CTR, ROI under break-even"),
+        "creative": ("New creative (keep bids)", "low CTR, but it does not lose money"),
+        "creative_keyword": ("Watch, new creative (keep bid)", "low CTR, but it does not lose money"),
+        "cut_bid": ("Lower bid", "ROI under break-even"),
+        "cut_nobid": ("Lower bid", "ROI under break-even"),
+        "cut_budget": ("Cut bids and budget", "ROI under break-even"),
+        "cut_target": ("Raise target ROI or cut budget", "ROI under break-even"),
+        "pause": ("Pause", "ROI under half of break-even"),
+        "pause_plan": ("Pause campaign", "ROI under half of break-even"),
+        "pause_floor": ("Pause (bid at the floor)", "ROI under break-even"),
+        "zero": ("Pause or delete", "many impressions, no click"),
+    },
+}
+PROVISIONAL = {"zh": "（毛利率未设置，暂定）", "en": " (provisional: gross margin not set)"}
 
 
-def bid_rows(report: Report) -> list[dict[str, Any]]:
-    """One dict per proposed bid change (keys: COLUMNS), sorted by level, plan, unit and keyword."""
-    chosen: dict[tuple, dict[str, Any]] = {}
+def ad_frames(report: Report) -> Iterator[tuple[str, "pd.DataFrame"]]:
+    """(verdict, frame) for each ad block of the report."""
+    blocks = getattr(report, "blocks", None)
+    if blocks is None:
+        yield from _from_findings(report)
+        return
+    for block in blocks:
+        if block.rule in AD_RULES and block.msg not in LEFT_OUT:
+            yield block.msg, block.frame
+
+
+def _from_findings(report: Report) -> Iterator[tuple[str, "pd.DataFrame"]]:
+    """Until the report carries blocks: the ad findings' evidence, by the verdict the rules put in it."""
+    import pandas as pd
+
+    rows: dict[str, list[dict[str, Any]]] = {}
     for finding in report.findings:
-        row = _row(finding, report.lang)
-        if row is None:
-            continue
-        key = (row["level"], row["campaign"], row["ad_group"], row["keyword"])
-        kept = chosen.get(key)
-        if kept is None:
-            chosen[key] = row
-            continue
-        # Two rules on one keyword (low CTR and under break-even): apply the lower bid, keep both reasons.
-        low, other = (row, kept) if row["suggested_bid"] < kept["suggested_bid"] else (kept, row)
-        chosen[key] = {**low, "reason": f"{low['reason']}；{other['reason']}" if report.lang == "zh"
-                       else f"{low['reason']}; {other['reason']}"}
-    order = {"campaign": 0, "keyword": 1}
-    return sorted(chosen.values(),
-                  key=lambda r: (order.get(r["level"], 2), r["campaign"], r["ad_group"], r["keyword"]))
+        verdict = finding.evidence.get("verdict")
+        if finding.rule in AD_RULES and verdict and verdict not in LEFT_OUT:
+            rows.setdefault(verdict, []).append({**finding.evidence, "subject": finding.subject, "money": finding.money})
+    for verdict, records in rows.items():
+        yield verdict, pd.DataFrame(records)
 
 
-def _row(finding: Finding, lang: str) -> dict[str, Any] | None:
-    evidence = finding.evidence
-    if finding.rule not in BID_RULES or evidence.get("held") or evidence.get("suggested_bid") is None:
-        return None
-    if evidence.get("current_bid") is None:
-        return None
-    return {
-        "level": evidence.get("level") or "",
-        "campaign": evidence.get("campaign") or "",
-        "ad_group": evidence.get("ad_group") or "",
-        "keyword": evidence.get("keyword") or "",
-        "current_bid": evidence["current_bid"],
-        "suggested_bid": evidence["suggested_bid"],
-        "change": evidence.get("change"),
-        "ctr": evidence.get("ctr"),
-        "account_ctr": evidence.get("account_ctr"),
-        "roi": evidence.get("roi"),
-        "reason": finding.title,
-    }
+def bid_table(report: Report) -> "pd.DataFrame":
+    """One row per subject with a verdict (columns: COLUMNS), sorted by level, plan, unit and keyword."""
+    import pandas as pd
+
+    lang = report.lang if report.lang in HEADERS else "en"
+    words = VERDICT_WORDS[lang]
+    parts = []
+    for verdict, frame in ad_frames(report):
+        if frame.empty:
+            continue
+        part = pd.DataFrame({name: _column(frame, name) for name in COLUMNS if name not in ("verdict", "reason")})
+        todo, why = words.get(verdict, (verdict, ""))
+        part["verdict"] = todo
+        provisional = _column(frame, "provisional").fillna(False).astype(bool)
+        part["reason"] = why + provisional.map({True: PROVISIONAL[lang], False: ""})
+        parts.append(part)
+    if not parts:
+        return pd.DataFrame(columns=list(COLUMNS))
+    table = pd.concat(parts, ignore_index=True)
+    table["order"] = table["level"].map({"campaign": 0, "keyword": 1}).fillna(2)
+    table = table.sort_values(["order", "campaign", "ad_group", "keyword"], kind="stable", na_position="first")
+    table["level"] = table["level"].map(LEVELS[lang]).fillna(table["level"])
+    return table[list(COLUMNS)].reset_index(drop=True)
+
+
+def _column(frame: "pd.DataFrame", name: str) -> "pd.Series":
+    import pandas as pd
+
+    if name in frame.columns:
+        return frame[name].reset_index(drop=True)
+    return pd.Series([None] * len(frame), dtype="object")
 
 
 def write_bid_sheet(report: Report, path: str) -> int:
-    """Write the bid changes to `path` (.csv as UTF-8 with BOM so Excel shows Chinese, or .xlsx).
+    """Write the sheet to `path` (.csv as UTF-8 with BOM so Excel shows Chinese, or .xlsx).
 
     Returns the number of rows written (0 still writes the header, so yesterday's sheet is not
     mistaken for today's). Raises UsageError for another extension or a path that cannot be written.
@@ -83,66 +154,103 @@ def write_bid_sheet(report: Report, path: str) -> int:
     if suffix not in (".csv", ".xlsx"):
         raise UsageError("--bid-sheet: use a .csv or .xlsx file name")
     lang = report.lang if report.lang in HEADERS else "en"
-    rows = bid_rows(report)
+    table = bid_table(report)
     try:
         if suffix == ".csv":
-            _write_csv(rows, path, lang)
+            _write_csv(table, path, lang)
         else:
-            _write_xlsx(rows, path, lang)
+            _write_xlsx(table, path, lang)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise UsageError(f"--bid-sheet: cannot write {path}: {reason}") from None
-    return len(rows)
+    return len(table)
 
 
-def _cells(row: dict[str, Any], lang: str) -> list[Any]:
-    return [LEVELS[lang].get(row["level"], row["level"]) if name == "level" else row[name] for name in COLUMNS]
+def _text(series: "pd.Series", cell: Any) -> list[Any]:
+    """A text column through the guard, once per distinct value (names repeat over many rows)."""
+    values = series.fillna("").astype(str)
+    guarded = {value: cell(value) for value in values.unique()}
+    return values.map(guarded).tolist()
 
 
-def _write_csv(rows: list[dict[str, Any]], path: str, lang: str) -> None:
+def _numbers(series: "pd.Series", spec: str) -> list[str]:
+    return ["" if value is None or value != value else format(value, spec) for value in series.tolist()]
+
+
+CSV_FORMATS = {"current_bid": ".2f", "suggested_bid": ".2f", "roi": ".2f", "money": ".2f", "change": "+.1%",
+               "ctr": ".2%"}
+
+
+def _write_csv(table: "pd.DataFrame", path: str, lang: str) -> None:
+    """Text Excel reads back as numbers: '1.32', '-10.0%', '2.35%'; text never a live formula."""
+    columns = [_text(table[name], csv_cell) if name in TEXT_COLUMNS else _numbers(table[name], CSV_FORMATS[name])
+               for name in COLUMNS]
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(HEADERS[lang])
-        for row in rows:
-            writer.writerow([_csv_value(name, value) for name, value in zip(COLUMNS, _cells(row, lang))])
+        writer.writerows(zip(*columns))
 
 
-def _csv_value(name: str, value: Any) -> str:
-    """Text Excel reads back as numbers: '1.32', '-10.0%', '2.35%'."""
-    if value is None:
-        return ""
-    if name in PERCENT_COLUMNS:
-        return f"{value:+.1%}" if name == "change" else f"{value:.2%}"
-    if name in ("current_bid", "suggested_bid", "roi"):
-        return f"{value:.2f}"
-    return csv_cell(str(value))  # export text: never a live formula (OWASP CSV injection)
+XLSX_FORMATS = {"current_bid": "0.00", "suggested_bid": "0.00", "roi": "0.00", "money": "#,##0.00",
+                "change": "+0.0%;-0.0%", "ctr": "0.00%"}
+WIDTHS = {"campaign": 24, "ad_group": 18, "keyword": 24, "verdict": 22, "reason": 36}
 
 
-def _write_xlsx(rows: list[dict[str, Any]], path: str, lang: str) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET_TITLE[lang]
-    sheet.append(list(HEADERS[lang]))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    formats = {"current_bid": "0.00", "suggested_bid": "0.00", "roi": "0.00", "change": "+0.0%;-0.0%",
-               "ctr": "0.00%", "account_ctr": "0.00%"}
-    for row in rows:
-        sheet.append(_cells(row, lang))
-        for index, name in enumerate(COLUMNS, start=1):
-            if name in formats:
-                sheet.cell(row=sheet.max_row, column=index).number_format = formats[name]
-            else:
-                xlsx_cell(sheet.cell(row=sheet.max_row, column=index))  # text, never a formula
-    widths = {"campaign": 24, "ad_group": 18, "keyword": 24, "reason": 60}
-    for index, name in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = widths.get(name, 12)
-    sheet.freeze_panes = "A2"
+def _write_xlsx(table: "pd.DataFrame", path: str, lang: str) -> None:
     import io
 
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(SHEET_TITLE[lang])
+    for index, name in enumerate(COLUMNS):
+        sheet.column_dimensions[_letter(index)].width = WIDTHS.get(name, 12)
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for title in HEADERS[lang]:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+
+    def text_cell(value: str) -> Any:
+        value = clean_text(value)
+        if not is_formula_like(value):
+            return value or None
+        cell = WriteOnlyCell(sheet, value=value)  # a string cell, never a formula
+        cell.data_type = "s"
+        cell.quotePrefix = True
+        return cell
+
+    # One styled cell per number column, refilled row by row: a write-only sheet writes each row out
+    # as it is appended, so the cell is free again for the next row (no object per cell).
+    columns: list[tuple[Any, list[Any]]] = []
+    for name in COLUMNS:
+        if name in TEXT_COLUMNS:
+            columns.append((None, _text(table[name], text_cell)))
+        else:
+            proto = WriteOnlyCell(sheet)
+            proto.number_format = XLSX_FORMATS[name]
+            columns.append((proto, table[name].astype("float64").tolist()))
+    for index in range(len(table)):
+        row = []
+        for proto, values in columns:
+            value = values[index]
+            if proto is None or value != value:  # text, or a number that is not there (NaN)
+                row.append(value if proto is None else None)
+            else:
+                proto.value = value
+                row.append(proto)
+        sheet.append(row)
     buffer = io.BytesIO()  # built in memory, written in one go: a full disk is one OSError, not a half zip
     workbook.save(buffer)
     Path(path).write_bytes(buffer.getvalue())
+
+
+def _letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)

@@ -695,7 +695,7 @@ def _emit(ctx: "RuleContext", msg: str, frame: "pd.DataFrame", *, evidence: list
     # Until the engine's bulk API is there: one finding per row.
     for row in _records(frame):
         money = row["money"]
-        evidence_row = {name: row[name] for name in evidence}
+        evidence_row = {name: row[name] for name in evidence} | {"verdict": msg}
         ctx.finding(msg, row["subject"], {**evidence_row, **{k: v for k, v in values.items() if k == "break_even"}},
                     severity=severity, owner=owner, money=None if money is None or money != money else money,
                     **{k: v for k, v in values.items() if k not in evidence_row and k != "break_even"})
