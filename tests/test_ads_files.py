@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -37,12 +38,18 @@ def diagnose(*paths: Path, lang: str = "en", date: str | None = DAY):
 
 
 def by_subject(report, rule: str) -> dict:
-    """The rule's findings by subject: one verdict per subject."""
+    """The rule's verdicts by subject, from the report's blocks (one row per subject), with the
+    printed to-do's action where the subject has a to-do of its own."""
+    actions = {f.subject: f.action for f in report.findings if f.rule == rule and f.count == 1}
     out = {}
-    for finding in report.findings:
-        if finding.rule == rule:
-            assert finding.subject not in out, finding.subject
-            out[finding.subject] = finding
+    for block in report.blocks:
+        if block.rule != rule:
+            continue
+        for row in block.frame.to_dict("records"):
+            assert row["subject"] not in out, row["subject"]
+            evidence = {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
+            out[row["subject"]] = SimpleNamespace(evidence=evidence, owner=block.owner, verdict=block.msg,
+                                                  action=actions.get(row["subject"], ""))
     return out
 
 
@@ -51,7 +58,8 @@ def held(report, rule: str) -> dict:
 
 
 def all_subjects(report) -> set[str]:
-    return {f.subject for f in report.findings} | {s.subject for s in report.skipped if s.subject}
+    rows = {s for b in report.blocks for s in b.frame["subject"]}
+    return rows | {s.subject for s in report.skipped if s.subject}
 
 
 # -- 直通车 keyword report: GBK CSV with a 合计 row -----------------------------------------------------
@@ -114,9 +122,10 @@ def test_ztc_totals_row_is_never_judged_nor_counted(ztc_file):
     assert all_subjects(report) <= expected
     # Every judgement is held against the keywords' own sums: a 合计 row counted in would halve nothing
     # but double the impressions and clicks of the account.
-    account_ctrs = [f.evidence["account_ctr"] for f in report.findings if f.rule == "ads.ctr_bid"]
+    ctr = by_subject(report, "ads.ctr_bid")
+    account_ctrs = [f.evidence["account_ctr"] for f in ctr.values()]
     assert account_ctrs and all(v == pytest.approx(522 / 29_620, abs=1e-4) for v in account_ctrs)
-    assert sum(f.evidence["impressions"] for f in report.findings if f.rule == "ads.ctr_bid") == 8_000
+    assert sum(f.evidence["impressions"] for f in ctr.values()) == 8_000
 
 
 def test_ztc_bid_sheet_from_the_file(ztc_file, tmp_path):
@@ -271,4 +280,4 @@ def test_one_folder_keeps_currencies_and_plans_apart(tmp_path, ztc_file):
     # The 直通车 plan (from its keywords) and the 万相台 plans share the CNY campaign level.
     cny_campaigns = (50 + 800 + 750 + 522) / (55_000 + 29_620)
     assert ctr["campaign:爆款拉新"].evidence["account_ctr"] == pytest.approx(cny_campaigns, abs=1e-4)
-    assert {f.evidence["currency"] for f in report.findings if f.rule.startswith("ads.")} == {"CNY", "USD"}
+    assert {b.frame["currency"].iloc[0] for b in report.blocks if b.rule.startswith("ads.")} == {"CNY", "USD"}

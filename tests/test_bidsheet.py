@@ -126,23 +126,33 @@ def test_no_verdicts_still_writes_the_header(tmp_path):
 
 
 def test_the_sheet_the_printed_list_and_the_json_agree(tmp_path):
-    rep = report()
-    sheet = bid_table(rep)
+    rep = report(rows=ACCOUNT + [row("长裙2", 2000, 24, bid=0.60, cost=120, gmv=390)])  # two cuts in one plan
     data = json.loads(json.dumps(rep.to_dict(), default=str))
-    ads = [f for f in data["findings"] if f["rule"].startswith("ads.") and not f["evidence"].get("held")]
-    by_subject = {}
-    for finding in ads:
-        ev = finding["evidence"]
-        key = (ev["campaign"], ev.get("keyword") or "")
-        assert key not in by_subject, key  # one verdict per subject in the JSON too
-        by_subject[key] = ev
-    assert len(by_subject) == len(sheet)
-    for r in sheet.to_dict("records"):
-        ev = by_subject[(r["campaign"], r["keyword"] or "")]
-        assert ev.get("suggested_bid") == (None if pd.isna(r["suggested_bid"]) else r["suggested_bid"])
-        assert ev.get("current_bid") == (None if pd.isna(r["current_bid"]) else r["current_bid"])
-    printed = {f.subject for f in rep.findings if f.rule.startswith("ads.") and not f.evidence.get("held")}
-    assert len(printed) == len(sheet)
+    details = {}
+    for table in data["details"]:
+        if table["rule"].startswith("ads."):
+            for values in table["rows"]:
+                r = dict(zip(table["columns"], values))
+                assert r["subject"] not in details, r["subject"]  # one verdict per subject in the JSON
+                details[r["subject"]] = (table["msg"], r.get("suggested_bid"), r.get("current_bid"))
+    # The printed to-dos cover every subject once: one per subject, or one per plan and verdict.
+    printed = {}
+    for finding in rep.findings:
+        if finding.rule.startswith("ads."):
+            for subject in finding.values.get("_subjects") or [finding.subject]:
+                assert subject not in printed, subject
+                printed[subject] = finding.msg.removeprefix("group.")
+    assert {s: m for s, (m, _, _) in details.items()} == printed
+    assert any(f.count == 2 and f.msg == "group.cut_bid" for f in rep.findings)
+    # The sheet is the same rows: the same verdicts and bids.
+    sheet = bid_table(rep)
+    assert len(sheet) == len(details)
+    by_name = {(r["campaign"], r["keyword"] if isinstance(r["keyword"], str) else ""): r for r in sheet.to_dict("records")}
+    for subject, (msg, suggested, current) in details.items():
+        campaign, _, keyword = subject.split(":", 1)[1].partition("/")
+        r = by_name[(campaign, keyword)]
+        assert (None if pd.isna(r["suggested_bid"]) else r["suggested_bid"]) == suggested
+        assert (None if pd.isna(r["current_bid"]) else r["current_bid"]) == current
 
 
 def fake_report(frame: pd.DataFrame, msg="cut_bid", lang="zh"):

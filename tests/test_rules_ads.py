@@ -108,7 +108,7 @@ def test_high_ctr_with_good_roi_is_raised_by_the_step():
     assert row["change"] == pytest.approx((1.35 - 1.23) / 1.23)
     # Money for a raise: the window's sales per day times the raise.
     assert row["money"] == pytest.approx(125 * (1.35 - 1.23) / 1.23)
-    assert (row["group"], row["name"]) == ("爆款-连衣裙", "连衣裙 夏")
+    assert (row["group"], row["name"]) == ("campaign:爆款-连衣裙", "连衣裙 夏")  # a keyword's to-do is its plan's
 
 
 def test_ctr_just_under_the_high_band_is_left_alone():
@@ -383,6 +383,8 @@ def test_campaigns_from_keyword_rows_speak_of_budget_and_a_low_ctr_that_earns_ge
     weak = judged.loc["campaign:弱计划"]
     assert (weak["verdict"], weak["impressions"]) == ("creative", 50_000)
     assert weak["ctr"] == pytest.approx(0.008)
+    # Its keywords' low CTR is the plan's images: one creative task, on the plan.
+    assert judged.loc["keyword:弱计划/b", "verdict"] == "" and judged.loc["keyword:弱计划/b", "covered_by"] == "campaign"
     assert judged.loc["campaign:强计划", "verdict"] == "raise_budget"
     state = run(rows, lang="zh")
     creative = one(findings(state, "ads.ctr_bid", "campaign:弱计划"))
@@ -500,7 +502,8 @@ def test_cuts_on_the_default_margin_are_provisional_and_say_so():
     state = run(rows, lang="zh")
     cut = one(findings(state, "ads.roi_breakeven", KW + "亏"))
     assert "暂定" in cut.title and "30%" in cut.title
-    assert state.metrics["gross_margin_assumed"] is True
+    assert [a.key for a in state.assumptions] == ["shop.gross_margin"]
+    assert state.facts["ads.break_even_used"] is True
     assert "provisional" in one(findings(run(rows), "ads.roi_breakeven", KW + "亏")).title
     set_margin = one(findings(run(rows, margin=0.25), "ads.roi_breakeven", KW + "亏"))
     assert "provisional" not in set_margin.title

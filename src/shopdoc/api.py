@@ -75,6 +75,8 @@ def _rules_report(
         inputs=dataset.inputs,
         metrics=state.metrics,
         findings=state.findings,
+        blocks=state.blocks,
+        assumptions=state.assumptions,
         skipped=state.skipped,
         checklist=checklist(config, lang),
         currency=config.get("shop", "currency") or "CNY",

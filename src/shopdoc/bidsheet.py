@@ -89,26 +89,9 @@ PROVISIONAL = {"zh": "（毛利率未设置，暂定）", "en": " (provisional: 
 
 def ad_frames(report: Report) -> Iterator[tuple[str, "pd.DataFrame"]]:
     """(verdict, frame) for each ad block of the report."""
-    blocks = getattr(report, "blocks", None)
-    if blocks is None:
-        yield from _from_findings(report)
-        return
-    for block in blocks:
+    for block in report.blocks:
         if block.rule in AD_RULES and block.msg not in LEFT_OUT:
             yield block.msg, block.frame
-
-
-def _from_findings(report: Report) -> Iterator[tuple[str, "pd.DataFrame"]]:
-    """Until the report carries blocks: the ad findings' evidence, by the verdict the rules put in it."""
-    import pandas as pd
-
-    rows: dict[str, list[dict[str, Any]]] = {}
-    for finding in report.findings:
-        verdict = finding.evidence.get("verdict")
-        if finding.rule in AD_RULES and verdict and verdict not in LEFT_OUT:
-            rows.setdefault(verdict, []).append({**finding.evidence, "subject": finding.subject, "money": finding.money})
-    for verdict, records in rows.items():
-        yield verdict, pd.DataFrame(records)
 
 
 def bid_table(report: Report) -> "pd.DataFrame":

@@ -387,13 +387,7 @@ class Judging:
 
 def _margin_assumed(config: Any) -> bool:
     """Whether shop.gross_margin is the built-in default rather than the user's own number."""
-    asked = getattr(config, "is_default", None)  # the config may know what the user set
-    if callable(asked):
-        return bool(asked("shop", "gross_margin"))
-    from shopdoc.config import GROUPS
-
-    default = next(p.default for g in GROUPS if g.name == "shop" for p in g.params if p.name == "gross_margin")
-    return config.get("shop", "gross_margin") == default
+    return not config.is_set("shop", "gross_margin")
 
 
 def judge(campaigns: "pd.DataFrame", keywords: "pd.DataFrame",
@@ -464,6 +458,8 @@ def _judge_level(frame: "pd.DataFrame", level: str, j: Judging) -> "pd.DataFrame
     roi_known = ~np.isnan(roi) & (cost > 0)
     losing_roi = roi_known & (np.nan_to_num(roi) < be) if be is not None else np.zeros(n, dtype=bool)
 
+    judged_ctr, judged_roi, judged_zero = (np.zeros(n, dtype=bool) for _ in range(3))
+
     def put(mask: "np.ndarray", name: str) -> None:
         verdict[mask & (verdict == "")] = name
 
@@ -473,6 +469,7 @@ def _judge_level(frame: "pd.DataFrame", level: str, j: Judging) -> "pd.DataFrame
         if j.zero is not None and level == "keyword":
             zero = ok & (clicks == 0) & (impressions > 0)
             zero_many = zero & (impressions >= j.zero["min_impressions"])
+            judged_zero = ok & (impressions >= j.zero["min_impressions"])
             hold_zero[zero & ~zero_many] = "impressions"
             put(zero_many, "zero")
             money = np.where(zero_many & (cost > 0), cost / days, money)
@@ -486,6 +483,8 @@ def _judge_level(frame: "pd.DataFrame", level: str, j: Judging) -> "pd.DataFrame
             hold_roi[few_cost] = "cost"
             hold_roi[few_clicks] = "clicks"
             roi_cut = losing & ~few_cost & ~few_clicks & (verdict == "")
+            judged_roi = (ok & (cost > 0) & ~np.isnan(gmv) & (cost >= j.roi["min_cost"])
+                          & (clicks >= j.roi["min_clicks"]))
             ratio = j.roi["critical_ratio"] or 0.0
             critical = roi_cut & (np.nan_to_num(roi) < ratio * be)
             step = j.roi["lower_step"]
@@ -515,7 +514,7 @@ def _judge_level(frame: "pd.DataFrame", level: str, j: Judging) -> "pd.DataFrame
                 base &= ~((clicks == 0) & (impressions >= j.zero["min_impressions"]))
             few = base & (impressions < s["min_impressions"])
             hold_ctr[few] = "impressions"
-            judged = base & ~few
+            judged = judged_ctr = base & ~few
             high = judged & (ctr >= account * s["high_ratio"])
             low = judged & ~high & (ctr <= account * s["low_ratio"])
             few_clicks = high & (clicks < s["min_clicks"])
@@ -586,10 +585,32 @@ def _judge_level(frame: "pd.DataFrame", level: str, j: Judging) -> "pd.DataFrame
     f["provisional"] = j.provisional & judged_any & (verdict != "zero") & roi_known
     f["target_roi"] = steered
     f["hold_ctr"], f["hold_roi"], f["hold_zero"], f["note_ctr"] = hold_ctr, hold_roi, hold_zero, note_ctr
-    f["group"] = f["campaign"].astype(str) if n else ""
+    f["group"] = "campaign:" + f["campaign"].astype(str) if n else ""  # a keyword's to-do is its plan's
     f["name"] = (f["campaign"] if level == "campaign" else f["keyword"]).astype(str) if n else ""
     f["covered_by"] = ""
+    f["judged_ctr"], f["judged_roi"], f["judged_zero"] = judged_ctr, judged_roi, judged_zero
     return f
+
+
+def _creative_once(campaigns: "pd.DataFrame", keywords: "pd.DataFrame") -> "pd.DataFrame":
+    """A plan whose own CTR is low gets the new-creative task; its low-CTR keywords are the same
+    story (the plan's images show for all of them), so they get no second one."""
+    import pandas as pd
+
+    plans = campaigns[campaigns["verdict"] == "creative"]
+    if plans.empty:
+        return keywords
+    told = pd.MultiIndex.from_arrays([plans["campaign"], plans["currency"]])
+    same = (keywords["verdict"] == "creative_keyword").to_numpy() & pd.MultiIndex.from_arrays(
+        [keywords["campaign"], keywords["currency"]]).isin(told)
+    if not same.any():
+        return keywords
+    keywords = keywords.copy()
+    for name in ("verdict", "rule", "direction"):
+        keywords.loc[same, name] = ""
+    keywords.loc[same, "provisional"] = False
+    keywords.loc[same, "covered_by"] = "campaign"
+    return keywords
 
 
 def _one_level_per_loss(campaigns: "pd.DataFrame", keywords: "pd.DataFrame") -> tuple["pd.DataFrame", "pd.DataFrame"]:
@@ -603,6 +624,7 @@ def _one_level_per_loss(campaigns: "pd.DataFrame", keywords: "pd.DataFrame") -> 
     campaigns = campaigns.assign(cut_share=np.nan, cut_keywords=0)
     if campaigns.empty or keywords.empty:
         return campaigns, keywords
+    keywords = _creative_once(campaigns, keywords)
     kw_cut = keywords["verdict"].isin(CUTS) & ((keywords["verdict"] != "zero") | (keywords["cost"] > 0))
     if not kw_cut.any():
         return campaigns, keywords
@@ -689,26 +711,15 @@ def _emit_frame(rows: "pd.DataFrame", evidence: list[str]) -> "pd.DataFrame":
 
 def _emit(ctx: "RuleContext", msg: str, frame: "pd.DataFrame", *, evidence: list[str], severity: str | None,
           owner: str | None, level: str, **values: Any) -> None:
-    if hasattr(ctx, "emit"):
-        ctx.emit(msg, frame, evidence=evidence, severity=severity, owner=owner, level=level, **values)
-        return
-    # Until the engine's bulk API is there: one finding per row.
-    for row in _records(frame):
-        money = row["money"]
-        evidence_row = {name: row[name] for name in evidence} | {"verdict": msg}
-        ctx.finding(msg, row["subject"], {**evidence_row, **{k: v for k, v in values.items() if k == "break_even"}},
-                    severity=severity, owner=owner, money=None if money is None or money != money else money,
-                    **{k: v for k, v in values.items() if k not in evidence_row and k != "break_even"})
+    ctx.emit(msg, frame, evidence=evidence, severity=severity, owner=owner, level=level, **values)
 
 
 def _assumed(ctx: "RuleContext", margin: float | None) -> dict[str, str]:
     """Wording for a break-even that rests on the default margin the user never set."""
     if not margin or not _margin_assumed(ctx.config):
-        return {"assumed": "", "assumed_first": ""}
+        return {"assumed": ""}
     return {
         "assumed": ctx.t(f"（毛利率未设置，按 {margin:.0%} 暂定）", f" (provisional: gross margin not set, {margin:.0%} assumed)"),
-        "assumed_first": ctx.t("先在配置里填上真实毛利率（shop.gross_margin），保本线可能不同；",
-                               "First set your real gross margin (shop.gross_margin): the break-even may differ. "),
     }
 
 
@@ -843,18 +854,18 @@ _LOW_EN = " has only a {ctr:.2%} CTR (account {account_ctr:.2%}) and ROI {roi:.2
         "group.raise_bid": {
             "zh": ("计划「{group}」：{n} 个关键词点击率高、投产比过保本线 {break_even:.2f}{assumed}",
                    "按改价表（--bid-sheet）把这 {n} 个词的出价加上去（每个最多 +{raise_step:.0%}），预算跟着放一点，三天后看点击率和投产比稳不稳。"
-                   "预计每天多成交约 {money}；加得最多的：{worst}。"),
+                   "预计每天多成交约 {money:money}。"),
             "en": ("Campaign “{group}”: {n} keywords with a high CTR and ROI above the {break_even:.2f} break-even{assumed}",
                    "Raise their bids as the bid sheet says (--bid-sheet; at most +{raise_step:.0%} each) with a little more "
-                   "budget, and check in three days that CTR and ROI hold. About {money} more sales a day; the biggest: {worst}."),
+                   "budget, and check in three days that CTR and ROI hold. About {money:money} more sales a day."),
         },
         "account.raise_bid": {
             "zh": ("{n} 个关键词点击率高、投产比过保本线 {break_even:.2f}，可以加价（占判断过的词 {share:.0%}）{assumed}",
-                   "{assumed_first}按改价表（--bid-sheet）逐个加价（每个最多 +{raise_step:.0%}），三天后看点击率和投产比稳不稳。"
-                   "预计每天多成交约 {money}；加得最多的：{worst}。"),
+                   "按改价表（--bid-sheet）逐个加价（每个最多 +{raise_step:.0%}），三天后看点击率和投产比稳不稳。"
+                   "预计每天多成交约 {money:money}。"),
             "en": ("{n} keywords ({share:.0%} of those judged) have a high CTR and ROI above the {break_even:.2f} break-even{assumed}",
-                   "{assumed_first}Raise their bids as the bid sheet says (--bid-sheet; at most +{raise_step:.0%} each) and check "
-                   "in three days that CTR and ROI hold. About {money} more sales a day; the biggest: {worst}."),
+                   "Raise their bids as the bid sheet says (--bid-sheet; at most +{raise_step:.0%} each) and check "
+                   "in three days that CTR and ROI hold. About {money:money} more sales a day."),
         },
         "raise_nobid": {
             "zh": (_KW_ZH + _HIGH_ZH, "把这个词的出价提高 {change:.0%}（导出里没有当前出价）；三天后看点击率和投产比稳不稳。"),
@@ -865,18 +876,17 @@ _LOW_EN = " has only a {ctr:.2%} CTR (account {account_ctr:.2%}) and ROI {roi:.2
         "group.raise_nobid": {
             "zh": ("计划「{group}」：{n} 个关键词点击率高、投产比过保本线 {break_even:.2f}{assumed}",
                    "把这 {n} 个词的出价各提高最多 {raise_step:.0%}（导出里没有当前出价），三天后看点击率和投产比稳不稳。"
-                   "预计每天多成交约 {money}；最值得加的：{worst}。"),
+                   "预计每天多成交约 {money:money}。"),
             "en": ("Campaign “{group}”: {n} keywords with a high CTR and ROI above the {break_even:.2f} break-even{assumed}",
                    "Raise each of their bids by up to {raise_step:.0%} (the export does not show current bids) and check in "
-                   "three days that CTR and ROI hold. About {money} more sales a day; the biggest: {worst}."),
+                   "three days that CTR and ROI hold. About {money:money} more sales a day."),
         },
         "account.raise_nobid": {
             "zh": ("{n} 个关键词点击率高、投产比过保本线 {break_even:.2f}，可以加价（占判断过的词 {share:.0%}）{assumed}",
-                   "{assumed_first}把这些词的出价各提高最多 {raise_step:.0%}，三天后看点击率和投产比稳不稳。预计每天多成交约 {money}；"
-                   "最值得加的：{worst}。"),
+                   "把这些词的出价各提高最多 {raise_step:.0%}，三天后看点击率和投产比稳不稳。预计每天多成交约 {money:money}。"),
             "en": ("{n} keywords ({share:.0%} of those judged) have a high CTR and ROI above the {break_even:.2f} break-even{assumed}",
-                   "{assumed_first}Raise each of their bids by up to {raise_step:.0%} and check in three days that CTR and ROI "
-                   "hold. About {money} more sales a day; the biggest: {worst}."),
+                   "Raise each of their bids by up to {raise_step:.0%} and check in three days that CTR and ROI "
+                   "hold. About {money:money} more sales a day."),
         },
         "raise_budget": {
             "zh": (_PLAN_ZH + _HIGH_ZH, "把这个计划的出价和日限额各提高 {change:.0%}；三天后看点击率和投产比稳不稳。"),
@@ -884,11 +894,10 @@ _LOW_EN = " has only a {ctr:.2%} CTR (account {account_ctr:.2%}) and ROI {roi:.2
         },
         "account.raise_budget": {
             "zh": ("{n} 个计划点击率高、投产比过保本线 {break_even:.2f}（占判断过的计划 {share:.0%}）{assumed}",
-                   "{assumed_first}把这些计划的出价和日限额各提高最多 {raise_step:.0%}，三天后看点击率和投产比稳不稳。预计每天多成交约 {money}；"
-                   "最值得加的：{worst}。"),
+                   "把这些计划的出价和日限额各提高最多 {raise_step:.0%}，三天后看点击率和投产比稳不稳。预计每天多成交约 {money:money}。"),
             "en": ("{n} campaigns ({share:.0%} of those judged) have a high CTR and ROI above the {break_even:.2f} break-even{assumed}",
-                   "{assumed_first}Raise their bids and daily budgets by up to {raise_step:.0%} and check in three days that CTR "
-                   "and ROI hold. About {money} more sales a day; the biggest: {worst}."),
+                   "Raise their bids and daily budgets by up to {raise_step:.0%} and check in three days that CTR "
+                   "and ROI hold. About {money:money} more sales a day."),
         },
         "raise_target": {
             "zh": (_PLAN_ZH + _HIGH_ZH,
@@ -899,10 +908,10 @@ _LOW_EN = " has only a {ctr:.2%} CTR (account {account_ctr:.2%}) and ROI {roi:.2
         },
         "account.raise_target": {
             "zh": ("{n} 个全站推计划点击率高、投产比过保本线 {break_even:.2f}（占判断过的计划 {share:.0%}）{assumed}",
-                   "{assumed_first}日预算各提高最多 {raise_step:.0%}，目标投产比不动。预计每天多成交约 {money}；最值得加的：{worst}。"),
+                   "日预算各提高最多 {raise_step:.0%}，目标投产比不动。预计每天多成交约 {money:money}。"),
             "en": ("{n} target-ROI campaigns ({share:.0%} of those judged) have a high CTR and ROI above the {break_even:.2f} break-even{assumed}",
-                   "{assumed_first}Raise their daily budgets by up to {raise_step:.0%} and keep their target ROI. About {money} "
-                   "more sales a day; the biggest: {worst}."),
+                   "Raise their daily budgets by up to {raise_step:.0%} and keep their target ROI. About {money:money} "
+                   "more sales a day."),
         },
         "raise_held": {
             "zh": (_KW_ZH + "点击率 {ctr:.2%}，高于账户平均 {account_ctr:.2%}，本该加价，先不加",
@@ -912,14 +921,14 @@ _LOW_EN = " has only a {ctr:.2%} CTR (account {account_ctr:.2%}) and ROI {roi:.2
                    "once the pages pass."),
         },
         "group.raise_held": {
-            "zh": ("计划「{group}」：{n} 个关键词本该加价，先不加", "先把页面调好：{page_reason}，现在加价只会亏钱。页面达标后再加：{worst}。"),
+            "zh": ("计划「{group}」：{n} 个关键词本该加价，先不加", "先把页面调好：{page_reason}，现在加价只会亏钱。页面达标后再加。"),
             "en": ("Campaign “{group}”: {n} keywords would earn a raise, but not yet",
-                   "Fix the pages first: {page_reason}; more paid traffic now only loses money. Raise them once the pages pass: {worst}."),
+                   "Fix the pages first: {page_reason}; more paid traffic now only loses money. Raise them once the pages pass."),
         },
         "account.raise_held": {
-            "zh": ("{n} 个关键词本该加价，先不加（页面不及格）", "先把页面调好：{page_reason}，现在加价只会亏钱。页面达标后再加：{worst}。"),
+            "zh": ("{n} 个关键词本该加价，先不加（页面不及格）", "先把页面调好：{page_reason}，现在加价只会亏钱。页面达标后再加。"),
             "en": ("{n} keywords would earn a raise, but not while the pages fail",
-                   "Fix the pages first: {page_reason}; more paid traffic now only loses money. Raise them once the pages pass: {worst}."),
+                   "Fix the pages first: {page_reason}; more paid traffic now only loses money. Raise them once the pages pass."),
         },
         "raise_held_plan": {
             "zh": (_PLAN_ZH + "点击率 {ctr:.2%}，高于账户平均 {account_ctr:.2%}，本该加预算，先不加",
@@ -929,9 +938,9 @@ _LOW_EN = " has only a {ctr:.2%} CTR (account {account_ctr:.2%}) and ROI {roi:.2
                    "{change:.0%} once the pages pass."),
         },
         "account.raise_held_plan": {
-            "zh": ("{n} 个计划本该加预算，先不加（页面不及格）", "先把页面调好：{page_reason}，现在加预算只会亏钱。页面达标后再加：{worst}。"),
+            "zh": ("{n} 个计划本该加预算，先不加（页面不及格）", "先把页面调好：{page_reason}，现在加预算只会亏钱。页面达标后再加。"),
             "en": ("{n} campaigns would earn more budget, but not while the pages fail",
-                   "Fix the pages first: {page_reason}; more paid traffic now only loses money. Raise them once the pages pass: {worst}."),
+                   "Fix the pages first: {page_reason}; more paid traffic now only loses money. Raise them once the pages pass."),
         },
         "lower_bid": {
             "zh": (_KW_ZH + _LOW_ZH,
@@ -943,18 +952,17 @@ _LOW_EN = " has only a {ctr:.2%} CTR (account {account_ctr:.2%}) and ROI {roi:.2
         "group.lower_bid": {
             "zh": ("计划「{group}」：{n} 个关键词点击率低、投产比也低于保本 {break_even:.2f}{assumed}",
                    "按改价表（--bid-sheet）把这 {n} 个词降价（每个最多 -{lower_step:.0%}），同时换创意图测图；三天后还上不来就删词。"
-                   "每天亏约 {money}；亏得最多的：{worst}。"),
+                   "每天亏约 {money:money}。"),
             "en": ("Campaign “{group}”: {n} keywords with a low CTR and ROI under the {break_even:.2f} break-even{assumed}",
                    "Lower their bids as the bid sheet says (--bid-sheet; at most -{lower_step:.0%} each) and test new creatives; "
-                   "delete the ones that have not recovered in three days. They lose about {money} a day; the worst: {worst}."),
+                   "delete the ones that have not recovered in three days. They lose about {money:money} a day."),
         },
         "account.lower_bid": {
             "zh": ("{n} 个关键词点击率低、投产比也低于保本 {break_even:.2f}（占判断过的词 {share:.0%}）{assumed}",
-                   "{assumed_first}按改价表（--bid-sheet）降价（每个最多 -{lower_step:.0%}），三天后还上不来就删词。每天亏约 {money}；"
-                   "亏得最多的：{worst}。"),
+                   "按改价表（--bid-sheet）降价（每个最多 -{lower_step:.0%}），三天后还上不来就删词。每天亏约 {money:money}。"),
             "en": ("{n} keywords ({share:.0%} of those judged) have a low CTR and ROI under the {break_even:.2f} break-even{assumed}",
-                   "{assumed_first}Lower their bids as the bid sheet says (--bid-sheet; at most -{lower_step:.0%} each) and delete "
-                   "the ones that have not recovered in three days. They lose about {money} a day; the worst: {worst}."),
+                   "Lower their bids as the bid sheet says (--bid-sheet; at most -{lower_step:.0%} each) and delete "
+                   "the ones that have not recovered in three days. They lose about {money:money} a day."),
         },
         "lower_floor": {
             "zh": (_KW_ZH + _LOW_ZH + "，出价已经到底",
@@ -965,16 +973,16 @@ _LOW_EN = " has only a {ctr:.2%} CTR (account {account_ctr:.2%}) and ROI {roi:.2
         },
         "group.lower_floor": {
             "zh": ("计划「{group}」：{n} 个关键词点击率低、亏钱，出价已经到底{assumed}",
-                   "出价都在下限 {min_bid:.2f}，再降没用：暂停或删掉这 {n} 个词。每天亏约 {money}；亏得最多的：{worst}。"),
+                   "出价都在下限 {min_bid:.2f}，再降没用：暂停或删掉这 {n} 个词。每天亏约 {money:money}。"),
             "en": ("Campaign “{group}”: {n} keywords with a low CTR lose money with their bids at the floor{assumed}",
-                   "Their bids are at the {min_bid:.2f} floor: pause or delete them. They lose about {money} a day; the worst: {worst}."),
+                   "Their bids are at the {min_bid:.2f} floor: pause or delete them. They lose about {money:money} a day."),
         },
         "account.lower_floor": {
             "zh": ("{n} 个关键词点击率低、亏钱，出价已经到底（占判断过的词 {share:.0%}）{assumed}",
-                   "{assumed_first}出价都在下限 {min_bid:.2f}：暂停或删掉。每天亏约 {money}；亏得最多的：{worst}。"),
+                   "出价都在下限 {min_bid:.2f}：暂停或删掉。每天亏约 {money:money}。"),
             "en": ("{n} keywords ({share:.0%} of those judged) with a low CTR lose money with their bids at the floor{assumed}",
-                   "{assumed_first}Their bids are at the {min_bid:.2f} floor: pause or delete them. They lose about {money} a "
-                   "day; the worst: {worst}."),
+                   "Their bids are at the {min_bid:.2f} floor: pause or delete them. They lose about {money:money} a "
+                   "day."),
         },
         "lower_nobid": {
             "zh": (_KW_ZH + _LOW_ZH,
@@ -985,17 +993,17 @@ _LOW_EN = " has only a {ctr:.2%} CTR (account {account_ctr:.2%}) and ROI {roi:.2
         },
         "group.lower_nobid": {
             "zh": ("计划「{group}」：{n} 个关键词点击率低、投产比也低于保本 {break_even:.2f}{assumed}",
-                   "把这 {n} 个词的出价各降低 {lower_step:.0%}（导出里没有当前出价），三天后还上不来就删词。每天亏约 {money}；亏得最多的：{worst}。"),
+                   "把这 {n} 个词的出价各降低 {lower_step:.0%}（导出里没有当前出价），三天后还上不来就删词。每天亏约 {money:money}。"),
             "en": ("Campaign “{group}”: {n} keywords with a low CTR and ROI under the {break_even:.2f} break-even{assumed}",
                    "Lower each of their bids by {lower_step:.0%} (the export does not show current bids); delete the ones that "
-                   "have not recovered in three days. They lose about {money} a day; the worst: {worst}."),
+                   "have not recovered in three days. They lose about {money:money} a day."),
         },
         "account.lower_nobid": {
             "zh": ("{n} 个关键词点击率低、投产比也低于保本 {break_even:.2f}（占判断过的词 {share:.0%}）{assumed}",
-                   "{assumed_first}出价各降低 {lower_step:.0%}，三天后还上不来就删词。每天亏约 {money}；亏得最多的：{worst}。"),
+                   "出价各降低 {lower_step:.0%}，三天后还上不来就删词。每天亏约 {money:money}。"),
             "en": ("{n} keywords ({share:.0%} of those judged) have a low CTR and ROI under the {break_even:.2f} break-even{assumed}",
-                   "{assumed_first}Lower each of their bids by {lower_step:.0%}; delete the ones that have not recovered in three "
-                   "days. They lose about {money} a day; the worst: {worst}."),
+                   "Lower each of their bids by {lower_step:.0%}; delete the ones that have not recovered in three "
+                   "days. They lose about {money:money} a day."),
         },
         "lower_budget": {
             "zh": (_PLAN_ZH + _LOW_ZH,
@@ -1006,10 +1014,10 @@ _LOW_EN = " has only a {ctr:.2%} CTR (account {account_ctr:.2%}) and ROI {roi:.2
         },
         "account.lower_budget": {
             "zh": ("{n} 个计划点击率低、投产比也低于保本 {break_even:.2f}（占判断过的计划 {share:.0%}）{assumed}",
-                   "{assumed_first}这些计划的出价和日限额各降低 {lower_step:.0%}，同时换图测图。每天亏约 {money}；亏得最多的：{worst}。"),
+                   "这些计划的出价和日限额各降低 {lower_step:.0%}，同时换图测图。每天亏约 {money:money}。"),
             "en": ("{n} campaigns ({share:.0%} of those judged) have a low CTR and ROI under the {break_even:.2f} break-even{assumed}",
-                   "{assumed_first}Cut their bids and daily budgets by {lower_step:.0%} and test new creatives. They lose about "
-                   "{money} a day; the worst: {worst}."),
+                   "Cut their bids and daily budgets by {lower_step:.0%} and test new creatives. They lose about "
+                   "{money:money} a day."),
         },
         "lower_target": {
             "zh": (_PLAN_ZH + _LOW_ZH,
@@ -1021,10 +1029,10 @@ _LOW_EN = " has only a {ctr:.2%} CTR (account {account_ctr:.2%}) and ROI {roi:.2
         },
         "account.lower_target": {
             "zh": ("{n} 个全站推计划点击率低、投产比也低于保本 {break_even:.2f}（占判断过的计划 {share:.0%}）{assumed}",
-                   "{assumed_first}把目标投产比提到保本线以上，或日预算降低 {lower_step:.0%}。每天亏约 {money}；亏得最多的：{worst}。"),
+                   "把目标投产比提到保本线以上，或日预算降低 {lower_step:.0%}。每天亏约 {money:money}。"),
             "en": ("{n} target-ROI campaigns ({share:.0%} of those judged) have a low CTR and ROI under the {break_even:.2f} break-even{assumed}",
-                   "{assumed_first}Raise their target ROI above break-even, or cut their daily budgets by {lower_step:.0%}. They "
-                   "lose about {money} a day; the worst: {worst}."),
+                   "Raise their target ROI above break-even, or cut their daily budgets by {lower_step:.0%}. They "
+                   "lose about {money:money} a day."),
         },
         "creative": {
             "zh": (_PLAN_ZH + "点击率只有 {ctr:.2%}（账户平均 {account_ctr:.2%}），推广图吸引不了人",
@@ -1036,9 +1044,9 @@ _LOW_EN = " has only a {ctr:.2%} CTR (account {account_ctr:.2%}) and ROI {roi:.2
                    "the one with the best CTR."),
         },
         "account.creative": {
-            "zh": ("{n} 个计划点击率低于账户平均（占判断过的计划 {share:.0%}），但不亏钱", "出价不动，让美工换主图/创意图横向测图：{worst}。"),
+            "zh": ("{n} 个计划点击率低于账户平均（占判断过的计划 {share:.0%}），但不亏钱", "出价不动，让美工换主图/创意图横向测图。"),
             "en": ("{n} campaigns ({share:.0%} of those judged) have a low CTR but do not lose money",
-                   "Keep their bids; have design test new main images and creatives: {worst}."),
+                   "Keep their bids; have design test new main images and creatives."),
         },
         "creative_keyword": {
             "zh": (_KW_ZH + "点击率只有 {ctr:.2%}（账户平均 {account_ctr:.2%}），但不亏钱",
@@ -1049,17 +1057,17 @@ _LOW_EN = " has only a {ctr:.2%} CTR (account {account_ctr:.2%}) and ROI {roi:.2
         },
         "group.creative_keyword": {
             "zh": ("计划「{group}」：{n} 个关键词点击率低于账户平均，但不亏钱",
-                   "出价不动，先观察：查词和宝贝对不对路，给单元换创意图测图；三天后还上不来再考虑删词。点击率最低的：{worst}。"),
+                   "出价不动，先观察：查词和宝贝对不对路，给单元换创意图测图；三天后还上不来再考虑删词。"),
             "en": ("Campaign “{group}”: {n} keywords have a low CTR but do not lose money",
                    "Keep their bids and watch them: check they fit the item and test new creatives in their ad groups; "
-                   "consider deleting only those that have not recovered in three days: {worst}."),
+                   "consider deleting only those that have not recovered in three days."),
         },
         "account.creative_keyword": {
             "zh": ("{n} 个关键词点击率低于账户平均（占判断过的词 {share:.0%}），但不亏钱",
-                   "出价不动，先观察；点击率普遍低，先看主图/创意图：让美工做新图横向测图。{worst}"),
+                   "出价不动，先观察；点击率普遍低，先看主图/创意图：让美工做新图横向测图。"),
             "en": ("{n} keywords ({share:.0%} of those judged) have a low CTR but do not lose money",
                    "Keep their bids and watch them; with CTR low across the account, look at the main images and creatives "
-                   "first and have design test new ones. {worst}"),
+                   "first and have design test new ones."),
         },
     },
 )
@@ -1100,6 +1108,7 @@ def ctr_bid(ctx: "RuleContext") -> None:
         if level == "campaign" and not clean.empty and clean["currency"].nunique() == 1 \
                 and clean["account_ctr"].notna().any():
             ctx.metrics["ad_account_ctr"] = round(float(clean["account_ctr"].dropna().iloc[0]), 4)
+        ctx.state.facts[f"judged.ads.ctr_bid.{level}"] = int(frame["judged_ctr"].sum())
         _hold(ctx, frame, "hold_ctr", level)
         _not_raised(ctx, frame)
         _emit_verdicts(ctx, level, frame, _EVIDENCE, **values)
@@ -1154,16 +1163,16 @@ def _why_not(ctx: "RuleContext", row: dict[str, Any]) -> str:
         },
         "group.zero": {
             "zh": ("计划「{group}」：{n} 个关键词展现很多、一次点击都没有",
-                   "暂停或删掉这 {n} 个词（舍不得删的先查和宝贝是否相关、改精准匹配）：{worst}。"),
+                   "暂停或删掉这 {n} 个词（舍不得删的先查和宝贝是否相关、改精准匹配）。"),
             "en": ("Campaign “{group}”: {n} keywords shown many times without a single click",
-                   "Pause or delete them (to keep one, check it matches the product and switch it to exact match): {worst}."),
+                   "Pause or delete them (to keep one, check it matches the product and switch it to exact match)."),
         },
         "account.zero": {
             "zh": ("{n} 个关键词展现很多、一次点击都没有（占判断过的词 {share:.0%}）",
-                   "批量暂停或删掉这些词（改价表里有全部名单），舍不得删的先查和宝贝是否相关、改精准匹配：{worst}。"),
+                   "批量暂停或删掉这些词（改价表里有全部名单），舍不得删的先查和宝贝是否相关、改精准匹配。"),
             "en": ("{n} keywords ({share:.0%} of those judged) were shown many times without a single click",
                    "Pause or delete them in bulk (the bid sheet lists them all); to keep one, check it matches the product "
-                   "and switch it to exact match: {worst}."),
+                   "and switch it to exact match."),
         },
     },
 )
@@ -1186,6 +1195,7 @@ def zero_click(ctx: "RuleContext") -> None:
         ctx.skip(ctx.t("窗口期内没有关键词级别的推广数据", "no keyword-level ad rows in the window"))
         return
     keywords = judged[2]
+    ctx.state.facts["judged.ads.zero_click.keyword"] = int(keywords["judged_zero"].sum())
     _skip_mixed(ctx, keywords)
     _hold(ctx, keywords, "hold_zero", "keyword")
     _emit_verdicts(ctx, "keyword", keywords, _ZERO_EVIDENCE)
@@ -1223,19 +1233,18 @@ _PAUSE_EN = " returns only ROI {roi:.2f}, under {critical_ratio:.0%} of the {bre
         },
         "group.cut_bid": {
             "zh": ("计划「{group}」：{n} 个关键词投产比低于保本 {break_even:.2f}{assumed}",
-                   "{assumed_first}按改价表（--bid-sheet）把这 {n} 个词降价约 {lower_step:.0%}，三天后投产比还不到保本线就暂停。"
-                   "每天亏约 {money}；亏得最多的：{worst}。"),
+                   "按改价表（--bid-sheet）把这 {n} 个词降价约 {lower_step:.0%}，三天后投产比还不到保本线就暂停。"
+                   "每天亏约 {money:money}。"),
             "en": ("Campaign “{group}”: {n} keywords return ROI under the {break_even:.2f} break-even{assumed}",
-                   "{assumed_first}Cut their bids by about {lower_step:.0%} as the bid sheet says (--bid-sheet); pause the ones "
-                   "still under break-even in three days. They lose about {money} a day; the worst: {worst}."),
+                   "Cut their bids by about {lower_step:.0%} as the bid sheet says (--bid-sheet); pause the ones "
+                   "still under break-even in three days. They lose about {money:money} a day."),
         },
         "account.cut_bid": {
             "zh": ("{n} 个关键词投产比低于保本 {break_even:.2f}（占判断过的词 {share:.0%}）{assumed}",
-                   "{assumed_first}按改价表（--bid-sheet）降价约 {lower_step:.0%}，三天后还不到保本线就暂停。每天亏约 {money}；"
-                   "亏得最多的：{worst}。"),
+                   "按改价表（--bid-sheet）降价约 {lower_step:.0%}，三天后还不到保本线就暂停。每天亏约 {money:money}。"),
             "en": ("{n} keywords ({share:.0%} of those judged) return ROI under the {break_even:.2f} break-even{assumed}",
-                   "{assumed_first}Cut their bids by about {lower_step:.0%} as the bid sheet says (--bid-sheet); pause the ones "
-                   "still under break-even in three days. They lose about {money} a day; the worst: {worst}."),
+                   "Cut their bids by about {lower_step:.0%} as the bid sheet says (--bid-sheet); pause the ones "
+                   "still under break-even in three days. They lose about {money:money} a day."),
         },
         "cut_nobid": {
             "zh": (_KW_ZH + _ROI_ZH,
@@ -1246,18 +1255,18 @@ _PAUSE_EN = " returns only ROI {roi:.2f}, under {critical_ratio:.0%} of the {bre
         },
         "group.cut_nobid": {
             "zh": ("计划「{group}」：{n} 个关键词投产比低于保本 {break_even:.2f}{assumed}",
-                   "{assumed_first}把这 {n} 个词的出价各降低 {lower_step:.0%}（导出里没有当前出价），三天后还不到保本线就暂停。"
-                   "每天亏约 {money}；亏得最多的：{worst}。"),
+                   "把这 {n} 个词的出价各降低 {lower_step:.0%}（导出里没有当前出价），三天后还不到保本线就暂停。"
+                   "每天亏约 {money:money}。"),
             "en": ("Campaign “{group}”: {n} keywords return ROI under the {break_even:.2f} break-even{assumed}",
-                   "{assumed_first}Cut each of their bids by {lower_step:.0%} (the export does not show current bids); pause the "
-                   "ones still under break-even in three days. They lose about {money} a day; the worst: {worst}."),
+                   "Cut each of their bids by {lower_step:.0%} (the export does not show current bids); pause the "
+                   "ones still under break-even in three days. They lose about {money:money} a day."),
         },
         "account.cut_nobid": {
             "zh": ("{n} 个关键词投产比低于保本 {break_even:.2f}（占判断过的词 {share:.0%}）{assumed}",
-                   "{assumed_first}出价各降低 {lower_step:.0%}，三天后还不到保本线就暂停。每天亏约 {money}；亏得最多的：{worst}。"),
+                   "出价各降低 {lower_step:.0%}，三天后还不到保本线就暂停。每天亏约 {money:money}。"),
             "en": ("{n} keywords ({share:.0%} of those judged) return ROI under the {break_even:.2f} break-even{assumed}",
-                   "{assumed_first}Cut each of their bids by {lower_step:.0%}; pause the ones still under break-even in three "
-                   "days. They lose about {money} a day; the worst: {worst}."),
+                   "Cut each of their bids by {lower_step:.0%}; pause the ones still under break-even in three "
+                   "days. They lose about {money:money} a day."),
         },
         "cut_budget": {
             "zh": (_PLAN_ZH + _ROI_ZH, "把这个计划的出价和日限额降低 {lower_step:.0%}，三天后投产比还不到保本线就暂停计划。"),
@@ -1267,11 +1276,10 @@ _PAUSE_EN = " returns only ROI {roi:.2f}, under {critical_ratio:.0%} of the {bre
         },
         "account.cut_budget": {
             "zh": ("{n} 个计划投产比低于保本 {break_even:.2f}（占判断过的计划 {share:.0%}）{assumed}",
-                   "{assumed_first}这些计划的出价和日限额各降低 {lower_step:.0%}，三天后还不到保本线就暂停。每天亏约 {money}；"
-                   "亏得最多的：{worst}。"),
+                   "这些计划的出价和日限额各降低 {lower_step:.0%}，三天后还不到保本线就暂停。每天亏约 {money:money}。"),
             "en": ("{n} campaigns ({share:.0%} of those judged) return ROI under the {break_even:.2f} break-even{assumed}",
-                   "{assumed_first}Cut their bids and daily budgets by {lower_step:.0%}; pause the ones still under break-even "
-                   "in three days. They lose about {money} a day; the worst: {worst}."),
+                   "Cut their bids and daily budgets by {lower_step:.0%}; pause the ones still under break-even "
+                   "in three days. They lose about {money:money} a day."),
         },
         "cut_target": {
             "zh": (_PLAN_ZH + _ROI_ZH,
@@ -1284,10 +1292,10 @@ _PAUSE_EN = " returns only ROI {roi:.2f}, under {critical_ratio:.0%} of the {bre
         },
         "account.cut_target": {
             "zh": ("{n} 个全站推计划投产比低于保本 {break_even:.2f}（占判断过的计划 {share:.0%}）{assumed}",
-                   "{assumed_first}把目标投产比提到保本线以上，或日预算降低 {lower_step:.0%}。每天亏约 {money}；亏得最多的：{worst}。"),
+                   "把目标投产比提到保本线以上，或日预算降低 {lower_step:.0%}。每天亏约 {money:money}。"),
             "en": ("{n} target-ROI campaigns ({share:.0%} of those judged) return ROI under the {break_even:.2f} break-even{assumed}",
-                   "{assumed_first}Raise their target ROI above break-even, or cut their daily budgets by {lower_step:.0%}. They "
-                   "lose about {money} a day; the worst: {worst}."),
+                   "Raise their target ROI above break-even, or cut their daily budgets by {lower_step:.0%}. They "
+                   "lose about {money:money} a day."),
         },
         "pause": {
             "zh": (_KW_ZH + _PAUSE_ZH, "先暂停这个词，查清宝贝转化和详情页的问题，再决定删掉还是重开。"),
@@ -1296,17 +1304,17 @@ _PAUSE_EN = " returns only ROI {roi:.2f}, under {critical_ratio:.0%} of the {bre
         },
         "group.pause": {
             "zh": ("计划「{group}」：{n} 个关键词投产比不到保本 {break_even:.2f} 的 {critical_ratio:.0%}{assumed}",
-                   "{assumed_first}先暂停这 {n} 个词，查清宝贝转化和详情页的问题，再决定删掉还是重开。每天亏约 {money}；亏得最多的：{worst}。"),
+                   "先暂停这 {n} 个词，查清宝贝转化和详情页的问题，再决定删掉还是重开。每天亏约 {money:money}。"),
             "en": ("Campaign “{group}”: {n} keywords return under {critical_ratio:.0%} of the {break_even:.2f} break-even{assumed}",
-                   "{assumed_first}Pause them now, find out why the item does not convert, then delete them or switch them back "
-                   "on. They lose about {money} a day; the worst: {worst}."),
+                   "Pause them now, find out why the item does not convert, then delete them or switch them back "
+                   "on. They lose about {money:money} a day."),
         },
         "account.pause": {
             "zh": ("{n} 个关键词投产比不到保本 {break_even:.2f} 的 {critical_ratio:.0%}（占判断过的词 {share:.0%}）{assumed}",
-                   "{assumed_first}先批量暂停这些词（改价表里有全部名单），查清宝贝转化和详情页的问题。每天亏约 {money}；亏得最多的：{worst}。"),
+                   "先批量暂停这些词（改价表里有全部名单），查清宝贝转化和详情页的问题。每天亏约 {money:money}。"),
             "en": ("{n} keywords ({share:.0%} of those judged) return under {critical_ratio:.0%} of the {break_even:.2f} break-even{assumed}",
-                   "{assumed_first}Pause them in bulk (the bid sheet lists them all) and find out why the items do not convert. "
-                   "They lose about {money} a day; the worst: {worst}."),
+                   "Pause them in bulk (the bid sheet lists them all) and find out why the items do not convert. "
+                   "They lose about {money:money} a day."),
         },
         "pause_plan": {
             "zh": (_PLAN_ZH + _PAUSE_ZH, "先暂停这个计划，查清宝贝转化和详情页的问题再重开。"),
@@ -1315,10 +1323,9 @@ _PAUSE_EN = " returns only ROI {roi:.2f}, under {critical_ratio:.0%} of the {bre
         },
         "account.pause_plan": {
             "zh": ("{n} 个计划投产比不到保本 {break_even:.2f} 的 {critical_ratio:.0%}（占判断过的计划 {share:.0%}）{assumed}",
-                   "{assumed_first}先暂停这些计划，查清宝贝转化和详情页的问题再重开。每天亏约 {money}；亏得最多的：{worst}。"),
+                   "先暂停这些计划，查清宝贝转化和详情页的问题再重开。每天亏约 {money:money}。"),
             "en": ("{n} campaigns ({share:.0%} of those judged) return under {critical_ratio:.0%} of the {break_even:.2f} break-even{assumed}",
-                   "{assumed_first}Pause them now and find out why the items do not convert. They lose about {money} a day; "
-                   "the worst: {worst}."),
+                   "Pause them now and find out why the items do not convert. They lose about {money:money} a day."),
         },
         "pause_floor": {
             "zh": (_KW_ZH + _ROI_ZH + "，出价已经到底", "出价 {current_bid:.2f} 已到下限 {min_bid:.2f}，降不动了：暂停这个词。"),
@@ -1327,15 +1334,15 @@ _PAUSE_EN = " returns only ROI {roi:.2f}, under {critical_ratio:.0%} of the {bre
         },
         "group.pause_floor": {
             "zh": ("计划「{group}」：{n} 个关键词投产比低于保本 {break_even:.2f}，出价已经到底{assumed}",
-                   "{assumed_first}出价都在下限 {min_bid:.2f}，降不动了：暂停这 {n} 个词。每天亏约 {money}；亏得最多的：{worst}。"),
+                   "出价都在下限 {min_bid:.2f}，降不动了：暂停这 {n} 个词。每天亏约 {money:money}。"),
             "en": ("Campaign “{group}”: {n} keywords under the {break_even:.2f} break-even with their bids at the floor{assumed}",
-                   "{assumed_first}Their bids are at the {min_bid:.2f} floor: pause them. They lose about {money} a day; the worst: {worst}."),
+                   "Their bids are at the {min_bid:.2f} floor: pause them. They lose about {money:money} a day."),
         },
         "account.pause_floor": {
             "zh": ("{n} 个关键词投产比低于保本 {break_even:.2f}，出价已经到底（占判断过的词 {share:.0%}）{assumed}",
-                   "{assumed_first}出价都在下限 {min_bid:.2f}：暂停这些词。每天亏约 {money}；亏得最多的：{worst}。"),
+                   "出价都在下限 {min_bid:.2f}：暂停这些词。每天亏约 {money:money}。"),
             "en": ("{n} keywords ({share:.0%} of those judged) under the {break_even:.2f} break-even with their bids at the floor{assumed}",
-                   "{assumed_first}Their bids are at the {min_bid:.2f} floor: pause them. They lose about {money} a day; the worst: {worst}."),
+                   "Their bids are at the {min_bid:.2f} floor: pause them. They lose about {money:money} a day."),
         },
     },
 )
@@ -1367,13 +1374,17 @@ def roi_breakeven(ctx: "RuleContext") -> None:
         return
     margin = ctx.config.get("shop", "gross_margin")
     ctx.metrics["break_even_roi"] = round(break_even, 2)
-    ctx.metrics["gross_margin_assumed"] = _margin_assumed(ctx.config)
+    ctx.state.facts["ads.break_even_used"] = True
+    clean = campaigns[~campaigns["mixed"].astype(bool) & campaigns["gmv"].notna() & (campaigns["cost"] > 0)]
+    if not clean.empty and clean["currency"].nunique() == 1:
+        ctx.state.facts["ads.account_roi"] = float(clean["gmv"].sum() / clean["cost"].sum())
     values = {"break_even": break_even, "critical_ratio": ctx.param("critical_ratio"),
               "lower_step": ctx.param("lower_step"), "min_bid": ctx.param("min_bid"), **_assumed(ctx, margin)}
     for level, frame in (("campaign", campaigns), ("keyword", keywords)):
         if frame.empty:
             continue
         _skip_mixed(ctx, frame)
+        ctx.state.facts[f"judged.ads.roi_breakeven.{level}"] = int(frame["judged_roi"].sum())
         _hold(ctx, frame, "hold_roi", level)
         _emit_verdicts(ctx, level, frame, _EVIDENCE, **values)
     _covered(ctx, campaigns, keywords)
