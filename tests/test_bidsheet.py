@@ -104,7 +104,9 @@ def test_xlsx_holds_numbers_with_formats_and_english_headers(tmp_path):
     raised = next(r for r in values[1:] if r[3] == "连衣裙 夏")
     assert raised[:8] == ("Keyword", "爆款-连衣裙", "夏装", "连衣裙 夏", None, "Raise bid", 1.2, 1.32)
     assert raised[8] == pytest.approx(0.1) and raised[9] == pytest.approx(0.025)
-    assert raised[12] == "high CTR, ROI above break-even (provisional: gross margin not set)"
+    assert raised[12] == "high CTR, ROI above break-even"  # a raise is not a provisional cut
+    cut = next(r for r in values[1:] if r[3] == "长裙")
+    assert cut[12] == "ROI under break-even (provisional: gross margin not set)"
     row_number = [r[3] for r in values].index("连衣裙 夏") + 1
     assert sheet.cell(row=row_number, column=9).number_format == "+0.0%;-0.0%"
     assert sheet.cell(row=row_number, column=10).number_format == "0.00%"

@@ -496,17 +496,24 @@ def test_every_subject_has_at_most_one_finding_across_the_three_rules():
 
 # == provisional break-even ============================================================================
 def test_cuts_on_the_default_margin_are_provisional_and_say_so():
-    rows = [ballast(), ad_row("亏", 2000, 50, cost=100, gmv=300)]
-    assert verdict_of(rows, "亏")["provisional"]
-    assert not verdict_of(rows, "亏", margin=0.30 + 1e-9)["provisional"]
+    from datetime import datetime
+
+    from shopdoc.api import build_report
+    from shopdoc.report import render
+
+    rows = [ballast(), ad_row("亏", 2000, 50, cost=100, gmv=300), ad_row("高", 1000, 25)]
+    judged = verdicts(rows)
+    assert judged.loc[KW + "亏", "provisional"]
+    assert not judged.loc[KW + "高", "provisional"]  # a raise is not a cut
+    assert not verdict_of(rows, "亏", margin=0.30)["provisional"]  # the user's own 30% is not assumed
     state = run(rows, lang="zh")
-    cut = one(findings(state, "ads.roi_breakeven", KW + "亏"))
-    assert "暂定" in cut.title and "30%" in cut.title
+    assert one(findings(state, "ads.roi_breakeven", KW + "亏")).provisional
     assert [a.key for a in state.assumptions] == ["shop.gross_margin"]
     assert state.facts["ads.break_even_used"] is True
-    assert "provisional" in one(findings(run(rows), "ads.roi_breakeven", KW + "亏")).title
-    set_margin = one(findings(run(rows, margin=0.25), "ads.roi_breakeven", KW + "亏"))
-    assert "provisional" not in set_margin.title
+    report = build_report(dataset(rows), config(), date=DAY, lang="zh", now=datetime(2026, 11, 23, 7, 0))
+    text = render(report, "text")
+    assert "（暂定）关键词「亏」" in text and "先设好毛利率" in text
+    assert not run(rows, margin=0.25).assumptions
 
 
 def test_judging_from_config_reads_the_switched_off_rules_as_none():

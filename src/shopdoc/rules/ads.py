@@ -582,7 +582,8 @@ def _judge_level(frame: "pd.DataFrame", level: str, j: Judging) -> "pd.DataFrame
     f["current_bid"] = bid
     f["suggested_bid"] = np.where(judged_any, suggested, np.nan)
     f["change"] = np.where(judged_any, change, np.nan)
-    f["provisional"] = j.provisional & judged_any & (verdict != "zero") & roi_known
+    # A cut or pause on the default margin is provisional (the report says so and puts setting it first).
+    f["provisional"] = j.provisional & np.isin(verdict, list(CUTS - {"zero"})) & roi_known
     f["target_roi"] = steered
     f["hold_ctr"], f["hold_roi"], f["hold_zero"], f["note_ctr"] = hold_ctr, hold_roi, hold_zero, note_ctr
     f["group"] = "campaign:" + f["campaign"].astype(str) if n else ""  # a keyword's to-do is its plan's
@@ -692,7 +693,8 @@ def _emit_verdicts(ctx: "RuleContext", level: str, frame: "pd.DataFrame", eviden
     for verdict in sorted(set(mine["verdict"])):
         rows = mine[mine["verdict"] == verdict]
         _, _, severity, owner = VERDICTS[verdict]
-        _emit(ctx, verdict, _emit_frame(rows, evidence), evidence=evidence, severity=severity, owner=owner,
+        columns = evidence if verdict in CUTS else [name for name in evidence if name != "loss"]
+        _emit(ctx, verdict, _emit_frame(rows, columns), evidence=columns, severity=severity, owner=owner,
               level=level, **values)
 
 
@@ -712,15 +714,6 @@ def _emit_frame(rows: "pd.DataFrame", evidence: list[str]) -> "pd.DataFrame":
 def _emit(ctx: "RuleContext", msg: str, frame: "pd.DataFrame", *, evidence: list[str], severity: str | None,
           owner: str | None, level: str, **values: Any) -> None:
     ctx.emit(msg, frame, evidence=evidence, severity=severity, owner=owner, level=level, **values)
-
-
-def _assumed(ctx: "RuleContext", margin: float | None) -> dict[str, str]:
-    """Wording for a break-even that rests on the default margin the user never set."""
-    if not margin or not _margin_assumed(ctx.config):
-        return {"assumed": ""}
-    return {
-        "assumed": ctx.t(f"（毛利率未设置，按 {margin:.0%} 暂定）", f" (provisional: gross margin not set, {margin:.0%} assumed)"),
-    }
 
 
 def _records(frame: "pd.DataFrame") -> list[dict[str, Any]]:
@@ -818,10 +811,10 @@ def _break_even(ctx: "RuleContext") -> float | None:
 # -- ads.ctr_bid -----------------------------------------------------------------------------------
 _KW_ZH, _KW_EN = "关键词「{keyword}」（计划「{campaign}」）", "Keyword “{keyword}” (campaign “{campaign}”)"
 _PLAN_ZH, _PLAN_EN = "计划「{campaign}」", "Campaign “{campaign}”"
-_HIGH_ZH = "点击率 {ctr:.2%}，高于账户平均 {account_ctr:.2%}，投产比 {roi:.2f} 过了保本线 {break_even:.2f}{assumed}"
-_HIGH_EN = " has a {ctr:.2%} CTR against the account's {account_ctr:.2%}, and ROI {roi:.2f} clears break-even {break_even:.2f}{assumed}"
-_LOW_ZH = "点击率只有 {ctr:.2%}（账户平均 {account_ctr:.2%}），投产比 {roi:.2f} 也低于保本 {break_even:.2f}{assumed}"
-_LOW_EN = " has only a {ctr:.2%} CTR (account {account_ctr:.2%}) and ROI {roi:.2f}, under the {break_even:.2f} break-even{assumed}"
+_HIGH_ZH = "点击率 {ctr:.2%}，高于账户平均 {account_ctr:.2%}，投产比 {roi:.2f} 过了保本线 {break_even:.2f}"
+_HIGH_EN = " has a {ctr:.2%} CTR against the account's {account_ctr:.2%}, and ROI {roi:.2f} clears break-even {break_even:.2f}"
+_LOW_ZH = "点击率只有 {ctr:.2%}（账户平均 {account_ctr:.2%}），投产比 {roi:.2f} 也低于保本 {break_even:.2f}"
+_LOW_EN = " has only a {ctr:.2%} CTR (account {account_ctr:.2%}) and ROI {roi:.2f}, under the {break_even:.2f} break-even"
 
 
 @rule(
@@ -852,18 +845,18 @@ _LOW_EN = " has only a {ctr:.2%} CTR (account {account_ctr:.2%}) and ROI {roi:.2
                    "check in three days that CTR and ROI hold."),
         },
         "group.raise_bid": {
-            "zh": ("计划「{group}」：{n} 个关键词点击率高、投产比过保本线 {break_even:.2f}{assumed}",
+            "zh": ("计划「{group}」：{n} 个关键词点击率高、投产比过保本线 {break_even:.2f}",
                    "按改价表（--bid-sheet）把这 {n} 个词的出价加上去（每个最多 +{raise_step:.0%}），预算跟着放一点，三天后看点击率和投产比稳不稳。"
                    "预计每天多成交约 {money:money}。"),
-            "en": ("Campaign “{group}”: {n} keywords with a high CTR and ROI above the {break_even:.2f} break-even{assumed}",
+            "en": ("Campaign “{group}”: {n} keywords with a high CTR and ROI above the {break_even:.2f} break-even",
                    "Raise their bids as the bid sheet says (--bid-sheet; at most +{raise_step:.0%} each) with a little more "
                    "budget, and check in three days that CTR and ROI hold. About {money:money} more sales a day."),
         },
         "account.raise_bid": {
-            "zh": ("{n} 个关键词点击率高、投产比过保本线 {break_even:.2f}，可以加价（占判断过的词 {share:.0%}）{assumed}",
+            "zh": ("{n} 个关键词点击率高、投产比过保本线 {break_even:.2f}，可以加价（占判断过的词 {share:.0%}）",
                    "按改价表（--bid-sheet）逐个加价（每个最多 +{raise_step:.0%}），三天后看点击率和投产比稳不稳。"
                    "预计每天多成交约 {money:money}。"),
-            "en": ("{n} keywords ({share:.0%} of those judged) have a high CTR and ROI above the {break_even:.2f} break-even{assumed}",
+            "en": ("{n} keywords ({share:.0%} of those judged) have a high CTR and ROI above the {break_even:.2f} break-even",
                    "Raise their bids as the bid sheet says (--bid-sheet; at most +{raise_step:.0%} each) and check "
                    "in three days that CTR and ROI hold. About {money:money} more sales a day."),
         },
@@ -874,17 +867,17 @@ _LOW_EN = " has only a {ctr:.2%} CTR (account {account_ctr:.2%}) and ROI {roi:.2
                    "days that CTR and ROI hold."),
         },
         "group.raise_nobid": {
-            "zh": ("计划「{group}」：{n} 个关键词点击率高、投产比过保本线 {break_even:.2f}{assumed}",
+            "zh": ("计划「{group}」：{n} 个关键词点击率高、投产比过保本线 {break_even:.2f}",
                    "把这 {n} 个词的出价各提高最多 {raise_step:.0%}（导出里没有当前出价），三天后看点击率和投产比稳不稳。"
                    "预计每天多成交约 {money:money}。"),
-            "en": ("Campaign “{group}”: {n} keywords with a high CTR and ROI above the {break_even:.2f} break-even{assumed}",
+            "en": ("Campaign “{group}”: {n} keywords with a high CTR and ROI above the {break_even:.2f} break-even",
                    "Raise each of their bids by up to {raise_step:.0%} (the export does not show current bids) and check in "
                    "three days that CTR and ROI hold. About {money:money} more sales a day."),
         },
         "account.raise_nobid": {
-            "zh": ("{n} 个关键词点击率高、投产比过保本线 {break_even:.2f}，可以加价（占判断过的词 {share:.0%}）{assumed}",
+            "zh": ("{n} 个关键词点击率高、投产比过保本线 {break_even:.2f}，可以加价（占判断过的词 {share:.0%}）",
                    "把这些词的出价各提高最多 {raise_step:.0%}，三天后看点击率和投产比稳不稳。预计每天多成交约 {money:money}。"),
-            "en": ("{n} keywords ({share:.0%} of those judged) have a high CTR and ROI above the {break_even:.2f} break-even{assumed}",
+            "en": ("{n} keywords ({share:.0%} of those judged) have a high CTR and ROI above the {break_even:.2f} break-even",
                    "Raise each of their bids by up to {raise_step:.0%} and check in three days that CTR and ROI "
                    "hold. About {money:money} more sales a day."),
         },
@@ -893,9 +886,9 @@ _LOW_EN = " has only a {ctr:.2%} CTR (account {account_ctr:.2%}) and ROI {roi:.2
             "en": (_PLAN_EN + _HIGH_EN, "Raise this campaign's bids and daily budget by {change:.0%}; check in three days that CTR and ROI hold."),
         },
         "account.raise_budget": {
-            "zh": ("{n} 个计划点击率高、投产比过保本线 {break_even:.2f}（占判断过的计划 {share:.0%}）{assumed}",
+            "zh": ("{n} 个计划点击率高、投产比过保本线 {break_even:.2f}（占判断过的计划 {share:.0%}）",
                    "把这些计划的出价和日限额各提高最多 {raise_step:.0%}，三天后看点击率和投产比稳不稳。预计每天多成交约 {money:money}。"),
-            "en": ("{n} campaigns ({share:.0%} of those judged) have a high CTR and ROI above the {break_even:.2f} break-even{assumed}",
+            "en": ("{n} campaigns ({share:.0%} of those judged) have a high CTR and ROI above the {break_even:.2f} break-even",
                    "Raise their bids and daily budgets by up to {raise_step:.0%} and check in three days that CTR "
                    "and ROI hold. About {money:money} more sales a day."),
         },
@@ -907,9 +900,9 @@ _LOW_EN = " has only a {ctr:.2%} CTR (account {account_ctr:.2%}) and ROI {roi:.2
                    "the target ROI; check in three days that ROI holds."),
         },
         "account.raise_target": {
-            "zh": ("{n} 个全站推计划点击率高、投产比过保本线 {break_even:.2f}（占判断过的计划 {share:.0%}）{assumed}",
+            "zh": ("{n} 个全站推计划点击率高、投产比过保本线 {break_even:.2f}（占判断过的计划 {share:.0%}）",
                    "日预算各提高最多 {raise_step:.0%}，目标投产比不动。预计每天多成交约 {money:money}。"),
-            "en": ("{n} target-ROI campaigns ({share:.0%} of those judged) have a high CTR and ROI above the {break_even:.2f} break-even{assumed}",
+            "en": ("{n} target-ROI campaigns ({share:.0%} of those judged) have a high CTR and ROI above the {break_even:.2f} break-even",
                    "Raise their daily budgets by up to {raise_step:.0%} and keep their target ROI. About {money:money} "
                    "more sales a day."),
         },
@@ -950,17 +943,17 @@ _LOW_EN = " has only a {ctr:.2%} CTR (account {account_ctr:.2%}) and ROI {roi:.2
                    "the keyword if CTR and ROI have not recovered in three days."),
         },
         "group.lower_bid": {
-            "zh": ("计划「{group}」：{n} 个关键词点击率低、投产比也低于保本 {break_even:.2f}{assumed}",
+            "zh": ("计划「{group}」：{n} 个关键词点击率低、投产比也低于保本 {break_even:.2f}",
                    "按改价表（--bid-sheet）把这 {n} 个词降价（每个最多 -{lower_step:.0%}），同时换创意图测图；三天后还上不来就删词。"
                    "每天亏约 {money:money}。"),
-            "en": ("Campaign “{group}”: {n} keywords with a low CTR and ROI under the {break_even:.2f} break-even{assumed}",
+            "en": ("Campaign “{group}”: {n} keywords with a low CTR and ROI under the {break_even:.2f} break-even",
                    "Lower their bids as the bid sheet says (--bid-sheet; at most -{lower_step:.0%} each) and test new creatives; "
                    "delete the ones that have not recovered in three days. They lose about {money:money} a day."),
         },
         "account.lower_bid": {
-            "zh": ("{n} 个关键词点击率低、投产比也低于保本 {break_even:.2f}（占判断过的词 {share:.0%}）{assumed}",
+            "zh": ("{n} 个关键词点击率低、投产比也低于保本 {break_even:.2f}（占判断过的词 {share:.0%}）",
                    "按改价表（--bid-sheet）降价（每个最多 -{lower_step:.0%}），三天后还上不来就删词。每天亏约 {money:money}。"),
-            "en": ("{n} keywords ({share:.0%} of those judged) have a low CTR and ROI under the {break_even:.2f} break-even{assumed}",
+            "en": ("{n} keywords ({share:.0%} of those judged) have a low CTR and ROI under the {break_even:.2f} break-even",
                    "Lower their bids as the bid sheet says (--bid-sheet; at most -{lower_step:.0%} each) and delete "
                    "the ones that have not recovered in three days. They lose about {money:money} a day."),
         },
@@ -972,15 +965,15 @@ _LOW_EN = " has only a {ctr:.2%} CTR (account {account_ctr:.2%}) and ROI {roi:.2
                    "delete it."),
         },
         "group.lower_floor": {
-            "zh": ("计划「{group}」：{n} 个关键词点击率低、亏钱，出价已经到底{assumed}",
+            "zh": ("计划「{group}」：{n} 个关键词点击率低、亏钱，出价已经到底",
                    "出价都在下限 {min_bid:.2f}，再降没用：暂停或删掉这 {n} 个词。每天亏约 {money:money}。"),
-            "en": ("Campaign “{group}”: {n} keywords with a low CTR lose money with their bids at the floor{assumed}",
+            "en": ("Campaign “{group}”: {n} keywords with a low CTR lose money with their bids at the floor",
                    "Their bids are at the {min_bid:.2f} floor: pause or delete them. They lose about {money:money} a day."),
         },
         "account.lower_floor": {
-            "zh": ("{n} 个关键词点击率低、亏钱，出价已经到底（占判断过的词 {share:.0%}）{assumed}",
+            "zh": ("{n} 个关键词点击率低、亏钱，出价已经到底（占判断过的词 {share:.0%}）",
                    "出价都在下限 {min_bid:.2f}：暂停或删掉。每天亏约 {money:money}。"),
-            "en": ("{n} keywords ({share:.0%} of those judged) with a low CTR lose money with their bids at the floor{assumed}",
+            "en": ("{n} keywords ({share:.0%} of those judged) with a low CTR lose money with their bids at the floor",
                    "Their bids are at the {min_bid:.2f} floor: pause or delete them. They lose about {money:money} a "
                    "day."),
         },
@@ -992,16 +985,16 @@ _LOW_EN = " has only a {ctr:.2%} CTR (account {account_ctr:.2%}) and ROI {roi:.2
                    "creative; delete it if CTR and ROI have not recovered in three days."),
         },
         "group.lower_nobid": {
-            "zh": ("计划「{group}」：{n} 个关键词点击率低、投产比也低于保本 {break_even:.2f}{assumed}",
+            "zh": ("计划「{group}」：{n} 个关键词点击率低、投产比也低于保本 {break_even:.2f}",
                    "把这 {n} 个词的出价各降低 {lower_step:.0%}（导出里没有当前出价），三天后还上不来就删词。每天亏约 {money:money}。"),
-            "en": ("Campaign “{group}”: {n} keywords with a low CTR and ROI under the {break_even:.2f} break-even{assumed}",
+            "en": ("Campaign “{group}”: {n} keywords with a low CTR and ROI under the {break_even:.2f} break-even",
                    "Lower each of their bids by {lower_step:.0%} (the export does not show current bids); delete the ones that "
                    "have not recovered in three days. They lose about {money:money} a day."),
         },
         "account.lower_nobid": {
-            "zh": ("{n} 个关键词点击率低、投产比也低于保本 {break_even:.2f}（占判断过的词 {share:.0%}）{assumed}",
+            "zh": ("{n} 个关键词点击率低、投产比也低于保本 {break_even:.2f}（占判断过的词 {share:.0%}）",
                    "出价各降低 {lower_step:.0%}，三天后还上不来就删词。每天亏约 {money:money}。"),
-            "en": ("{n} keywords ({share:.0%} of those judged) have a low CTR and ROI under the {break_even:.2f} break-even{assumed}",
+            "en": ("{n} keywords ({share:.0%} of those judged) have a low CTR and ROI under the {break_even:.2f} break-even",
                    "Lower each of their bids by {lower_step:.0%}; delete the ones that have not recovered in three "
                    "days. They lose about {money:money} a day."),
         },
@@ -1013,9 +1006,9 @@ _LOW_EN = " has only a {ctr:.2%} CTR (account {account_ctr:.2%}) and ROI {roi:.2
                    "have design test new creatives."),
         },
         "account.lower_budget": {
-            "zh": ("{n} 个计划点击率低、投产比也低于保本 {break_even:.2f}（占判断过的计划 {share:.0%}）{assumed}",
+            "zh": ("{n} 个计划点击率低、投产比也低于保本 {break_even:.2f}（占判断过的计划 {share:.0%}）",
                    "这些计划的出价和日限额各降低 {lower_step:.0%}，同时换图测图。每天亏约 {money:money}。"),
-            "en": ("{n} campaigns ({share:.0%} of those judged) have a low CTR and ROI under the {break_even:.2f} break-even{assumed}",
+            "en": ("{n} campaigns ({share:.0%} of those judged) have a low CTR and ROI under the {break_even:.2f} break-even",
                    "Cut their bids and daily budgets by {lower_step:.0%} and test new creatives. They lose about "
                    "{money:money} a day."),
         },
@@ -1028,9 +1021,9 @@ _LOW_EN = " has only a {ctr:.2%} CTR (account {account_ctr:.2%}) and ROI {roi:.2
                    "break-even, or cut its daily budget by {lower_step:.0%}; have design test new creatives."),
         },
         "account.lower_target": {
-            "zh": ("{n} 个全站推计划点击率低、投产比也低于保本 {break_even:.2f}（占判断过的计划 {share:.0%}）{assumed}",
+            "zh": ("{n} 个全站推计划点击率低、投产比也低于保本 {break_even:.2f}（占判断过的计划 {share:.0%}）",
                    "把目标投产比提到保本线以上，或日预算降低 {lower_step:.0%}。每天亏约 {money:money}。"),
-            "en": ("{n} target-ROI campaigns ({share:.0%} of those judged) have a low CTR and ROI under the {break_even:.2f} break-even{assumed}",
+            "en": ("{n} target-ROI campaigns ({share:.0%} of those judged) have a low CTR and ROI under the {break_even:.2f} break-even",
                    "Raise their target ROI above break-even, or cut their daily budgets by {lower_step:.0%}. They "
                    "lose about {money:money} a day."),
         },
@@ -1090,12 +1083,11 @@ def ctr_bid(ctx: "RuleContext") -> None:
         ctx.skip(ctx.t("窗口期内没有推广数据", "no ad rows in the window"))
         return
     _, campaigns, keywords = judged
-    margin = ctx.config.get("shop", "gross_margin")
     blockers = _page_blockers(ctx)
     values = {
         "break_even": _break_even(ctx) or float("nan"), "raise_step": ctx.param("raise_step"),
         "lower_step": ctx.param("lower_step"), "min_bid": ctx.param("min_bid"),
-        "page_reason": ctx.t("；", "; ").join(blockers), **_assumed(ctx, margin),
+        "page_reason": ctx.t("；", "; ").join(blockers),
     }
     for level, frame in (("campaign", campaigns), ("keyword", keywords)):
         if frame.empty:
@@ -1202,10 +1194,10 @@ def zero_click(ctx: "RuleContext") -> None:
 
 
 # -- ads.roi_breakeven -----------------------------------------------------------------------------
-_ROI_ZH = "投产比 {roi:.2f}，低于保本投产比 {break_even:.2f}{assumed}"
-_ROI_EN = " returns ROI {roi:.2f}, below the {break_even:.2f} break-even{assumed}"
-_PAUSE_ZH = "投产比只有 {roi:.2f}，不到保本投产比 {break_even:.2f} 的 {critical_ratio:.0%}{assumed}"
-_PAUSE_EN = " returns only ROI {roi:.2f}, under {critical_ratio:.0%} of the {break_even:.2f} break-even{assumed}"
+_ROI_ZH = "投产比 {roi:.2f}，低于保本投产比 {break_even:.2f}"
+_ROI_EN = " returns ROI {roi:.2f}, below the {break_even:.2f} break-even"
+_PAUSE_ZH = "投产比只有 {roi:.2f}，不到保本投产比 {break_even:.2f} 的 {critical_ratio:.0%}"
+_PAUSE_EN = " returns only ROI {roi:.2f}, under {critical_ratio:.0%} of the {break_even:.2f} break-even"
 
 
 @rule(
@@ -1232,17 +1224,17 @@ _PAUSE_EN = " returns only ROI {roi:.2f}, under {critical_ratio:.0%} of the {bre
                    "break-even in three days."),
         },
         "group.cut_bid": {
-            "zh": ("计划「{group}」：{n} 个关键词投产比低于保本 {break_even:.2f}{assumed}",
+            "zh": ("计划「{group}」：{n} 个关键词投产比低于保本 {break_even:.2f}",
                    "按改价表（--bid-sheet）把这 {n} 个词降价约 {lower_step:.0%}，三天后投产比还不到保本线就暂停。"
                    "每天亏约 {money:money}。"),
-            "en": ("Campaign “{group}”: {n} keywords return ROI under the {break_even:.2f} break-even{assumed}",
+            "en": ("Campaign “{group}”: {n} keywords return ROI under the {break_even:.2f} break-even",
                    "Cut their bids by about {lower_step:.0%} as the bid sheet says (--bid-sheet); pause the ones "
                    "still under break-even in three days. They lose about {money:money} a day."),
         },
         "account.cut_bid": {
-            "zh": ("{n} 个关键词投产比低于保本 {break_even:.2f}（占判断过的词 {share:.0%}）{assumed}",
+            "zh": ("{n} 个关键词投产比低于保本 {break_even:.2f}（占判断过的词 {share:.0%}）",
                    "按改价表（--bid-sheet）降价约 {lower_step:.0%}，三天后还不到保本线就暂停。每天亏约 {money:money}。"),
-            "en": ("{n} keywords ({share:.0%} of those judged) return ROI under the {break_even:.2f} break-even{assumed}",
+            "en": ("{n} keywords ({share:.0%} of those judged) return ROI under the {break_even:.2f} break-even",
                    "Cut their bids by about {lower_step:.0%} as the bid sheet says (--bid-sheet); pause the ones "
                    "still under break-even in three days. They lose about {money:money} a day."),
         },
@@ -1254,17 +1246,17 @@ _PAUSE_EN = " returns only ROI {roi:.2f}, under {critical_ratio:.0%} of the {bre
                    "still under break-even in three days."),
         },
         "group.cut_nobid": {
-            "zh": ("计划「{group}」：{n} 个关键词投产比低于保本 {break_even:.2f}{assumed}",
+            "zh": ("计划「{group}」：{n} 个关键词投产比低于保本 {break_even:.2f}",
                    "把这 {n} 个词的出价各降低 {lower_step:.0%}（导出里没有当前出价），三天后还不到保本线就暂停。"
                    "每天亏约 {money:money}。"),
-            "en": ("Campaign “{group}”: {n} keywords return ROI under the {break_even:.2f} break-even{assumed}",
+            "en": ("Campaign “{group}”: {n} keywords return ROI under the {break_even:.2f} break-even",
                    "Cut each of their bids by {lower_step:.0%} (the export does not show current bids); pause the "
                    "ones still under break-even in three days. They lose about {money:money} a day."),
         },
         "account.cut_nobid": {
-            "zh": ("{n} 个关键词投产比低于保本 {break_even:.2f}（占判断过的词 {share:.0%}）{assumed}",
+            "zh": ("{n} 个关键词投产比低于保本 {break_even:.2f}（占判断过的词 {share:.0%}）",
                    "出价各降低 {lower_step:.0%}，三天后还不到保本线就暂停。每天亏约 {money:money}。"),
-            "en": ("{n} keywords ({share:.0%} of those judged) return ROI under the {break_even:.2f} break-even{assumed}",
+            "en": ("{n} keywords ({share:.0%} of those judged) return ROI under the {break_even:.2f} break-even",
                    "Cut each of their bids by {lower_step:.0%}; pause the ones still under break-even in three "
                    "days. They lose about {money:money} a day."),
         },
@@ -1275,9 +1267,9 @@ _PAUSE_EN = " returns only ROI {roi:.2f}, under {critical_ratio:.0%} of the {bre
                    "three days."),
         },
         "account.cut_budget": {
-            "zh": ("{n} 个计划投产比低于保本 {break_even:.2f}（占判断过的计划 {share:.0%}）{assumed}",
+            "zh": ("{n} 个计划投产比低于保本 {break_even:.2f}（占判断过的计划 {share:.0%}）",
                    "这些计划的出价和日限额各降低 {lower_step:.0%}，三天后还不到保本线就暂停。每天亏约 {money:money}。"),
-            "en": ("{n} campaigns ({share:.0%} of those judged) return ROI under the {break_even:.2f} break-even{assumed}",
+            "en": ("{n} campaigns ({share:.0%} of those judged) return ROI under the {break_even:.2f} break-even",
                    "Cut their bids and daily budgets by {lower_step:.0%}; pause the ones still under break-even "
                    "in three days. They lose about {money:money} a day."),
         },
@@ -1291,9 +1283,9 @@ _PAUSE_EN = " returns only ROI {roi:.2f}, under {critical_ratio:.0%} of the {bre
                    "break-even in three days."),
         },
         "account.cut_target": {
-            "zh": ("{n} 个全站推计划投产比低于保本 {break_even:.2f}（占判断过的计划 {share:.0%}）{assumed}",
+            "zh": ("{n} 个全站推计划投产比低于保本 {break_even:.2f}（占判断过的计划 {share:.0%}）",
                    "把目标投产比提到保本线以上，或日预算降低 {lower_step:.0%}。每天亏约 {money:money}。"),
-            "en": ("{n} target-ROI campaigns ({share:.0%} of those judged) return ROI under the {break_even:.2f} break-even{assumed}",
+            "en": ("{n} target-ROI campaigns ({share:.0%} of those judged) return ROI under the {break_even:.2f} break-even",
                    "Raise their target ROI above break-even, or cut their daily budgets by {lower_step:.0%}. They "
                    "lose about {money:money} a day."),
         },
@@ -1303,16 +1295,16 @@ _PAUSE_EN = " returns only ROI {roi:.2f}, under {critical_ratio:.0%} of the {bre
                    "Pause the keyword now, find out why the item does not convert, then delete it or switch it back on."),
         },
         "group.pause": {
-            "zh": ("计划「{group}」：{n} 个关键词投产比不到保本 {break_even:.2f} 的 {critical_ratio:.0%}{assumed}",
+            "zh": ("计划「{group}」：{n} 个关键词投产比不到保本 {break_even:.2f} 的 {critical_ratio:.0%}",
                    "先暂停这 {n} 个词，查清宝贝转化和详情页的问题，再决定删掉还是重开。每天亏约 {money:money}。"),
-            "en": ("Campaign “{group}”: {n} keywords return under {critical_ratio:.0%} of the {break_even:.2f} break-even{assumed}",
+            "en": ("Campaign “{group}”: {n} keywords return under {critical_ratio:.0%} of the {break_even:.2f} break-even",
                    "Pause them now, find out why the item does not convert, then delete them or switch them back "
                    "on. They lose about {money:money} a day."),
         },
         "account.pause": {
-            "zh": ("{n} 个关键词投产比不到保本 {break_even:.2f} 的 {critical_ratio:.0%}（占判断过的词 {share:.0%}）{assumed}",
+            "zh": ("{n} 个关键词投产比不到保本 {break_even:.2f} 的 {critical_ratio:.0%}（占判断过的词 {share:.0%}）",
                    "先批量暂停这些词（改价表里有全部名单），查清宝贝转化和详情页的问题。每天亏约 {money:money}。"),
-            "en": ("{n} keywords ({share:.0%} of those judged) return under {critical_ratio:.0%} of the {break_even:.2f} break-even{assumed}",
+            "en": ("{n} keywords ({share:.0%} of those judged) return under {critical_ratio:.0%} of the {break_even:.2f} break-even",
                    "Pause them in bulk (the bid sheet lists them all) and find out why the items do not convert. "
                    "They lose about {money:money} a day."),
         },
@@ -1322,9 +1314,9 @@ _PAUSE_EN = " returns only ROI {roi:.2f}, under {critical_ratio:.0%} of the {bre
                    "Pause the campaign now and find out why the item does not convert before switching it back on."),
         },
         "account.pause_plan": {
-            "zh": ("{n} 个计划投产比不到保本 {break_even:.2f} 的 {critical_ratio:.0%}（占判断过的计划 {share:.0%}）{assumed}",
+            "zh": ("{n} 个计划投产比不到保本 {break_even:.2f} 的 {critical_ratio:.0%}（占判断过的计划 {share:.0%}）",
                    "先暂停这些计划，查清宝贝转化和详情页的问题再重开。每天亏约 {money:money}。"),
-            "en": ("{n} campaigns ({share:.0%} of those judged) return under {critical_ratio:.0%} of the {break_even:.2f} break-even{assumed}",
+            "en": ("{n} campaigns ({share:.0%} of those judged) return under {critical_ratio:.0%} of the {break_even:.2f} break-even",
                    "Pause them now and find out why the items do not convert. They lose about {money:money} a day."),
         },
         "pause_floor": {
@@ -1333,15 +1325,15 @@ _PAUSE_EN = " returns only ROI {roi:.2f}, under {critical_ratio:.0%} of the {bre
                    "The bid of {current_bid:.2f} is at the {min_bid:.2f} floor, so there is nothing left to cut: pause it."),
         },
         "group.pause_floor": {
-            "zh": ("计划「{group}」：{n} 个关键词投产比低于保本 {break_even:.2f}，出价已经到底{assumed}",
+            "zh": ("计划「{group}」：{n} 个关键词投产比低于保本 {break_even:.2f}，出价已经到底",
                    "出价都在下限 {min_bid:.2f}，降不动了：暂停这 {n} 个词。每天亏约 {money:money}。"),
-            "en": ("Campaign “{group}”: {n} keywords under the {break_even:.2f} break-even with their bids at the floor{assumed}",
+            "en": ("Campaign “{group}”: {n} keywords under the {break_even:.2f} break-even with their bids at the floor",
                    "Their bids are at the {min_bid:.2f} floor: pause them. They lose about {money:money} a day."),
         },
         "account.pause_floor": {
-            "zh": ("{n} 个关键词投产比低于保本 {break_even:.2f}，出价已经到底（占判断过的词 {share:.0%}）{assumed}",
+            "zh": ("{n} 个关键词投产比低于保本 {break_even:.2f}，出价已经到底（占判断过的词 {share:.0%}）",
                    "出价都在下限 {min_bid:.2f}：暂停这些词。每天亏约 {money:money}。"),
-            "en": ("{n} keywords ({share:.0%} of those judged) under the {break_even:.2f} break-even with their bids at the floor{assumed}",
+            "en": ("{n} keywords ({share:.0%} of those judged) under the {break_even:.2f} break-even with their bids at the floor",
                    "Their bids are at the {min_bid:.2f} floor: pause them. They lose about {money:money} a day."),
         },
     },
@@ -1372,14 +1364,13 @@ def roi_breakeven(ctx: "RuleContext") -> None:
     if break_even is None:
         ctx.skip(ctx.t("毛利率为 0，算不出保本投产比", "gross margin is 0: no break-even ROI"))
         return
-    margin = ctx.config.get("shop", "gross_margin")
     ctx.metrics["break_even_roi"] = round(break_even, 2)
     ctx.state.facts["ads.break_even_used"] = True
     clean = campaigns[~campaigns["mixed"].astype(bool) & campaigns["gmv"].notna() & (campaigns["cost"] > 0)]
     if not clean.empty and clean["currency"].nunique() == 1:
         ctx.state.facts["ads.account_roi"] = float(clean["gmv"].sum() / clean["cost"].sum())
     values = {"break_even": break_even, "critical_ratio": ctx.param("critical_ratio"),
-              "lower_step": ctx.param("lower_step"), "min_bid": ctx.param("min_bid"), **_assumed(ctx, margin)}
+              "lower_step": ctx.param("lower_step"), "min_bid": ctx.param("min_bid")}
     for level, frame in (("campaign", campaigns), ("keyword", keywords)):
         if frame.empty:
             continue
