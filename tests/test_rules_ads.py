@@ -693,3 +693,34 @@ def test_a_subject_linked_to_one_item_names_it():
     judged = verdicts(rows)
     assert judged.loc[KW + "亏", "item_id"] == "222"
     assert judged.loc[KW + "两件", "item_id"] == ""
+
+
+# == bulk emit and composition =========================================================================
+def test_one_block_per_rule_message_and_level_with_the_frame_columns():
+    rows = [ballast(), ad_row("高", 1000, 25), ad_row("高2", 1000, 26), ad_row("亏", 2000, 50, cost=100, gmv=300),
+            ad_row(None, 30_000, 300, campaign="清仓", cost=300, gmv=600), ballast(campaign="日常")]
+    state = run(rows)
+    keys = [(b.rule, b.msg, b.level) for b in state.blocks]
+    assert len(keys) == len(set(keys))
+    raised = next(b for b in state.blocks if b.msg == "raise_bid")
+    assert len(raised) == 2 and raised.level == "keyword"
+    assert {"subject", "money", "group", "name", "item_id", "currency", "provisional"} <= set(raised.frame.columns)
+    assert set(raised.evidence) <= set(raised.frame.columns)
+    assert "loss" not in raised.evidence  # a raise loses nothing
+    assert set(raised.frame["group"]) == {"campaign:爆款-连衣裙"}
+    # Two keywords of one plan with one verdict: one to-do for the plan, naming both.
+    grouped = one([f for f in state.findings if f.msg == "group.raise_bid"])
+    assert (grouped.subject, grouped.count) == ("campaign:爆款-连衣裙", 2)
+    assert grouped.title.startswith("Campaign “爆款-连衣裙”: 2 keywords with a high CTR")
+
+
+def test_an_account_below_break_even_is_one_to_do_that_says_the_margin_is_assumed():
+    rows = [ad_row(f"词{i}", 2000, 40, campaign=f"计划{i % 5}", cost=100, gmv=300) for i in range(40)]
+    state = run(rows, lang="zh")
+    ads = [f for f in state.findings if f.rule == "ads.roi_breakeven"]
+    assert len(ads) == 1 and ads[0].subject == "account" and ads[0].count == 40
+    assert ads[0].title.startswith("40 个关键词投产比低于保本 3.33（占判断过的词 100%）")
+    assert ads[0].money == pytest.approx(40 * (100 - 300 * 0.3))
+    assert ads[0].provisional
+    setup = one([f for f in state.findings if f.rule == "setup.gross_margin"])
+    assert "3.33" in setup.title
