@@ -18,10 +18,12 @@ from dataclasses import dataclass, field, replace
 from shopdoc.chat.escape import clean, truncate
 from shopdoc.i18n import owner_name, severity_name
 from shopdoc.model import SEVERITIES, Report
-from shopdoc.report._format import folded_line, listed
+from shopdoc.report._format import folded_line, listed, owner_title, sections, title_line
+from shopdoc.report._words import words as report_words
 
 SHOP_NAME_LIMIT = 40  # a header must fit in every platform's title field (Slack: 150 characters)
 
+FIRST = "first"  # the group of the "do these first" head
 SEVERITY_MARK = {"critical": "🔴", "warning": "🟠", "info": "🔵"}
 NEW_MARK = "🆕"
 
@@ -162,24 +164,27 @@ def digest(report: Report) -> Digest:
         FailedInput(clean(item.path), clean(item.error or item.status))
         for item in report.inputs if item.status in ("error", "unrecognised")  # neither was read
     ]
-    shown, folded = listed(report.findings)
-    # What the list counts instead of listing (a big account's thousands of bid changes) goes right
-    # under the last listed item of the same rule, so "more like this" sits where it belongs.
-    rest = {(item.rule, item.severity, item.owner): item for item in folded}
-    last = {(f.rule, f.severity, f.owner): index for index, f in enumerate(shown)}
-    for index, finding in enumerate(shown):
-        pieces.append(Item(
-            severity=finding.severity,
-            owner=finding.owner,
-            title=clean(finding.title),
-            action=clean(finding.action),
-            new=bool(finding.first_seen and report.date and finding.first_seen == report.date),
-        ))
-        key = (finding.rule, finding.severity, finding.owner)
-        if key in rest and last[key] == index:
-            line = folded_line(rest[key], lang, report.currency, named=False)
-            pieces.append(Item(severity=finding.severity, owner=finding.owner, title=clean(line), action="",
-                               new=False))
+    for section in sections(report.findings):
+        # The "do these first" head is a group of its own (FIRST), each title naming who acts.
+        group = section.owner or FIRST
+        shown, folded = listed(section.findings)
+        # What the list counts instead of listing (a big account's thousands of bid changes) goes right
+        # under the last listed item of the same rule, so "more like this" sits where it belongs.
+        rest = {(item.rule, item.severity, item.owner): item for item in folded}
+        last = {(f.rule, f.severity, f.owner): index for index, f in enumerate(shown)}
+        for index, finding in enumerate(shown):
+            pieces.append(Item(
+                severity=finding.severity,
+                owner=group,
+                title=clean(title_line(finding, lang, section)),
+                action=clean(_with_parts(finding, lang)),
+                new=bool(finding.first_seen and report.date and finding.first_seen == report.date),
+            ))
+            key = (finding.rule, finding.severity, finding.owner)
+            if key in rest and last[key] == index:
+                line = folded_line(rest[key], lang, report.currency, named=False)
+                pieces.append(Item(severity=finding.severity, owner=group, title=clean(line), action="",
+                                   new=False))
     if not report.findings:
         pieces.append(AllClear())
     pieces += [Task(clean(text)) for text in report.checklist if clean(text)]
@@ -191,6 +196,16 @@ def digest(report: Report) -> Digest:
     )
 
 
+def _with_parts(finding, lang: str) -> str:
+    """The action, then what a story or item diagnosis gathered, by title (chat stays short)."""
+    if not finding.parts:
+        return finding.action
+    w = report_words(lang)
+    tag = (lambda p: f"〔{owner_title(p.owner, lang)}〕") if lang == "zh" else (lambda p: f"[{owner_title(p.owner, lang)}] ")
+    joined = ("；" if lang == "zh" else "; ").join(f"{tag(part)}{part.title}" for part in finding.parts)
+    return f"{finding.action} {w['part']}{w['sep']}{joined}"
+
+
 def run_note(report: Report) -> Skipped:
     """What the chat group must know before trusting the list: stale data, the day and how old the
     data is, and which rules said nothing at all (a missing export is not a healthy shop)."""
@@ -198,7 +213,10 @@ def run_note(report: Report) -> Skipped:
     from shopdoc.messages import say
 
     lang = report.lang
+    from shopdoc.report._format import head_lines
+
     notes = [clean(alert.text(lang)) for alert in report.alerts]
+    notes += [clean(line) for line in head_lines(report, lang)]  # money at stake, the defaults assumed
     last = max((day for item in report.inputs for day in (item.dates or [])), default=report.date)
     age = data_age(last)
     if report.date and age is not None:
@@ -224,6 +242,8 @@ class Page:
     tasks: list[Task] = field(default_factory=list)
 
     def owner(self, owner: str) -> str:
+        if owner == FIRST:
+            return report_words(self.lang)["first_short"]
         return owner_name(owner, self.lang)
 
     def severity(self, severity: str) -> str:

@@ -89,6 +89,20 @@ def title_line(finding: Finding, lang: str, section: Section | None = None) -> s
     return title
 
 
+def part_lines(finding: Finding, lang: str) -> list[str]:
+    """What a story or an item diagnosis gathered, one line each: `〔推广〕title：action`."""
+    from shopdoc.i18n import severity_name
+
+    out = []
+    for part in finding.parts:
+        name = owner_title(part.owner, lang)
+        tag = f"〔{name}〕" if lang == "zh" else f"[{name}] "
+        sev = f"{severity_name(part.severity, lang)}·" if lang == "zh" else f"{severity_name(part.severity, lang)}: "
+        action = f"{words(lang)['sep']}{part.action}" if part.action else ""
+        out.append(f"{sev}{tag}{part.title}{action}")
+    return out
+
+
 # A to-do list is read by a person: beyond this many findings of one rule and severity in one
 # owner's group, the rest are counted, not listed. Criticals get a longer list (each is a job for
 # today, but 700 keywords to pause is a sheet, not a list), notes a shorter one (eight "would raise,
@@ -333,6 +347,23 @@ def summary_line(report: Report, lang: str) -> str:
     counts = report.summary
     parts = [f"{severity_name(sev, lang)} {n}" for sev, n in counts.items()]
     return f"{words(lang)['todo'].format(n=len(report.findings))}{words(lang)['sep']}{' · '.join(parts)}"
+
+
+def head_lines(report: Report, lang: str) -> list[str]:
+    """Under the counts: the money at stake (each amount once), and every default the verdicts rest on."""
+    from shopdoc.report.wording import write
+
+    w = words(lang)
+    out = []
+    if report.at_stake:
+        money = (" + " if lang == "en" else "、").join(
+            format_money(amount, code, lang) for code, amount in report.at_stake.items())
+        out.append(w["at_stake"].format(money=money))
+    for assumption in report.assumptions:
+        title, _ = write("setup.gross_margin", "assumed_margin", assumption.values, lang, report.currency) \
+            if assumption.key == "shop.gross_margin" else (assumption.key, "")
+        out.append(f"{w['assumed']}{w['sep']}{title}")
+    return out
 
 
 # -- the sections after the findings --------------------------------------------------------------

@@ -30,6 +30,7 @@ def render(report: Report, lang: str) -> str:
     if numbers:
         lines += [" · ".join(f"{label} **{value}**" for label, value in numbers), ""]
     lines.append(f"**{fmt.summary_line(report, lang)}**")
+    lines += [f"\n{escape(line)}" for line in fmt.head_lines(report, lang)]
     if not report.findings:
         lines += ["", w["no_findings"]]
     for section in fmt.sections(report.findings):
@@ -49,6 +50,7 @@ def _finding(finding: Finding, report: Report, lang: str, section: fmt.Section |
     if age:
         head += f" _{age}_" if lang == "en" else f"（{age}）"
     out = [head, f"  - {w['action']}{w['sep']}{escape(finding.action)}"]
+    out += [f"  - {w['part']}{w['sep']}{escape(line)}" for line in fmt.part_lines(finding, lang)]
     evidence = fmt.evidence_line(finding, lang, report.currency)
     if evidence:
         out.append(f"  - {w['evidence']}{w['sep']}{escape(evidence)}")

@@ -77,7 +77,7 @@ def _header(console, report: Report, lang: str) -> None:
         if index:
             counts.append(" · ")
         counts.append(f"{severity_name(severity, lang)} {n}", style=TITLE_STYLES[severity] if n else "dim")
-    body = Group(*cells, counts)
+    body = Group(*cells, counts, *(Text(line, style="bold") for line in fmt.head_lines(report, lang)))
     title = " · ".join(part for part in (w["title"], report.shop, report.date or "") if part)
     console.print(Panel(body, title=Text(title, style="bold"), title_align="left",
                         subtitle=Text(f"{w['generated']} {fmt.generated(report)}", style="dim"),
@@ -100,6 +100,9 @@ def _finding(console, finding: Finding, report: Report, lang: str, section: "fmt
     body = Text()
     body.append(f"{w['action']}{w['sep']}", style="bold")
     body.append(finding.action)
+    for line in fmt.part_lines(finding, lang):
+        body.append(f"\n{w['part']}{w['sep']}", style="bold")
+        body.append(line)
     evidence = fmt.evidence_line(finding, lang, report.currency)
     if evidence:
         body.append(f"\n{w['evidence']}{w['sep']}", style="bold")

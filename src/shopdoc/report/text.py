@@ -27,6 +27,7 @@ def render(report: Report, lang: str) -> str:
     if numbers:
         lines.append(" · ".join(f"{label} {value}" for label, value in numbers))
     lines.append(fmt.summary_line(report, lang))
+    lines += fmt.head_lines(report, lang)
 
     if not report.findings:
         lines += ["", w["no_findings"]]
@@ -48,6 +49,7 @@ def _finding(finding: Finding, report: Report, lang: str, section: fmt.Section |
     if age:
         head += f"  ({age})" if lang == "en" else f"（{age}）"
     out = [head, f"    {w['action']}{w['sep']}{finding.action}"]
+    out += [f"    {w['part']}{w['sep']}{line}" for line in fmt.part_lines(finding, lang)]
     evidence = fmt.evidence_line(finding, lang, report.currency)
     if evidence:
         out.append(f"    {w['evidence']}{w['sep']}{evidence}")

@@ -41,7 +41,7 @@ class Writer(string.Formatter):
         unit = _UNITS.get(spec)
         if unit is None:
             return super().format_field(value, spec)
-        if isinstance(value, str):
+        if isinstance(value, str) and spec != "owner":
             return value
         return unit(self, value)
 
@@ -72,7 +72,14 @@ _UNITS = {
     "count": lambda w, v: format_count(float(v)),
     "num": lambda w, v: _plain_number(round(float(v), 2)),
     "day": _day,
+    "owner": lambda w, v: _owner(v, w.lang),
 }
+
+
+def _owner(owner: str, lang: str) -> str:
+    from shopdoc.i18n import owner_name
+
+    return owner_name(owner, lang)
 
 
 def template(rule_id: str, msg: str, lang: str) -> tuple[str, str]:

@@ -224,24 +224,24 @@ def daily_target(ctx) -> None:
         "down_visitors": {
             "zh": ("支付金额比{compare_label}少了 {drop}（{before} → {now}），主要是访客数少了",
                    "拆解：{split}。流量减少{source_note}：找推广一起查是哪块流量少了、为什么少（计划、出价、活动、排名），"
-                   "要补多少流量、要多少预算。"),
+                   "要补多少流量、要多少预算。{items_note}"),
             "en": ("GMV fell {drop} against {compare_label}, {before} → {now}, mainly on fewer visitors",
                    "Split: {split}. Traffic fell{source_note}: work out with promotion which traffic fell and why "
-                   "(campaigns, bids, promotions, rankings), and what it costs to win it back."),
+                   "(campaigns, bids, promotions, rankings), and what it costs to win it back.{items_note}"),
         },
         "down_conversion_rate": {
             "zh": ("支付金额比{compare_label}少了 {drop}（{before} → {now}），主要是转化率掉了",
-                   "拆解：{split}。转化率掉了：查主推款详情页和主图是否改过、价格和优惠是否变了、有没有新的中差评、客服接待是否跟上。"),
+                   "拆解：{split}。转化率掉了：查主推款详情页和主图是否改过、价格和优惠是否变了、有没有新的中差评、客服接待是否跟上。{items_note}"),
             "en": ("GMV fell {drop} against {compare_label}, {before} → {now}, mainly on conversion",
                    "Split: {split}. Conversion fell: check whether the hero item's page or main image changed, prices or "
-                   "offers changed, new negative reviews appeared, or customer service kept up."),
+                   "offers changed, new negative reviews appeared, or customer service kept up.{items_note}"),
         },
         "down_aov": {
             "zh": ("支付金额比{compare_label}少了 {drop}（{before} → {now}），主要是客单价低了",
-                   "拆解：{split}。客单价低了：看关联销售、搭配套餐、满减满赠是否还在，是不是低价款卖得多了。"),
+                   "拆解：{split}。客单价低了：看关联销售、搭配套餐、满减满赠是否还在，是不是低价款卖得多了。{items_note}"),
             "en": ("GMV fell {drop} against {compare_label}, {before} → {now}, mainly on a lower AOV",
                    "Split: {split}. AOV fell: check that related sales, bundles and spend-more offers are still live, "
-                   "and whether cheap items took a bigger share of sales."),
+                   "and whether cheap items took a bigger share of sales.{items_note}"),
         },
         "up": {
             "zh": ("支付金额比{compare_label}多了 {rise}（{before} → {now}），主要靠{driver_name}",
@@ -332,11 +332,74 @@ def _speak(ctx, compare: str, compare_day: str, before, now) -> None:
         label = ctx.t(f"上周同一天（上{weekday(compare_day, 'zh')} {short_day(compare_day, 'zh')}）",
                       f"the same day last week ({weekday(compare_day, 'en')} {short_day(compare_day, 'en')})")
     driver_detail = _factor_text(ctx, driver, start[driver], end[driver])
+    items_note = ""
+    moved = _item_moves(ctx, compare_day, direction)
+    if moved:
+        evidence["items"] = moved
+        ctx.state.facts.setdefault("sales.item_moves", {})[compare] = moved
+        if direction < 0:
+            items_note = ctx.t("拖累最多的商品：", " The items that lost most: ") + (
+                "、" if ctx.lang == "zh" else "; ").join(_item_text(ctx, item) for item in moved) + ctx.t("。", ".")
     ctx.finding(
-        f"down_{driver}" if direction < 0 else "up", "shop", evidence,
+        f"down_{driver}" if direction < 0 else "up", "shop", evidence, facet=None if compare == "previous_day" else compare,
         severity="info" if direction > 0 else None,
         money=before[2] - now[2] if direction < 0 else None,
         compare_label=label, drop=f"{-change:.1%}", rise=f"{change:.1%}",
         before=money_text(ctx, before[2]), now=money_text(ctx, now[2]), split=split, source_note=source_note,
-        driver_name=driver_detail,
+        driver_name=driver_detail, items_note=items_note,
     )
+
+
+# Items named as moving the shop's GMV: at most this many, each moving at least this share of the
+# shop's change. Ours: the documents ask which item and why, not how many to name.
+ITEMS_NAMED = 3
+ITEM_SHARE = 0.10
+
+
+def _item_moves(ctx, compare_day: str, direction: int) -> list[dict]:
+    """The items whose GMV moved the shop's most, each split into visitors × conversion × AOV like the
+    shop (from the item export's own earlier day, or the history): what an operator looks at next."""
+    frame = ctx.dataset.frame("item_daily")
+    if frame is None or "date" not in frame.columns or "gmv" not in frame.columns or "visitors" not in frame.columns:
+        return []
+    columns = [name for name in ("visitors", "gmv", "buyers") if name in frame.columns]
+    both = frame[frame["date"].isin([ctx.date, compare_day])]
+    if both.empty:
+        return []
+    sums = both.groupby(["item_id", "date"])[columns].sum(min_count=1).unstack("date")
+    if ctx.date not in sums["gmv"].columns or compare_day not in sums["gmv"].columns:
+        return []
+    gmv_now, gmv_then = sums["gmv"][ctx.date].fillna(0.0), sums["gmv"][compare_day].fillna(0.0)
+    delta = (gmv_now - gmv_then) * direction
+    shop_change = abs(float((gmv_now - gmv_then).sum())) or 1.0
+    top = delta[delta > ITEM_SHARE * shop_change].nlargest(ITEMS_NAMED)
+    names = frame.drop_duplicates("item_id", keep="last").set_index("item_id")["item_name"] \
+        if "item_name" in frame.columns else None
+    out = []
+    for item_id in top.index:
+        row = {"item_id": str(item_id), "name": str(names.get(item_id, item_id)) if names is not None else str(item_id),
+               "gmv": round(float(gmv_now[item_id]), 2), "compare_gmv": round(float(gmv_then[item_id]), 2)}
+        visitors = sums["visitors"]
+        v0, v1 = float(visitors[compare_day].get(item_id, 0) or 0), float(visitors[ctx.date].get(item_id, 0) or 0)
+        row.update(visitors=v1, compare_visitors=v0)
+        if "buyers" in sums:
+            b0, b1 = float(sums["buyers"][compare_day].get(item_id, 0) or 0), float(sums["buyers"][ctx.date].get(item_id, 0) or 0)
+            if v0 and v1:
+                row.update(conversion_rate=round(b1 / v1, 4), compare_conversion_rate=round(b0 / v0, 4))
+            if min(v0, v1, b0, b1, row["gmv"], row["compare_gmv"]) > 0:
+                parts = split_gmv_change((v0, b0, row["compare_gmv"]), (v1, b1, row["gmv"]))
+                row["driver"] = max(FACTORS, key=lambda name: parts[name] * direction)
+        out.append(row)
+    return out
+
+
+def _item_text(ctx, item: dict) -> str:
+    head = f"「{item['name']}」{money_text(ctx, item['compare_gmv'])} → {money_text(ctx, item['gmv'])}"
+    driver = item.get("driver")
+    if driver == "conversion_rate" and item.get("conversion_rate") is not None:
+        why = _factor_text(ctx, driver, item["compare_conversion_rate"], item["conversion_rate"])
+    elif driver == "visitors":
+        why = _factor_text(ctx, driver, item["compare_visitors"], item["visitors"])
+    else:
+        return head
+    return head + (f"（主要是{why}）" if ctx.lang == "zh" else f" (mainly {why})")

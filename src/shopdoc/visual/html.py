@@ -100,7 +100,9 @@ def _header(report: Report, lang: str, title: str) -> str:
     return (f"<header><h1>{escape(title)}</h1>"
             f'<div class="meta">{escape(w["generated"])} {escape(fmt.generated(report))}</div>'
             + (f'<div class="numbers">{numbers}</div>' if numbers else "")
-            + f'<div class="summary">{escape(w["todo"].format(n=len(report.findings)))} {counts}</div></header>')
+            + f'<div class="summary">{escape(w["todo"].format(n=len(report.findings)))} {counts}</div>'
+            + "".join(f'<div class="assumed">{escape(line)}</div>' for line in fmt.head_lines(report, lang))
+            + "</header>")
 
 
 # -- the to-do list ------------------------------------------------------------------------------------
@@ -136,6 +138,8 @@ def _todo(finding: Finding, report: Report, lang: str, section: "fmt.Section | N
         + (f'<span class="age">{escape(age)}</span>' if age else "") + "</div>",
         f'<div class="action">{escape(w["action"])}{escape(w["sep"])}{escape(finding.action)}</div>',
     ]
+    lines += [f'<div class="part">{escape(w["part"])}{escape(w["sep"])}{escape(line)}</div>'
+              for line in fmt.part_lines(finding, lang)]
     evidence = fmt.evidence_line(finding, lang, report.currency)
     if evidence:
         lines.append(f'<div class="evidence">{escape(w["evidence"])}{escape(w["sep"])}{escape(evidence)}</div>')
