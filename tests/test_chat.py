@@ -113,15 +113,15 @@ def test_dingtalk_flavour_groups_by_owner_most_urgent_first():
     assert text.startswith("### demo-shop 今日待办 · 2026-11-22\n")
     assert "🔴 严重 **2** · 🟠 警告 **2** · 🔵 提示 **2**" in text
     headings = re.findall(r"^#### (.+)$", text, flags=re.M)
-    # owners in the order of their most urgent finding, then the checklist
-    assert headings == ["美工", "客服", "推广", "运营", "今日例行检查（导出数据覆盖不到）"]
-    assert "- 🔴 **全店跳失率 0.2%，超过 70% 的及格线**  \n  先调页面" in text
+    # the criticals first (each naming who acts), then the owners in the hand-off order, then the checklist
+    assert headings == ["今天先做", "运营", "推广", "美工", "今日例行检查（导出数据覆盖不到）"]
+    assert "- 🔴 **〔美工〕全店跳失率 0.2%，超过 70% 的及格线**  \n  先调页面" in text
     assert "|" not in text  # no tables: DingTalk does not draw them
 
 
 def test_wecom_flavour_uses_font_colours_and_no_lists():
     text = render_flavor(make_report(), "wecom")
-    assert '<font color="warning">【严重】</font>**全店跳失率 0.2%，超过 70% 的及格线**' in text
+    assert '<font color="warning">【严重】</font>**〔美工〕全店跳失率 0.2%，超过 70% 的及格线**' in text
     assert '<font color="comment">【提示】</font>' in text
     assert "【警告】**直通车计划" in text
     assert not re.search(r"^- ", text, flags=re.M)
@@ -157,7 +157,7 @@ def test_failed_inputs_and_skipped_rules_are_mentioned():
 def test_new_findings_are_marked():
     report = make_report(1, 0, 0)
     report.findings[0].first_seen = "2026-11-22"
-    assert "🔴 🆕 **全店跳失率" in render_flavor(report, "dingtalk")
+    assert "🔴 🆕 **〔美工〕全店跳失率" in render_flavor(report, "dingtalk")
     report.findings[0].first_seen = "2026-11-20"
     assert "🆕" not in render_flavor(report, "dingtalk")
 

@@ -22,6 +22,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from shopdoc.report._format import sections
+
 from shopdoc.chat import send_report
 from shopdoc.chat.send import Pacer
 from shopdoc.errors import UsageError
@@ -324,11 +326,12 @@ def test_three_hundred_findings_arrive_split_within_limits(robots, clock, platfo
     for n in range(12):  # every critical in message 1
         assert finding("critical", n).title in texts[0]
     order = []
-    for f in report.findings:
-        holding = [index for index, text in enumerate(texts) if f.title in text]
-        assert len(holding) == 1
-        order.append(holding[0])
-    assert order == sorted(order)  # nothing less urgent before something more urgent
+    for section in sections(report.findings):  # the printed order: criticals first, then by owner
+        for f in section.findings:
+            holding = [index for index, text in enumerate(texts) if f.title in text]
+            assert len(holding) == 1
+            order.append(holding[0])
+    assert order == sorted(order)  # nothing comes out of the printed order
     assert "今日例行检查" in texts[-1] and "今日例行检查" not in texts[0]
 
 
@@ -591,7 +594,7 @@ def test_cli_send_wecom_delivers_and_exits_0(cli, robots, monkeypatch):
     assert (code, err) == (0, f"shopdoc: wecom: 已发送 {len(robots.of('wecom'))} 条消息\n")
     assert "全店跳失率 71.2%，超过 70% 的及格线" in out  # the report still on stdout
     (request,) = robots.of("wecom")
-    assert '<font color="warning">【严重】</font>**全店跳失率 71.2%，超过 70% 的及格线**' in message_text(request)
+    assert '<font color="warning">【严重】</font>**〔美工〕全店跳失率 71.2%，超过 70% 的及格线**' in message_text(request)
     assert robots.problems == []
 
 
@@ -609,4 +612,4 @@ def test_cli_chat_flavour_on_stdout(cli):
     code, out, err = cli("diagnose", "exports", "--no-history", "--format", "markdown", "--flavor", "dingtalk")
     assert code == 0
     assert out.startswith("### my-shop 今日待办 · 2026-11-22\n")
-    assert "- 🔴 **全店跳失率 71.2%，超过 70% 的及格线**" in out
+    assert "- 🔴 **〔美工〕全店跳失率 71.2%，超过 70% 的及格线**" in out

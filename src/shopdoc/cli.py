@@ -130,6 +130,7 @@ def diagnose(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or warnings on stderr; errors only."),
     strict: bool = typer.Option(False, "--strict", help="Exit 3 when the data is older than inputs.max_age_days."),
     bid_sheet: Optional[str] = typer.Option(None, "--bid-sheet", metavar="FILE", help="Write the proposed bid changes to FILE (.csv or .xlsx)."),
+    details: Optional[str] = typer.Option(None, "--details", metavar="FILE", help="Write every subject's row (each keyword, item…) to FILE (.csv, .xlsx or .jsonl) instead of into the JSON report."),
     send: Optional[list[str]] = typer.Option(None, "--send", metavar="TARGET", help="Post the report to a chat bot (dingtalk, wecom, feishu, slack or a configured target); repeatable."),
     flavor: Flavor = typer.Option(Flavor.generic, "--flavor", help="Markdown flavour for --format markdown."),
     history: Optional[str] = typer.Option(None, "--history", metavar="FILE", help="History database file."),
@@ -145,13 +146,14 @@ def diagnose(
       shopdoc diagnose exports --date 2026-11-22 --lang en
       shopdoc diagnose exports --send dingtalk --fail-on critical
       shopdoc diagnose exports -o report.json --bid-sheet bids.xlsx
+      shopdoc diagnose exports -o report.json --details keywords.csv
     """
     from shopdoc.commands.diagnose import run
 
     raise typer.Exit(run(
         paths=paths or [], date=_check_date(date), config_path=config,
         format=format.value if format else None, lang=lang.value if lang else None,
-        fail_on=fail_on.value, output=output, quiet=quiet, bid_sheet=bid_sheet, send=send or [],
+        fail_on=fail_on.value, output=output, quiet=quiet, bid_sheet=bid_sheet, details=details, send=send or [],
         flavor=flavor.value, history=history, no_history=no_history, shop=shop, chart=chart, strict=strict,
     ))
 

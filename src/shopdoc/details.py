@@ -65,3 +65,84 @@ def _plain(values: dict[str, Any]) -> dict[str, Any]:
             value = None
         out[key] = value
     return out
+
+
+# -- --details FILE -------------------------------------------------------------------------------
+DETAILS_SUFFIXES = (".csv", ".xlsx", ".jsonl")
+HEAD = ("rule", "msg", "level", "severity", "owner")
+
+
+def details_columns(blocks: list[Block]) -> list[str]:
+    """Every block's columns in one header: the verdict's own first, then each column once."""
+    columns: list[str] = list(HEAD)
+    for block in blocks:
+        for name in block_columns(block):
+            if name not in columns:
+                columns.append(name)
+    return columns
+
+
+def iter_detail_rows(blocks: list[Block], columns: list[str]):
+    """One list per subject, in `columns` order (None where a block has no such column)."""
+    for block in blocks:
+        if not len(block):
+            continue
+        own = block_columns(block)
+        head = [block.rule, block.msg, block.level, block.severity, block.owner]
+        where = [own.index(name) if name in own else None for name in columns[len(HEAD):]]
+        for row in block_rows(block, own):
+            yield head + [row[index] if index is not None else None for index in where]
+
+
+def write_details(blocks: list[Block], path: str) -> int:
+    """Write every subject's row of the bulk verdicts to `path` (.csv, .xlsx, .jsonl); returns rows.
+
+    Linear in the rows: csv and jsonl stream, xlsx uses openpyxl's write-only workbook. Text cells
+    that a spreadsheet would run as a formula are written as text (see shopdoc.neutral).
+    """
+    import csv
+    import json
+    from pathlib import Path
+
+    from shopdoc.neutral import csv_cell
+
+    suffix = Path(path).suffix.lower()
+    columns = details_columns(blocks)
+    count = 0
+    if suffix == ".jsonl":
+        encoder = json.JSONEncoder(ensure_ascii=False)
+        with open(path, "w", encoding="utf-8", newline="\n") as handle:
+            for row in iter_detail_rows(blocks, columns):
+                handle.write(encoder.encode(dict(zip(columns, row))) + "\n")
+                count += 1
+        return count
+    if suffix == ".csv":
+        with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(columns)
+            for row in iter_detail_rows(blocks, columns):
+                writer.writerow([csv_cell(value) if isinstance(value, str) else value for value in row])
+                count += 1
+        return count
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    from shopdoc.neutral import clean_text, is_formula_like
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("details")
+    sheet.append(columns)
+    for row in iter_detail_rows(blocks, columns):
+        cells = []
+        for value in row:
+            if isinstance(value, str):
+                value = clean_text(value)
+                if is_formula_like(value):
+                    cell = WriteOnlyCell(sheet, value=value)
+                    cell.data_type = "s"
+                    value = cell
+            cells.append(value)
+        sheet.append(cells)
+        count += 1
+    workbook.save(path)
+    return count

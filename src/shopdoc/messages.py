@@ -127,6 +127,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "已发送 {n} 条消息",
         "en": "sent {n} message{s}",
     },
+    "details.written": {
+        "zh": "已把 {n} 行明细（每个关键词、商品一行）写入 {path}",
+        "en": "wrote {n} detail row{s} (one per keyword, item…) to {path}",
+    },
     "bids.written": {
         "zh": "已把 {n} 条出价调整写入 {path}",
         "en": "wrote {n} bid change{s} to {path}",

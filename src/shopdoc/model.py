@@ -216,6 +216,7 @@ class Report:
     alerts: list[Any] = field(default_factory=list)  # freshness.Alert (stale data): said first, worded at render time
     checklist: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # run-level notes (history off, snoozed count...)
+    details_file: str | None = None  # --details FILE: the rows are there, not in the JSON
     currency: str = "CNY"  # shop.currency: how reporters write money; not part of the JSON contract
 
     @property
@@ -260,7 +261,8 @@ class Report:
             "currency": self.currency,
             "assumptions": [item.to_dict() for item in self.assumptions],
             "findings": [finding.to_dict(self.currency) for finding in self.findings],
-            "details": details_table(self.blocks),
+            "details": [] if self.details_file else details_table(self.blocks),
+            **({"details_file": self.details_file} if self.details_file else {}),
             "skipped": [skip.to_dict() for skip in self.skipped],
             "checklist": self.checklist,
             "notes": self.notes,

@@ -44,6 +44,7 @@ def run(
     output: str | None = None,
     quiet: bool = False,
     bid_sheet: str | None = None,
+    details: str | None = None,
     send: list[str] | None = None,
     flavor: str = "generic",
     history: str | None = None,
@@ -66,6 +67,8 @@ def run(
     check_writable(output, "--output")
     if bid_sheet:
         check_bid_sheet(bid_sheet)
+    if details:
+        check_details(details)
     if chart:
         from shopdoc.visual import check_chart_path
 
@@ -94,6 +97,8 @@ def run(
     stale = freshness.stale_alert(dataset.latest_date(), config.data["inputs"].get("max_age_days", freshness.MAX_AGE_DAYS))
 
     report = build(dataset, config, day, lang, history=history, no_history=no_history)
+    if details:
+        report.details_file = details  # the rows go to the file; the JSON says where
     visuals = None
     if fmt == "html" or chart or send:  # the charts' numbers, from the dataset with its history days
         from shopdoc.visual import collect
@@ -112,6 +117,8 @@ def run(
         if strict:
             code = max(code, EXIT_PARTIAL_INPUT)
     if bid_sheet and not write_bids(report, bid_sheet, quiet):
+        code = max(code, EXIT_USAGE)
+    if details and not write_detail_rows(report, details, quiet):
         code = max(code, EXIT_USAGE)
     if chart and not write_chart(visuals, chart, report.lang, quiet):
         code = max(code, EXIT_USAGE)
@@ -165,6 +172,14 @@ def check_writable(path: str | None, option: str) -> None:
     parent = target.parent
     if not parent.is_dir():
         raise UsageError(f"{option} {path}: folder {parent} does not exist — create it first")
+
+
+def check_details(path: str) -> None:
+    from shopdoc.details import DETAILS_SUFFIXES
+
+    if Path(path).suffix.lower() not in DETAILS_SUFFIXES:
+        raise UsageError(f"--details {path}: must end in .csv, .xlsx or .jsonl")
+    check_writable(path, "--details")
 
 
 def check_bid_sheet(path: str) -> None:
@@ -325,6 +340,19 @@ def write_bids(report: Report, path: str, quiet: bool) -> bool:
         return False
     if not quiet:
         _say(say("bids.written", report.lang, n=rows, path=path))
+    return True
+
+
+def write_detail_rows(report: Report, path: str, quiet: bool) -> bool:
+    from shopdoc.details import write_details
+
+    try:
+        rows = write_details(report.blocks, path)
+    except OSError as exc:
+        _say(f"--details {path}: cannot write: {exc.strerror or exc}")
+        return False
+    if not quiet:
+        _say(say("details.written", report.lang, n=rows, path=path))
     return True
 
 
