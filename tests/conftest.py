@@ -49,7 +49,8 @@ _SCHEMA_PATH = __import__("pathlib").Path(__file__).resolve().parent.parent / "s
 
 @pytest.fixture(autouse=True)
 def report_schema(monkeypatch):
-    """Wrap `Report.to_dict`: whatever a test renders (JSON, chat, history) is checked on the way."""
+    """Wrap `Report.to_dict`: whatever a test renders (JSON, chat, history) is checked on the way,
+    against the schema and for keys that are unique in the report."""
     import json
 
     import jsonschema
@@ -65,6 +66,8 @@ def report_schema(monkeypatch):
         errors = sorted(validator.iter_errors(plain), key=lambda e: list(e.path))
         assert not errors, f"report does not match {_SCHEMA_PATH.name}: " + "; ".join(
             f"{'/'.join(map(str, e.path))}: {e.message}" for e in errors[:5])
+        keys = [finding["key"] for finding in data["findings"]]
+        assert len(keys) == len(set(keys)), f"keys printed twice: {sorted({k for k in keys if keys.count(k) > 1})}"
         return data
 
     monkeypatch.setattr(Report, "to_dict", checked)

@@ -439,3 +439,14 @@ def write_xls_codepage(path: Path, sheets: Rows | dict[str, Rows], codepage: int
     assert data.count(record) == 1
     path.write_bytes(data.replace(record, b"\x42\x00\x02\x00" + codepage.to_bytes(2, "little")))
     return path
+
+
+def every_finding(findings):
+    """The to-dos and every finding a story or an item diagnosis gathered under one (`parts`):
+    what the rules found, however the list is composed. Takes Finding objects or JSON dicts."""
+    out = []
+    for finding in findings:
+        out.append(finding)
+        parts = finding.get("parts", []) if isinstance(finding, dict) else finding.parts
+        out += every_finding(parts)
+    return out

@@ -23,6 +23,7 @@ from shopdoc.errors import HistoryError
 from shopdoc.history import SCHEMA_VERSION, WINDOW_DAYS, history_path, open_history, subject_matches
 from shopdoc.history.first_seen import REOPEN_AFTER_RUNS
 from shopdoc.model import Finding, InputFile, Report
+from exports import every_finding
 
 SHOP = "demo-shop"
 DAY = "2026-11-22"  # a Sunday
@@ -139,7 +140,7 @@ def stored(path: Path, kind: str, day: str) -> list[dict]:
 
 
 def findings_of(report: Report, rule: str) -> list[Finding]:
-    return [finding for finding in report.findings if finding.rule == rule]
+    return [finding for finding in every_finding(report.findings) if finding.rule == rule]
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ import pytest
 
 import shopdoc.commands.snooze as snooze_command
 from shopdoc.cli import main
+from exports import every_finding
 from test_history import DAY, dump, normal_day, run_day, shift  # the library-level builders
 
 SHOP_HEADER = "统计日期,访客数,浏览量,跳失率,人均浏览量,支付买家数,支付金额,支付转化率,客单价\n"
@@ -59,7 +60,7 @@ def cli(capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch, *args: s
 
 
 def findings(out: str) -> dict[str, dict]:
-    return {f"{f['rule']} {f['subject']}": f for f in json.loads(out)["findings"]}
+    return {f"{f['rule']} {f['subject']}": f for f in every_finding(json.loads(out)["findings"])}
 
 
 # -- diagnose ---------------------------------------------------------------------------------------

@@ -80,6 +80,17 @@ class Snooze:
             subject_matches(self.subject, finding.subject) or subject_matches(self.subject, stored_subject(finding)))
 
 
+def every_finding(findings: list[Finding]) -> list[Finding]:
+    """The to-dos and what stories and item diagnoses gathered under them: each is stored, has its
+    own first_seen and can be snoozed by its key."""
+    out: list[Finding] = []
+    for finding in findings:
+        out.append(finding)
+        if finding.parts:
+            out += every_finding(finding.parts)
+    return out
+
+
 def stored_subject(finding: Finding) -> str:
     """The subject as the history stores it: with its facet (`shop below_peer`), so two findings of
     one rule on one subject are two rows, and the key (rule + this) is the report's key."""
@@ -224,7 +235,7 @@ class HistoryStore:
         for day in days:
             keys = found.get(day, {})
             chain.seen(day, set(keys), stored=keys)
-        for finding in report.findings:
+        for finding in every_finding(report.findings):
             finding.first_seen = chain.carried(report.date, (finding.rule, stored_subject(finding)))
 
     def record(self, dataset: "Dataset", report: Report) -> None:
@@ -241,7 +252,7 @@ class HistoryStore:
         if report.date is None or self._conn is None:
             return
         rows, names = stored_rows(dataset, report.date)  # the pandas work, before taking the write lock
-        findings = _one_per_subject([*report.findings, *self._snoozed])
+        findings = _one_per_subject([*every_finding(report.findings), *self._snoozed])
         shop, day = report.shop, report.date
         try:
             with_retries(lambda: self._save(rows, names, findings, shop, day))
