@@ -84,8 +84,9 @@ def run(rows, *, rules=None, margin=None, shop=None, lang="en", date=DAY):
 
 
 def findings(state, rule: str, subject: str | None = None, owner: str | None = None):
+    """The to-dos of one subject (a plan's grouped keyword to-do is about its keywords, not the plan)."""
     return [f for f in state.findings if f.rule == rule and (subject is None or f.subject == subject)
-            and (owner is None or f.owner == owner)]
+            and (owner is None or f.owner == owner) and (subject is None or f.count == 1)]
 
 
 def skips(state, rule: str, subject: str | None = None):

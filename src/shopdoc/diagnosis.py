@@ -119,7 +119,18 @@ def _block_todos(block: Block, facts: dict[str, Any]) -> list[Finding]:
 
 
 def _values(block: Block, row: Any) -> dict[str, Any]:
-    return {name: row[name] for name in ("name", "group", "item_id", "provisional") if name in row.index}
+    return {name: row[name] for name in ("name", "group", "item_id", "ad_group", "provisional")
+            if name in row.index and _known(row[name])}
+
+
+def _known(value: Any) -> bool:
+    """Not missing: None, NaN and NA are no value (a keyword without an item link)."""
+    if value is None:
+        return False
+    try:
+        return not (value != value)
+    except (TypeError, ValueError):  # pd.NA compares to nothing
+        return False
 
 
 def _evidence(block: Block, row: Any) -> dict[str, Any]:
@@ -156,7 +167,9 @@ def _sums(block: Block, rows: Any) -> dict[str, Any]:
     out = {}
     for name in ("impressions", "clicks", "cost", "gmv", "loss", "visitors"):
         if name in block.evidence and name in rows.columns:
-            out[name] = round(float(rows[name].sum()), 2)
+            total = round(float(rows[name].sum()), 2)
+            if total or name != "loss":
+                out[name] = total
     if "cost" in out and "gmv" in out and out["cost"]:
         out["roi"] = round(out["gmv"] / out["cost"], 4)
     return out
@@ -169,9 +182,17 @@ def _currency(rows: Any) -> str | None:
     return str(codes[0]) if len(codes) == 1 else None
 
 
+# What a grouped to-do is about, by the level of its rows, when the rows name the group by name only.
+GROUP_SUBJECT = {"keyword": "campaign"}
+
+
 def _group(block: Block, group: str, rows: Any) -> Finding:
     money = _money(rows["money"].sum(min_count=1))
-    name = group.split(":", 1)[1] if ":" in group else group
+    prefix = GROUP_SUBJECT.get(block.level)
+    if prefix and not group.startswith(prefix + ":"):
+        name, group = group, f"{prefix}:{group}"
+    else:
+        name = group.split(":", 1)[1] if ":" in group else group
     values = {**block.values, "n": len(rows), "group": name, "money": money, "_subjects": list(rows["subject"])}
     return Finding(
         rule=block.rule, severity=block.severity, owner=block.owner, subject=group, evidence=_sums(block, rows),
@@ -244,8 +265,10 @@ ITEM_MIN_CONCERNS = 2
 def _item_of(finding: Finding) -> str | None:
     if finding.subject.startswith("item:"):
         return finding.subject[5:]
-    value = finding.evidence.get("item_id") or finding.values.get("item_id")
-    return str(value) if value not in (None, "") else None
+    value = finding.evidence.get("item_id")
+    if not _known(value) or value == "":
+        value = finding.values.get("item_id")
+    return str(value) if _known(value) and value != "" else None
 
 
 def _items(state: "RunState", story: Finding | None) -> None:

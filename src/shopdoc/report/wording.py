@@ -101,11 +101,24 @@ def write(rule_id: str, msg: str, values: dict[str, Any], lang: str, currency: s
     return writer.write(title, values), writer.write(action, values)
 
 
+def worst_text(worst: list[dict[str, Any]], lang: str, currency: str | None) -> str:
+    """「复古开衫」198.94 元、「打底针织衫女」118.60 元 — the worst few of a grouped to-do, by money."""
+    writer = Writer(lang, currency)
+    parts = []
+    for item in worst:
+        money = item.get("money")
+        amount = f" {writer.money(money)}" if money else ""
+        parts.append(f"「{item['name']}」{amount}" if lang == "zh" else f"“{item['name']}”{amount}")
+    return ("、" if lang == "zh" else ", ").join(parts)
+
+
 def word(findings: list[Finding], lang: str, currency: str | None = None) -> None:
     """Write the title and action of every finding (and of the parts folded into it) that has none."""
     for finding in findings:
         if finding.msg and not finding.title:
             values = {**finding.evidence, **finding.values}
+            if finding.worst and "worst" not in values:
+                values["worst"] = worst_text(finding.worst, lang, finding.currency or currency)
             finding.title, finding.action = write(finding.rule, finding.msg, values, lang,
                                                   finding.currency or currency)
         if finding.parts:
