@@ -119,6 +119,8 @@ def word(findings: list[Finding], lang: str, currency: str | None = None) -> Non
             values = {**finding.evidence, **finding.values}
             if finding.worst and "worst" not in values:
                 values["worst"] = worst_text(finding.worst, lang, finding.currency or currency)
+            if isinstance(values.get("money"), (int, float)):  # `money` is always an amount: written as one
+                values["money"] = Writer(lang, finding.currency or currency).money(values["money"])
             finding.title, finding.action = write(finding.rule, finding.msg, values, lang,
                                                   finding.currency or currency)
         if finding.parts:
