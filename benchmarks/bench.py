@@ -242,11 +242,16 @@ def report_findings(path: Path) -> str:
     text = (f"{report.get('schema', '?')}: {len(report.get('inputs', []))} inputs, {rows:,} rows read, "
             f"{len(report.get('findings', []))} findings ({summary.get('critical', 0)} critical, "
             f"{summary.get('warning', 0)} warning, {summary.get('info', 0)} info)")
+    for stake in summary.get("at_stake") or []:
+        if isinstance(stake, dict) and isinstance(stake.get("amount"), (int, float)):
+            text += f", at stake {stake['amount']:,.0f} {stake.get('currency', '')}/{stake.get('per', 'day')}"
     details = report.get("details")
     if isinstance(details, dict) and isinstance(details.get("rows"), list):
         text += f", {len(details['rows']):,} detail rows"
-    elif isinstance(details, list):
-        text += f", {len(details):,} detail rows"
+    elif isinstance(details, list):  # blocks, each with its own columns and rows
+        blocks = [block for block in details if isinstance(block, dict)]
+        count = sum(len(block.get("rows") or []) for block in blocks) if blocks else len(details)
+        text += f", {count:,} detail rows" + (f" in {len(blocks)} blocks" if blocks else "")
     return text + f", {len(report.get('skipped', []))} skipped"
 
 
