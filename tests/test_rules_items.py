@@ -112,6 +112,55 @@ def test_top_n_then_one_counted_line():
     assert found[1].evidence["count"] == 2 and found[1].severity == "info"
 
 
+# -- a traffic driver (引流款, 000) is never told to give its traffic away ------------------------------
+def shop_day(aov: float) -> pd.DataFrame:
+    """The Sycm 店铺整体 row of the report day: the shop AOV a traffic driver's price is held against."""
+    return pd.DataFrame([{"date": DAY, "visitors": 12000.0, "buyers": 160.0, "gmv": 160 * aov, "aov": aov,
+                          "_file": "【生意参谋平台】店铺整体.xls", "_row": 6}])
+
+
+def run_with_shop(frame: pd.DataFrame, aov: float, lang: str = "zh"):
+    state = run_rules(Dataset(frames={"item_daily": frame, "shop_daily": shop_day(aov)}), Config(merge({})), DAY, lang)
+    return ([f for f in state.findings if f.rule == ALLOCATION], [s for s in state.skipped if s.rule == ALLOCATION])
+
+
+@pytest.mark.parametrize(("price", "exempt"), [(140.0, True), (140.5, False), (141.0, False)])  # the line: 50% of 281
+def test_an_item_priced_under_half_the_shop_aov_keeps_its_traffic_both_sides(price, exempt):
+    busy = {"item_id": "652318809542", "item_name": "基础款圆领打底针织衫 百搭内搭", "visitors": 2000.0, "value": 0.8,
+            "price": price}
+    found, skipped = run_with_shop(items({DAY: [NEUTRAL, busy]}), aov=281.0)
+    assert bool(found) is not exempt
+    notes = [s.reason for s in skipped if "引流款" in s.reason]
+    assert bool(notes) is exempt
+    if exempt:
+        assert notes == [f"「基础款圆领打底针织衫 百搭内搭」单价 {price:g} 元，不到全店客单价 281 元的 50%，按引流款看："
+                         "它的任务是用低价把人带进店，访客价值低不算问题，流量不挪走"]
+
+
+def test_the_59_yuan_driver_of_the_demo_is_exempt_and_said_in_english():
+    busy = {"item_id": "652318809542", "item_name": "基础款圆领打底针织衫 百搭内搭", "visitors": 2000.0, "value": 0.8, "price": 59.0}
+    found, skipped = run_with_shop(items({DAY: [NEUTRAL, busy]}), aov=281.0, lang="en")
+    assert found == []
+    assert any(s.reason.startswith("“基础款圆领打底针织衫 百搭内搭” at ¥59: priced under 50% of the shop AOV of ¥281, "
+                                   "so a traffic driver (引流款)") for s in skipped)
+
+
+@pytest.mark.parametrize(("item_aov", "exempt"), [(40.0, True), (60.0, False)])  # shop AOV from the items: 90 and 95
+def test_without_a_price_or_shop_export_the_item_and_shop_aov_come_from_the_items(item_aov, exempt):
+    neutral = {"item_id": "1000", "visitors": 10000.0, "value": 2.0, "buyers": 200.0}  # AOV 100
+    busy = {"item_id": "3001", "visitors": 2000.0, "value": 0.8, "buyers": 2000 * 0.8 / item_aov}
+    frame = items({DAY: [neutral, busy]}).drop(columns="price")
+    found, skipped = run(frame, ALLOCATION)
+    assert bool(found) is not exempt
+    assert any("引流款" in s.reason for s in skipped) is exempt
+
+
+def test_a_cheap_item_worth_much_per_visitor_is_still_given_traffic():
+    found, skipped = run_with_shop(items({DAY: [NEUTRAL, {"item_id": "2001", "visitors": 100.0, "value": 6.0, "price": 39.0}]}),
+                                   aov=281.0)
+    assert [f.subject for f in found] == ["item:2001"] and not any("引流款" in s.reason for s in skipped)
+
+
 # -- item.conversion_drop -----------------------------------------------------------------------------
 DROP = "item.conversion_drop"
 
@@ -197,7 +246,9 @@ def test_end_to_end_from_a_sycm_item_file(tmp_path):
              "商品支付转化率": 0.011 if today else 0.02, "下单买家数": 70 if today else 125},
             {"统计日期": day, "商品ID": "5532", "商品名称": "羊绒围巾", "价格": 259, "商品访客数": 300,
              "支付买家数": 12, "支付金额": 12 * 259.0, "商品支付转化率": 0.04, "下单买家数": 12},
-            {"统计日期": day, "商品ID": "5533", "商品名称": "打底袜", "价格": 19, "商品访客数": 3000,
+            {"统计日期": day, "商品ID": "5533", "商品名称": "加绒打底裤", "价格": 169, "商品访客数": 3000,
+             "支付买家数": 20, "支付金额": 20 * 169.0, "商品支付转化率": 0.0067, "下单买家数": 21},
+            {"统计日期": day, "商品ID": "5534", "商品名称": "打底袜", "价格": 19, "商品访客数": 3000,
              "支付买家数": 30, "支付金额": 30 * 19.0, "商品支付转化率": 0.01, "下单买家数": 31},
         ]
     sycm_item(tmp_path / "【生意参谋平台】商品_全部_2026-11-19_2026-11-22.xls", records, "2026-11-19", DAY)
@@ -206,4 +257,6 @@ def test_end_to_end_from_a_sycm_item_file(tmp_path):
     [drop] = [f for f in report.findings if f.rule == DROP]
     assert drop.subject == "item:5531" and drop.evidence["baseline_conversion_rate"] == pytest.approx(0.02)
     allocation = {f.subject: f.severity for f in report.findings if f.rule == ALLOCATION}
+    # 打底袜 at 19 元 takes as many visitors for even less, but it is a traffic driver (引流款): left alone, and said
     assert allocation == {"item:5532": "info", "item:5533": "warning"}
+    assert any("「打底袜」单价 19 元" in s.reason and "引流款" in s.reason for s in report.skipped)

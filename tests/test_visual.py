@@ -128,7 +128,7 @@ def test_item_map_highlights_the_items_the_rules_named(demo):
     _, _, report, visuals = demo
     named = {subject[5:] for subject in named_subjects(report) if subject.startswith("item:")}
     drawn = {point.item_id for point in visuals.items.points if point.named}
-    assert drawn == named and {"652318809542", "652318809543"} <= named  # traffic_allocation, conversion_drop
+    assert drawn == named and {"652318809545", "652318809543"} <= named  # traffic_allocation (grow), conversion_drop
 
 
 def test_a_big_shop_is_summarised_not_plotted_point_by_point():

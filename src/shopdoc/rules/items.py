@@ -54,6 +54,8 @@ def _more(ctx, key: str, rows: "pd.DataFrame", **values) -> None:
         fraction("small_share", 0.05, "值钱的款访客占比不超过这个值，算流量少、该加", "A high-value item at or under this share of item visitors gets too little traffic"),
         fraction("low_value_ratio", 0.50, "访客价值不到商品平均的这个比例，算产出低", "Visitor value under this fraction of the item average is low"),
         fraction("large_share", 0.10, "产出低的款访客占比达到这个值，算流量大、该挪走", "A low-value item at or above this share of item visitors takes too much traffic"),
+        fraction("driver_price_ratio", 0.50, "单价不到全店客单价这个比例的款按引流款看，不建议把它的流量挪走",
+                 "Items priced under this fraction of the shop AOV are traffic drivers (引流款): never told to give their traffic away"),
         count("min_visitors", 100, "商品访客数少于这个值不判断（访客价值不稳）", "Items with fewer visitors are not judged (their visitor value is noise)"),
         count("top_n", 5, "每个方向最多列几个商品，其余只计数", "At most this many items per direction; the rest are counted"),
     ],
@@ -86,13 +88,13 @@ def traffic_allocation(ctx) -> None:
     """Items whose visitors are worth much but few (give them traffic), or many but little (move it).
 
     [zh]
-    检查：报告日每个商品的访客价值（访客平均价值，没有就用支付金额 ÷ 访客数）和商品平均访客价值（全部商品支付金额 ÷ 全部商品访客数）比。访客价值达到平均 1.5 倍、访客占比不超过 5% 的款：提示加流量；访客占比达到 10%、访客价值不到平均一半的款：警告，把流量挪走。访客数不到 100 的商品不判断；预售商品用下单金额 ÷ 访客数，没有下单金额就不判断。每个方向最多列 5 个（按金额排），其余只计数。
-    原因：《电商运营》(002)：“在相同流量下，尽可能将流量导向单价高、转化率高的产品，降低单价低、转化率低的产品的流量，可以直接提高销售额和客单价。”“当一个商品的‘支付转化率’增加时……这时候就要给更多的流量，产生更多的销量”；“提高店铺的访客价值也可以提高你的竞争力……在同样的流量成本下你的店铺的销售额就会更高”。
+    检查：报告日每个商品的访客价值（访客平均价值，没有就用支付金额 ÷ 访客数）和商品平均访客价值（全部商品支付金额 ÷ 全部商品访客数）比。访客价值达到平均 1.5 倍、访客占比不超过 5% 的款：提示加流量；访客占比达到 10%、访客价值不到平均一半的款：警告，把流量挪走；但单价不到全店客单价一半的款按引流款看，不叫它挪流量（它的任务是用低价把人带进店，访客价值低不算问题），只在“没有判断”里说一句（一半这个比例是 shopdoc 定的，文档没有给；单价取商品导出的价格，没有就用它的支付金额 ÷ 支付买家数，全店客单价取店铺导出的，没有就用全部商品的支付金额 ÷ 支付买家数）。访客数不到 100 的商品不判断；预售商品用下单金额 ÷ 访客数，没有下单金额就不判断。每个方向最多列 5 个（按金额排），其余只计数。
+    原因：《电商运营》(002)：“在相同流量下，尽可能将流量导向单价高、转化率高的产品，降低单价低、转化率低的产品的流量，可以直接提高销售额和客单价。”“当一个商品的‘支付转化率’增加时……这时候就要给更多的流量，产生更多的销量”；“提高店铺的访客价值也可以提高你的竞争力……在同样的流量成本下你的店铺的销售额就会更高”。《品类运营》(000)：“平台需要根据线上流量的情况和商品的销售属性进行商品角色分工，旗舰款、引流款、贵品、高转化、潜力款、季节款等……通过对商品角色分工，实现商品之间的协同作业，共同达到经营目标。”“和商家制定全年的商品计划（哪些商品做引流款，哪些商品做期间款，哪些商品做利润款等）”：引流款的任务是带人进店，不按利润款的访客价值要求它。
     怎么做：访客价值高的款加推广预算、放首页和关联推荐、报活动；流量大产出低的款把预算和店内入口挪一部分出去，同时查它的转化率和客单价。
     金额：加流量的款按访客价值高出平均的部分 × 它现在的访客数（流量翻一倍能多出的成交额）；挪走的款按访客价值低于平均的部分 × 访客数（这些流量放在平均水平的款上能多出的成交额）。
     [en]
-    Checks: each item's visitor value on the report day (the exported visitor value, else GMV ÷ visitors) against the item average (all items' GMV ÷ all items' visitors). Items worth 1.5x the average or more with at most 5% of item visitors: give them traffic (info); items with at least 10% of item visitors worth under half the average: move traffic away (warning). Items under 100 visitors are not judged; presale items are valued by order amount ÷ visitors, and not judged without it. At most 5 items per direction, by money; the rest are counted.
-    Why: "E-commerce operations" (002): "With the same traffic, steer it to items with a high price and high conversion and away from cheap, poorly converting ones; that lifts sales and AOV directly." "When an item's conversion rises... give it more traffic." "Raising the value of each visitor makes you more competitive: the same traffic cost brings more sales."
+    Checks: each item's visitor value on the report day (the exported visitor value, else GMV ÷ visitors) against the item average (all items' GMV ÷ all items' visitors). Items worth 1.5x the average or more with at most 5% of item visitors: give them traffic (info); items with at least 10% of item visitors worth under half the average: move traffic away (warning), unless the item is priced under half the shop AOV: such an item is a traffic driver (引流款) whose low visitor value is its job, so it is left alone with a note among the rules not checked (the half is shopdoc's number, the documents give none; the price is the item export's, else its GMV ÷ buyers; the shop AOV the shop export's, else all items' GMV ÷ buyers). Items under 100 visitors are not judged; presale items are valued by order amount ÷ visitors, and not judged without it. At most 5 items per direction, by money; the rest are counted.
+    Why: "E-commerce operations" (002): "With the same traffic, steer it to items with a high price and high conversion and away from cheap, poorly converting ones; that lifts sales and AOV directly." "When an item's conversion rises... give it more traffic." "Raising the value of each visitor makes you more competitive: the same traffic cost brings more sales." "Category operations" (000): "Give items roles by the traffic and how they sell: flagship, traffic driver (引流款), premium, high-converting, potential, seasonal... so that items work together toward the goal." "Plan which items are traffic drivers, which are mid-range, which are profit items (利润款)": a traffic driver's job is to bring people in, not to earn like a profit item.
     Fix: give high-value items ad budget, home page slots, related-item links and promotions; move part of the budget and placements away from high-traffic low-value items and find out why they convert or sell low.
     Money: for items to grow, their visitor value above the average × their current visitors (what doubling their traffic would add); for items to move traffic from, their shortfall against the average × their visitors (what that traffic would bring on an average item).
     """
@@ -124,7 +126,10 @@ def traffic_allocation(ctx) -> None:
     ratio = value / average
     table = items.assign(_visitors=visitors, _value=value, _share=share, _ratio=ratio)
     grow = table[judged & (ratio >= ctx.param("high_value_ratio")) & (share <= ctx.param("small_share"))]
-    move = table[judged & (ratio < ctx.param("low_value_ratio")) & (share >= ctx.param("large_share"))]
+    move = judged & (ratio < ctx.param("low_value_ratio")) & (share >= ctx.param("large_share"))
+    driver = _traffic_drivers(ctx, items, presale)
+    _note_drivers(ctx, table[move & driver], driver.attrs.get("shop_aov"))
+    move = table[move & ~driver]
     top_n = ctx.param("top_n")
     for key, rows in (("grow", grow), ("move_away", move)):
         money = (rows["_value"] - average).abs() * rows["_visitors"]
@@ -143,6 +148,40 @@ def traffic_allocation(ctx) -> None:
                 low_ratio=ctx.param("low_value_ratio"),
             )
         _more(ctx, f"more_{key}", rows.iloc[top_n:])
+
+
+def _traffic_drivers(ctx, items: "pd.DataFrame", presale: "pd.Series") -> "pd.Series":
+    """Items priced under `driver_price_ratio` × the shop AOV: traffic drivers (引流款, 000), whose
+    low visitor value is their job. The price is the export's, else the item's GMV ÷ buyers; the
+    shop AOV the shop export's, else all items' GMV ÷ buyers. `attrs["shop_aov"]` keeps the AOV."""
+    gmv, buyers = column(items, "gmv"), column(items, "buyers")
+    price = column(items, "price").fillna(gmv / buyers.where(buyers > 0))
+    shop_aov = clean(ctx.shop_day().get("aov"))
+    if shop_aov is None:
+        paid = (~presale) & gmv.notna() & (buyers > 0)
+        shop_aov = clean(gmv[paid].sum() / buyers[paid].sum()) if paid.any() else None
+    driver = (price < ctx.param("driver_price_ratio") * shop_aov) if shop_aov else price.isna() & price.notna()
+    driver = driver.fillna(False).astype(bool)
+    driver.attrs["shop_aov"] = shop_aov
+    return driver
+
+
+def _note_drivers(ctx, rows: "pd.DataFrame", shop_aov: float | None) -> None:
+    """The finding-free path of a traffic driver: say why it is not told to give its traffic away."""
+    if rows.empty or not shop_aov:
+        return
+    price = column(rows, "price").fillna(column(rows, "gmv") / column(rows, "buyers").where(column(rows, "buyers") > 0))
+    named = [(item_label(ctx.lang, row["item_id"], text_of(row, "item_name")), money_text(ctx, price[index], exact=True))
+             for index, row in rows.head(_MORE_LISTED).iterrows()]
+    ratio = f"{ctx.param('driver_price_ratio'):.0%}"
+    aov = money_text(ctx, shop_aov)
+    if ctx.lang == "zh":
+        shown = "、".join(f"{name}单价 {price_text}" for name, price_text in named)
+        ctx.skip(f"{shown}，不到全店客单价 {aov}的 {ratio}，按引流款看：它的任务是用低价把人带进店，访客价值低不算问题，流量不挪走")
+    else:
+        shown = ", ".join(f"{name} at {price_text}" for name, price_text in named)
+        ctx.skip(f"{shown}: priced under {ratio} of the shop AOV of {aov}, so a traffic driver (引流款). Its job is to "
+                 "bring people in at a low price; a low visitor value is no fault, and its traffic stays")
 
 
 def _earlier_days(earlier: "pd.DataFrame", today: "pd.DataFrame", min_order_buyers: int):
