@@ -186,7 +186,7 @@ def test_item_conversion_and_dsr_drops_come_from_the_history(db: Path) -> None:
     assert drops[0].evidence["days"] == 3 and drops[0].evidence["baseline_visitors"] == 3 * 1200  # three stored days
     dsr = findings_of(report, "reviews.dsr_drop")
     assert [f.evidence["compare_date"] for f in dsr] == [shift(DAY, -3)]
-    assert list(dsr[0].evidence["scores"]) == ["service"]
+    assert dsr[0].evidence["dimension"] == "service" and dsr[0].facet == "service"
 
 
 def test_same_weekday_last_week_comes_from_the_history(db: Path) -> None:

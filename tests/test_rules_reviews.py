@@ -150,6 +150,61 @@ def test_no_level_or_rating_column_is_a_skip():
     assert found == [] and "评价等级或评分" in skipped[0].reason
 
 
+# -- the follow-up review (追评): shown, and a failed compensation is escalated, never repeated -------------
+FAILED_COMPENSATION = {"item_id": "1001", "item_name": "秋冬加厚高领羊毛衫女 套头慢热毛衣", "level": "差评", "rating": 1,
+                       "content": "穿了两次就起球严重，领口也松了，和描述的不起球完全不符",
+                       "append_content": "联系客服只给了5元补偿，不满意", "order_id": "3456789012345696547"}
+
+
+def test_a_follow_up_saying_the_compensation_failed_escalates():
+    [finding] = run({"item_daily": items(TRAFFIC), "review": reviews([FAILED_COMPENSATION])})[0]
+    assert finding.title == ("「秋冬加厚高领羊毛衫女 套头慢热毛衣」（流量第 1 名）新增差评：穿了两次就起球严重，领口也松了，"
+                             "和描述的不起球完全不符；追评：联系客服只给了5元补偿，不满意")
+    assert finding.evidence["follow_up"] == "联系客服只给了5元补偿，不满意" and finding.evidence["compensation_failed"] is True
+    assert "给合理补偿" not in finding.action and "直接返现" not in finding.action  # not the compensation that failed
+    assert "客服主管打电话" in finding.action and "退货退款" in finding.action and "3456789012345696547" in finding.action
+
+
+@pytest.mark.parametrize(("follow_up", "escalates"), [
+    ("联系客服只给了5元补偿，不满意", True),
+    ("返现才给3块，太少了", True),
+    ("客服给了补偿，挺满意的", False),         # compensation that worked
+    ("不满意，穿一次就起球", False),            # unhappy, but no compensation tried yet
+    (None, False),
+])
+def test_escalation_needs_both_a_compensation_and_discontent(follow_up, escalates):
+    row = {**FAILED_COMPENSATION, "append_content": follow_up}
+    [finding] = run({"item_daily": items(TRAFFIC), "review": reviews([row])})[0]
+    assert finding.evidence["compensation_failed"] is escalates
+    assert ("客服主管打电话" in finding.action) is escalates
+    assert ("给合理补偿（直接返现最有效）" in finding.action) is not escalates
+    assert ("；追评：" in finding.title) is (follow_up is not None)
+
+
+def test_the_follow_up_and_the_escalation_in_english():
+    [finding] = run({"item_daily": items(TRAFFIC), "review": reviews([FAILED_COMPENSATION])}, lang="en")[0]
+    assert finding.title.endswith("; follow-up: 联系客服只给了5元补偿，不满意")
+    assert finding.action.startswith("The sooner the better, and escalate:")
+    assert "do not offer the same again" in finding.action and "return with a full refund" in finding.action
+
+
+def test_a_follow_up_read_from_a_review_export_column_named_追评(tmp_path):
+    from exports import reviews_xlsx, sycm_item
+
+    sycm_item(tmp_path / "【生意参谋平台】商品_全部.xls",
+              [{"统计日期": DAY, "商品ID": item_id, "商品名称": f"商品{item_id}", "商品访客数": visitors}
+               for item_id, visitors in TRAFFIC.items()], DAY, DAY)
+    reviews_xlsx(tmp_path / "评价管理.xlsx", [
+        {"评价时间": f"{DAY} 10:21:05", "商品ID": "1001", "商品名称": "商品1001", "评价等级": "差评",
+         "评价内容": "起球严重", "追评": "联系客服只给了5元补偿，不满意", "订单号": "3345566778899"},
+    ], headers={"评价时间": "text", "商品ID": "text", "商品名称": "text", "评价等级": "text", "评价内容": "text",
+                "追评": "text", "订单号": "text"})
+    config = Config(merge({}))
+    report = build_report(load([str(tmp_path)], config), config, lang="zh")
+    [finding] = [f for f in report.findings if f.rule == NEGATIVE]
+    assert finding.evidence["follow_up"] == "联系客服只给了5元补偿，不满意" and "退货退款" in finding.action
+
+
 # -- reviews.dsr_drop ------------------------------------------------------------------------------------
 def dsr(rows: dict[str, tuple[float, float, float]], peers: tuple[float, float, float] | None = (4.78, 4.80, 4.77)) -> pd.DataFrame:
     out = []
@@ -168,8 +223,12 @@ def test_dsr_below_peer_both_sides(description, below):
     below_peer = [f for f in found if "低于同行" in f.title]
     assert bool(below_peer) is below
     if below:
-        assert below_peer[0].evidence["scores"] == {"description": {"value": 4.77, "peer": 4.78, "gap": pytest.approx(0.01)}}
-        assert below_peer[0].title == "店铺DSR低于同行平均：描述相符 4.77（同行 4.78）"
+        [finding] = below_peer
+        assert (finding.subject, finding.facet, finding.key) == ("shop", "description", "reviews.dsr_drop shop description")
+        assert finding.evidence["value"] == 4.77 and finding.evidence["peer"] == 4.78
+        assert finding.evidence["gap"] == pytest.approx(0.01)
+        assert finding.title == "店铺DSR 描述相符 4.77，低于同行平均 4.78"
+        assert finding.action.startswith("描述相符靠商品本身")
 
 
 @pytest.mark.parametrize(("today", "falling"), [(4.78, True), (4.79, False)])  # -0.02 and -0.01 within 7 days
@@ -179,8 +238,36 @@ def test_dsr_falling_both_sides_of_the_drop(today, falling):
     assert bool(found) is falling
     if falling:
         [finding] = found
-        assert finding.evidence["compare_date"] == "2026-11-15"
-        assert finding.title == "店铺DSR在下降（和 11-15 比）：描述相符 4.80 → 4.78（-0.02）"
+        assert finding.evidence["compare_date"] == "2026-11-15" and finding.facet == "description"
+        assert finding.title == "店铺DSR 描述相符 在下降：4.80 → 4.78（和 11-15 比，-0.02）"
+
+
+@pytest.mark.parametrize(("today", "peer", "keys"), [
+    (4.74, 4.78, ["below_and_falling"]),   # the demo's 物流服务: one to-do with both facts
+    (4.74, 4.70, ["falling"]),
+    (4.80, 4.81, ["below_peer"]),
+    (4.80, 4.79, []),
+])
+def test_one_finding_per_score_carrying_both_facts(today, peer, keys):
+    frame = dsr({"2026-11-15": (4.85, 4.85, 4.81), DAY: (4.85, 4.85, today)}, peers=(4.80, 4.80, peer))
+    found, _ = run({"dsr": frame}, rule_id=DSR)
+    assert [f.msg for f in found] == keys
+    assert len({f.key for f in found}) == len(found)
+    if keys == ["below_and_falling"]:
+        [finding] = found
+        assert finding.key == "reviews.dsr_drop shop logistics"
+        assert finding.title == "店铺DSR 物流服务 4.74，低于同行平均 4.78，而且还在下降（和 11-15 比：4.81 → 4.74，-0.07）"
+        assert finding.evidence["drop"] == pytest.approx(0.07) and finding.evidence["gap"] == pytest.approx(0.04)
+        assert finding.action.startswith("物流服务靠发货和快递") and "催仓库尽快发货" in finding.action
+
+
+def test_two_scores_down_are_two_findings_with_their_own_keys_and_fixes():
+    frame = dsr({"2026-11-15": (4.85, 4.85, 4.81), DAY: (4.75, 4.85, 4.74)}, peers=(4.80, 4.80, 4.78))
+    found, _ = run({"dsr": frame}, rule_id=DSR, lang="en")
+    assert [f.key for f in found] == ["reviews.dsr_drop shop description", "reviews.dsr_drop shop logistics"]
+    assert found[0].action.startswith("Item as described comes from the item itself")
+    assert found[1].title == ("The shop's DSR for shipping is 4.74, under the peer average of 4.78, and still falling "
+                              "(4.81 on Nov 15 → 4.74, -0.07)")
 
 
 def test_dsr_falling_ignores_days_outside_the_window():
@@ -197,7 +284,7 @@ def test_dsr_without_earlier_days_says_it_cannot_judge_a_fall():
 def test_dsr_uses_the_latest_day_before_the_report_day_when_it_has_none():
     found, _ = run({"dsr": dsr({"2026-11-20": (4.70, 4.85, 4.80)})}, rule_id=DSR, lang="en")
     assert found[0].evidence["date"] == "2026-11-20"
-    assert found[0].title == "The shop's DSR is below the peer average: item as described 4.70 (peers 4.78)"
+    assert found[0].title == "The shop's DSR for item as described is 4.70, under the peer average of 4.78"
 
 
 # -- end to end: a review export and an item ranking read from files ------------------------------------------
@@ -225,6 +312,7 @@ def test_end_to_end_from_review_and_item_files(tmp_path):
     negative = [f for f in report.findings if f.rule == NEGATIVE]
     assert [(f.severity, f.subject) for f in negative] == [("critical", "review:3345566778899"), ("info", "shop")]
     assert report.findings[0] is negative[0]  # critical first on the morning list
-    dsr_findings = sorted(f.title for f in report.findings if f.rule == DSR)
-    assert dsr_findings == ["店铺DSR低于同行平均：描述相符 4.78（同行 4.79）",
-                            "店铺DSR在下降（和 11-16 比）：描述相符 4.81 → 4.78（-0.03）"]
+    # one score below its peers and falling: one to-do carrying both facts, not two on one subject
+    dsr_findings = [(f.key, f.title) for f in report.findings if f.rule == DSR]
+    assert dsr_findings == [("reviews.dsr_drop shop description",
+                             "店铺DSR 描述相符 4.78，低于同行平均 4.79，而且还在下降（和 11-16 比：4.81 → 4.78，-0.03）")]
