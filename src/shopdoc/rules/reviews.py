@@ -319,12 +319,12 @@ def dsr_drop(ctx) -> None:
     """DSR scores (描述相符, 服务态度, 物流服务) below the peer average, or falling: one finding per score.
 
     [zh]
-    检查：店铺DSR三项评分（描述相符、服务态度、物流服务），每一项一条警告，同一项的两件事写在同一条里：低于同行平均（导出带同行平均时），和/或和 7 天内最早一天的评分比下降 0.02 分以上。取报告日的评分，报告日没有就取报告日之前最近的一天。
+    检查：店铺DSR三项评分（描述相符、服务态度、物流服务），每项最多一条警告。同一项的两件事写在同一条里：低于同行平均（导出带同行平均时），和/或和 7 天内最早一天的评分比下降 0.02 分以上。取报告日的评分，报告日没有就取报告日之前最近的一天。
     原因：《电商运营》(002)：“‘DSR动态评分’是对产品满意度和物流饱满度……客服满意度的指标，这是反馈顾客满意度的数据。虽然是3个评分指标，但却不是独立的。提高任意一个指标，都可以促进3个评分的提升，因为在顾客对某一个方面不满意时其他的分数也不会给高。商品质量、物流速度、客服付是最基本的要求，做好这三点‘DSR动态评分’一般不会太差。”客服部分：“提醒库房尽快发货，并且及时跟进物流异常订单，出现的问题尽快联系物流公司解决，并且及时通知顾客留意并致歉”；“做到这几点，基本上店铺的DSR评分会高出同行。”
     怎么做：按哪一项低来做：描述相符看商品质量和详情页是否写实，服务态度看客服响应和售后处理，物流服务催发货、跟进物流异常、必要时换快递；从最近的中差评和售后记录里找原因；给顾客额外的赠品和惊喜。
     金额：不估。
     [en]
-    Checks: the shop's three DSR scores (item as described, service, shipping), one warning per score carrying both facts about it: below the peer average (when the export gives it), and/or fallen 0.02 points or more against the earliest day within 7 days. The report day's scores are used, else the latest day before it.
+    Checks: the shop's three DSR scores (item as described, service, shipping), at most one warning per score. It carries both facts about the score: below the peer average (when the export gives it), and/or fallen 0.02 points or more against the earliest day within 7 days. The report day's scores are used, else the latest day before it.
     Why: "E-commerce operations" (002): "DSR scores are the customers' verdict on the product, shipping and service. They are three scores but not independent: raising any one lifts all three, because a customer unhappy with one thing will not score the others high. Quality, shipping speed and service are the basics; get them right and DSR will not be bad." On customer service: "Remind the warehouse to ship fast, follow up delivery problems promptly, settle them with the courier, and tell the customer and apologise"; "do this and the shop's DSR will be above its peers'."
     Fix: act on the score that is low: item quality and a truthful page for item as described, response and after-sales for service, fast dispatch, chasing delivery problems and if need be another courier for shipping; find the cause in recent negative reviews and after-sales cases; add gifts and surprises.
     Money: none estimated.
