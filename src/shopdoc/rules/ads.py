@@ -663,11 +663,17 @@ def _one_level_per_loss(campaigns: "pd.DataFrame", keywords: "pd.DataFrame") -> 
 
 
 # -- shared: the run's verdicts, emitting, holds ---------------------------------------------------
-_EVIDENCE = ["level", "campaign", "ad_group", "keyword", "match_type", "currency", "impressions", "clicks", "cost",
-             "gmv", "ctr", "roi", "account_ctr", "loss", "current_bid", "suggested_bid", "change", "direction",
-             "provisional"]  # break_even is one number per run: a value of the wording, not a column
-_ZERO_EVIDENCE = ["level", "campaign", "ad_group", "keyword", "match_type", "currency", "impressions", "clicks",
-                  "cost", "direction"]
+# The evidence of each verdict (the JSON details' columns: kept to what the verdict rests on; the
+# break-even is one number per run, a value of the wording). The frame also carries what the bid
+# sheet shows beside it (FRAME_ONLY), and the standard columns (subject, money, group, name, item_id,
+# currency, provisional).
+_ROI_EVIDENCE = ["campaign", "keyword", "impressions", "clicks", "cost", "gmv", "roi", "loss", "current_bid",
+                 "suggested_bid", "change", "direction"]
+_CTR_EVIDENCE = ["campaign", "keyword", "impressions", "clicks", "cost", "gmv", "ctr", "account_ctr", "roi", "loss",
+                 "current_bid", "suggested_bid", "change", "direction"]
+_ZERO_EVIDENCE = ["campaign", "keyword", "impressions", "clicks", "cost", "direction"]
+_BIDS = ("current_bid", "suggested_bid", "change")
+FRAME_ONLY = ["level", "ad_group", "match_type", "ctr", "roi", "current_bid", "suggested_bid", "change"]
 
 
 def ad_verdicts(ctx: "RuleContext") -> tuple[AdView, "pd.DataFrame", "pd.DataFrame"] | None:
@@ -693,7 +699,9 @@ def _emit_verdicts(ctx: "RuleContext", level: str, frame: "pd.DataFrame", eviden
     for verdict in sorted(set(mine["verdict"])):
         rows = mine[mine["verdict"] == verdict]
         _, _, severity, owner = VERDICTS[verdict]
-        columns = evidence if verdict in CUTS else [name for name in evidence if name != "loss"]
+        # What the verdict rests on: a gain has no loss; bids only where the export has them.
+        columns = [name for name in evidence if (name != "loss" or verdict in CUTS)
+                   and (name not in _BIDS or rows[name].notna().any())]
         _emit(ctx, verdict, _emit_frame(rows, columns), evidence=columns, severity=severity, owner=owner,
               level=level, **values)
 
@@ -701,7 +709,9 @@ def _emit_verdicts(ctx: "RuleContext", level: str, frame: "pd.DataFrame", eviden
 def _emit_frame(rows: "pd.DataFrame", evidence: list[str]) -> "pd.DataFrame":
     import numpy as np
 
-    out = rows[["subject", "money", "group", "name", "item_id", *[c for c in evidence if c != "currency"]]].copy()
+    columns = ["subject", "money", "group", "name", "item_id", "provisional", *evidence,
+               *[c for c in FRAME_ONLY if c not in evidence]]
+    out = rows[columns].copy()
     out["currency"] = rows["currency"].where(rows["currency"] != "", None)
     out["item_id"] = out["item_id"].where(out["item_id"] != "", None)
     for name in ("ad_group", "keyword", "match_type"):
@@ -1103,7 +1113,7 @@ def ctr_bid(ctx: "RuleContext") -> None:
         ctx.state.facts[f"judged.ads.ctr_bid.{level}"] = int(frame["judged_ctr"].sum())
         _hold(ctx, frame, "hold_ctr", level)
         _not_raised(ctx, frame)
-        _emit_verdicts(ctx, level, frame, _EVIDENCE, **values)
+        _emit_verdicts(ctx, level, frame, _CTR_EVIDENCE, **values)
 
 
 def _not_raised(ctx: "RuleContext", frame: "pd.DataFrame") -> None:
@@ -1377,5 +1387,5 @@ def roi_breakeven(ctx: "RuleContext") -> None:
         _skip_mixed(ctx, frame)
         ctx.state.facts[f"judged.ads.roi_breakeven.{level}"] = int(frame["judged_roi"].sum())
         _hold(ctx, frame, "hold_roi", level)
-        _emit_verdicts(ctx, level, frame, _EVIDENCE, **values)
+        _emit_verdicts(ctx, level, frame, _ROI_EVIDENCE, **values)
     _covered(ctx, campaigns, keywords)
