@@ -813,6 +813,29 @@ def _page_blockers(ctx: "RuleContext") -> list[str]:
     return reasons
 
 
+_WORST = {  # how a grouped or account-level to-do names its worst few (by money), per kind of verdict
+    "loss": ("亏得最多的：{worst}。", "The worst: {worst}."),
+    "gain": ("加得最多的：{worst}。", "The biggest: {worst}."),
+    "names": ("例如：{worst}。", "For example: {worst}."),
+}
+
+
+def _with_worst(messages: dict[str, dict[str, tuple[str, str]]]) -> dict[str, dict[str, tuple[str, str]]]:
+    """The rule's messages with the worst few named at the end of every grouped and account-level action."""
+    out = {}
+    for key, wording in messages.items():
+        kind, _, verdict = key.partition(".")
+        if kind not in ("group", "account"):
+            out[key] = wording
+            continue
+        direction = VERDICTS[verdict][1]
+        worst = _WORST["loss" if direction in ("lower", "pause") and verdict != "zero" else
+                       "gain" if direction == "raise" and not verdict.startswith("raise_held") else "names"]
+        out[key] = {"zh": (wording["zh"][0], wording["zh"][1] + worst[0]),
+                    "en": (wording["en"][0], wording["en"][1] + " " + worst[1])}
+    return out
+
+
 def _break_even(ctx: "RuleContext") -> float | None:
     margin = ctx.config.get("shop", "gross_margin")
     return 1 / margin if margin else None
@@ -846,7 +869,7 @@ _LOW_EN = " has only a {ctr:.2%} CTR (account {account_ctr:.2%}) and ROI {roi:.2
                  optional=True),
         _LIST_HOLDS,
     ],
-    messages={
+    messages=_with_worst({
         "raise_bid": {
             "zh": (_KW_ZH + _HIGH_ZH,
                    "出价从 {current_bid:.2f} 加到 {suggested_bid:.2f}（+{change:.0%}），预算跟着放一点；三天后看点击率和投产比稳不稳。"),
@@ -1072,7 +1095,7 @@ _LOW_EN = " has only a {ctr:.2%} CTR (account {account_ctr:.2%}) and ROI {roi:.2
                    "Keep their bids and watch them; with CTR low across the account, look at the main images and creatives "
                    "first and have design test new ones."),
         },
-    },
+    }),
 )
 def ctr_bid(ctx: "RuleContext") -> None:
     """CTR-based bids: raise plans and keywords whose CTR beats the account's and that earn; a low CTR is a creative task.
@@ -1156,7 +1179,7 @@ def _why_not(ctx: "RuleContext", row: dict[str, Any]) -> str:
         count("min_impressions", 1000, "展现达到这个数还没有一次点击：暂停或删词", "This many impressions without a click: pause or delete"),
         _LIST_HOLDS,
     ],
-    messages={
+    messages=_with_worst({
         "zero": {
             "zh": (_KW_ZH + "展现 {impressions:,.0f} 次，一次点击都没有",
                    "暂停或删掉这个词；舍不得删就先查词和宝贝是否相关、换成精准匹配。"),
@@ -1176,7 +1199,7 @@ def _why_not(ctx: "RuleContext", row: dict[str, Any]) -> str:
                    "Pause or delete them in bulk (the bid sheet lists them all); to keep one, check it matches the product "
                    "and switch it to exact match."),
         },
-    },
+    }),
 )
 def zero_click(ctx: "RuleContext") -> None:
     """Keywords shown many times that nobody clicks: pause or delete them.
@@ -1225,7 +1248,7 @@ _PAUSE_EN = " returns only ROI {roi:.2f}, under {critical_ratio:.0%} of the {bre
         _MIN_BID,
         _LIST_HOLDS,
     ],
-    messages={
+    messages=_with_worst({
         "cut_bid": {
             "zh": (_KW_ZH + _ROI_ZH,
                    "出价从 {current_bid:.2f} 降到 {suggested_bid:.2f}（{change:.0%}），三天后投产比还不到保本线就暂停。"),
@@ -1346,7 +1369,7 @@ _PAUSE_EN = " returns only ROI {roi:.2f}, under {critical_ratio:.0%} of the {bre
             "en": ("{n} keywords ({share:.0%} of those judged) under the {break_even:.2f} break-even with their bids at the floor",
                    "Their bids are at the {min_bid:.2f} floor: pause them. They lose about {money:money} a day."),
         },
-    },
+    }),
 )
 def roi_breakeven(ctx: "RuleContext") -> None:
     """Plans and keywords whose ROI is below break-even (1 ÷ gross margin): cut or pause, at one level.
