@@ -31,7 +31,7 @@ ACCOUNT_MIN_ROWS = 20
 ACCOUNT_MIN_GROUPS = 3
 # At most this many to-dos per verdict are printed one by one (the groups with the most money);
 # the rest are one "and N more plans" to-do, the full list in the bid sheet and details. Ours.
-TODOS_PER_VERDICT = 10
+TODOS_PER_VERDICT = 5
 WORST = 3
 
 # The diagnosis's own to-dos, worded like a rule's: message -> language -> (title, action).
@@ -301,7 +301,8 @@ def _items(state: "RunState", story: Finding | None) -> None:
                                 compare_conversion_rate=move["compare_conversion_rate"])
         diagnosis = Finding(
             rule="item.diagnosis", severity=lead.severity, owner=lead.owner, subject=f"item:{item_id}",
-            evidence=evidence, money=max((f.money for f in found if f.money), default=None),
+            # a note's money (traffic that could be given to it) is no loss: not at stake
+            evidence=evidence, money=max((f.money for f in found if f.money and f.severity != "info"), default=None),
             order=min(f.order for f in found), msg="item_moved" if move else "item", urgent=any(f.urgent for f in found),
             values={"name": name, "n": count, "first_owner": lead.owner},
         )

@@ -116,7 +116,9 @@ class Finding:
 
     def sort_key(self) -> tuple:
         money = -(self.money or 0.0)
-        return (SEVERITY_RANK[self.severity], money, self.order)
+        # "and N more" (the rest of a verdict listed one by one) comes after the ones listed
+        rest = 1 if self.values.get("rest") else 0
+        return (SEVERITY_RANK[self.severity], rest, money, self.order)
 
     def to_dict(self, currency: str | None = None) -> dict[str, Any]:
         out: dict[str, Any] = {

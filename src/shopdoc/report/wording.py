@@ -101,6 +101,9 @@ def write(rule_id: str, msg: str, values: dict[str, Any], lang: str, currency: s
     return writer.write(title, values), writer.write(action, values)
 
 
+REST = {"zh": "其余计划：", "en": "Other campaigns: "}
+
+
 def worst_text(worst: list[dict[str, Any]], lang: str, currency: str | None) -> str:
     """「复古开衫」198.94 元、「打底针织衫女」118.60 元 — the worst few of a grouped to-do, by money."""
     writer = Writer(lang, currency)
@@ -123,5 +126,7 @@ def word(findings: list[Finding], lang: str, currency: str | None = None) -> Non
                 values["money"] = Writer(lang, finding.currency or currency).money(values["money"])
             finding.title, finding.action = write(finding.rule, finding.msg, values, lang,
                                                   finding.currency or currency)
+            if values.get("rest"):  # what is left of a verdict after the plans listed one by one
+                finding.title = REST[lang] + finding.title
         if finding.parts:
             word(finding.parts, lang, currency)
