@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from shopdoc.api import build_report
+from shopdoc.details import expand_table
 from shopdoc.bidsheet import bid_table, write_bid_sheet
 from shopdoc.config import Config, merge
 from shopdoc.dataset import Dataset
@@ -133,8 +134,7 @@ def test_the_sheet_the_printed_list_and_the_json_agree(tmp_path):
     details = {}
     for table in data["details"]:
         if table["rule"].startswith("ads."):
-            for values in table["rows"]:
-                r = dict(zip(table["columns"], values))
+            for r in expand_table(table):
                 assert r["subject"] not in details, r["subject"]  # one verdict per subject in the JSON
                 details[r["subject"]] = (table["msg"], r.get("suggested_bid"), r.get("current_bid", "not shown"))
     # The printed to-dos cover every subject once: one per subject, or one per plan and verdict.

@@ -80,3 +80,30 @@ def test_the_schema_file_is_the_contract_and_catches_a_broken_report():
     del data["details"]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(data, schema)
+
+
+def test_details_are_compact_and_expand_back_to_every_subject():
+    """Columns equal on every row become constants, repeated plan names codes into a dictionary, the
+    keyword's subject is rebuilt from its plan and keyword: the rows read back exactly."""
+    import pandas as pd
+
+    from shopdoc.details import compact_table, expand_table
+    from shopdoc.model import Block
+
+    frame = pd.DataFrame({
+        "subject": [f"keyword:计划{p}/词{n}" for p in range(3) for n in range(4)],
+        "money": [1.5, 2.0, 0.0, 3.25] * 3, "currency": "CNY", "provisional": True,
+        "campaign": [f"计划{p}" for p in range(3) for _ in range(4)], "keyword": [f"词{n}" for _ in range(3) for n in range(4)],
+        "impressions": [1391.0, 1200.0, 800.0, 50.0] * 3, "roi": [2.98834, 1.2, None, 3.0] * 3,
+    })
+    block = Block("ads.roi_breakeven", "cut_bid", frame, "warning", "promotion", 70, "keyword",
+                  evidence=("campaign", "keyword", "impressions", "roi"))
+    table = compact_table(block)
+    assert table["constants"] == {"currency": "CNY", "provisional": True}
+    assert table["dictionaries"]["campaign"] == ["计划0", "计划1", "计划2"]
+    assert table["subject"] == "keyword:{campaign}/{keyword}" and "subject" not in table["columns"]
+    assert table["dictionaries"]["keyword"] == ["词0", "词1", "词2", "词3"]
+    assert table["rows"][0] == [1.5, 0, 0, 1391, 2.9883]  # codes; counts as integers, rates rounded
+    rows = expand_table(table)
+    assert [r["subject"] for r in rows] == list(frame["subject"])
+    assert rows[2]["roi"] is None and rows[5]["campaign"] == "计划1" and rows[5]["currency"] == "CNY"

@@ -20,40 +20,89 @@ def block_columns(block: Block) -> list[str]:
     return columns + [name for name in block.evidence if name in block.frame.columns and name not in columns]
 
 
-def block_rows(block: Block, columns: list[str] | None = None) -> list[list[Any]]:
-    """The block's rows as plain Python values: floats rounded, NaN and NA as None."""
+def _column_values(series: Any) -> Any:
+    """One column as plain Python values: floats rounded (whole numbers as int), NaN and NA as None."""
     import numpy as np
     import pandas as pd
 
+    if pd.api.types.is_float_dtype(series.dtype):
+        numbers = series.to_numpy(dtype=float)
+        missing = np.isnan(numbers)
+        rounded = np.round(numbers, DECIMALS)
+        if not missing.any() and np.array_equal(rounded, np.floor(rounded)) and np.abs(rounded).max(initial=0) < 2**53:
+            return rounded.astype(np.int64).astype(object)  # counts: 1391, not 1391.0
+        values = rounded.astype(object)
+        values[missing] = None
+        return values
+    if pd.api.types.is_bool_dtype(series.dtype) or pd.api.types.is_integer_dtype(series.dtype):
+        return series.to_numpy(dtype=object)
+    return series.astype(object).where(series.notna(), None).to_numpy(dtype=object)
+
+
+def block_rows(block: Block, columns: list[str] | None = None) -> list[list[Any]]:
+    """The block's rows as plain Python values: floats rounded, NaN and NA as None."""
     columns = columns or block_columns(block)
-    frame = block.frame[columns]
-    out = {}
-    for name in columns:
-        series = frame[name]
-        if pd.api.types.is_float_dtype(series.dtype):
-            values = series.round(DECIMALS).to_numpy(dtype=object)
-            values[np.isnan(series.to_numpy(dtype=float))] = None
-        elif pd.api.types.is_bool_dtype(series.dtype) or pd.api.types.is_integer_dtype(series.dtype):
-            values = series.to_numpy(dtype=object)
-        else:
-            values = series.astype(object).where(series.notna(), None).to_numpy(dtype=object)
-        out[name] = values
     if not columns:
         return []
-    return [list(row) for row in zip(*(out[name] for name in columns))]
+    values = [_column_values(block.frame[name]) for name in columns]
+    return [list(row) for row in zip(*values)]
+
+
+# A text column whose distinct values are at most this share of its rows is written as codes into a
+# dictionary (a plan's name once, not on each of its 500 keywords' rows).
+DICTIONARY_SHARE = 0.5
+# Columns that only serve the composition (`group`, `name`): the details have them as campaign/keyword.
+COMPOSITION = ("group", "name")
+
+
+def compact_table(block: Block) -> dict[str, Any]:
+    """The JSON `details` entry of one block, compact: columns equal on every row are `constants`;
+    repeated text is `dictionaries` + codes; a keyword's subject, when it is `keyword:<campaign>/<keyword>`,
+    is left for the reader to rebuild (`subject` names the pattern)."""
+    import pandas as pd
+
+    frame = block.frame
+    columns = [name for name in block_columns(block) if name not in COMPOSITION or not _has_named(frame)]
+    table: dict[str, Any] = {"rule": block.rule, "msg": block.msg, "level": block.level, "severity": block.severity,
+                             "owner": block.owner, "values": _plain(block.values)}
+    if _keyword_subjects(frame):
+        columns.remove("subject")
+        table["subject"] = "keyword:{campaign}/{keyword}"
+    constants, dictionaries, kept, values = {}, {}, [], []
+    rows = len(frame)
+    for name in columns:
+        series = frame[name]
+        if rows > 1 and series.nunique(dropna=False) == 1:
+            constants[name] = _column_values(series.iloc[:1])[0]
+            continue
+        if rows > 1 and not pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
+            codes, uniques = pd.factorize(series, use_na_sentinel=True)
+            if len(uniques) <= DICTIONARY_SHARE * rows:
+                dictionaries[name] = [str(value) for value in uniques]
+                kept.append(name)
+                values.append([None if code < 0 else int(code) for code in codes])
+                continue
+        kept.append(name)
+        values.append(_column_values(series))
+    table.update(constants=constants, dictionaries=dictionaries, columns=kept,
+                 rows=[list(row) for row in zip(*values)] if kept else [])
+    return table
+
+
+def _has_named(frame: Any) -> bool:
+    return "campaign" in frame.columns or "keyword" in frame.columns
+
+
+def _keyword_subjects(frame: Any) -> bool:
+    if not {"subject", "campaign", "keyword"} <= set(frame.columns):
+        return False
+    rebuilt = "keyword:" + frame["campaign"].astype(str) + "/" + frame["keyword"].astype(str)
+    return bool((rebuilt == frame["subject"]).all())
 
 
 def details_table(blocks: list[Block]) -> list[dict[str, Any]]:
-    """One entry per block: rule, message, level, severity, columns and rows (JSON `details`)."""
-    tables = []
-    for block in blocks:
-        if not len(block):
-            continue
-        columns = block_columns(block)
-        tables.append({"rule": block.rule, "msg": block.msg, "level": block.level, "severity": block.severity,
-                       "owner": block.owner, "values": _plain(block.values), "columns": columns,
-                       "rows": block_rows(block, columns)})
-    return tables
+    """One compact table per block (JSON `details`): see `compact_table`."""
+    return [compact_table(block) for block in blocks if len(block)]
 
 
 def _plain(values: dict[str, Any]) -> dict[str, Any]:
@@ -146,3 +195,19 @@ def write_details(blocks: list[Block], path: str) -> int:
         count += 1
     workbook.save(path)
     return count
+
+
+def expand_table(table: dict[str, Any]) -> list[dict[str, Any]]:
+    """A JSON `details` entry back to one dict per subject (for readers of the report, and tests)."""
+    columns = table["columns"]
+    dictionaries = table.get("dictionaries", {})
+    out = []
+    for row in table["rows"]:
+        record = dict(table.get("constants", {}))
+        for name, value in zip(columns, row):
+            words = dictionaries.get(name)
+            record[name] = words[value] if words is not None and value is not None else value
+        if "subject" in table and "subject" not in record:
+            record["subject"] = table["subject"].format(**record)
+        out.append(record)
+    return out

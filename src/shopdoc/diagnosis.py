@@ -90,27 +90,30 @@ def _block_todos(block: Block, facts: dict[str, Any]) -> list[Finding]:
     if ("account." + block.msg in messages and len(frame) >= ACCOUNT_MIN_ROWS and groups >= ACCOUNT_MIN_GROUPS
             and judged and len(frame) >= ACCOUNT_SHARE * judged):
         return [_account(block, frame, judged)]
+    has_rest = "account." + block.msg in messages
     units: list[Finding] = []
+    candidates = 0
+    singles = frame
     if grouped:
         sizes = frame.groupby("group", sort=False)["subject"].transform("size")
         singles = frame[sizes < GROUP_MIN]
         many = frame[sizes >= GROUP_MIN]
-        for group, rows in many.groupby("group", sort=False):
-            units.append(_group(block, str(group), rows))
-    else:
-        singles = frame
-    # Singles: only the ones that can be printed become objects; the rest are counted.
-    money = singles["money"].fillna(0.0)
-    order = money.sort_values(ascending=False, kind="stable").index
-    limit = max(TODOS_PER_VERDICT - len(units), 0) + TODOS_PER_VERDICT
-    for index in order[:limit]:
+        if len(many):
+            # Totals per group in one pass; only the groups that will be printed become objects.
+            totals = many["money"].fillna(0.0).groupby(many["group"], sort=False).sum()
+            totals = totals.sort_values(ascending=False, kind="stable")
+            candidates += len(totals)
+            positions = many.groupby("group", sort=False).indices
+            for group in totals.index[:TODOS_PER_VERDICT if has_rest else len(totals)]:
+                units.append(_group(block, str(group), many.iloc[positions[group]]))
+    candidates += len(singles)
+    order = singles["money"].fillna(0.0).sort_values(ascending=False, kind="stable").index
+    for index in order[:TODOS_PER_VERDICT if has_rest else len(order)]:
         units.append(_single(block, frame.loc[index]))
     units.sort(key=lambda f: -(f.money or 0.0))
-    if len(units) <= TODOS_PER_VERDICT and len(order) <= limit:
+    if candidates <= TODOS_PER_VERDICT or not has_rest:
         return units
-    if "account." + block.msg not in messages:
-        return units
-    kept, rest = units[:TODOS_PER_VERDICT], units[TODOS_PER_VERDICT:]
+    kept = units[:TODOS_PER_VERDICT]
     shown = {s for f in kept for s in ([f.subject] if f.count == 1 else f.values.get("_subjects", []))}
     left = frame[~frame["subject"].isin(shown)] if shown else frame
     if len(left):
