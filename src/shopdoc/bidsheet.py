@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 from shopdoc.errors import UsageError
 from shopdoc.model import Report
-from shopdoc.neutral import clean_text, csv_cell, is_formula_like
+from shopdoc.neutral import clean_text, csv_cell, is_formula_like, xlsx_cell
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -203,9 +203,8 @@ def _write_xlsx(table: "pd.DataFrame", path: str, lang: str) -> None:
         value = clean_text(value)
         if not is_formula_like(value):
             return value or None
-        cell = WriteOnlyCell(sheet, value=value)  # a string cell, never a formula
-        cell.data_type = "s"
-        cell.quotePrefix = True
+        cell = WriteOnlyCell(sheet, value=value)
+        xlsx_cell(cell)  # a string cell, never a formula
         return cell
 
     # One styled cell per number column, refilled row by row: a write-only sheet writes each row out
