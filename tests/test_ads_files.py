@@ -281,3 +281,41 @@ def test_one_folder_keeps_currencies_and_plans_apart(tmp_path, ztc_file):
     cny_campaigns = (50 + 800 + 750 + 522) / (55_000 + 29_620)
     assert ctr["campaign:爆款拉新"].evidence["account_ctr"] == pytest.approx(cny_campaigns, abs=1e-4)
     assert {b.frame["currency"].iloc[0] for b in report.blocks if b.rule.startswith("ads.")} == {"CNY", "USD"}
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".jsonl"])
+def test_details_file_holds_every_judged_subject_and_the_json_names_it(cli, tmp_path, ztc_file, suffix):
+    """`--details FILE`: one row per subject of every bulk verdict, in the file; the JSON's details
+    are then empty and say where they went. A formula-like keyword stays text."""
+    import csv
+    import json
+
+    import openpyxl
+
+    out = tmp_path / ("details" + suffix)
+    report = tmp_path / "report.json"
+    result = cli("diagnose", str(ztc_file), "--no-history", "-o", str(report), "--details", str(out))
+    assert result.code == 0, result.err
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["details"] == [] and data["details_file"] == str(out)
+    expected = {"keyword:" + ZTC_PLAN + "/" + row["关键词"] for row in ZTC_ROWS
+                if row["关键词"] != "连衣裙 女"} | {"campaign:" + ZTC_PLAN}
+    if suffix == ".csv":
+        with out.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    elif suffix == ".jsonl":
+        rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    else:
+        sheet = openpyxl.load_workbook(out, read_only=True).active
+        header, *body = [list(row) for row in sheet.iter_rows(values_only=True)]
+        rows = [dict(zip(header, row)) for row in body]
+    subjects = [row["subject"] for row in rows]
+    assert len(subjects) == len(set(subjects))  # one verdict per subject
+    assert set(subjects) & expected and set(subjects) <= expected | {"keyword:" + ZTC_PLAN + "/连衣裙 女"}
+    assert {"rule", "msg", "level", "severity", "money"} <= set(rows[0])
+    assert f"行明细" in result.err and str(out) in result.err
+
+
+def test_details_file_with_a_wrong_suffix_is_refused_before_any_work(cli, tmp_path, ztc_file):
+    result = cli("diagnose", str(ztc_file), "--no-history", "--details", str(tmp_path / "rows.txt"))
+    assert result.code == 2 and "--details" in result.err and ".jsonl" in result.err

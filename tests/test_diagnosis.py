@@ -65,7 +65,9 @@ def test_the_cardigan_is_one_item_diagnosis_with_its_linked_evidence(demo):
     assert any(part.rule.startswith("ads.") and "复古开衫" in part.subject for part in diagnosis.parts)
     assert diagnosis.evidence["gmv"] == pytest.approx(2898, abs=1)
     assert diagnosis.evidence["compare_gmv"] == pytest.approx(8124, abs=1)
-    assert diagnosis.severity == "critical"  # the new 中评 is "越快越好"
+    assert diagnosis.severity == "critical" and diagnosis.urgent  # the new 中评 is "越快越好"
+    # whoever acts first owns it: the review, today (customer service)
+    assert diagnosis.owner == "service" and diagnosis.parts[0].rule == "reviews.negative_top_items"
     # nothing it gathered is also a to-do of its own
     printed = {f.key for f in demo.findings}
     assert not {part.key for part in diagnosis.parts} & printed

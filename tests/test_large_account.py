@@ -135,3 +135,13 @@ def test_keys_are_unique_and_every_format_starts_with_the_same_first_ten(report)
     assert first_ten[0].rule == "setup.gross_margin"
     severities = [f.severity for f in first_ten[1:]]
     assert severities == sorted(severities, key=["critical", "warning", "info"].index)
+
+
+def test_the_library_hands_over_the_table(report):
+    """`api` users get every subject as one DataFrame, the same rows the JSON details hold."""
+    from shopdoc.details import details_frame
+
+    table = details_frame(report.blocks)
+    assert len(table) == sum(len(block) for block in report.blocks) > 5000
+    assert list(table.columns[:5]) == ["rule", "msg", "level", "severity", "owner"]
+    assert table["subject"].is_unique

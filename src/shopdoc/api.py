@@ -90,6 +90,10 @@ def diagnose(
     date: str | None = None,
     lang: str | None = None,
 ) -> Report:
-    """Read the exports and return the day's report (no history, no output)."""
+    """Read the exports and return the day's report (no history, no output).
+
+    `report.findings` are the to-dos as printed; `report.blocks` the bulk verdicts, a DataFrame each
+    (`shopdoc.details.details_frame(report.blocks)` joins them into one table).
+    """
     config = config or load_config()
     return build_report(load(paths, config), config, date=date, lang=lang)

@@ -211,3 +211,17 @@ def expand_table(table: dict[str, Any]) -> list[dict[str, Any]]:
             record["subject"] = table["subject"].format(**record)
         out.append(record)
     return out
+
+
+def details_frame(blocks: list[Block]) -> Any:
+    """Every subject of every bulk verdict as one pandas DataFrame (rule, msg, level, severity, owner,
+    then the blocks' columns): the table behind the printed to-dos, for code that uses shopdoc as a
+    library (`shopdoc.api.diagnose(...).blocks`)."""
+    import pandas as pd
+
+    frames = [block.frame.assign(rule=block.rule, msg=block.msg, level=block.level, severity=block.severity,
+                                 owner=block.owner) for block in blocks if len(block)]
+    if not frames:
+        return pd.DataFrame(columns=list(HEAD))
+    table = pd.concat(frames, ignore_index=True, sort=False)
+    return table[list(HEAD) + [name for name in table.columns if name not in HEAD]]

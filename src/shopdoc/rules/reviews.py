@@ -232,7 +232,7 @@ def _raise(ctx, row, rank: int, item_names: dict[str, str]) -> None:
         order_note = ctx.t(f"订单号见评价导出 {where}第 {int(source_row)} 行" if source_row is not None else "在评价导出里找到这条",
                            f"see {where}row {int(source_row)} of the review export" if source_row is not None else "find it in the review export")
     item_name = text_of(row, "item_name") or item_names.get(text_of(row, "item_id") or "")
-    ctx.finding(
+    found = ctx.finding(
         "escalate" if failed else "negative", subject,
         {"item_id": text_of(row, "item_id"), "item_name": item_name, "rank": rank, "level": level, "rating": rating,
          "excerpt": text, "follow_up": follow_up, "compensation_failed": failed, "order_id": order_id,
@@ -241,6 +241,7 @@ def _raise(ctx, row, rank: int, item_names: dict[str, str]) -> None:
         excerpt_text=text or ctx.t("（买家没写内容）", "(no text)"), order_note=order_note,
         follow_up_note=ctx.t(f"；追评：{follow_up}", f"; follow-up: {follow_up}") if follow_up else "",
     )
+    found.urgent = True  # 003: "越快越好" — in the "do these first" head, and first in its item's diagnosis
 
 
 def _count_by_item(rows) -> list[dict]:
