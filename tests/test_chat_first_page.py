@@ -68,16 +68,18 @@ def test_wecom_splits_and_the_note_stays_on_message_one(cli, robots, monkeypatch
     assert all("Report day" not in message_text(message) for message in sent[1:])
 
 
-@pytest.mark.parametrize("args", [["--flavor", "dingtalk"], ["--flavor", "slack"], ["--flavor", "wecom"]])
+@pytest.mark.parametrize("args", [["--format", "text"], ["--format", "rich"], ["--format", "markdown"],
+                                  ["--format", "html"], ["--flavor", "dingtalk"], ["--flavor", "slack"],
+                                  ["--flavor", "wecom"]])
 def test_stale_data_is_said_at_the_head_of_every_format(cli, monkeypatch, morning, args):
-    """In a chat message set, in message 1's note. (text, rich, markdown and html print the same
-    `Report.alerts` at their head once issue 10's shared head lands.)"""
+    """At the head of every format, before the list; in a chat message set, in message 1's note."""
     monkeypatch.setenv("SHOPDOC_TODAY", "2026-12-01")
     result = cli("diagnose", "exports", "--no-history", *args)
     alert = "数据停在 2026-11-22，已经 9 天没有更新"
     assert alert in result.out
     if "--flavor" not in args:
         assert result.out.index(alert) < result.out.index("今天先做")  # before the list
+        assert result.out.count(alert) == 1
     monkeypatch.setenv("SHOPDOC_TODAY", "2026-11-23")
     assert "数据停在" not in cli("diagnose", "exports", "--no-history", *args).out
 

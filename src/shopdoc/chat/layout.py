@@ -215,8 +215,7 @@ def run_note(report: Report) -> Skipped:
     lang = report.lang
     from shopdoc.report._format import head_lines
 
-    notes = [clean(alert.text(lang)) for alert in report.alerts]
-    notes += [clean(line) for line in head_lines(report, lang)]  # money at stake, the defaults assumed
+    notes = [clean(line) for line in head_lines(report, lang)]  # stale data, money at stake, the defaults assumed
     last = max((day for item in report.inputs for day in (item.dates or [])), default=report.date)
     age = data_age(last)
     if report.date and age is not None:

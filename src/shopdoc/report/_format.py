@@ -350,11 +350,12 @@ def summary_line(report: Report, lang: str) -> str:
 
 
 def head_lines(report: Report, lang: str) -> list[str]:
-    """Under the counts: the money at stake (each amount once), and every default the verdicts rest on."""
+    """Under the counts: what the run must say first (stale data), the money at stake (each amount
+    once), and every default the verdicts rest on."""
     from shopdoc.report.wording import write
 
     w = words(lang)
-    out = []
+    out = [alert.text(lang) for alert in report.alerts]  # stale data: before anything is trusted
     if report.at_stake:
         money = (" + " if lang == "en" else "、").join(
             format_money(amount, code, lang) for code, amount in report.at_stake.items())
