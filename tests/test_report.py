@@ -152,7 +152,7 @@ def test_text_finding_block_in_english(report):
     assert "[CRITICAL] [Customer service] 主推款出现差评  (open 3 days)" in text
     assert "    Numbers: ROI 1.8 · break-even ROI 3.33 · spend ¥1,521 · about ¥820 a day at stake" in text
     assert "== Owner: Operations (2) ==" in text
-    assert "5 to do today: critical 2 · warning 2 · info 1" in text
+    assert "5 to-dos today: critical 2 · warning 2 · info 1" in text
 
 
 def test_no_age_mark_without_history(report):

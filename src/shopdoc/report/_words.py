@@ -47,7 +47,7 @@ WORDS: dict[str, dict[str, str]] = {
     "en": {
         "title": "Shop check-up",
         "generated": "generated",
-        "todo": "{n} to do today",
+        "todo": "{n} to-dos today",
         "at_stake": "about {money} a day at stake (overlaps counted once)",
         "assumed": "Assumed",
         "no_findings": "Nothing needs attention today.",
