@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench.py [--runs 5] [--large-runs 3] [--sizes 10k,30k,100k] [--full]
                                          [--timeout 300] [--skip-startup] [--skip-large] [--no-html] [--regenerate]
+                                         [--profile 100k]
     make bench
 
 Every figure is the wall time of a fresh process (`subprocess`), as a user or cron sees it, median of
@@ -225,6 +226,25 @@ for path in sys.argv[1:]:
 """
 
 
+# cProfile with its default (wall) clock: a CPU clock (time.process_time) is a system call per event
+# and doubles the run; the wall clock costs little but also counts waiting for a core on a busy machine,
+# which spreads over the functions about evenly. The profiled run's own CPU time is printed beside it.
+PROFILE_CODE = """
+import cProfile, runpy, sys
+out = sys.argv[1]
+sys.argv = ["shopdoc"] + sys.argv[2:]
+profiler = cProfile.Profile()
+profiler.enable()
+try:
+    runpy.run_module("shopdoc", run_name="__main__", alter_sys=True)
+except SystemExit:
+    pass
+finally:
+    profiler.disable()
+    profiler.dump_stats(out)
+"""
+
+
 def has_fastexcel() -> bool:
     import importlib.util
 
@@ -350,6 +370,30 @@ def measure_size(rows: int, args, shopdoc: list[str], env: dict[str, str], tmp: 
                 bid_rows=bid_rows, report=report_findings(out))
 
 
+def profile(rows: int, args, env: dict[str, str], tmp: Path, top: int = 15) -> str:
+    """One diagnose under cProfile: the functions of shopdoc with the most cumulative time."""
+    import pstats
+
+    made = account(GENERATED, rows, force=False, log=lambda text: print(f"  {text}", file=sys.stderr))
+    stats_file = tmp / "diagnose.prof"
+    print(f"profiling diagnose {made.size} …", file=sys.stderr)
+    run = run_once([sys.executable, "-c", PROFILE_CODE, str(stats_file), "diagnose",
+                    str(made.folder), "--config", str(made.config), "--no-history", "--format", "json",
+                    "-o", str(tmp / "profiled.json")], env, REPO, args.timeout)
+    if not stats_file.is_file():
+        return f"profile {made.size}: no profile written (exit {run.code})"
+    stats = pstats.Stats(str(stats_file)).stats
+    total = max(entry[3] for entry in stats.values())
+    ours = sorted(((entry[3], entry[2], entry[1], file, line, name) for (file, line, name), entry in stats.items()
+                   if f"{os.sep}shopdoc{os.sep}" in file), reverse=True)
+    rows_out = [["function", "cumulative", "self", "calls"]]
+    for cumulative, own, calls, file, line, name in ours[:top]:
+        where = file.split(f"{os.sep}shopdoc{os.sep}", 1)[-1]
+        rows_out.append([f"{where}:{line} {name}", f"{cumulative:.2f} s", f"{own:.2f} s", f"{calls:,}"])
+    return (f"profile of diagnose {made.size} (cProfile: {total:.1f} s profiled, the run's CPU {run.cpu:.1f} s "
+            f"with the profiler): top {top} shopdoc functions by cumulative time\n" + table(rows_out))
+
+
 def size_tables(sizes: list[Size]) -> str:
     """Three tables: against the floors, what it costs (memory, JSON, bid sheet), how it grows."""
     floors = [["size", "calamine", "cpu", "fastexcel", "cpu", "diagnose", "cpu", "ratio (calamine)", "cpu ratio",
@@ -409,6 +453,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-large", action="store_true", help="start-up and sample_data only")
     parser.add_argument("--skip-startup", action="store_true", help="the large accounts only")
     parser.add_argument("--no-html", dest="html", action="store_false", help="skip the 100k --format html run")
+    parser.add_argument("--profile", metavar="SIZE",
+                        help="also run one diagnose of this size under cProfile and print where the time goes")
     args = parser.parse_args(argv)
     wanted = sorted({parse_size(text) for text in args.sizes.split(",") if text.strip()}
                     | ({SIZES["300k"]} if args.full else set()))
@@ -424,9 +470,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if not args.skip_startup:
             print("measuring (median of the timed runs after one warm-up):", file=sys.stderr)
-            python, typer_, help_, rules, sample, sample_html = measure({
+            python, typer_, pandas_, help_, rules, sample, sample_html = measure({
                 "ref: python start-up": [sys.executable, "-c", "pass"],
                 "ref: python + import typer": [sys.executable, "-c", "import typer"],
+                "ref: python + import pandas": [sys.executable, "-c", "import pandas"],
                 "shopdoc --help": shopdoc + ["--help"],
                 "shopdoc rules": shopdoc + ["rules"],
                 "diagnose sample_data": shopdoc + ["diagnose", "sample_data", "--config", "sample_data/shopdoc.yaml",
@@ -438,7 +485,7 @@ def main(argv: list[str] | None = None) -> int:
             help_.target = rules.target = 0.150
             sample.target = 1.0
             sample_html.target = 1.5  # issue 16: the HTML report with its charts on the demo shop
-            lines += [python, typer_, help_, rules, sample, sample_html]
+            lines += [python, typer_, pandas_, help_, rules, sample, sample_html]
         else:  # the .pyc caches an installed package has, before anything is timed
             run_once(shopdoc + ["diagnose", "sample_data", "--config", "sample_data/shopdoc.yaml", "--no-history",
                                 "--format", "json"], env, REPO)
@@ -453,6 +500,8 @@ def main(argv: list[str] | None = None) -> int:
                     if not html.timed_out and not sizes[-1].diagnose.timed_out:
                         html.target, html.floor = 2.0 * sizes[-1].diagnose.median, sizes[-1].diagnose
                     lines.append(html)
+        if args.profile:
+            notes.append(profile(parse_size(args.profile), args, env, tmp))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
