@@ -72,21 +72,38 @@ def compact_table(block: Block) -> dict[str, Any]:
     rows = len(frame)
     for name in columns:
         series = frame[name]
-        if rows > 1 and series.nunique(dropna=False) == 1:
-            constants[name] = _column_values(series.iloc[:1])[0]
-            continue
-        if rows > 1 and not pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
-            codes, uniques = pd.factorize(series, use_na_sentinel=True)
-            if len(uniques) <= DICTIONARY_SHARE * rows:
-                dictionaries[name] = [str(value) for value in uniques]
-                kept.append(name)
-                values.append([None if code < 0 else int(code) for code in codes])
+        numeric = pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype)
+        if numeric:
+            if rows > 1 and _constant(series):
+                constants[name] = _column_values(series.iloc[:1])[0]
                 continue
+            kept.append(name)
+            values.append(_column_values(series))
+            continue
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        if rows > 1 and (len(uniques) == 0 or (len(uniques) == 1 and (codes >= 0).all())):
+            constants[name] = str(uniques[0]) if len(uniques) else None
+            continue
         kept.append(name)
-        values.append(_column_values(series))
+        if rows > 1 and len(uniques) <= DICTIONARY_SHARE * rows:
+            dictionaries[name] = [str(value) for value in uniques]
+            values.append([None if code < 0 else code for code in codes.tolist()])
+        else:
+            values.append(_column_values(series))
     table.update(constants=constants, dictionaries=dictionaries, columns=kept,
                  rows=[list(row) for row in zip(*values)] if kept else [])
     return table
+
+
+def _constant(series: Any) -> bool:
+    """Every row holds the same number (all missing counts as the same)."""
+    import numpy as np
+
+    numbers = series.to_numpy(dtype=float, na_value=np.nan)
+    missing = np.isnan(numbers)
+    if missing.all():
+        return True
+    return not missing.any() and bool((numbers == numbers[0]).all())
 
 
 def _has_named(frame: Any) -> bool:

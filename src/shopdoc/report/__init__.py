@@ -88,11 +88,11 @@ def _layout(data: dict[str, Any]) -> str:
 
 
 def _table(table: dict[str, Any]) -> str:
-    """A details table: its header on one line, then a row per line, written tight (a large
-    account has 100,000 rows: every byte of a row is 100 kB of the file)."""
+    """A details table on one line: its header, then its rows written tight (a large account has
+    100,000 rows: every byte of a row is 100 kB of the file, every Python call per row 0.1 s)."""
     head = {key: value for key, value in table.items() if key != "rows"}
-    rows = ",\n".join(_ROW_ENCODER.encode(row) for row in table["rows"])
-    return f"    {_ENCODER.encode(head)[:-1]}, \"rows\": [\n{rows}\n    ]}}"
+    rows = _ROW_ENCODER.encode(table["rows"])  # one call: the C encoder writes 100,000 rows at once
+    return f"    {_ENCODER.encode(head)[:-1]}, \"rows\": {rows}}}"
 
 
 def _json_safe(value: Any) -> Any:
