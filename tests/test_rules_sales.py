@@ -223,6 +223,23 @@ def test_visitors_as_the_driver_names_the_source_that_lost_most():
     assert state.metrics["gmv_change_previous_day"] == pytest.approx(-0.30)
 
 
+@pytest.mark.parametrize(("lost", "says"), [
+    ({("淘内免费", "手淘搜索"): (4000, 2200)}, "「淘内免费」访客少了 1,800（-45.0%，「手淘搜索」就少了 1,800）：找推广一起查是哪块流量少了、"
+                                          "为什么少（搜索排名、标题主图、搜索需求，出价管不了）"),
+    ({("淘内免费", "手淘推荐"): (4000, 2200)}, "为什么少（主图点击率、收藏加购、上新和活动，出价管不了）"),
+    ({("付费流量", "直通车"): (4000, 2200)}, "「付费流量」访客少了 1,800（-45.0%，「直通车」就少了 1,800）：找推广一起查是哪块流量少了、"
+                                        "为什么少（计划、出价、预算、定向）"),
+    ({("淘外流量", "抖音"): (4000, 2200)}, "为什么少（计划、出价、活动、排名）"),
+])
+def test_the_source_that_fell_is_named_down_to_its_second_level_with_causes_by_kind(lost, says):
+    steady = {("自主访问", "购物车"): (1000, 1000)}
+    sources = source_frame({PREVIOUS: {key: before for key, (before, _) in {**lost, **steady}.items()},
+                            DAY: {key: now for key, (_, now) in {**lost, **steady}.items()}})
+    [finding], _ = _drivers({"visitors": 5000.0, "buyers": 100.0, "gmv": 25000.0},
+                            {"visitors": 3200.0, "buyers": 64.0, "gmv": 16000.0}, traffic_source=sources)
+    assert says in finding.action
+
+
 def test_conversion_as_the_driver():
     [finding], _ = _drivers({"visitors": 8000.0, "buyers": 160.0, "gmv": 40000.0},
                             {"visitors": 8100.0, "buyers": 120.0, "gmv": 30600.0})

@@ -87,11 +87,39 @@ def _factor_text(ctx, name: str, before: float, now: float) -> str:
 
 
 def _source_text(ctx, row) -> str:
+    """「淘内免费」访客少了 1,290（-20.8%，「手淘搜索」就少了 1,290）: the source, and the second-level
+    source that made most of it (traffic.source_moves)."""
     change = row["visitors_delta"]
     pct = signed_pct(change / row["compare_visitors"]) if row["compare_visitors"] else ""
+    child = row.get("main_child")
+    child = child if isinstance(child, str) and child else None
+    moved = count_text(abs(row.get("main_child_delta", 0.0) or 0.0)) if child else ""
     if ctx.lang == "zh":
-        return f"「{row['name']}」访客{'多了' if change > 0 else '少了'} {count_text(abs(change))}" + (f"（{pct}）" if pct else "")
-    return f"{row['name']} {'+' if change > 0 else '-'}{count_text(abs(change))} visitors" + (f" ({pct})" if pct else "")
+        note = [pct] if pct else []
+        if child:
+            note.append(f"「{child}」就{'多了' if change > 0 else '少了'} {moved}")
+        return f"「{row['name']}」访客{'多了' if change > 0 else '少了'} {count_text(abs(change))}" + (f"（{'，'.join(note)}）" if note else "")
+    note = [pct] if pct else []
+    if child:
+        note.append(f"{child} {'+' if change > 0 else '-'}{moved}")
+    return f"{row['name']} {'+' if change > 0 else '-'}{count_text(abs(change))} visitors" + (f" ({'; '.join(note)})" if note else "")
+
+
+# Where to look when traffic fell, by the kind of the source that fell (traffic.SOURCE_KINDS).
+_CAUSES = {
+    "zh": {"search": "搜索排名、标题主图、搜索需求，出价管不了", "free": "主图点击率、收藏加购、上新和活动，出价管不了",
+           "paid": "计划、出价、预算、定向", None: "计划、出价、活动、排名"},
+    "en": {"search": "search ranking, titles and main images, search demand; bids do not reach it",
+           "free": "main image CTR, favourites and add-to-carts, new items and promotions; bids do not reach it",
+           "paid": "campaigns, bids, budget, targeting", None: "campaigns, bids, promotions, rankings"},
+}
+
+
+def _causes(ctx, source) -> str:
+    if source is None:
+        return _CAUSES[ctx.lang][None]
+    kind = "search" if source.get("kind") == "free" and bool(source.get("search")) else source.get("kind")
+    return _CAUSES[ctx.lang].get(kind if kind in ("search", "free", "paid") else None)
 
 
 def _top_source(ctx, compare_day: str, direction: int):
@@ -223,11 +251,11 @@ def daily_target(ctx) -> None:
     messages={
         "down_visitors": {
             "zh": ("支付金额比{compare_label}少了 {drop}（{before} → {now}），主要是访客数少了",
-                   "拆解：{split}。流量减少{source_note}：找推广一起查是哪块流量少了、为什么少（计划、出价、活动、排名），"
+                   "拆解：{split}。流量减少{source_note}：找推广一起查是哪块流量少了、为什么少（{causes}），"
                    "要补多少流量、要多少预算。{items_note}"),
             "en": ("GMV fell {drop} against {compare_label}, {before} → {now}, mainly on fewer visitors",
                    "Split: {split}. Traffic fell{source_note}: work out with promotion which traffic fell and why "
-                   "(campaigns, bids, promotions, rankings), and what it costs to win it back.{items_note}"),
+                   "({causes}), and what it costs to win it back.{items_note}"),
         },
         "down_conversion_rate": {
             "zh": ("支付金额比{compare_label}少了 {drop}（{before} → {now}），主要是转化率掉了",
@@ -315,6 +343,7 @@ def _speak(ctx, compare: str, compare_day: str, before, now) -> None:
         **{name: end[name] for name in FACTORS}, **{f"compare_{name}": start[name] for name in FACTORS},
     }
     source_note = ""
+    source = None
     if driver == "visitors":
         source = _top_source(ctx, compare_day, direction)
         if source is not None:
@@ -346,7 +375,7 @@ def _speak(ctx, compare: str, compare_day: str, before, now) -> None:
         money=before[2] - now[2] if direction < 0 else None,
         compare_label=label, drop=f"{-change:.1%}", rise=f"{change:.1%}",
         before=money_text(ctx, before[2]), now=money_text(ctx, now[2]), split=split, source_note=source_note,
-        driver_name=driver_detail, items_note=items_note,
+        driver_name=driver_detail, items_note=items_note, causes=_causes(ctx, source),
     )
 
 

@@ -319,7 +319,11 @@ def _moves(before: "pd.DataFrame", today: "pd.DataFrame") -> "pd.DataFrame":
 
 def _main_child(ctx, row, children: "pd.DataFrame | None") -> dict | None:
     """The second-level source that made at least `main_child_share` of a first-level source's change."""
-    if children is None or not row["visitors_delta"]:
+    return _child_of(row, children, ctx.param("main_child_share"))
+
+
+def _child_of(row, children: "pd.DataFrame | None", min_share: float) -> dict | None:
+    if children is None or not row["visitors_delta"] or not isinstance(row["path"], str):
         return None
     own = children[children["path"].str.startswith(row["path"] + "|")]
     if own.empty:
@@ -327,7 +331,7 @@ def _main_child(ctx, row, children: "pd.DataFrame | None") -> dict | None:
     moved = own["visitors_delta"] if row["visitors_delta"] > 0 else -own["visitors_delta"]
     best = own.loc[moved.idxmax()]
     share = best["visitors_delta"] / row["visitors_delta"]
-    if share < ctx.param("main_child_share") - 1e-9:
+    if share < min_share - 1e-9:
         return None
     return {"name": best["path"].split("|")[-1], "path": best["path"], "visitors": float(best["visitors"]),
             "compare_visitors": float(best["compare_visitors"]), "visitors_delta": float(best["visitors_delta"]),
@@ -559,14 +563,27 @@ def _listed(ctx, names: list[str], limit: int = 2) -> str:
 
 def source_moves(ctx, compare_day: str) -> "pd.DataFrame | None":
     """First-level sources of two days side by side (visitors, visitors_delta), for other rules'
-    explanations (`sales.gmv_drivers`, `sales.daily_target`). None without both days."""
+    explanations (`sales.gmv_drivers`, `sales.daily_target`). `main_child` names the second-level
+    source that made most of a source's move (as `traffic.source_change` does, at its
+    `main_child_share`), `kind` is the traffic's kind (SOURCE_KINDS) of that child, else of the
+    source. None without both days."""
     today = sources_of(ctx, ctx.date)
     before = sources_of(ctx, compare_day, report_day=False)
     if today is None or before is None:
         return None
     table = before.add_prefix("compare_").join(today, how="outer")
     table["name"] = table["name"].fillna(table["compare_name"])
+    table["path"] = table["path"].fillna(table["compare_path"])
     table["visitors"] = table["visitors"].fillna(0.0)
     table["compare_visitors"] = table["compare_visitors"].fillna(0.0)
     table["visitors_delta"] = table["visitors"] - table["compare_visitors"]
+    children_today = sources_of(ctx, ctx.date, detail=True)
+    children_before = sources_of(ctx, compare_day, detail=True, report_day=False)
+    children = _moves(children_before, children_today) if children_today is not None and children_before is not None else None
+    share = ctx.config.rule_settings("traffic.source_change").get("main_child_share", 0.5)
+    found = [_child_of(row, children, share) for _, row in table.iterrows()]
+    table["main_child"] = [child["name"] if child else None for child in found]
+    table["main_child_delta"] = [child["visitors_delta"] if child else float("nan") for child in found]
+    table["kind"] = [source_kind(child["path"] if child else path) for child, path in zip(found, table["path"])]
+    table["search"] = [is_search(child["path"] if child else path) for child, path in zip(found, table["path"])]
     return table
