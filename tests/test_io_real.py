@@ -460,3 +460,42 @@ def test_google_ads_search_term_and_ad_group_reports(tmp_path, config):
     frame = dataset.frames["ad_report"]
     assert frame["search_term"].tolist()[0] == "merino wool scarf"
     assert frame["ad_group"].tolist() == ["Scarves", "Scarves"] and set(frame["window_days"]) == {7}
+
+
+# -- the report writes each amount in its file's currency -----------------------------------------------
+
+def usd_business_reports(tmp_path):
+    """An Amazon.com seller's morning: the Business Report by date (14 days, sales fall on the last)
+    and by ASIN for the last day, `$` in every amount, no `shop.currency` in the config."""
+    import datetime as dt
+
+    first = dt.date(2026, 5, 1)
+    by_date = [["Date", "Ordered Product Sales", "Units Ordered", "Total Order Items", "Page Views - Total",
+                "Sessions - Total", "Unit Session Percentage"]]
+    for day in range(14):
+        sales, units = (2400.0, 24) if day < 13 else (900.0, 9)
+        by_date.append([(first + dt.timedelta(days=day)).strftime("%m/%d/%Y"), f"${sales:,.2f}", str(units),
+                        str(units), "3,600", "1,200", f"{units / 1200:.2%}"])
+    dates = exports.write_csv(tmp_path / "BusinessReport-5-15-26.csv", by_date)
+    return dates
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_usd_accounts_findings_say_dollars_and_the_json_says_usd(tmp_path, config, lang):
+    import json
+
+    from shopdoc.api import build_report
+    from shopdoc.report import render, render_json
+
+    dataset = load_paths([str(usd_business_reports(tmp_path))], config)
+    assert only(dataset).currency == "USD"
+    report = build_report(dataset, config, date="2026-05-14", lang=lang)
+    [drop] = [f for f in report.findings if f.rule == "sales.gmv_drivers"]
+    assert drop.currency == "USD" and drop.money == pytest.approx(1500.0)
+    assert "$2,400" in drop.title and "$900" in drop.title
+    assert "¥" not in drop.title + drop.action and "元" not in drop.title + drop.action
+    text = render(report, "text")
+    assert "$1,500" in text and "¥" not in text and " 元" not in text
+    payload = json.loads(render_json(report))
+    [money] = [f["money"] for f in payload["findings"] if f["rule"] == "sales.gmv_drivers"]
+    assert money == {"amount": 1500.0, "currency": "USD", "per": "day"}

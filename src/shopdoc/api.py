@@ -79,8 +79,19 @@ def _rules_report(
         assumptions=state.assumptions,
         skipped=state.skipped,
         checklist=checklist(config, lang),
-        currency=config.get("shop", "currency") or "CNY",
+        currency=report_currency(dataset, config),
     )
+
+
+def report_currency(dataset: Dataset, config: Config) -> str:
+    """How the report writes money that carries no currency of its own (the head's AOV and sales):
+    `shop.currency` when the user set it, else the one currency of the shop's own exports (an
+    Amazon.com Business Report is in USD), else the default (CNY)."""
+    if not config.is_set("shop", "currency"):
+        code = dataset.currency()
+        if code:
+            return code
+    return config.get("shop", "currency") or "CNY"
 
 
 def diagnose(

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 # Kinds that describe the shop's day; their dates decide the default report day. Reviews and DSR
 # keep arriving after midnight, so they only decide it when nothing else has a date.
 DAY_KINDS = ("shop_daily", "item_daily", "traffic_source", "ad_report")
+# The kinds whose money is the shop's own: the report's currency when `shop.currency` is not set.
+SHOP_MONEY = ("shop_daily", "item_daily", "traffic_source")
 
 
 @dataclass
@@ -65,6 +67,21 @@ class Dataset:
             if frame is not None and "date" in frame.columns:
                 found.update(d for d in frame["date"].dropna().unique() if d)
         return sorted(found)
+
+    def currencies(self, kinds: tuple[str, ...] = SHOP_MONEY) -> set[str]:
+        """The currencies (ISO codes) the money of `kinds` is in: by default the shop's own exports
+        (ad reports may hold several accounts in several currencies)."""
+        codes: set[str] = set()
+        for kind in kinds:
+            frame = self.frame(kind)
+            if frame is not None and "currency" in frame.columns:
+                codes.update(str(code) for code in frame["currency"].dropna().unique())
+        return codes
+
+    def currency(self, kinds: tuple[str, ...] = SHOP_MONEY) -> str | None:
+        """The one currency of `kinds`; None when they mix currencies or none is known."""
+        codes = self.currencies(kinds)
+        return codes.pop() if len(codes) == 1 else None
 
     def latest_date(self) -> str | None:
         dates = self.dates() or self.dates(("review", "dsr"))

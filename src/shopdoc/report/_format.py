@@ -119,7 +119,8 @@ class Folded:
     severity: str
     owner: str
     count: int
-    money: float
+    money: float  # 0 when they are in several currencies: amounts in different currencies are never added
+    currency: str | None = None  # their money's ISO code (None: the report's)
 
 
 def listed(findings: list[Finding],
@@ -139,10 +140,11 @@ def listed(findings: list[Finding],
             shown.append(finding)
         else:
             rest.setdefault(key, []).append(finding)
-    folded = [
-        Folded(rule, severity, owner, len(items), sum(item.money or 0.0 for item in items))
-        for (rule, severity, owner), items in rest.items()
-    ]
+    folded = []
+    for (rule, severity, owner), items in rest.items():
+        codes = {item.currency for item in items if item.money}
+        money = sum(item.money or 0.0 for item in items) if len(codes) <= 1 else 0.0
+        folded.append(Folded(rule, severity, owner, len(items), money, next(iter(codes), None) if money else None))
     return shown, folded
 
 
@@ -152,7 +154,7 @@ def folded_line(item: Folded, lang: str, currency: str = "CNY", *, named: bool =
     `named=False` leaves the rule id out, for a line placed right under that rule's last item.
     """
     w = words(lang)
-    money = w["folded_money"].format(money=format_money(item.money, currency, lang)) if item.money else ""
+    money = w["folded_money"].format(money=format_money(item.money, item.currency or currency, lang)) if item.money else ""
     # Bid changes to apply are in the bid sheet; ad notes (raises held for the page) are not.
     bids = item.rule.startswith("ads.") and item.severity != "info"
     where = w["folded_where_ads"] if bids else w["folded_where"]
@@ -283,7 +285,9 @@ def evidence_unit(rule_id: str, key: str) -> str:
 
 
 def evidence_items(finding: Finding, lang: str, currency: str = "CNY") -> list[tuple[str, str]]:
-    """The finding's key numbers as (label, written value), in the order the rule gave them."""
+    """The finding's key numbers as (label, written value), in the order the rule gave them; money
+    in the finding's own currency when it has one (a USD ad account in a CNY shop)."""
+    currency = finding.currency or currency
     items: list[tuple[str, str]] = []
     evidence = finding.evidence
     # The number and the line it was held against come first, then the other labelled numbers. A
@@ -307,7 +311,7 @@ def evidence_items(finding: Finding, lang: str, currency: str = "CNY") -> list[t
 def evidence_line(finding: Finding, lang: str, currency: str = "CNY", sep: str = " · ") -> str:
     parts = [f"{label} {value}" for label, value in evidence_items(finding, lang, currency)]
     if finding.money:
-        parts.append(words(lang)["money"].format(money=format_money(finding.money, currency, lang)))
+        parts.append(words(lang)["money"].format(money=format_money(finding.money, finding.currency or currency, lang)))
     return sep.join(parts)
 
 

@@ -10,7 +10,7 @@ import math
 from datetime import date as Date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from shopdoc.dataset import Dataset
+from shopdoc.dataset import SHOP_MONEY, Dataset
 from shopdoc.metrics import item_day, shop_day
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ WEEKDAYS = {
 # the finding's `count` always has the full number.
 EVIDENCE_LIMIT = 100
 
-_SYMBOLS = {"CNY": "¥", "RMB": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$"}
+
 
 
 def shift_day(day: str, days: int) -> str:
@@ -99,17 +99,36 @@ def item_label(lang: str, item_id: Any, item_name: str | None) -> str:
     return f"「{item_name}」" if lang == "zh" else f"“{item_name}”"
 
 
-def currency_symbol(ctx: "RuleContext") -> str | None:
+def data_currency(ctx: "RuleContext", *kinds: str) -> str | None:
+    """The ISO code of the money a rule judges: the one currency the rows of `kinds` carry (the
+    file's, see `shopdoc.io.currency`), else `shop.currency` as configured. None when the rows mix
+    currencies or nothing says one (the report then writes the shop's currency).
+
+    A finding's money is passed on with it (`ctx.finding(..., currency=data_currency(ctx, kind))`),
+    so a USD account's findings say `$` and its JSON `money.currency` is USD, whatever the default
+    `shop.currency` is."""
+    from shopdoc.io.currency import configured
+
+    codes = ctx.dataset.currencies(kinds or SHOP_MONEY)
+    if codes:
+        return codes.pop() if len(codes) == 1 else None
+    return configured(ctx.config.get("shop", "currency"))
+
+
+def currency_symbol(ctx: "RuleContext", currency: str | None = None) -> str | None:
     """None means yuan written the Chinese way ("1,240 元")."""
-    currency = (ctx.config.data.get("shop", {}).get("currency") or "CNY").strip()
-    if currency.upper() in ("CNY", "RMB", "元", "￥", "¥"):
+    from shopdoc.report._format import _SYMBOLS as SYMBOLS
+
+    code = (currency or ctx.config.data.get("shop", {}).get("currency") or "CNY").strip()
+    if code.upper() in ("CNY", "RMB", "元", "￥", "¥"):
         return None
-    return _SYMBOLS.get(currency.upper(), currency)
+    return SYMBOLS.get(code.upper(), code)
 
 
-def money_text(ctx: "RuleContext", amount: float, *, exact: bool = False) -> str:
-    """Money as the operator writes it: `1,240 元`, `¥1,240`, `$1,240`. Amounts of 100 or more are
-    rounded to the unit unless `exact` (prices: 1,299.5 stays 1,299.5)."""
+def money_text(ctx: "RuleContext", amount: float, *, exact: bool = False, currency: str | None = None) -> str:
+    """Money as the operator writes it: `1,240 元`, `¥1,240`, `$1,240`, `₹1,240`, `1,240 CHF`, in
+    `currency` (an ISO code; None: the currency of the shop's own exports, see `data_currency`). Amounts of 100 or more are rounded to the unit
+    unless `exact` (prices: 1,299.5 stays 1,299.5)."""
     if exact:
         rounded = f"{abs(amount):,.2f}".rstrip("0").rstrip(".")
     elif abs(amount) < 100:
@@ -117,9 +136,11 @@ def money_text(ctx: "RuleContext", amount: float, *, exact: bool = False) -> str
     else:
         rounded = f"{abs(amount):,.0f}"
     sign = "-" if amount < 0 else ""
-    symbol = currency_symbol(ctx)
+    symbol = currency_symbol(ctx, currency or data_currency(ctx, *SHOP_MONEY))
     if symbol is None:
         return f"{sign}{rounded} 元" if ctx.lang == "zh" else f"{sign}¥{rounded}"
+    if len(symbol) == 3 and symbol.isalpha():  # a code without a symbol: after the amount
+        return f"{sign}{rounded} {symbol}"
     return f"{sign}{symbol}{rounded}"
 
 

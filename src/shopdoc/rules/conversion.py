@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from shopdoc.params import count, fraction
 from shopdoc.rules import rule
-from shopdoc.rules._helpers import EVIDENCE_LIMIT, clean, column, item_label, items_on, text_of, too_few
+from shopdoc.rules._helpers import EVIDENCE_LIMIT, clean, column, data_currency, item_label, items_on, text_of, too_few
 from shopdoc.rules.data import judged_conversion, presale_mask, presale_min_order_buyers
 
 ORDER = 40
@@ -92,7 +92,7 @@ def _judge_shop(ctx, shop: dict, peer: float, factor: float) -> None:
     money = (peer - conversion) * visitors * aov if visitors and aov else None
     ctx.finding("shop", "shop", {"value": conversion, "threshold": peer * factor, "peer_conversion_rate": peer,
                                  "visitors": visitors},
-                money=money)
+                money=money, currency=data_currency(ctx, "shop_daily"))
 
 
 def _judge_items(ctx, items, factor: float) -> None:
@@ -121,7 +121,7 @@ def _judge_items(ctx, items, factor: float) -> None:
             {"item_id": row["item_id"], "item_name": text_of(row, "item_name"), "value": row["_conversion"],
              "threshold": row["_peer"] * factor, "peer_conversion_rate": row["_peer"], "visitors": row["_visitors"],
              "presale": bool(row["_presale"])},
-            money=clean(row["_money"]),
+            money=clean(row["_money"]), currency=data_currency(ctx, "item_daily", "shop_daily"),
             item=item_label(ctx.lang, row["item_id"], text_of(row, "item_name")),
             rate_name="下单转化率（预售）" if row["_presale"] else "支付转化率",
             rate_note=" (order conversion, presale)" if row["_presale"] else "",

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from shopdoc.params import count, fraction, positive
 from shopdoc.rules import rule
 from shopdoc.rules._helpers import (
-    EVIDENCE_LIMIT, clean, column, item_label, items_on, money_text, rate_text, shift_day, text_of, too_few,
+    EVIDENCE_LIMIT, clean, column, data_currency, item_label, items_on, money_text, rate_text, shift_day, text_of, too_few,
 )
 from shopdoc.rules.data import order_conversion, payment_conversion, presale_mask, presale_min_order_buyers
 
@@ -142,7 +142,7 @@ def traffic_allocation(ctx) -> None:
                  "visitors": row["_visitors"], "presale": bool(presale[row.name]),
                  "threshold": ctx.param("high_value_ratio") if key == "grow" else ctx.param("low_value_ratio")},
                 severity="info" if key == "grow" else None,
-                money=row["_money"],
+                money=row["_money"], currency=data_currency(ctx, "item_daily"),
                 item=item_label(ctx.lang, row["item_id"], text_of(row, "item_name")),
                 value_text=_per_visitor(ctx, row["_value"]), average_text=_per_visitor(ctx, average),
                 low_ratio=ctx.param("low_value_ratio"),
@@ -310,7 +310,7 @@ def conversion_drop(ctx) -> None:
             {"item_id": row["item_id"], "item_name": text_of(row, "item_name"), "conversion_rate": row["_now"],
              "baseline_conversion_rate": row["baseline"], "change": -row["_drop"], "days": int(row["days"]), "visitors": row["_visitors"],
              "baseline_visitors": row["baseline_visitors"], "presale": presale, "threshold": ctx.param("min_drop")},
-            money=clean(row["_money"]),
+            money=clean(row["_money"]), currency=data_currency(ctx, "item_daily"),
             item=item_label(ctx.lang, row["item_id"], text_of(row, "item_name")),
             rate_name=ctx.t("下单转化率（预售）", "order conversion (presale)") if presale else ctx.t("支付转化率", "conversion"),
             now=rate_text(row["_now"]), baseline_text=rate_text(row["baseline"]), drop=row["_drop"],

@@ -8,6 +8,7 @@ from __future__ import annotations
 from shopdoc.metrics import hero_item
 from shopdoc.params import count, fraction, positive
 from shopdoc.rules import rule
+from shopdoc.rules._helpers import data_currency
 
 ORDER = 10
 
@@ -231,5 +232,5 @@ def aov_ratio(ctx) -> None:
             "low", "shop",
             {"value": ratio, "threshold": threshold, "shop_aov": shop_aov, "hero_aov": hero["aov"],
              "hero_item_id": hero["item_id"]},
-            money=money, hero=name,
+            money=money, currency=data_currency(ctx, "shop_daily", "item_daily"), hero=name,
         )

@@ -11,7 +11,7 @@ from datetime import date as Date, timedelta
 from shopdoc.params import count, fraction, positive, weekday_weights
 from shopdoc.rules import rule
 from shopdoc.rules._helpers import (
-    clean, count_text, money_text, rate_text, shift_day, shop_on, short_day, signed_pct, too_few, weekday,
+    clean, count_text, data_currency, money_text, rate_text, shift_day, shop_on, short_day, signed_pct, too_few, weekday,
 )
 from shopdoc.rules.traffic import source_moves
 
@@ -233,7 +233,7 @@ def daily_target(ctx) -> None:
         {"value": gmv, "threshold": target, "completion": ratio, "monthly_target": monthly_target, "critical_floor": floor,
          "shortfall": shortfall, ("went_well" if reached else "fell"): names, "compare_date": previous_day if names else None},
         severity="info" if reached else ("critical" if key == "critical" else None),
-        money=None if reached else shortfall,
+        money=None if reached else shortfall, currency=data_currency(ctx, "shop_daily"),
         day=short_day(ctx.date, ctx.lang), gmv_text=money_text(ctx, gmv), target_text=money_text(ctx, target),
         shortfall_text=money_text(ctx, shortfall), moves=moves,
     )
@@ -372,7 +372,7 @@ def _speak(ctx, compare: str, compare_day: str, before, now) -> None:
     ctx.finding(
         f"down_{driver}" if direction < 0 else "up", "shop", evidence, facet=None if compare == "previous_day" else compare,
         severity="info" if direction > 0 else None,
-        money=before[2] - now[2] if direction < 0 else None,
+        money=before[2] - now[2] if direction < 0 else None, currency=data_currency(ctx, "shop_daily"),
         compare_label=label, drop=f"{-change:.1%}", rise=f"{change:.1%}",
         before=money_text(ctx, before[2]), now=money_text(ctx, now[2]), split=split, source_note=source_note,
         driver_name=driver_detail, items_note=items_note, causes=_causes(ctx, source),

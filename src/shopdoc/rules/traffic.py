@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from shopdoc.params import boolean, count, fraction, positive, text_list
 from shopdoc.rules import rule
-from shopdoc.rules._helpers import clean, column, count_text, items_on, rate_text, rows_exactly_on, shift_day, too_few
+from shopdoc.rules._helpers import clean, column, count_text, data_currency, items_on, rate_text, rows_exactly_on, shift_day, too_few
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -399,7 +399,7 @@ def _emit_change(ctx, key: str, row, previous_day: str, child: dict | None) -> N
     ctx.finding(
         key + suffix, f"source:{row['name']}", evidence,
         severity="info" if key == "gained" else None,
-        money=money,
+        money=money, currency=data_currency(ctx, "traffic_source", "shop_daily"),
         name=row["name"], drop=f"{-row['change']:.1%}", rise=f"{row['change']:.1%}",
         before=count_text(row["compare_visitors"]), now=count_text(row["visitors"]), conversion=conversion_note,
         child_note=child_note, shopwide_note=shopwide_note,
@@ -545,7 +545,7 @@ def source_quality(ctx) -> None:
                  "returning_sources": [str(n) for n in table.loc[returning & rated, "name"]],
                  "threshold": ctx.param("low_ratio") if key == "poor_fit" else ctx.param("high_ratio")},
                 severity="info" if key == "grow" else None,
-                money=money,
+                money=money, currency=data_currency(ctx, "traffic_source", "shop_daily"),
                 name=row["name"], conversion=rate_text(row["conversion_rate"]), compared=compared,
                 low_ratio=ctx.param("low_ratio"),
             )
