@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from shopdoc.errors import ConfigError
-from shopdoc.model import KINDS, OWNERS, SEVERITIES
+from shopdoc.kinds import NAMES as KINDS
+from shopdoc.model import OWNERS, SEVERITIES
 from shopdoc.params import ParamGroup, boolean, fraction, shown, text, text_list
 
 CONFIG_NAME = "shopdoc.yaml"

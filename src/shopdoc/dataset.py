@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from shopdoc.kinds import KINDS
 from shopdoc.model import InputFile
 
 if TYPE_CHECKING:
@@ -33,9 +34,9 @@ if TYPE_CHECKING:
 
 # Kinds that describe the shop's day; their dates decide the default report day. Reviews and DSR
 # keep arriving after midnight, so they only decide it when nothing else has a date.
-DAY_KINDS = ("shop_daily", "item_daily", "traffic_source", "ad_report")
+DAY_KINDS = tuple(name for name, kind in KINDS.items() if kind.period == "days")
 # The kinds whose money is the shop's own: the report's currency when `shop.currency` is not set.
-SHOP_MONEY = ("shop_daily", "item_daily", "traffic_source")
+SHOP_MONEY = tuple(name for name, kind in KINDS.items() if kind.shop_money)
 
 
 @dataclass

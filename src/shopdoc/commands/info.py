@@ -16,15 +16,11 @@ from shopdoc.commands import write_stdout
 from shopdoc.config import CONFIG_NAME, GROUPS, Config
 from shopdoc.errors import EXIT_OK, EXIT_PARTIAL_INPUT, EXIT_USAGE, UsageError
 from shopdoc.i18n import owner_name, severity_name
+from shopdoc.kinds import KINDS
 from shopdoc.params import Param
 from shopdoc.rules import Rule, get_rule, load_rules
 
-KIND_NAMES = {
-    "zh": {"shop_daily": "店铺整体数据", "item_daily": "商品数据", "traffic_source": "流量来源",
-           "ad_report": "推广报表（直通车等）", "review": "评价", "dsr": "店铺评分（DSR）"},
-    "en": {"shop_daily": "shop daily", "item_daily": "items", "traffic_source": "traffic sources",
-           "ad_report": "ad report", "review": "reviews", "dsr": "DSR scores"},
-}
+KIND_NAMES = {lang: {name: kind.labels[lang] for name, kind in KINDS.items()} for lang in ("zh", "en")}
 
 
 # -- text layout --------------------------------------------------------------------------------------

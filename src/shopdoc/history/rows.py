@@ -24,20 +24,15 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from shopdoc.dataset import Dataset
+from shopdoc.kinds import KINDS
 
 if TYPE_CHECKING:
     import pandas as pd
 
 HISTORY_FILE = "history"  # the `_file` of rows added from the history
 
-# Dataset kind -> the kind its rows are stored as.
-STORED_KIND = {
-    "shop_daily": "shop_daily",
-    "item_daily": "item_daily",
-    "traffic_source": "traffic_source",
-    "dsr": "dsr",
-    "ad_report": "ad_campaign",
-}
+# Dataset kind -> the kind its rows are stored as (declared with the kind, in `shopdoc.kinds`).
+STORED_KIND = {name: kind.history[0] for name, kind in KINDS.items() if kind.history}
 AD_SUMS = ("impressions", "clicks", "cost", "gmv", "orders", "cart_adds")
 AD_KEEP = ("campaign_id", "scene", "currency")
 # What `metrics.shop_day` derives from other columns when the export leaves it out.
@@ -202,13 +197,15 @@ def _campaigns(rows: "pd.DataFrame") -> "pd.DataFrame | None":
     return table.drop(columns="_rows").reset_index()
 
 
-_KEEP = {
-    "shop_daily": _shop,
-    "item_daily": _items,
-    "traffic_source": _sources,
-    "dsr": _last_per_day,
-    "ad_report": _campaigns,
+# How a kind's day is kept, by the name its declaration gives (`Kind.history`).
+KEEP = {
+    "shop_day": _shop,
+    "per_item": _items,
+    "as_exported": _sources,
+    "last_row": _last_per_day,
+    "per_campaign": _campaigns,
 }
+_KEEP = {name: KEEP[kind.history[1]] for name, kind in KINDS.items() if kind.history}
 
 
 def dates_in(frame: "pd.DataFrame", report_date: str) -> set[str]:

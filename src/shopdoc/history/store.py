@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from shopdoc.errors import HistoryError
 from shopdoc.history.first_seen import REOPEN_AFTER_DAYS, FirstSeen
 from shopdoc.history.schema import open_database, recompute_first_seen, with_retries, write_problem
+from shopdoc.kinds import KINDS
 from shopdoc.model import SEVERITY_RANK, Finding, Report
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ ITEM_WINDOW_DAYS = 7  # items: 20,000 rows a day in a big shop; a week covers th
 # they see, so campaign-only history rows would turn one-day keyword totals into "per day" amounts
 # seven times too small, and mix a week of campaigns with a day of keywords. Adding "ad_report" here
 # is all it takes once those rules count days per subject.
-AUGMENTED_KINDS = ("shop_daily", "item_daily", "traffic_source", "dsr")
+AUGMENTED_KINDS = tuple(name for name, kind in KINDS.items() if kind.augmented)  # declared in shopdoc.kinds
 ITEM_KEEP_DAYS = 90  # item rows are most of the file (thousands a day); older ones are dropped
 
 

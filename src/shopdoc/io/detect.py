@@ -14,36 +14,21 @@ from typing import Any
 
 from shopdoc.io.fields import KindAliases, header_key
 from shopdoc.io.readers import HEADER_AREA
+from shopdoc.kinds import KINDS
 
+# All of it from each kind's one declaration (`shopdoc.kinds`).
 # Most specific first: ties go to the earlier kind. shop_daily is what is left when nothing more
 # specific fits.
-SPECIFICITY = ("ad_report", "traffic_source", "item_daily", "review", "dsr", "shop_daily")
+SPECIFICITY = tuple(sorted(KINDS, key=lambda name: KINDS[name].tie))
 
 # Each kind's signature: alternatives, each a set of fields that must all be mapped.
-SIGNATURES: dict[str, list[tuple[str, ...]]] = {
-    "item_daily": [("item_id", metric) for metric in (
-        "visitors", "pageviews", "gmv", "buyers", "units", "conversion_rate", "order_buyers",
-        "add_to_cart", "favorites")] + [("item_name", "units"), ("item_name", "gmv")],  # Shopify: by title
-    "ad_report": [("impressions", "clicks"), ("cost", "clicks")],
-    "review": [("content",), ("rating",), ("level",)],
-    "traffic_source": [("source", "visitors"), ("source_detail", "visitors"), ("keyword", "visitors")],
-    "dsr": [("description", "service", "logistics")],
-    "shop_daily": [("visitors",), ("gmv",)],
-}
+SIGNATURES: dict[str, list[tuple[str, ...]]] = {name: list(kind.signatures) for name, kind in KINDS.items()}
 
 # Columns that say "this is not the whole shop's day": their presence rules shop_daily out.
-NOT_SHOP = {"item_daily": ("item_id",), "traffic_source": ("source", "source_detail", "keyword"),
-            "ad_report": ("keyword", "impressions", "clicks", "campaign"),
-            "review": ("content", "rating", "level")}
+NOT_SHOP = {name: kind.not_shop for name, kind in KINDS.items() if kind.not_shop}
 
 # A sheet name that names the kind breaks a tie toward it.
-SHEET_HINTS = {
-    "traffic_source": re.compile(r"来源|source", re.I),
-    "review": re.compile(r"评价|评论|review", re.I),
-    "dsr": re.compile(r"dsr|动态评分|店铺评分", re.I),
-    "ad_report": re.compile(r"关键词|计划|推广|keyword|campaign|search term", re.I),
-    "item_daily": re.compile(r"商品|宝贝|sku|product|asin", re.I),
-}
+SHEET_HINTS = {name: re.compile(kind.sheet_hint, re.I) for name, kind in KINDS.items() if kind.sheet_hint}
 
 
 @dataclass
