@@ -182,6 +182,18 @@ def test_google_ads_utf16_with_a_day_first_range_line(tmp_path, config):
     assert (row["currency"], row["cost"]) == ("CAD", 276.15)
 
 
+@pytest.mark.parametrize("lang, said", [
+    ("en", r"dates\s+2026-05-08 \(from the line above the header: 1 May 2026 - 8 May 2026\)"),
+    ("zh", r"2026-05-08（来自表头上方的说明：1 May 2026 - 8 May 2026）")])
+def test_inspect_shows_where_the_date_came_from(tmp_path, cli, lang, said):
+    path = exports.google_ads_keywords(tmp_path / "Search keyword report.csv", [
+        {"Keyword": "wool scarf", "Campaign": "CA - Search", "Ad group": "Scarves", "Currency code": "CAD",
+         "Impr.": "1,316", "Clicks": "80", "Cost": "276.15"}], date_range="1 May 2026 - 8 May 2026", utf16=True)
+    result = cli("inspect", str(path), "--lang", lang)
+    assert re.search(said, result.out), result.out
+    assert "CAD" in result.out
+
+
 SERIAL_2026_05_01 = 46143  # days since 1899-12-30
 
 
