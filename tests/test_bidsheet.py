@@ -56,7 +56,7 @@ def read_csv(path):
 
 
 ZH_HEADER = ["层级", "推广计划", "推广单元", "关键词", "匹配方式", "处理", "当前出价", "建议出价", "调整幅度", "点击率",
-             "投产比", "每天涉及金额", "原因"]
+             "投产比", "每天涉及金额", "原因", "待办编号"]
 
 
 def test_csv_has_one_row_per_subject_with_its_verdict_in_the_report_language(tmp_path):
@@ -101,7 +101,7 @@ def test_xlsx_holds_numbers_with_formats_and_english_headers(tmp_path):
     assert sheet.title == "Bid changes"
     values = list(sheet.values)
     assert values[0] == ("Level", "Campaign", "Ad group", "Keyword", "Match type", "Do", "Current bid", "Suggested bid",
-                         "Change", "CTR", "ROI", "Money per day", "Reason")
+                         "Change", "CTR", "ROI", "Money per day", "Reason", "To-do key")
     raised = next(r for r in values[1:] if r[3] == "连衣裙 夏")
     assert raised[:8] == ("Keyword", "爆款-连衣裙", "夏装", "连衣裙 夏", None, "Raise bid", 1.2, 1.32)
     assert raised[8] == pytest.approx(0.1) and raised[9] == pytest.approx(0.025)
@@ -209,3 +209,45 @@ def test_an_unwritable_path_is_a_usage_error_with_the_os_reason(tmp_path, name):
         write_bid_sheet(report(), str(tmp_path / "missing-folder" / name))
     assert "No such file or directory" in error.value.line()
     assert error.value.line().startswith("--bid-sheet: cannot write ")
+
+
+# -- every proposed change, each with the key of the to-do that prints it -------------------------
+def test_every_verdict_but_a_held_raise_is_a_change_in_the_sheet():
+    from shopdoc.bidsheet import LEFT_OUT
+    from shopdoc.rules.ads import VERDICTS
+
+    # held raises (pages failing) are the only verdicts with nothing to apply today
+    assert set(LEFT_OUT) == {"raise_held", "raise_held_plan"}
+    assert {v for v, (_, _, severity, _) in VERDICTS.items() if v in LEFT_OUT} == set(LEFT_OUT)
+    # pauses (critical and zero-click), cuts, raises, plan budget and target-ROI changes all stay in
+    assert {"pause", "pause_plan", "pause_floor", "zero", "cut_budget", "cut_target", "raise_budget",
+            "raise_target", "lower_budget", "lower_target"} <= set(VERDICTS) - set(LEFT_OUT)
+
+
+def test_each_row_carries_the_printed_to_dos_key(tmp_path):
+    rep = report(rows=ACCOUNT + [row("长裙2", 2000, 24, bid=0.60, cost=120, gmv=390)])  # two cuts in one plan
+    sheet = bid_table(rep)
+    keys = dict(zip(sheet["subject"], sheet["key"]))
+    assert keys["keyword:爆款-连衣裙/长裙"] == keys["keyword:爆款-连衣裙/长裙2"] == \
+        "ads.roi_breakeven campaign:爆款-连衣裙 cut_bid"  # the group's key
+    assert keys["keyword:爆款-连衣裙/零点击"] == "ads.zero_click keyword:爆款-连衣裙/零点击"
+    printed = {f.key for f in rep.findings}
+    assert set(keys.values()) <= printed and all(keys.values())
+    path = tmp_path / "bids.csv"
+    write_bid_sheet(rep, str(path))
+    header, *rows = read_csv(path)
+    assert header[-1] == "待办编号" and {r[-1] for r in rows} == set(keys.values())
+
+
+def test_rows_an_account_level_to_do_stands_for_carry_its_key():
+    # 24 keywords in 4 plans, all far below break-even: one account-level to-do
+    rows = [row("ballast", 99_000, 1980)]
+    for plan in range(4):
+        for n in range(6):
+            rows.append(row(f"词{plan}-{n}", 2000, 40, campaign=f"计划{plan}", bid=1.0, cost=400, gmv=100))
+    rep = report(rows=rows)
+    sheet = bid_table(rep)
+    account = [f for f in rep.findings if f.subject == "account" and f.rule == "ads.roi_breakeven"]
+    assert len(account) == 1
+    pauses = sheet[sheet["msg"] == "pause"]
+    assert len(pauses) == 24 and set(pauses["key"]) == {account[0].key}

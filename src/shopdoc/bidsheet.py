@@ -2,9 +2,12 @@
 
 A view of the ad rules' blocks (`report.blocks`: one frame per rule, verdict and level), nothing
 computed here but the words: one row per keyword or plan with its verdict, current and suggested
-bid, change, CTR, ROI, the money at stake per day and the reason. A subject has one verdict across
-the three ad rules (the rules see to that), so it has one row. Held raises (pages failing) are not
-in the sheet: nothing to apply today.
+bid, change, CTR, ROI, the money at stake per day, the reason and the key of the printed to-do it
+belongs to (a keyword of a grouped to-do: the group's key). A subject has one verdict across the
+three ad rules (the rules see to that), so it has one row. Every proposed change is a row: raises,
+cuts, pauses (ROI pauses and zero-click words), plan budget and target-ROI changes, new creatives.
+Held raises (pages failing) are not: nothing to apply today. The upload layouts (`shopdoc.upload`)
+are views of this table.
 
 Writing is linear in the rows: .csv through csv.writer, .xlsx through openpyxl's write-only
 workbook (rows streamed, never re-scanned). Text from the exports goes through the formula guard.
@@ -27,14 +30,17 @@ AD_RULES = ("ads.ctr_bid", "ads.roi_breakeven", "ads.zero_click")
 LEFT_OUT = ("raise_held", "raise_held_plan")
 
 COLUMNS = ("level", "campaign", "ad_group", "keyword", "match_type", "verdict", "current_bid", "suggested_bid",
-           "change", "ctr", "roi", "money", "reason")
-TEXT_COLUMNS = ("level", "campaign", "ad_group", "keyword", "match_type", "verdict", "reason")
+           "change", "ctr", "roi", "money", "reason", "key")
+TEXT_COLUMNS = ("level", "campaign", "ad_group", "keyword", "match_type", "verdict", "reason", "key")
+# Carried by `bid_table` after COLUMNS, never written: what the upload layouts need (the verdict's
+# code, the level's code, the subject and its currency).
+RAW_COLUMNS = ("msg", "level_code", "subject", "currency")
 
 HEADERS = {
     "zh": ("层级", "推广计划", "推广单元", "关键词", "匹配方式", "处理", "当前出价", "建议出价", "调整幅度", "点击率",
-           "投产比", "每天涉及金额", "原因"),
+           "投产比", "每天涉及金额", "原因", "待办编号"),
     "en": ("Level", "Campaign", "Ad group", "Keyword", "Match type", "Do", "Current bid", "Suggested bid", "Change",
-           "CTR", "ROI", "Money per day", "Reason"),
+           "CTR", "ROI", "Money per day", "Reason", "To-do key"),
 }
 LEVELS = {"zh": {"campaign": "计划", "keyword": "关键词"}, "en": {"campaign": "Campaign", "keyword": "Keyword"}}
 SHEET_TITLE = {"zh": "出价调整", "en": "Bid changes"}
@@ -95,28 +101,75 @@ def ad_frames(report: Report) -> Iterator[tuple[str, "pd.DataFrame"]]:
 
 
 def bid_table(report: Report) -> "pd.DataFrame":
-    """One row per subject with a verdict (columns: COLUMNS), sorted by level, plan, unit and keyword."""
+    """One row per subject with a verdict (columns: COLUMNS, then RAW_COLUMNS), sorted by level,
+    plan, unit and keyword."""
     import pandas as pd
 
     lang = report.lang if report.lang in HEADERS else "en"
     words = VERDICT_WORDS[lang]
+    keys = todo_keys(report)
     parts = []
     for verdict, frame in ad_frames(report):
         if frame.empty:
             continue
-        part = pd.DataFrame({name: _column(frame, name) for name in COLUMNS if name not in ("verdict", "reason")})
+        part = pd.DataFrame({name: _column(frame, name) for name in (*COLUMNS, "subject", "currency")
+                             if name not in ("verdict", "reason", "key")})
         todo, why = words.get(verdict, (verdict, ""))
         part["verdict"] = todo
         provisional = _column(frame, "provisional").fillna(False).astype(bool)
         part["reason"] = why + provisional.map({True: PROVISIONAL[lang], False: ""})
+        part["msg"] = verdict
+        part["key"] = part["subject"].astype(str).map(keys).astype(object)
         parts.append(part)
     if not parts:
-        return pd.DataFrame(columns=list(COLUMNS))
+        return pd.DataFrame(columns=[*COLUMNS, *RAW_COLUMNS])
     table = pd.concat(parts, ignore_index=True)
+    table["level_code"] = table["level"]
     table["order"] = table["level"].map({"campaign": 0, "keyword": 1}).fillna(2)
     table = table.sort_values(["order", "campaign", "ad_group", "keyword"], kind="stable", na_position="first")
     table["level"] = table["level"].map(LEVELS[lang]).fillna(table["level"])
-    return table[list(COLUMNS)].reset_index(drop=True)
+    return table[[*COLUMNS, *RAW_COLUMNS]].reset_index(drop=True)
+
+
+def todo_keys(report: Report) -> dict[str, str]:
+    """subject -> the key of the to-do that prints it: its own, its group's (a plan's keywords
+    cut as one), or the account-level one ("and N more") it was counted into.
+
+    A to-do folded into another (an item's diagnosis) keeps its own key: it is printed as a
+    line of that to-do and is the ad verdict `shopdoc done`/history will look for.
+    """
+    own: dict[str, str] = {}
+    grouped: dict[str, str] = {}
+    accounts: dict[tuple[str, str, bool], str] = {}
+
+    def visit(finding: Any) -> None:
+        for part in getattr(finding, "parts", None) or ():
+            visit(part)
+        if not finding.rule.startswith("ads."):
+            return
+        subjects = finding.values.get("_subjects")
+        if finding.subject == "account":
+            accounts[(finding.rule, str(finding.facet or ""), bool(finding.values.get("rest")))] = finding.key
+        elif subjects:
+            for subject in subjects:
+                grouped.setdefault(str(subject), finding.key)
+        else:
+            own.setdefault(finding.subject, finding.key)
+
+    for finding in getattr(report, "findings", None) or ():
+        visit(finding)
+    keys = {**own, **grouped}  # a keyword of a grouped to-do: the group's key, even when an item also lists it
+    for block in getattr(report, "blocks", None) or ():
+        if block.rule not in AD_RULES or (block.msg in LEFT_OUT):
+            continue
+        facet = f"{getattr(block, 'level', '')} {block.msg}"
+        account = next((key for (rule, found, rest), key in accounts.items()
+                        if rule == block.rule and found.split("#")[0] == facet + (" rest" if rest else "")), None)
+        if account is None:
+            continue
+        for subject in block.frame["subject"].astype(str):
+            keys.setdefault(subject, account)
+    return keys
 
 
 def _column(frame: "pd.DataFrame", name: str) -> "pd.Series":
