@@ -135,7 +135,7 @@ def diagnose(
     flavor: Flavor = typer.Option(Flavor.generic, "--flavor", help="Markdown flavour for --format markdown."),
     history: Optional[str] = typer.Option(None, "--history", metavar="FILE", help="History database file."),
     no_history: bool = typer.Option(False, "--no-history", help="Do not read or write the history."),
-    shop: Optional[str] = typer.Option(None, "--shop", metavar="NAME", help="Shop name (overrides shop.name in the config)."),
+    shop: Optional[str] = typer.Option(None, "--shop", metavar="NAME", help="Run this shop of the config's shops: (without shops:, overrides shop.name)."),
     chart: Optional[str] = typer.Option(None, "--chart", metavar="FILE", help="Write the key chart (30-day GMV against the target) to FILE (.png or .svg)."),
 ) -> None:
     """Read every export found, run the rules, print the to-do list. 读取导出文件，给出今日待办。

@@ -77,7 +77,16 @@ GROUPS: list[ParamGroup] = [
 ]
 
 # Free-form sections, validated by their own shape below.
-FREEFORM = ("inputs", "send", "snooze", "rules")
+FREEFORM = ("inputs", "send", "snooze", "rules", "owners", "shops")
+
+# `owners:` keys: the team names operators write (推广…) or the owner ids of the rules (promotion…).
+OWNER_ALIASES = {"运营": "operations", "推广": "promotion", "美工": "design", "客服": "service", "内容": "content"}
+# What a `shops:` entry may set: the `shop` settings written flat, a GMV target, where its report is
+# sent, and whole sections over the shared ones. The history stays shared: one file holds every shop.
+SHOP_FLAT = ("hero_item", "gross_margin", "currency", "data_dir", "lang")
+SHOP_SECTIONS = ("shop", "rules", "inputs", "checklist", "report", "send", "snooze", "owners")
+SHOP_KEYS = (*SHOP_FLAT, "monthly_target", "send_to", *SHOP_SECTIONS)
+TARGET_KEY = "rules.sales.daily_target.monthly_target"
 
 
 def _locale_lang() -> str:
@@ -108,6 +117,22 @@ class Config:
     def is_set(self, group: str, name: str) -> bool:
         """Whether the user set this value (config file or command line), not just its default."""
         return f"{group}.{name}" in getattr(self.data, "user_set", ())
+
+    @property
+    def shops(self) -> list[str]:
+        """The names under `shops:`, in the config's order (empty: a one-shop config)."""
+        return list(self.data.get("shops") or {})
+
+    def shop(self, name: str) -> "Config":
+        """One shop of `shops:` as a config of its own: its settings over the shared ones."""
+        shops = self.data.get("shops") or {}
+        if name not in shops:
+            from shopdoc.errors import UsageError
+
+            known = list(shops)
+            hint = _suggest(name, known, "shops") if known else " — the config has no shops: section"
+            raise UsageError(f"--shop {name}: no such shop in {self.source or 'the config'}{hint}")
+        return Config(shops[name], source=self.source)
 
     @property
     def shop_name(self) -> str:
@@ -146,6 +171,9 @@ def defaults() -> dict[str, Any]:
     data["inputs"] = {"kinds": {}, "aliases": {}, "limits": {}, "max_age_days": 2}
     data["send"] = {"targets": {}}
     data["snooze"] = []
+    data["owners"] = {}  # owner id → chat targets its to-dos go to (`owners:`)
+    data["send_to"] = []  # a shop's own chat targets (`shops.NAME.send_to`)
+    data["shops"] = {}  # shop name → its merged settings (`shops:`), each like this whole mapping
     data["rules"] = {rule.id: rule.defaults() for rule in load_rules()}
     return data
 
@@ -280,15 +308,81 @@ def _check_expansion(root: Any) -> None:
 
 
 def merge(user: dict[str, Any], source: str | None = None) -> dict[str, Any]:
-    """Validate a user's config and merge it over the defaults. Raises ConfigError with a key path."""
-    data = Settings(defaults())
-    data.user_set = frozenset(_dotted(user))
+    """Validate a user's config and merge it over the defaults. Raises ConfigError with a key path.
+
+    Each entry of `shops:` is merged the same way, over the shared settings (everything but `shops:`),
+    into `data["shops"][name]`; its errors name `shops.NAME.…`.
+    """
+    shared = {key: value for key, value in user.items() if key != "shops"}
     try:
-        _merge_into(data, user)
+        data = _merged(shared)
+        if "shops" in user:
+            data["shops"] = _merge_shops(shared, user["shops"])
     except ConfigError as exc:
-        exc.file = source
         raise ConfigError(exc.key, exc.reason, file=source) from None
     return data
+
+
+def _merged(user: dict[str, Any]) -> Settings:
+    data = Settings(defaults())
+    data.user_set = frozenset(_dotted(user))
+    _merge_into(data, user)
+    return data
+
+
+def _merge_shops(shared: dict[str, Any], value: Any) -> dict[str, Settings]:
+    """`shops:` name → settings; each shop's own values win over the shared ones, section by section."""
+    shops: dict[str, Settings] = {}
+    for name, entry in _check_mapping("shops", value).items():
+        name = str(name)
+        prefix = f"shops.{name}"
+        if not name.strip() or any(char in name for char in "/\\\0") or name in (".", ".."):
+            raise ConfigError(prefix, "a shop name is also a file name in -o 'reports/{shop}.json': no slashes")
+        own, flat = _shop_entry(prefix, _check_mapping(prefix, entry))
+        try:
+            shops[name] = _merged(_deep_merge(shared, own))
+        except ConfigError as exc:
+            key = exc.key
+            if key in flat:
+                key = flat[key]
+            raise ConfigError(f"{prefix}.{key}" if key else prefix, exc.reason) from None
+    return shops
+
+
+def _shop_entry(prefix: str, entry: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """A `shops:` entry as a config (flat keys moved to their sections), and how to name flat keys back."""
+    own: dict[str, Any] = {}
+    flat: dict[str, str] = {}
+    shop = dict(_check_mapping(f"{prefix}.shop", entry.get("shop")))
+    for key, item in entry.items():
+        key = str(key)
+        if key in SHOP_FLAT:
+            shop[key] = item
+            flat[f"shop.{key}"] = key
+        elif key == "monthly_target":
+            own["rules"] = _deep_merge(own.get("rules") or {}, {"sales.daily_target": {"monthly_target": item}})
+            flat[TARGET_KEY] = key
+        elif key in ("send_to", *SHOP_SECTIONS):
+            if key != "shop":
+                own[key] = _deep_merge(own.get(key) or {}, item) if key == "rules" else item
+        elif key == "history":
+            raise ConfigError(f"{prefix}.history", "one history file holds every shop: set history: at the top level")
+        else:
+            raise ConfigError(f"{prefix}.{key}", "unknown setting" + _suggest(key, list(SHOP_KEYS)))
+    if "name" in shop:
+        raise ConfigError(f"{prefix}.shop.name", "a shop is named by its key under shops:")
+    own["shop"] = {**shop, "name": prefix.split(".", 1)[1]}
+    return own, flat
+
+
+def _deep_merge(base: Any, over: Any) -> Any:
+    """`over` on top of `base`: mappings key by key (so a shop can change one threshold), the rest replaced."""
+    if not isinstance(base, dict) or not isinstance(over, dict):
+        return copy.deepcopy(over)
+    out = dict(base)
+    for key, value in over.items():
+        out[key] = _deep_merge(base[key], value) if key in base else copy.deepcopy(value)
+    return out
 
 
 def _suggest(name: str, known: list[str], what: str = "keys") -> str:
@@ -317,6 +411,10 @@ def _merge_into(data: dict[str, Any], user: dict[str, Any]) -> None:
             _merge_send(data["send"], value)
         elif key == "snooze":
             data["snooze"] = _check_snooze(value)
+        elif key == "owners":
+            data["owners"] = _check_owners(value)
+        elif key == "send_to":
+            data["send_to"] = _check_target_list("send_to", value)
         else:
             raise ConfigError(str(key), "unknown setting" + _suggest(str(key), [*groups, *FREEFORM]))
 
@@ -463,6 +561,30 @@ def _merge_send(send: dict[str, Any], value: Any) -> None:
 
         for target, settings in _check_mapping("send.targets", item).items():
             send["targets"][str(target)] = check_target(str(target), settings)
+
+
+def _check_target_list(key: str, value: Any) -> list[str]:
+    """One chat target or a list of them (`dingtalk`, or a name under `send.targets`)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value or not all(isinstance(item, str) and item.strip() for item in value):
+        raise ConfigError(key, f"must be a chat target or a list of them (dingtalk, wecom, feishu, slack or a "
+                               f"name under send.targets), got {shown(value)}")
+    return [item.strip() for item in value]
+
+
+def _check_owners(value: Any) -> dict[str, list[str]]:
+    """`owners:` team → chat targets; teams by their Chinese name (推广) or owner id (promotion)."""
+    out: dict[str, list[str]] = {}
+    for team, targets in _check_mapping("owners", value).items():
+        owner = OWNER_ALIASES.get(str(team), str(team))
+        if owner not in OWNERS:
+            raise ConfigError(f"owners.{team}", "unknown team — one of " + ", ".join(
+                f"{zh} ({en})" for zh, en in OWNER_ALIASES.items()))
+        out[owner] = _check_target_list(f"owners.{team}", targets)
+    return out
 
 
 def _check_snooze(value: Any) -> list[dict[str, Any]]:

@@ -56,8 +56,13 @@ def run(
     from shopdoc.config import load_config, override
 
     config = load_config(config_path)
-    if shop:
+    if shop and config.shops:
+        config = config.shop(shop)  # one shop of `shops:`: its settings over the shared ones
+    elif shop:
         override(config, "shop.name", shop)
+    elif config.shops and not paths:
+        raise UsageError(f"{config.source}: lists {len(config.shops)} shops — run one with --shop NAME "
+                         f"({', '.join(config.shops[:3])}{'…' if len(config.shops) > 3 else ''})")
     lang = lang or config.lang
     override(config, "shop.lang", lang)  # the inputs' problems are worded in the report's language
     from shopdoc.console import set_lang
@@ -79,7 +84,10 @@ def run(
 
         check_targets(send, config)  # a mistyped target is a usage error (exit 2), before any work
 
-    paths = list(paths) or [config.get("shop", "data_dir") or "."]
+    if not paths:
+        from shopdoc.shops import data_paths
+
+        paths = data_paths(config, date)  # shop.data_dir: a folder, {date}-stamped folders or a glob
     dataset = read_inputs(paths, config, quiet)
     usable = any(item.status == "ok" for item in dataset.inputs)
     tell_inputs(dataset.inputs, lang, quiet=quiet and usable)  # with nothing usable, every reason is told
