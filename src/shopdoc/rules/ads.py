@@ -3,10 +3,16 @@
 Sources: `002_be6fac7e793a1a64.txt` (推广：推广的核心是点击率), `000_f9526efcfbbf2f39.txt` (五、推廣),
 `003_01bac92a2fb6a989.txt` (an operator's day: 付费推广分析, and 店铺页面检查 — fix the page first).
 
-Every ad rule judges a window of days ending on the report day, one subject at a time:
+Every ad rule judges a window of days ending on the report day, on two levels of subjects:
 `campaign:<name>` (from campaign rows, else from the campaign's keyword rows summed) and
 `keyword:<campaign>/<keyword>`. Rates are recomputed from the summed counts (clicks ÷ impressions,
 gmv ÷ cost), never averaged from per-day rates, and no sum ever adds two currencies together.
+
+The judging is one vectorised pass shared by the three rules (`judge`: a table in, a verdict column
+out, testable without the engine), so a subject has one verdict across rules and levels: zero clicks
+first, then ROI against break-even, then CTR; a plan and its own keywords are never both cut for the
+same spend (`LEVEL_SHARE`). Each rule then emits its verdicts in bulk, one `ctx.emit` per message
+and level; the diagnosis groups them per plan, or into one to-do for the account.
 """
 
 from __future__ import annotations
@@ -96,13 +102,6 @@ def build_view(dataset: Any, date: str | None, window_days: int) -> AdView | Non
         keywords=_aggregate(keyword_rows, _KEYWORD_KEYS, "keyword", labels).assign(days=days),
         has_sales=bool(data["gmv"].notna().any()),
     )
-
-
-def _per_day(row: Any, amount: float | None) -> float | None:
-    """A window total as money per day (the report orders every rule's money on the same footing)."""
-    if not amount:
-        return None
-    return amount / (row.get("days") or 1)
 
 
 def _concat(*frames: "pd.DataFrame") -> "pd.DataFrame":
