@@ -72,6 +72,7 @@ def compose(state: "RunState", config: "Config", lang: str) -> None:
     """Turn the run's blocks and findings into the printed to-dos, in place."""
     for block in state.blocks:
         state.findings.extend(_block_todos(block, state.facts))
+    _changes_into_their_rules(state)
     story = _gmv_story(state)
     _items(state, story)
     _assumptions(state, config)
@@ -246,6 +247,21 @@ def _gmv_story(state: "RunState") -> Finding | None:
     primary.severity = min((f.severity for f in every), key=lambda sev: SEVERITY_RANK[sev])
     _fold(state, primary, members)
     return primary
+
+
+# A metric's overnight change told with the rule that judges the metric's line: "bounce 72.4%, over
+# the 70% line" and "bounce broke on 11-22 (usually 64%)" are one problem, and the change says it is new.
+CHANGE_JUDGED_BY = {"bounce_rate": "page.bounce_rate", "pages_per_visitor": "page.visit_depth",
+                    "conversion_rate": "conversion.below_peer"}
+
+
+def _changes_into_their_rules(state: "RunState") -> None:
+    for change in [f for f in state.findings if f.rule == "change.shop_metrics"]:
+        rule = CHANGE_JUDGED_BY.get(change.evidence.get("metric", ""))
+        judged = next((f for f in state.findings if f.rule == rule and f.subject == "shop"), None)
+        if judged is not None:
+            judged.evidence.setdefault("changed_since", change.evidence.get("since"))
+            _fold(state, judged, [change])
 
 
 def _fold(state: "RunState", primary: Finding, members: list[Finding]) -> None:

@@ -149,6 +149,7 @@ EVIDENCE_LABELS: dict[str, tuple[str, str]] = {
     "others_conversion_rate": ("其他来源平均转化率", "other sources' conversion"),
     "follow_up": ("追评", "follow-up"),
     "main_child": ("主要来自", "mostly from"),
+    "changed_since": ("从这天起变了", "changed on"),
     "target_roi": ("目标投产比", "target ROI"),
     "visitor_value": ("访客价值", "visitor value"),
     "average_visitor_value": ("商品平均访客价值", "average visitor value"),

@@ -41,7 +41,7 @@ class Writer(string.Formatter):
         unit = _UNITS.get(spec)
         if unit is None:
             return super().format_field(value, spec)
-        if isinstance(value, str) and spec != "owner":
+        if isinstance(value, str) and spec not in ("owner", "day"):
             return value
         return unit(self, value)
 
@@ -61,8 +61,18 @@ class _Missing:
 
 
 def _day(writer: Writer, value: Any) -> str:
+    """`11-21` in Chinese, `Nov 21` in English: how an operator names a recent day."""
     text = str(value)
-    return text[5:10] if len(text) >= 10 else text
+    if len(text) < 10:
+        return text
+    if writer.lang == "zh":
+        return text[5:10]
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text[:10]).strftime("%b %d").replace(" 0", " ")
+    except ValueError:
+        return text[5:10]
 
 
 _UNITS = {
