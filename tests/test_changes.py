@@ -133,3 +133,50 @@ def test_the_demo_bounce_break_is_told_with_the_page_rule():
     (page,) = [f for f in report.findings if f.rule == "page.bounce_rate"]
     assert [p.rule for p in page.parts] == ["change.shop_metrics"] and page.evidence["changed_since"] == END
     assert not [f for f in report.findings if f.rule == "change.shop_metrics" and f.facet == "bounce_rate"]
+
+
+# -- the promotion calendar ----------------------------------------------------------------------
+def test_the_calendar_knows_the_big_days_and_the_shops_own():
+    from shopdoc.promotions import promotion_days
+
+    days = promotion_days("2026-10-01", "2026-11-30")
+    assert days["2026-11-11"] == ("双11", "sale") and days["2026-11-01"] == ("双11", "balance")
+    assert days["2026-10-25"] == ("双11", "presale") and "2026-11-12" not in days
+    western = promotion_days("2026-11-01", "2026-11-30", western=True)
+    assert western["2026-11-27"][0] == "Black Friday / Cyber Monday" and "2026-11-30" in western  # Fri 27 → Mon 30
+    own = promotion_days("2026-11-01", "2026-11-30", own=[{"name": "店庆", "start": "2026-11-18", "end": "2026-11-20"}])
+    assert own["2026-11-19"] == ("店庆", "sale")
+
+
+def singles_day_shop() -> pd.DataFrame:
+    """Ordinary days at 8,000 visitors and ¥40,000, the 双11 sale days (11-04..11-11) at 3×, 11-12 back to normal."""
+    index = pd.date_range(end="2026-11-12", periods=45, freq="D").strftime("%Y-%m-%d")
+    rng = random.Random(9)
+    rows = []
+    for day in index:
+        boost = 3.0 if "2026-11-04" <= day <= "2026-11-11" else 1.0
+        visitors = 8000 * boost * (1 + rng.gauss(0, 0.02))
+        buyers = visitors * 0.02
+        rows.append({"date": day, "visitors": visitors, "buyers": buyers, "gmv": buyers * 250, "_file": "店铺整体.xls",
+                     "_row": 5})
+    return pd.DataFrame(rows)
+
+
+def test_the_morning_after_singles_day_is_no_collapse():
+    state = run_rules(Dataset(frames={"shop_daily": singles_day_shop()}), Config(merge({})), "2026-11-12", "zh")
+    found = every_finding(state.findings)
+    drivers = [f for f in found if f.rule == "sales.gmv_drivers"]
+    assert drivers and all(f.severity == "info" and f.msg == "promotion" for f in drivers)
+    assert "是双11正式开卖" in drivers[0].title and "别当成下滑" in drivers[0].action
+    assert not [f for f in found if f.rule == "change.shop_metrics"]  # 11-12 against the ordinary days: normal
+
+
+def test_targets_weighted_by_the_calendar_add_up_to_the_month():
+    from shopdoc.promotions import month_days, promotion_days
+    from shopdoc.rules.sales import day_target
+
+    month = month_days("2026-11-12")
+    weights = {day: 3.0 for day, (_, phase) in promotion_days(month[0], month[-1]).items() if phase in ("sale", "balance")}
+    targets = {day: day_target(day, 1_500_000, [1, 1, 1, 1, 1.2, 1.5, 1.5], weights) for day in month}
+    assert sum(targets.values()) == pytest.approx(1_500_000)
+    assert targets["2026-11-11"] == pytest.approx(3 * targets["2026-11-18"])  # both Wednesdays

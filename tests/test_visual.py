@@ -66,7 +66,9 @@ def test_trend_is_thirty_calendar_days_ending_on_the_report_day_with_gaps_for_mi
     assert gmv["2026-11-22"] == pytest.approx(40000 + 500 * 39)
     # the month's target spread over its days: October has 31, November 30
     assert trend.targets == [pytest.approx(1_500_000 / 31)] * 8 + [pytest.approx(50000.0)] * 22
-    assert trend.promotions == {}  # no promotion calendar yet: the hook answers nothing
+    # the promotion calendar marks 双11's phases inside the 30 days
+    assert trend.promotions["2026-10-24"] == "双11预售" and trend.promotions["2026-11-11"] == "双11正式开卖"
+    assert "2026-11-12" not in trend.promotions
 
 
 def test_no_monthly_target_means_no_target_line():

@@ -17,7 +17,7 @@ from typing import Any
 from shopdoc.errors import ConfigError
 from shopdoc.kinds import NAMES as KINDS
 from shopdoc.model import OWNERS, SEVERITIES
-from shopdoc.params import ParamGroup, boolean, fraction, shown, text, text_list
+from shopdoc.params import ParamGroup, boolean, days_list, fraction, shown, text, text_list
 
 CONFIG_NAME = "shopdoc.yaml"
 LANGS = ("zh", "en")
@@ -39,6 +39,9 @@ GROUPS: list[ParamGroup] = [
                  "Folder of exports read when diagnose is run without a path", optional=True),
             text("lang", None, "报告语言 zh 或 en；不填则跟随系统语言",
                  "Report language, zh or en; empty follows the system locale", optional=True),
+            days_list("promotions", [], "店铺自己的活动日，例如 [\"2026-11-18..2026-11-20 店庆\"]；平台大促（618、双11 等）已内置",
+                      "The shop's own campaign days, e.g. [\"2026-11-18..2026-11-20 anniversary sale\"]; the platforms' "
+                      "big days (618, Singles' Day, Black Friday…) are built in"),
         ],
         "店铺", "Shop",
     ),

@@ -94,7 +94,37 @@ def _weekday_weights(value: Any) -> str | None:
     return None
 
 
+_DAYS_ENTRY = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\.\.(\d{4}-\d{2}-\d{2}))?\s+(\S.*)$")
+
+
+def parse_days_entry(entry: str) -> tuple[str, str, str] | None:
+    """`2026-11-18..2026-11-20 店庆` → (start, end, name); None when it is not that shape or not a date."""
+    from datetime import date
+
+    match = _DAYS_ENTRY.match(entry.strip())
+    if not match:
+        return None
+    start, end, name = match.group(1), match.group(2) or match.group(1), match.group(3).strip()
+    try:
+        if date.fromisoformat(end) < date.fromisoformat(start):
+            return None
+    except ValueError:
+        return None
+    return start, end, name
+
+
+def _days_list(value: Any) -> str | None:
+    reason = _text_list(value)
+    if reason:
+        return reason
+    for item in value:
+        if parse_days_entry(item) is None:
+            return f"each entry is `YYYY-MM-DD..YYYY-MM-DD name` (or one day and a name), got {shown(item)}"
+    return None
+
+
 CHECKS: dict[str, Check] = {
+    "days_list": _days_list,
     "fraction": _fraction,
     "positive": _positive,
     "non_negative": _non_negative,
@@ -163,6 +193,10 @@ def text(name: str, default: str | None, zh: str, en: str, **kw: Any) -> Param:
 
 def text_list(name: str, default: list[str], zh: str, en: str, **kw: Any) -> Param:
     return Param(name, default, "text_list", zh, en, **kw)
+
+
+def days_list(name: str, default: list[str], zh: str, en: str, **kw: Any) -> Param:
+    return Param(name, default, "days_list", zh, en, **kw)
 
 
 def weekday_weights(name: str, default: list[float] | None, zh: str, en: str, **kw: Any) -> Param:

@@ -92,6 +92,15 @@ def shop_metrics(ctx) -> None:
                        f"only {dates} days of shop data, needs {ctx.param('min_days') + 1} (export more days or keep the history)"))
         return
     daily = _daily(rows)
+    # Promotion days are no one's usual level: out of the baseline; on one, no change is read.
+    from shopdoc.promotions import label, shop_promotions
+
+    promo = shop_promotions(ctx.config, ctx.dataset)(str(daily.index.min()), str(daily.index.max()))
+    if ctx.date in promo:
+        ctx.skip(ctx.t(f"报告日是{label(*promo[ctx.date], 'zh')}，大促的日子不和平常比",
+                       f"the report day is {label(*promo[ctx.date], 'en')}: promotion days are not held against ordinary ones"))
+        return
+    daily = daily[~daily.index.isin(list(promo))]
     names = NAMES[ctx.lang]
     for metric, (owner, bad, unit) in METRICS.items():
         if metric not in daily.columns:

@@ -24,15 +24,44 @@ _FACTOR_NAMES = {
 }
 
 
-def day_target(day: str, monthly_target: float, weights: list[float] | None) -> float:
-    """The day's share of the monthly target: even, or by weekday weights (Monday first)."""
+def day_target(day: str, monthly_target: float, weights: list[float] | None,
+               promotion_days: dict[str, float] | None = None) -> float:
+    """The day's share of the monthly target: even, or by weekday weights (Monday first), times the
+    weight of a promotion day (`promotion_days`: day → weight); the month's shares add up to the target."""
     parsed = Date.fromisoformat(day)
     first = parsed.replace(day=1)
     days = ((first + timedelta(days=32)).replace(day=1) - first).days
-    if not weights:
-        return monthly_target / days
-    month_weight = sum(weights[Date(parsed.year, parsed.month, d).weekday()] for d in range(1, days + 1))
-    return monthly_target * weights[parsed.weekday()] / month_weight
+    extra = promotion_days or {}
+
+    def weight(d: Date) -> float:
+        return (weights[d.weekday()] if weights else 1.0) * extra.get(d.isoformat(), 1.0)
+
+    month_weight = sum(weight(Date(parsed.year, parsed.month, d)) for d in range(1, days + 1))
+    return monthly_target * weight(parsed) / month_weight
+
+
+def promotion_weights(ctx, day: str) -> dict[str, float]:
+    """The month's promotion days (sale and balance-payment phases) weighted by `promotion_weight`."""
+    from shopdoc.promotions import month_days, shop_promotions
+
+    factor = ctx.param("promotion_weight")
+    if factor == 1:
+        return {}
+    month = month_days(day)
+    found = shop_promotions(ctx.config, ctx.dataset)(month[0], month[-1])
+    return {d: factor for d, (_, phase) in found.items() if phase in ("sale", "balance")}
+
+
+def promotion_on(ctx, *days: str) -> tuple[str, str, str] | None:
+    """(day, event, phase) of the first of `days` that is a promotion day, or None."""
+    from shopdoc.promotions import shop_promotions
+
+    calendar = shop_promotions(ctx.config, ctx.dataset)
+    for day in days:
+        found = calendar(day, day).get(day)
+        if found:
+            return day, found[0], found[1]
+    return None
 
 
 def gmv_factors(metrics: dict) -> tuple[float, float, float] | None:
@@ -162,6 +191,9 @@ def _day_moves(ctx, today: dict, compare_day: str, direction: int) -> tuple[list
         weekday_weights("weights", None, "按星期分配日目标的权重，周一到周日 7 个数，例如 [1,1,1,1,1.2,1.5,1.5]；不填则按天平均",
                         "Weekday weights for splitting the month, Monday to Sunday, e.g. [1,1,1,1,1.2,1.5,1.5]; empty splits evenly",
                         optional=True),
+        positive("promotion_weight", 1.0, "大促正式开卖和付尾款的日子，日目标按平常一天的几倍算（1 = 不区分）；整月目标不变",
+                 "How many ordinary days' target a promotion sale or balance-payment day carries (1: no difference); "
+                 "the month's target stays the same"),
         fraction("critical_floor", 0.70, "支付金额不到日目标的这个比例：严重", "Under this fraction of the day's target is critical"),
     ],
     messages={
@@ -214,7 +246,7 @@ def daily_target(ctx) -> None:
     if gmv is None:
         ctx.skip(ctx.t("报告日没有支付金额", "no GMV on the report day"))
         return
-    target = day_target(ctx.date, monthly_target, ctx.param("weights"))
+    target = day_target(ctx.date, monthly_target, ctx.param("weights"), promotion_weights(ctx, ctx.date))
     ctx.metrics["gmv_target"] = round(target, 2)
     ratio = gmv / target
     reached = gmv >= target
@@ -270,6 +302,16 @@ def daily_target(ctx) -> None:
             "en": ("GMV fell {drop} against {compare_label}, {before} → {now}, mainly on a lower AOV",
                    "Split: {split}. AOV fell: check that related sales, bundles and spend-more offers are still live, "
                    "and whether cheap items took a bigger share of sales.{items_note}"),
+        },
+        "promotion": {
+            "zh": ("支付金额比{compare_label}变了 {move}（{before} → {now}）：{promo_day} 是{promo}，不按平常的涨跌看",
+                   "大促前后本来就大起大落：和可比的日子比（大促前一周的同一天，或去年同期），看大促的余热还剩多少，"
+                   "别当成下滑去砍推广。"),
+            "en": ("GMV moved {move} against {compare_label}, {before} → {now}: {promo_day} is {promo}, so it is not read "
+                   "as an ordinary rise or fall",
+                   "Sales swing around big promotions: compare with a comparable day (the same weekday before the "
+                   "promotion, or last year's), see how much of the promotion's lift is left, and do not cut ads "
+                   "as if sales had collapsed."),
         },
         "up": {
             "zh": ("支付金额比{compare_label}多了 {rise}（{before} → {now}），主要靠{driver_name}",
@@ -333,6 +375,21 @@ def _speak(ctx, compare: str, compare_day: str, before, now) -> None:
     ctx.metrics[f"gmv_change_{compare}"] = round(change, 4)
     if abs(change) < ctx.param("min_change"):
         return
+    promotion = promotion_on(ctx, compare_day, ctx.date)
+    if promotion is not None:  # a big day on either side: the swing is the promotion's, not the shop's
+        from shopdoc.promotions import label
+
+        day, event, phase = promotion
+        ctx.finding(
+            "promotion", "shop",
+            {"change": change, "gmv": now[2], "compare_gmv": before[2], "compare": compare, "compare_date": compare_day,
+             "promotion": event, "phase": phase, "promotion_date": day},
+            facet=None if compare == "previous_day" else compare, severity="info",
+            compare_label=_compare_label(ctx, compare, compare_day), move=signed_pct(change),
+            before=money_text(ctx, before[2]), now=money_text(ctx, now[2]),
+            promo=label(event, phase, ctx.lang), promo_day=short_day(day, ctx.lang),
+        )
+        return
     contributions = split_gmv_change(before, now)
     direction = 1 if change > 0 else -1
     driver = max(FACTORS, key=lambda name: contributions[name] * direction)
@@ -355,11 +412,7 @@ def _speak(ctx, compare: str, compare_day: str, before, now) -> None:
     split = ("、" if ctx.lang == "zh" else ", ").join(
         f"{names[name]} {'+' if contributions[name] >= 0 else ''}{money_text(ctx, contributions[name])}" for name in FACTORS
     )
-    if compare == "previous_day":
-        label = ctx.t(f"前一天（{short_day(compare_day, 'zh')}）", f"the day before ({short_day(compare_day, 'en')})")
-    else:
-        label = ctx.t(f"上周同一天（上{weekday(compare_day, 'zh')} {short_day(compare_day, 'zh')}）",
-                      f"the same day last week ({weekday(compare_day, 'en')} {short_day(compare_day, 'en')})")
+    label = _compare_label(ctx, compare, compare_day)
     driver_detail = _factor_text(ctx, driver, start[driver], end[driver])
     items_note = ""
     moved = _item_moves(ctx, compare_day, direction)
@@ -377,6 +430,13 @@ def _speak(ctx, compare: str, compare_day: str, before, now) -> None:
         before=money_text(ctx, before[2]), now=money_text(ctx, now[2]), split=split, source_note=source_note,
         driver_name=driver_detail, items_note=items_note, causes=_causes(ctx, source),
     )
+
+
+def _compare_label(ctx, compare: str, compare_day: str) -> str:
+    if compare == "previous_day":
+        return ctx.t(f"前一天（{short_day(compare_day, 'zh')}）", f"the day before ({short_day(compare_day, 'en')})")
+    return ctx.t(f"上周同一天（上{weekday(compare_day, 'zh')} {short_day(compare_day, 'zh')}）",
+                 f"the same day last week ({weekday(compare_day, 'en')} {short_day(compare_day, 'en')})")
 
 
 # Items named as moving the shop's GMV: at most this many, each moving at least this share of the

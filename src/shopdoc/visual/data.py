@@ -158,13 +158,12 @@ def named_subjects(report: "Report") -> dict[str, tuple[str, str | None]]:
 def promotion_days(config: "Config", first: str, last: str) -> dict[str, str]:
     """Promotion days between `first` and `last` (day -> name), drawn on the trend charts.
 
-    The hook for a promotion calendar: none exists yet, so there are none. When the calendar lands
-    it answers here and the trend charts mark its days with no other change.
+    From the promotion calendar (`shopdoc.promotions`): the platform's big days and the shop's own.
     """
-    calendar = getattr(config, "promotion_calendar", None)
-    if calendar is None:
-        return {}
-    return {day: name for day, name in calendar(first, last).items() if first <= day <= last}
+    from shopdoc.promotions import label, shop_promotions
+
+    lang = config.lang if config.lang in ("zh", "en") else "en"
+    return {day: label(event, phase, lang) for day, (event, phase) in shop_promotions(config)(first, last).items()}
 
 
 # -- 30-day trend ---------------------------------------------------------------------------------------
