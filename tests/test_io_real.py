@@ -511,3 +511,31 @@ def test_a_usd_accounts_findings_say_dollars_and_the_json_says_usd(tmp_path, con
     payload = json.loads(render_json(report))
     [money] = [f["money"] for f in payload["findings"] if f["rule"] == "sales.gmv_drivers"]
     assert money == {"amount": 1500.0, "currency": "USD", "per": "day"}
+
+
+# -- text that is neither UTF-8 nor GBK ---------------------------------------------------------------
+
+def test_a_windows_1252_csv_from_excel_is_read_as_such_not_as_gbk(tmp_path, config):
+    # An Amazon.co.uk Business Report opened in Excel for Windows and saved as "CSV (Comma delimited)":
+    # Windows-1252, so `£` is one byte (0xA3), the en dash of `Sessions – Total` 0x96, `’` 0x92, `é`
+    # 0xE9. Read as GBK, `Café` and `Men’s` came out as Chinese characters and every `£` as U+FFFD.
+    rows = [["(Parent) ASIN", "(Child) ASIN", "Title", "Sessions – Total", "Units Ordered", "Ordered Product Sales"],
+            ["B0PARENT01", "B0CHILD001", "Men’s Merino Scarf – Navy", "1,204", "31", "£1,234.56"],
+            ["B0PARENT01", "B0CHILD002", "Café crème wool hat", "310", "4", "£96.00"]]
+    path = exports.write_csv(tmp_path / "BusinessReport-11-22-26.csv", rows, encoding="cp1252")
+    dataset = load_paths([str(path)], config)
+    item = only(dataset)
+    assert (item.kind, item.encoding, item.currency) == ("item_daily", "cp1252", "GBP")
+    assert item.columns["Sessions – Total"] == "visitors"
+    frame = dataset.frames["item_daily"]
+    assert frame["item_name"].tolist() == ["Men’s Merino Scarf – Navy", "Café crème wool hat"]
+    assert frame["gmv"].tolist() == [1234.56, 96.0] and frame["visitors"].tolist() == [1204, 310]
+    assert not item.warnings
+
+
+def test_gbk_with_a_few_latin_words_stays_gbk(tmp_path, config):
+    rows = [["计划名字", "关键词", "展现量", "点击量", "花费"],
+            ["双11 iPhone壳", "手机壳 女款", 12000, 300, "450.00"], ["春季", "T恤 男", 900, 12, "30.50"]]
+    path = exports.write_csv(tmp_path / "直通车_关键词_20261122.csv", rows, encoding="gbk")
+    item = only(load_paths([str(path)], config))
+    assert item.encoding == "gb18030"

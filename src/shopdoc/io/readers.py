@@ -10,6 +10,7 @@ import codecs
 import csv
 import io
 import os
+import re
 import stat
 import zipfile
 import zlib
@@ -454,7 +455,8 @@ def _read_html(path: str, data: bytes, limits: Limits = DEFAULTS) -> list[RawTab
 
 def decode(path: str, data: bytes) -> tuple[str, str]:
     """Text and the encoding that decoded it: UTF-16 (BOM or zero bytes), UTF-8 (with or without
-    BOM), then GB18030 (which covers GBK). A file with both UTF-8 and GBK lines (two exports pasted
+    BOM), Windows-1252 when the bytes are a Western single-byte text (see `_single_byte_text`),
+    then GB18030 (which covers GBK). A file with both UTF-8 and GBK lines (two exports pasted
     together) is read line by line, each in the encoding that fits: `utf-8+gb18030`. Bytes that fit
     neither become U+FFFD, counted in the encoding name's `+replaced`."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -473,6 +475,11 @@ def decode(path: str, data: bytes) -> tuple[str, str]:
         return body.decode("utf-8"), bom
     except UnicodeDecodeError as exc:
         utf8_until = exc.start
+    if _single_byte_text(data):
+        try:
+            return data.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            pass
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
@@ -482,9 +489,25 @@ def decode(path: str, data: bytes) -> tuple[str, str]:
     counter = [0]
     text = body.decode("utf-8", errors=_mixed_handler(counter))
     if counter[0] > max(2, len(data) // 500):  # not a few stray bytes: an encoding shopdoc does not know
-        raise InputError(path, "text in an unknown encoding (not UTF-8, GBK/GB18030 or UTF-16)",
+        raise InputError(path, "text in an unknown encoding (not UTF-8, GBK/GB18030, UTF-16 or Windows-1252)",
                          hint="open it in Excel and save it as .xlsx or as CSV UTF-8")
     return text, "utf-8+gb18030" + (f"+replaced:{counter[0]}" if counter[0] else "")
+
+
+_HIGH_RUN_RE = re.compile(rb"[\x80-\xff]+")
+
+
+def _single_byte_text(data: bytes) -> bool:
+    """Whether text that is not UTF-8 is in a Western single-byte code page (Windows-1252, as Excel
+    for Windows saves "CSV (Comma delimited)" in English, French or German), not GBK.
+
+    GBK writes every Chinese character as two bytes above 0x7F, so its non-ASCII bytes come in runs
+    of two, four, six ...; Windows-1252 writes `£`, `€`, `é` or an en dash as one byte between ASCII
+    ones (`£1,234.56`, `Sessions – Total`, `Crème`). Most runs of one byte: Windows-1252. Read as
+    GBK instead, `Crème` would become `Cr鑝e` without a word.
+    """
+    runs = [len(run) for run in _HIGH_RUN_RE.findall(data[:200_000])]
+    return bool(runs) and sum(1 for length in runs if length == 1) * 2 > len(runs)
 
 
 def _has_utf8_lines(body: bytes) -> bool:
