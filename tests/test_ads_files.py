@@ -319,3 +319,20 @@ def test_details_file_holds_every_judged_subject_and_the_json_names_it(cli, tmp_
 def test_details_file_with_a_wrong_suffix_is_refused_before_any_work(cli, tmp_path, ztc_file):
     result = cli("diagnose", str(ztc_file), "--no-history", "--details", str(tmp_path / "rows.txt"))
     assert result.code == 2 and "--details" in result.err and ".jsonl" in result.err
+
+
+# -- the window per subject (issue 11) -----------------------------------------------------------------
+@pytest.mark.xfail(strict=True, reason=(
+    "rules/ads.py build_view divides window totals by the number of distinct dates in the window "
+    "(days = rows['date'].nunique()), not by the days each subject's rows cover (start_date .. date, "
+    "window_days): a 7-day keyword report dated by its description line is read as one day's money"))
+def test_money_per_day_divides_each_subjects_total_by_the_days_it_covers(tmp_path):
+    # A one-day 万相台 plan report beside a 7-day Google Ads keyword report whose window is only in
+    # its description line: each subject's money per day is its own total over its own days.
+    wxt_plans_zip(tmp_path / "计划报表_20261122.zip", WXT_ROWS)
+    google_ads_keywords(tmp_path / "Keyword report.csv", GADS_ROWS, date_range="Nov 16, 2026 - Nov 22, 2026")
+    report = diagnose(tmp_path)
+    lowered = by_subject(report, "ads.ctr_bid")["keyword:US - Dresses/cheap dress"]
+    assert lowered.evidence["money"] == pytest.approx(30.0 / 7, abs=0.01)  # $30 over 7 days, no sales
+    raised = by_subject(report, "ads.ctr_bid")["campaign:爆款拉新"]
+    assert raised.evidence["cost"] == pytest.approx(800.0)  # the one day's spend stays the day's

@@ -267,6 +267,18 @@ def test_a_weekly_shopify_file_keeps_every_week(tmp_path, config):
     assert any("totals over 7 days" in w.reason for w in item.warnings)
 
 
+@pytest.mark.parametrize("month", ["2026-04", "Apr 2026", "2026年4月"])
+def test_a_monthly_file_keeps_every_month_as_its_calendar_month(tmp_path, config, month):
+    # Google Ads / Shopify segmented by Month, 生意参谋 by 月: each row is the whole month.
+    rows = [["Month", "Sessions", "Total sales"], [month, "21,000", "$36,120.00"]]
+    dataset = load_paths([str(exports.write_csv(tmp_path / "Sessions by month.csv", rows))], config)
+    item = only(dataset)
+    row = dataset.frames["shop_daily"].iloc[0]
+    assert (row["start_date"], row["date"], row["window_days"]) == ("2026-04-01", "2026-04-30", 30)
+    assert item.dates_from == "column:Month" and item.currency == "USD"
+    assert any("totals over 30 days" in w.reason for w in item.warnings)
+
+
 def test_an_undated_shop_file_of_many_rows_is_refused(tmp_path, config):
     rows = [["Online store visitors", "Sessions"]] + [[700 + i, 900 + i] for i in range(53)]
     path = exports.write_csv(tmp_path / "visitors.csv", rows)
@@ -539,3 +551,38 @@ def test_gbk_with_a_few_latin_words_stays_gbk(tmp_path, config):
     path = exports.write_csv(tmp_path / "直通车_关键词_20261122.csv", rows, encoding="gbk")
     item = only(load_paths([str(path)], config))
     assert item.encoding == "gb18030"
+
+
+def test_an_amazon_in_ad_report_is_written_in_rupees(tmp_path, config):
+    from shopdoc.api import build_report
+    from shopdoc.report import render
+
+    rows = [row[:] for row in AMAZON_IN_SEARCH_TERM]
+    for number in range(12):  # enough keywords for the ad rules to judge
+        clicks = 20 + number
+        rows.append(["01-May-2026", "07-May-2026", "Not grouped", "SP - shawls", "shawls", f"shawl {number}", "BROAD",
+                     f"shawl term {number}", f"{1500 + 100 * number:,}", str(clicks), "", "", f"Rs.{clicks * 6.5:.2f}",
+                     "Rs.0.00", "", "0"])
+    path = exports.write_xlsx(tmp_path / "Sponsored_Products_Search_term_report.xlsx", rows)
+    dataset = load_paths([str(path)], config)
+    report = build_report(dataset, config, lang="en")
+    text = render(report, "text")
+    assert "₹" in text and "¥" not in text and "Rs." not in text, text
+    assert {b.frame["currency"].iloc[0] for b in report.blocks} == {"INR"}
+    assert set(report.at_stake) == {"INR"}
+
+
+def test_folded_findings_in_two_currencies_are_never_added_up():
+    from shopdoc.model import Finding
+    from shopdoc.report._format import folded_line, listed
+
+    def finding(number: int, currency: str) -> Finding:
+        return Finding(rule="ads.zero_click", severity="info", owner="promotion", subject=f"keyword:k{number}",
+                       evidence={}, money=10.0, order=1, msg="x", currency=currency)
+
+    _, [mixed] = listed([finding(n, "USD") for n in range(3)] + [finding(n + 3, "CNY") for n in range(3)],
+                        limits={"critical": 1, "warning": 1, "info": 1})
+    assert mixed.count == 5 and mixed.money == 0.0  # not 50 of nothing in particular
+    assert "$" not in folded_line(mixed, "en") and "¥" not in folded_line(mixed, "en")
+    _, [dollars] = listed([finding(n, "USD") for n in range(3)], limits={"critical": 1, "warning": 1, "info": 1})
+    assert (dollars.money, dollars.currency) == (20.0, "USD") and "$20" in folded_line(dollars, "en", "CNY")
