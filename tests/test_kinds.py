@@ -53,6 +53,12 @@ def test_detection_dating_history_and_labels_come_from_the_declaration():
             assert kind.history[1] in rows.KEEP
         assert KIND_NAMES["zh"][name] == kind.labels["zh"] and KIND_NAMES["en"][name] == kind.labels["en"]
     assert "review" not in rows.STORED_KIND  # a review is news once
+    from shopdoc.io.normalise import STEPS
+
+    for kind in kinds.KINDS.values():
+        assert set(kind.steps) <= set(STEPS), kind.steps
+    assert set(STEPS) == {step for kind in kinds.KINDS.values() for step in kind.steps}  # none unused
+    assert [name for name, kind in kinds.KINDS.items() if kind.one_row_per_day] == ["shop_daily"]
 
 
 def test_a_kind_that_is_stored_but_not_given_back_is_said_so():

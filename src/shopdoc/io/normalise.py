@@ -23,6 +23,7 @@ from shopdoc.io.detect import Mapping
 from shopdoc.io.fields import Field, KindAliases, header_currency, header_unit
 from shopdoc.io.readers import RawTable
 from shopdoc.io.warn import Warnings
+from shopdoc.kinds import KINDS
 
 # A row whose leading text cell says it sums other rows (`合计`, `Total: Account`, `Gesamt: Konto`).
 _TOTAL_RE = re.compile(r"^(合计|总计|汇总|总合计|全部合计|total|totals|gesamt|grand total)(\s*[:：].*)?$", re.IGNORECASE)
@@ -94,24 +95,12 @@ def normalise(table: RawTable, mapping: Mapping, aliases: KindAliases, path: str
     sanity.check(frame, fields, raw, headers, warnings)
     money_kind = any(spec.type == "money" for spec in aliases.fields.values())
     file_currency, currency_from = _currency(frame, fields, raw, headers, money_kind, shop_currency, warnings)
-    level = None
-    if kind == "item_daily" and "item_id" not in frame.columns and "item_name" in frame.columns:
-        frame["item_id"] = frame["item_name"]  # Shopify's sales by product: a product is its title
-        warnings.add("no item id column: items are known by their title", column=headers.get("item_name"))
-    if kind == "ad_report":
-        level = "keyword" if ("keyword" in frame.columns or "search_term" in frame.columns) else "campaign"
-        frame["level"] = pd.Series(level, index=frame.index, dtype="str")
-        if "entity" in frame.columns:
-            frame, level = _bulk_entities(frame, headers, warnings)
-        frame = _breakdowns(frame, headers, warnings)
-        _derive_ad_rates(frame)
-    if kind == "traffic_source":
-        level = _source_level(frame, table, mapping)
-        frame["level"] = pd.Series(level, index=frame.index, dtype="str")
-    if kind == "shop_daily" and refusal is None:
+    step = Step(frame, table, mapping, headers, warnings, raw_column)
+    for name in KINDS[kind].steps:  # the kind's own steps, as its declaration names them
+        STEPS[name](step)
+    frame, level = step.frame, step.level
+    if KINDS[kind].one_row_per_day and refusal is None:
         refusal = _not_a_shop_day(frame, mapping, raw_column)
-    if kind == "review" and "content" in frame.columns:
-        frame["placeholder"] = frame["content"].isin(PLACEHOLDERS)
     frame["_file"] = pd.Series(path, index=frame.index, dtype="str")
     frame["_row"] = frame.pop("_row")  # last, after the columns added above
     found = sorted(d for d in frame["date"].dropna().unique()) if "date" in frame.columns else []
@@ -119,6 +108,65 @@ def normalise(table: RawTable, mapping: Mapping, aliases: KindAliases, path: str
         if name in frame.columns:
             del frame[name]
     return Normalised(frame, found, level, file_currency, currency_from, dates_from, refusal)
+
+
+@dataclass
+class Step:
+    """What a kind's own normalising step sees and may change (see `Kind.steps`)."""
+
+    frame: pd.DataFrame
+    table: RawTable
+    mapping: Mapping
+    headers: dict[str, str]
+    warnings: Warnings
+    raw_column: Callable[[int], pd.Series]
+    level: str | None = None
+
+
+def _items_by_title(step: Step) -> None:
+    """Shopify's sales by product has no item id: a product is its title."""
+    frame = step.frame
+    if "item_id" not in frame.columns and "item_name" in frame.columns:
+        frame["item_id"] = frame["item_name"]
+        step.warnings.add("no item id column: items are known by their title", column=step.headers.get("item_name"))
+
+
+def _ad_level(step: Step) -> None:
+    """Keyword level when the report has keywords or search terms, else campaign level."""
+    frame = step.frame
+    step.level = "keyword" if ("keyword" in frame.columns or "search_term" in frame.columns) else "campaign"
+    frame["level"] = pd.Series(step.level, index=frame.index, dtype="str")
+
+
+def _bulk_step(step: Step) -> None:
+    if "entity" in step.frame.columns:
+        step.frame, step.level = _bulk_entities(step.frame, step.headers, step.warnings)
+
+
+def _breakdown_step(step: Step) -> None:
+    step.frame = _breakdowns(step.frame, step.headers, step.warnings)
+
+
+def _source_step(step: Step) -> None:
+    step.level = _source_level(step.frame, step.table, step.mapping)
+    step.frame["level"] = pd.Series(step.level, index=step.frame.index, dtype="str")
+
+
+def _placeholders(step: Step) -> None:
+    if "content" in step.frame.columns:
+        step.frame["placeholder"] = step.frame["content"].isin(PLACEHOLDERS)
+
+
+# The steps a kind's declaration may name, in `shopdoc.kinds`.
+STEPS: dict[str, Callable[[Step], None]] = {
+    "items_by_title": _items_by_title,
+    "ad_level": _ad_level,
+    "bulk_entities": _bulk_step,
+    "breakdowns": _breakdown_step,
+    "derived_rates": lambda step: _derive_ad_rates(step.frame),
+    "source_level": _source_step,
+    "review_placeholders": _placeholders,
+}
 
 
 _BAD_REASONS = {  # catalogue codes (shopdoc.messages)
@@ -284,7 +332,7 @@ def _fill_period(frame: pd.DataFrame, raw: dict[str, pd.Series], headers: dict[s
     else:
         found = _file_range(table, mapping)
         if found is None or found.unbounded:
-            if len(frame) > 1 and kind == "shop_daily":
+            if len(frame) > 1 and KINDS[kind].one_row_per_day:
                 said = f"its description says {found.text!r}" if found else "no date above the header or in the file name"
                 return None, (f"{len(frame)} rows and no date column ({said}): which row is which day "
                               f"cannot be told — export it with its Day (or Week) column")
@@ -314,7 +362,7 @@ def _fill_period(frame: pd.DataFrame, raw: dict[str, pd.Series], headers: dict[s
     frame["date"] = last.astype("str")
     frame["start_date"] = first.astype("str")
     frame["window_days"] = days.astype("Int64")
-    if kind == "shop_daily" and (days > 1).any():
+    if KINDS[kind].one_row_per_day and (days > 1).any():
         longest = int(days.max())
         warnings.add(f"rows are totals over {longest} days, not single days: each keeps its period "
                      "(start_date, window_days); day-by-day comparisons need a report by day")
