@@ -260,3 +260,42 @@ def test_end_to_end_from_a_sycm_item_file(tmp_path):
     # 打底袜 at 19 元 takes as many visitors for even less, but it is a traffic driver (引流款): left alone, and said
     assert allocation == {"item:5532": "info", "item:5533": "warning"}
     assert any("「打底袜」单价 19 元" in s.reason and "引流款" in s.reason for s in report.skipped)
+
+
+# -- item.conversion_rise ------------------------------------------------------------------------------
+RISE = "item.conversion_rise"
+
+
+@pytest.mark.parametrize(("today", "speaks"), [(0.0391, True), (0.0389, False)])  # 30.3% and 29.7% over 3%
+def test_conversion_rise_both_sides_of_30_percent(today, speaks):
+    frame = items({**history([{"item_id": "5531", "visitors": 1000.0, "conversion": 0.03}]),
+                   DAY: [{"item_id": "5531", "visitors": 1000.0, "conversion": today}]})
+    found, _ = run(frame, RISE)
+    assert bool(found) is speaks
+    if speaks:
+        [finding] = found
+        assert (finding.subject, finding.owner, finding.severity) == ("item:5531", "promotion", "info")
+        assert finding.money == pytest.approx((today - 0.03) * 1000 * 199)
+        assert finding.title == "「商品5531」支付转化率 3.91%，比前 7 天平均 3.00% 高了 30%：给它更多流量"
+        assert "加推广预算" in finding.action
+    assert not run(frame, DROP)[0]  # a rise is never a drop
+
+
+@pytest.mark.parametrize(("today_visitors", "earlier_visitors", "judged"),
+                         [(99.0, 1000.0, False), (1000.0, 99.0, False), (100.0, 100.0, True)])
+def test_conversion_rise_needs_visitors_on_both_sides(today_visitors, earlier_visitors, judged):
+    frame = items({shift_day(DAY, -1): [{"item_id": "5531", "visitors": earlier_visitors, "conversion": 0.02}],
+                   DAY: [{"item_id": "5531", "visitors": today_visitors, "conversion": 0.05}]})
+    found, skipped = run(frame, RISE)
+    assert bool(found) is judged and bool(skipped) is not judged
+
+
+def test_conversion_rise_lists_three_then_counts_in_english():
+    earlier = [{"item_id": str(n), "visitors": 1000.0, "conversion": 0.02} for n in range(5)]
+    today = [{"item_id": str(n), "visitors": 1000.0, "conversion": 0.03 + n * 0.001} for n in range(5)]
+    found, _ = run(items({**history(earlier), DAY: today}), RISE, lang="en")
+    rises = [f for f in found if f.msg == "rise"]
+    assert [f.subject for f in rises] == ["item:4", "item:3", "item:2"]  # most extra sales first
+    assert rises[0].title.endswith("give it more traffic")
+    (more,) = [f for f in found if f.msg == "more"]
+    assert more.title.startswith("More items whose conversion rose clearly (2)")
