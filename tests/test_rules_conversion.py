@@ -116,3 +116,45 @@ def test_end_to_end_from_a_sycm_shop_file(tmp_path):
     assert finding.evidence["value"] == pytest.approx(0.018)
     assert finding.evidence["peer_conversion_rate"] == pytest.approx(0.0235)
     assert finding.title == "The shop converts at 1.80%, below the peer average of 2.35%"
+
+
+# -- conversion.order_to_payment ---------------------------------------------------------------------
+PAY = "conversion.order_to_payment"
+
+
+def run_all(frames: dict, lang: str = "zh"):
+    return run_rules(Dataset(frames=frames), Config(merge({})), DAY, lang)
+
+
+def ordered(paid: float, orders: float, day: str = DAY) -> pd.DataFrame:
+    return pd.DataFrame([{"date": day, "visitors": 8000.0, "buyers": paid, "order_buyers": orders,
+                          "gmv": paid * 250.0, "_file": "店铺整体.xls", "_row": 5}])
+
+
+@pytest.mark.parametrize(("paid", "speaks"), [(157.0, True), (179.0, False), (160.1, True), (160.3, False)])
+def test_unpaid_orders_both_sides_of_90_percent(paid, speaks):
+    state = run_all({"shop_daily": ordered(paid, 178.0)})
+    found = [f for f in state.findings if f.rule == PAY]
+    assert bool(found) is speaks
+    if speaks:
+        (finding,) = found
+        assert finding.owner == "service" and finding.evidence["value"] == pytest.approx(paid / 178, abs=1e-4)
+        assert finding.money == pytest.approx((178 - paid) * 250.0)
+        if paid == 157.0:
+            assert finding.title == "178 人下单，只有 157 人付款（88.2%），下单到付款这一步漏了 21 人"
+
+
+@pytest.mark.parametrize(("orders", "judged"), [(29.0, False), (30.0, True)])
+def test_unpaid_orders_need_thirty_ordering_buyers(orders, judged):
+    state = run_all({"shop_daily": ordered(orders * 0.5, orders)})
+    assert bool([f for f in state.findings if f.rule == PAY]) is judged
+    assert bool([s for s in state.skipped if s.rule == PAY]) is not judged
+
+
+def test_unpaid_orders_on_a_balance_payment_day_are_normal_and_english_reads_well():
+    state = run_rules(Dataset(frames={"shop_daily": ordered(100.0, 178.0, day="2026-11-01")}), Config(merge({})),
+                      "2026-11-01", "zh")
+    assert not [f for f in state.findings if f.rule == PAY]
+    assert any(s.rule == PAY and "付尾款" in s.reason for s in state.skipped)
+    (english,) = [f for f in run_all({"shop_daily": ordered(157.0, 178.0)}, lang="en").findings if f.rule == PAY]
+    assert english.title == "178 buyers ordered but only 157 paid (88.2%): 21 lost between order and payment"

@@ -29,7 +29,7 @@ def shop_day(dataset: Dataset, date: str | None) -> dict[str, Any]:
     metrics: dict[str, Any] = {}
     for name in (
         "visitors", "pageviews", "bounce_rate", "pages_per_visitor", "avg_stay_seconds", "buyers",
-        "orders", "gmv", "conversion_rate", "aov", "returning_visitors", "order_conversion_rate",
+        "orders", "order_buyers", "gmv", "conversion_rate", "aov", "returning_visitors", "order_conversion_rate",
         "peer_conversion_rate",
     ):
         value = _value(rows, name)

@@ -115,3 +115,13 @@ def label(event: str, phase: str, lang: str) -> str:
     """`双11付尾款` / `Singles' Day balance payment`: how a report names a promotion day."""
     name = PHASE_NAMES[lang].get(phase, phase)
     return f"{event}{name}" if lang == "zh" else f"{event} {name}"
+
+
+def promotion_on(config, dataset, *days: str) -> tuple[str, str, str] | None:
+    """(day, event, phase) of the first of `days` that is a promotion day for this shop, or None."""
+    calendar = shop_promotions(config, dataset)
+    for day in days:
+        found = calendar(day, day).get(day)
+        if found:
+            return day, found[0], found[1]
+    return None

@@ -54,14 +54,9 @@ def promotion_weights(ctx, day: str) -> dict[str, float]:
 
 def promotion_on(ctx, *days: str) -> tuple[str, str, str] | None:
     """(day, event, phase) of the first of `days` that is a promotion day, or None."""
-    from shopdoc.promotions import shop_promotions
+    from shopdoc.promotions import promotion_on as on
 
-    calendar = shop_promotions(ctx.config, ctx.dataset)
-    for day in days:
-        found = calendar(day, day).get(day)
-        if found:
-            return day, found[0], found[1]
-    return None
+    return on(ctx.config, ctx.dataset, *days)
 
 
 def gmv_factors(metrics: dict) -> tuple[float, float, float] | None:
