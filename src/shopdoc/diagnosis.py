@@ -101,14 +101,14 @@ def _block_todos(block: Block, facts: dict[str, Any]) -> list[Finding]:
         many = frame[sizes >= GROUP_MIN]
         if len(many):
             # Totals per group in one pass; only the groups that will be printed become objects.
-            totals = many["money"].fillna(0.0).groupby(many["group"], sort=False).sum()
+            totals = _rank(many).groupby(many["group"], sort=False).sum()
             totals = totals.sort_values(ascending=False, kind="stable")
             candidates += len(totals)
             positions = many.groupby("group", sort=False).indices
             for group in totals.index[:TODOS_PER_VERDICT if has_rest else len(totals)]:
                 units.append(_group(block, str(group), many.iloc[positions[group]]))
     candidates += len(singles)
-    order = singles["money"].fillna(0.0).sort_values(ascending=False, kind="stable").index
+    order = _rank(singles).sort_values(ascending=False, kind="stable").index
     for index in order[:TODOS_PER_VERDICT if has_rest else len(order)]:
         units.append(_single(block, frame.loc[index]))
     units.sort(key=lambda f: -(f.money or 0.0))
@@ -120,6 +120,15 @@ def _block_todos(block: Block, facts: dict[str, Any]) -> list[Finding]:
     if len(left):
         kept.append(_account(block, left, judged, rest=True))
     return kept
+
+
+def _rank(rows: Any) -> Any:
+    """What the worst are the worst by: the money at stake; for a verdict without money (no clicks,
+    a new creative), the spend, else the impressions — the biggest first, never arbitrary."""
+    for name in ("money", "cost", "impressions", "visitors"):
+        if name in rows.columns and rows[name].fillna(0.0).any():
+            return rows[name].fillna(0.0)
+    return rows["money"].fillna(0.0)
 
 
 def _values(block: Block, row: Any) -> dict[str, Any]:
@@ -160,7 +169,7 @@ def _single(block: Block, row: Any) -> Finding:
 
 
 def _worst(rows: Any) -> list[dict[str, Any]]:
-    top = rows.assign(_m=rows["money"].fillna(0.0)).nlargest(WORST, "_m")
+    top = rows.assign(_m=_rank(rows)).nlargest(WORST, "_m")
     names = top["name"] if "name" in top.columns else top["subject"]
     return [{"subject": str(subject), "name": str(name), "money": _money(money)}
             for subject, name, money in zip(top["subject"], names, top["money"])]
