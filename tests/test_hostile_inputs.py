@@ -11,7 +11,7 @@ import pytest
 import exports
 from hostile import (GIB, deflate_bomb, good_keywords, keyword_rows, lying_zip, raw_xlsx, run_shopdoc, sheet_xml,
                      sparse_xlsx, truncated_xls)
-from shopdoc.config import Config, defaults
+from shopdoc.config import Config, defaults, merge
 from shopdoc.io import load_paths
 
 
@@ -60,7 +60,7 @@ def test_a_bad_sheet_does_not_drop_the_good_sheet_of_the_same_workbook(tmp_path)
     bad = sheet_xml(cells={"A1": "说明", "B600000": "x", "ZZ2": "y"})
     path = tmp_path / "直通车.xlsx"
     path.write_bytes(raw_xlsx({"关键词": good, "说明": bad}))
-    dataset = load_paths([str(path)], Config(defaults()))
+    dataset = load_paths([str(path)], Config(merge({"shop": {"lang": "en"}})))
     by_sheet = {item.sheet: item for item in dataset.inputs}
     assert by_sheet["关键词"].status == "ok" and by_sheet["关键词"].rows == 210
     assert by_sheet["说明"].status == "error" and "inputs.limits" in by_sheet["说明"].error
@@ -69,7 +69,7 @@ def test_a_bad_sheet_does_not_drop_the_good_sheet_of_the_same_workbook(tmp_path)
 def test_zip_member_that_is_binary_is_named_and_the_csv_beside_it_read(tmp_path):
     good = exports.csv_bytes(keyword_rows())
     path = exports.write_zip(tmp_path / "计划报表.zip", {"关键词.csv": good, "截图.csv": b"\x89PNG\r\n\x1a\n" + bytes(300)})
-    dataset = load_paths([str(path)], Config(defaults()))
+    dataset = load_paths([str(path)], Config(merge({"shop": {"lang": "en"}})))
     statuses = {item.sheet: (item.status, item.error) for item in dataset.inputs}
     assert statuses["关键词.csv"][0] == "ok"
     assert statuses["截图.csv"][0] == "error" and "PNG" in statuses["截图.csv"][1]
@@ -87,7 +87,7 @@ def test_zip_bomb_member_is_refused_within_the_budget(folder):
 
 
 def test_a_zip_header_that_lies_about_its_size_is_still_bounded(tmp_path):
-    limits_config = Config(defaults())
+    limits_config = Config(merge({"shop": {"lang": "en"}}))
     limits_config.data["inputs"]["limits"] = {"max_file_mb": 1}
     data = lying_zip("关键词.csv", b"0" * (3 << 20), declared=100)
     path = tmp_path / "lying.zip"
@@ -98,7 +98,7 @@ def test_a_zip_header_that_lies_about_its_size_is_still_bounded(tmp_path):
 
 def test_run_budget_stops_reading_but_names_what_it_skipped(tmp_path):
     (tmp_path / "in").mkdir()
-    config = Config(defaults())
+    config = Config(merge({"shop": {"lang": "en"}}))
     config.data["inputs"]["limits"] = {"max_run_mb": 1}
     for n in range(3):
         exports.write_csv(tmp_path / "in" / f"关键词_{n}.csv", keyword_rows(6000))
@@ -109,7 +109,7 @@ def test_run_budget_stops_reading_but_names_what_it_skipped(tmp_path):
 
 
 def test_too_many_members_read_the_first_and_say_so(tmp_path):
-    config = Config(defaults())
+    config = Config(merge({"shop": {"lang": "en"}}))
     config.data["inputs"]["limits"] = {"max_zip_members": 3}
     members = {f"关键词_{n:02}.csv": exports.csv_bytes(keyword_rows(2)) for n in range(8)}
     path = exports.write_zip(tmp_path / "many.zip", members)
@@ -120,7 +120,7 @@ def test_too_many_members_read_the_first_and_say_so(tmp_path):
 
 
 def test_rows_over_the_limit_are_one_line(tmp_path):
-    config = Config(defaults())
+    config = Config(merge({"shop": {"lang": "en"}}))
     config.data["inputs"]["limits"] = {"max_rows": 500}
     path = exports.write_csv(tmp_path / "big.csv", keyword_rows(2000))
     item = load_paths([str(path)], config).inputs[0]
@@ -136,7 +136,7 @@ def test_csv_with_nul_control_long_cell_and_mixed_encodings_is_read_with_warning
     gbk_line = "2026-11-22,计划A,单元1,开衫GBK,1.2,3000,50,60.0,300.0,3\r\n".encode("gbk")
     path = tmp_path / "直通车_关键词.csv"
     path.write_bytes(text + gbk_line)
-    dataset = load_paths([str(path)], Config(defaults()))
+    dataset = load_paths([str(path)], Config(merge({"shop": {"lang": "en"}})))
     item = dataset.inputs[0]
     assert item.status == "ok" and item.rows == 7, item.error
     keywords = list(dataset.frames["ad_report"]["keyword"])
@@ -149,7 +149,7 @@ def test_review_text_holding_escape_sequences_is_read_not_refused(tmp_path):
     rows = [["评价时间", "商品ID", "评价等级", "评价内容", "订单号"]] + [
         ["2026-11-22 10:00", "5531", "差评", f"质量差\x1b[2J\x1b]0;owned\x07第{i}条", f"88{i}"] for i in range(5)]
     path = exports.write_csv(tmp_path / "评价.csv", rows, encoding="utf-8")
-    dataset = load_paths([str(path)], Config(defaults()))
+    dataset = load_paths([str(path)], Config(merge({"shop": {"lang": "en"}})))
     assert dataset.inputs[0].status == "ok", dataset.inputs[0].error
     assert dataset.frames["review"].shape[0] == 5
 
@@ -173,7 +173,7 @@ def test_damaged_zip_is_one_line(tmp_path):
     path = tmp_path / "计划.zip"
     data = exports.write_zip(tmp_path / "ok.zip", {"计划.csv": exports.csv_bytes(keyword_rows())}).read_bytes()
     path.write_bytes(data[:40] + b"\x00" * 30 + data[70:])
-    item = load_paths([str(path)], Config(defaults())).inputs[0]
+    item = load_paths([str(path)], Config(merge({"shop": {"lang": "en"}}))).inputs[0]
     assert item.status == "error" and "please report" not in item.error
 
 
@@ -185,7 +185,7 @@ def test_member_names_in_utf8_without_the_flag_are_not_mojibake(tmp_path):
         archive.writestr(placeholder.decode(), exports.csv_bytes(keyword_rows()))
         archive.writestr("说明.csv", b"\x89PNG\r\n\x1a\n" + bytes(100))
     path.write_bytes(path.read_bytes().replace(placeholder, name))
-    sheets = {item.sheet for item in load_paths([str(path)], Config(defaults())).inputs}
+    sheets = {item.sheet for item in load_paths([str(path)], Config(merge({"shop": {"lang": "en"}}))).inputs}
     assert "关键词报表.csv" in sheets
 
 
@@ -194,5 +194,5 @@ def test_real_xls_renamed_xlsx_and_the_reverse_are_read_by_content(tmp_path):
     xlsx = exports.write_xlsx(tmp_path / "b.xlsx", keyword_rows())
     os.rename(xls, tmp_path / "a.xlsx")
     os.rename(xlsx, tmp_path / "b.xls")
-    dataset = load_paths([str(tmp_path / "a.xlsx"), str(tmp_path / "b.xls")], Config(defaults()))
+    dataset = load_paths([str(tmp_path / "a.xlsx"), str(tmp_path / "b.xls")], Config(merge({"shop": {"lang": "en"}})))
     assert [item.status for item in dataset.inputs] == ["ok", "ok"]

@@ -10,14 +10,14 @@ import pytest
 
 import exports
 import shopdoc.io as io
-from shopdoc.config import Config, defaults
+from shopdoc.config import Config, defaults, merge
 from shopdoc.io import load_paths
 from shopdoc.progress import Progress
 
 
 @pytest.fixture(scope="module")
 def config() -> Config:
-    return Config(defaults())
+    return Config(merge({"shop": {"lang": "en"}}))
 
 
 def keywords(day: str, keyword: str, clicks: int) -> list[dict]:

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import exports
-from shopdoc.config import Config, defaults
+from shopdoc.config import Config, defaults, merge
 from shopdoc.io import load_paths
 
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -21,7 +21,7 @@ CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 @pytest.fixture(scope="module")
 def config() -> Config:
-    return Config(defaults())
+    return Config(merge({"shop": {"lang": "en"}}))
 
 
 def only(dataset):
@@ -149,7 +149,7 @@ def test_an_english_export_without_a_currency_is_unknown_unless_configured(tmp_p
 
     path = exports.shopify_sessions(tmp_path / "sessions.csv", [
         {"Day": "2026-05-01", "Online store visitors": 120, "Sessions": 150, "Conversion rate": 0.02}])
-    item = only(load_paths([str(path)], Config(defaults())))
+    item = only(load_paths([str(path)], Config(merge({"shop": {"lang": "en"}}))))
     assert (item.currency, item.currency_from) == (None, "unknown")
     configured = Config(merge({"shop": {"currency": "$"}}))
     dataset = load_paths([str(path)], configured)

@@ -174,7 +174,7 @@ def test_single_day_description_dates_a_file_without_date_column(tmp_path):
     rows = exports.sycm_preamble("生意参谋-商品效果", "2026-11-22", "2026-11-22") + [
         ["商品ID", "商品名称", "商品访客数", "支付金额"], ["5531", "羊毛衫", "1,391", "8,200.00"]]
     path = exports.write_xls(tmp_path / "商品.xls", rows)
-    dataset = load_paths([str(path)], Config(defaults()))
+    dataset = load_paths([str(path)], Config(merge({"shop": {"lang": "en"}})))
     assert dataset.inputs[0].dates == ["2026-11-22"] and dataset.inputs[0].warnings == []
 
 
@@ -182,19 +182,19 @@ def test_multi_day_description_without_date_column_takes_the_last_day_with_a_war
     rows = exports.sycm_preamble("生意参谋-商品效果", "2026-11-16", "2026-11-22") + [
         ["商品ID", "商品名称", "商品访客数", "支付金额"], ["5531", "羊毛衫", "1,391", "8,200.00"]]
     path = exports.write_xls(tmp_path / "商品_2026-11-01_2026-11-02.xls", rows)
-    item = load_paths([str(path)], Config(defaults())).inputs[0]
+    item = load_paths([str(path)], Config(merge({"shop": {"lang": "en"}}))).inputs[0]
     assert item.dates == ["2026-11-22"]  # description rows before the file name
     assert "2026-11-16 to 2026-11-22" in item.warnings[0].reason
 
 
 def test_file_name_dates_a_file_without_date_column_or_description(tmp_path):
     path = exports.write_csv(tmp_path / "商品_20261121.csv", [["商品ID", "商品访客数"], ["5531", "10"]])
-    assert load_paths([str(path)], Config(defaults())).inputs[0].dates == ["2026-11-21"]
+    assert load_paths([str(path)], Config(merge({"shop": {"lang": "en"}}))).inputs[0].dates == ["2026-11-21"]
 
 
 def test_no_date_anywhere_is_a_warning_and_the_rows_count_for_the_report_day(tmp_path):
     path = exports.write_csv(tmp_path / "商品.csv", [["商品ID", "商品访客数"], ["5531", "10"]])
-    dataset = load_paths([str(path)], Config(defaults()))
+    dataset = load_paths([str(path)], Config(merge({"shop": {"lang": "en"}})))
     assert dataset.inputs[0].dates == [] and "report day" in dataset.inputs[0].warnings[0].reason
     assert len(dataset.on("item_daily", "2026-11-22")) == 1
 
@@ -224,7 +224,7 @@ def test_delimiter_sniffed_from_the_header_area():
 def test_semicolon_file_with_dot_decimals_reads_them_as_such(tmp_path):
     rows = [["Campaign", "Impressions", "Clicks", "Cost", "Day"], ["Brand", "1234", "56", "12.50", "2026-11-22"]]
     path = exports.write_csv(tmp_path / "campaigns.csv", rows, delimiter=";")
-    row = load_paths([str(path)], Config(defaults())).frames["ad_report"].iloc[0]
+    row = load_paths([str(path)], Config(merge({"shop": {"lang": "en"}}))).frames["ad_report"].iloc[0]
     assert (row["impressions"], row["cost"]) == (1234, 12.5)
 
 
@@ -259,7 +259,7 @@ def test_total_rows_are_dropped(tmp_path, label):
     rows = [["Campaign", "Impr.", "Clicks", "Cost", "Day"], ["Brand", "1,200", "40", "35.10", "2026-11-22"],
             [label, "1,200", "40", "35.10", ""]]
     path = exports.write_csv(tmp_path / "campaigns.csv", rows)
-    dataset = load_paths([str(path)], Config(defaults()))
+    dataset = load_paths([str(path)], Config(merge({"shop": {"lang": "en"}})))
     assert dataset.inputs[0].rows == 1 and dataset.frames["ad_report"]["campaign"].tolist() == ["Brand"]
 
 
@@ -268,7 +268,7 @@ def test_more_total_rows_are_dropped(tmp_path, label):
     rows = [["Campaign", "Impr.", "Clicks", "Cost", "Day"], ["Brand", "1,200", "40", "35.10", "2026-11-22"],
             [label, "1,200", "40", "35.10", ""]]
     path = exports.write_csv(tmp_path / "campaigns.csv", rows)
-    assert load_paths([str(path)], Config(defaults())).frames["ad_report"]["campaign"].tolist() == ["Brand"]
+    assert load_paths([str(path)], Config(merge({"shop": {"lang": "en"}}))).frames["ad_report"]["campaign"].tolist() == ["Brand"]
 
 
 @pytest.mark.parametrize("name", ["Totally Warm", "总裁同款", "全棉秋衣", "Gesamtpaket", "grand", "合身款"])
@@ -276,7 +276,7 @@ def test_names_that_only_start_like_a_total_stay(tmp_path, name):
     rows = [["Campaign", "Impr.", "Clicks", "Cost", "Day"], ["Brand", "1,200", "40", "35.10", "2026-11-22"],
             [name, "900", "30", "20.00", "2026-11-22"]]
     path = exports.write_csv(tmp_path / "campaigns.csv", rows)
-    assert load_paths([str(path)], Config(defaults())).frames["ad_report"]["campaign"].tolist() == ["Brand", name]
+    assert load_paths([str(path)], Config(merge({"shop": {"lang": "en"}}))).frames["ad_report"]["campaign"].tolist() == ["Brand", name]
 
 
 @pytest.mark.parametrize("symbol, code", [("$", "USD"), ("£", "GBP"), ("¥", "CNY"), ("￥", "CNY")])
@@ -284,7 +284,7 @@ def test_ad_currency_from_money_symbols(tmp_path, symbol, code):
     rows = [["Campaign Name", "Impressions", "Clicks", "Spend", "7 Day Total Sales "],
             ["Jumpers", "5,100", "80", f"{symbol}61.20", f"{symbol}410.00"]]
     path = exports.write_csv(tmp_path / "Sponsored_Products_Search_term_report.csv", rows)
-    row = load_paths([str(path)], Config(defaults())).frames["ad_report"].iloc[0]
+    row = load_paths([str(path)], Config(merge({"shop": {"lang": "en"}}))).frames["ad_report"].iloc[0]
     assert (row["currency"], row["cost"], row["gmv"]) == (code, 61.2, 410.0)
     assert row["roi"] == pytest.approx(410 / 61.2) and row["ctr"] == pytest.approx(80 / 5100)  # derived
 
@@ -298,7 +298,7 @@ def test_zip_holding_an_xlsx_and_gbk_member_names(tmp_path):
     with zipfile.ZipFile(path, "w") as archive:
         info = zipfile.ZipInfo("店铺评分.xlsx".encode("gbk").decode("cp437"))  # how Windows zips Chinese names
         archive.writestr(info, xlsx)
-    dataset = load_paths([str(path)], Config(defaults()))
+    dataset = load_paths([str(path)], Config(merge({"shop": {"lang": "en"}})))
     item = dataset.inputs[0]
     assert (item.status, item.kind, item.file_format) == ("ok", "dsr", "zip:xlsx")
 
@@ -309,7 +309,7 @@ def test_zip_with_several_exports_names_each_member(tmp_path):
     two = exports.csv_bytes(exports.table(exports.DSR_HEADERS, [{"日期": "2026-11-22", "描述相符": 4.8, "服务态度": 4.8,
                                                                  "物流服务": 4.6}], missing=""))
     path = exports.write_zip(tmp_path / "reports.zip", {"a.csv": one, "b.csv": two, "__MACOSX/._a.csv": b"x"})
-    dataset = load_paths([str(path)], Config(defaults()))
+    dataset = load_paths([str(path)], Config(merge({"shop": {"lang": "en"}})))
     assert [(i.sheet, i.status) for i in dataset.inputs] == [("a.csv", "ok"), ("b.csv", "ok")]
     assert dataset.frames["dsr"]["logistics"].tolist() == [4.7, 4.6]
 

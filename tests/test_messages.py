@@ -11,8 +11,9 @@ import pytest
 
 from shopdoc.messages import CATALOGUE, say
 
-# Latin words a Chinese operator writes as they are.
-ALLOWED_LATIN = {"shopdoc", "inspect", "ID", "DSR", "ROI", "CTR", "UV", "CNY", "GMV", "SKU"}
+# Latin words a Chinese operator writes as they are: ids, units, and the names of formats and programs.
+ALLOWED_LATIN = {"shopdoc", "inspect", "ID", "DSR", "ROI", "CTR", "UV", "CNY", "GMV", "SKU",
+                 "MiB", "Excel", "CSV", "XML", "HTML", "UTF", "GBK", "GB", "NUL", "Windows"}
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 
 
@@ -21,6 +22,7 @@ def _latin_words(text: str) -> list[str]:
     text = re.sub(r"`[^`]*`", " ", text)              # commands quoted as typed
     text = re.sub(r"--[a-z-]+", " ", text)            # option names
     text = re.sub(r"\b[a-z_]+(\.[a-z_]+)+\b", " ", text)  # config keys, rule ids
+    text = re.sub(r"\b[a-z]+(_[a-z]+)+\b", " ", text)    # field names (start_date, window_days)
     text = re.sub(r"\.[a-z]{2,4}\b", " ", text)       # file extensions
     return [word for word in re.findall(r"[A-Za-z]{2,}", text) if word not in ALLOWED_LATIN]
 
@@ -42,6 +44,8 @@ def test_the_check_catches_what_it_should():
     assert _latin_words("columns (…) match no known export") != []
     assert _latin_words("运行 `shopdoc inspect a.csv` 看 {n} 个 ID，改 inputs.max_age_days 或 --strict") == []
     assert CJK.search("3 条 warnings")
+    assert _latin_words("按 start_date 读，超过 12 MiB 的 CSV 文件") == []
+    assert _latin_words("请 export it again") == ["export", "it", "again"]
 
 
 def test_plurals_in_english():

@@ -6,7 +6,7 @@ import json
 
 import exports
 from hostile import good_keywords, keyword_rows, run_shopdoc
-from shopdoc.config import Config, defaults
+from shopdoc.config import Config, defaults, merge
 from shopdoc.io import load_paths
 
 
@@ -14,7 +14,7 @@ def test_the_same_export_downloaded_twice_is_read_once_with_a_warning_naming_bot
     first = good_keywords(tmp_path, "kw.csv")
     second = tmp_path / "kw (1).csv"
     second.write_bytes(first.read_bytes())
-    dataset = load_paths([str(tmp_path)], Config(defaults()))
+    dataset = load_paths([str(tmp_path)], Config(merge({"shop": {"lang": "en"}})))
     assert len(dataset.frames["ad_report"]) == 12
     warned = [w.reason for item in dataset.inputs for w in item.warnings if "second download" in w.reason]
     assert len(warned) == 1 and str(first) in warned[0]
@@ -24,7 +24,7 @@ def test_the_same_export_downloaded_twice_is_read_once_with_a_warning_naming_bot
 def test_same_rows_in_another_format_count_as_the_same_export(tmp_path):
     exports.write_csv(tmp_path / "kw.csv", keyword_rows())
     exports.write_xlsx(tmp_path / "kw.xlsx", keyword_rows())
-    assert len(load_paths([str(tmp_path)], Config(defaults())).frames["ad_report"]) == 12
+    assert len(load_paths([str(tmp_path)], Config(merge({"shop": {"lang": "en"}}))).frames["ad_report"]) == 12
 
 
 def test_different_days_are_not_duplicates(tmp_path):
@@ -33,7 +33,7 @@ def test_different_days_are_not_duplicates(tmp_path):
     for row in other[1:]:
         row[0] = "2026-11-21"
     exports.write_csv(tmp_path / "b.csv", other)
-    assert len(load_paths([str(tmp_path)], Config(defaults())).frames["ad_report"]) == 24
+    assert len(load_paths([str(tmp_path)], Config(merge({"shop": {"lang": "en"}}))).frames["ad_report"]) == 24
 
 
 def test_a_lone_row_dated_2099_is_a_warning_not_the_report_day(tmp_path):
@@ -57,4 +57,4 @@ def test_a_real_new_day_is_kept_even_with_a_gap(tmp_path):
         row[0] = "2026-12-10"
     exports.write_csv(tmp_path / "a.csv", old)
     exports.write_csv(tmp_path / "b.csv", new)
-    assert load_paths([str(tmp_path)], Config(defaults())).latest_date() == "2026-12-10"
+    assert load_paths([str(tmp_path)], Config(merge({"shop": {"lang": "en"}}))).latest_date() == "2026-12-10"

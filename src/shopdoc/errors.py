@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from shopdoc.messages import Said
+
 # Exit codes (SPEC §2). Where several apply, the largest wins.
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -10,16 +15,29 @@ EXIT_PARTIAL_INPUT = 3
 EXIT_SEND_FAILED = 4
 
 
-def location(path: str, sheet: str | None = None, row: int | None = None, column: str | None = None) -> str:
-    """Where in an export something is, as a user finds it: `file.xls, sheet 商品, row 12, column 访客数`."""
-    where = [path]
+def location(path: str, sheet: str | None = None, row: int | None = None, column: str | None = None,
+             lang: str = "en") -> str:
+    """Where in an export something is, as a user finds it: `file.xls, sheet 商品, row 12, column 访客数`
+    (`file.xls，工作表「商品」，第 12 行，「访客数」列` in Chinese)."""
+    from shopdoc.messages import say
+
+    where = [path] if path else []
     if sheet:
-        where.append(f"sheet {sheet}")
+        where.append(say("where.sheet", lang, sheet=sheet))
     if row is not None:
-        where.append(f"row {row}")
+        where.append(say("where.row", lang, row=row))
     if column:
-        where.append(f"column {column}")
-    return ", ".join(where)
+        where.append(say("where.column", lang, column=column))
+    return say("where.sep", lang).join(where)
+
+
+def warning_line(warning, lang: str = "en", file: bool = True) -> str:
+    """A data warning (`model.DataWarning`) as one line in `lang`: where, why, and the value read."""
+    from shopdoc.messages import say
+
+    where = location(warning.file if file else "", warning.sheet, warning.row, warning.column, lang)
+    value = f" ({warning.value!r})" if warning.value is not None else ""
+    return f"{where}{say('where.then', lang)}{warning.reason}{value}" if where else f"{warning.reason}{value}"
 
 
 class ShopdocError(Exception):
@@ -62,26 +80,36 @@ def _key_path(key: str) -> str:
 
 
 class InputError(ShopdocError):
-    """An export that cannot be read (whole file, or one sheet of it)."""
+    """An export that cannot be read (whole file, or one sheet of it). `reason` and `hint` are
+    catalogue messages (`shopdoc.messages.Said`: a reason code and its values), worded in the
+    report's language by `line(lang)`; plain strings are shown as they are."""
 
     def __init__(
         self,
         path: str,
-        reason: str,
+        reason: "str | Said",
         *,
         sheet: str | None = None,
         row: int | None = None,
         column: str | None = None,
-        hint: str | None = None,
+        hint: "str | Said | None" = None,
     ):
         self.path, self.reason, self.sheet, self.row, self.column, self.hint = (
             path, reason, sheet, row, column, hint,
         )
         super().__init__(self.line())
 
-    def line(self) -> str:
-        text = f"{location(self.path, self.sheet, self.row, self.column)}: {self.reason}"
-        return f"{text} — {self.hint}" if self.hint else text
+    def line(self, lang: str = "en") -> str:
+        return self.said(lang, self.path)
+
+    def said(self, lang: str, path: str = "", sheet: bool = True) -> str:
+        """The line in `lang`, from `path` on (none: from the sheet, row, column; `sheet=False`: the
+        sheet left out too, for a line that names it already)."""
+        from shopdoc.messages import say, words
+
+        where = location(path, self.sheet if sheet else None, self.row, self.column, lang)
+        text = f"{where}{say('where.then', lang)}{words(self.reason, lang)}" if where else words(self.reason, lang)
+        return text + say("where.hint", lang, hint=self.hint) if self.hint else text
 
 
 class HistoryError(ShopdocError):

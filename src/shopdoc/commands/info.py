@@ -14,7 +14,7 @@ from typing import Any
 
 from shopdoc.commands import write_stdout
 from shopdoc.config import CONFIG_NAME, GROUPS, Config
-from shopdoc.errors import EXIT_OK, EXIT_PARTIAL_INPUT, EXIT_USAGE, UsageError
+from shopdoc.errors import EXIT_OK, EXIT_PARTIAL_INPUT, EXIT_USAGE, UsageError, warning_line
 from shopdoc.i18n import owner_name, severity_name
 from shopdoc.kinds import KINDS
 from shopdoc.params import Param
@@ -509,7 +509,7 @@ def _inspect_text(dataset, skipped, lang: str, markdown: bool = False) -> str:
         for index, (source, field) in enumerate(item.columns.items()):
             rows.append([words["columns"] if index == 0 else "", f"{source} → {field or words['unmapped']}"])
         for index, warning in enumerate(item.warnings[:_MAX_WARNINGS]):
-            rows.append([f"{words['warnings']} ({len(item.warnings)})" if index == 0 else "", warning.line()])
+            rows.append([f"{words['warnings']} ({len(item.warnings)})" if index == 0 else "", warning_line(warning, lang)])
         if len(item.warnings) > _MAX_WARNINGS:
             rows.append(["", words["more"].format(len(item.warnings) - _MAX_WARNINGS)])
         if markdown:

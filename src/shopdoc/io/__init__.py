@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Iterator
 from shopdoc.config import Config
 from shopdoc.dataset import Dataset
 from shopdoc.errors import InputError
-from shopdoc.messages import say
+from shopdoc.messages import say, words
 from shopdoc.model import InputFile
 
 if TYPE_CHECKING:
@@ -122,8 +122,8 @@ def load_paths(paths: list[str], config: Config, progress: "Progress | bool" = F
         dataset.frames[kind] = frame[ordered]
     from shopdoc.io import sanity, settle
 
-    settle.settle(dataset)  # a second download read once; a lone far-off date left out, with warnings
-    sanity.across(dataset)
+    settle.settle(dataset, config.lang)  # a second download read once; a lone far-off date left out, with warnings
+    sanity.across(dataset, config.lang)
     return dataset
 
 
@@ -195,9 +195,9 @@ def _tables_of(path: str, raw_tables: "list[RawTable] | Exception", config: Conf
     from shopdoc.io.warn import Warnings
 
     if isinstance(raw_tables, InputError):
-        return [(InputFile(path=path, status="error", error=_reason(raw_tables)), None)]
+        return [(InputFile(path=path, status="error", error=_reason(raw_tables, config.lang)), None)]
     if isinstance(raw_tables, Exception):
-        return [(InputFile(path=path, status="error", error=_bug(raw_tables)), None)]
+        return [(InputFile(path=path, status="error", error=_bug(raw_tables, config.lang)), None)]
     if not raw_tables:
         return [(InputFile(path=path, status="empty", error=say("input.file_empty", config.lang)), None)]
     pinned = config.pinned_kind(path)
@@ -207,7 +207,7 @@ def _tables_of(path: str, raw_tables: "list[RawTable] | Exception", config: Conf
     for raw in raw_tables:
         if raw.error is not None:  # one sheet or zip member that could not be read; the rest are
             out.append((InputFile(path=path, sheet=raw.sheet, file_format=raw.file_format, status="error",
-                                  error=_reason(raw.error, sheet=raw.sheet is None)), None))
+                                  error=_reason(raw.error, config.lang, sheet=raw.sheet is None)), None))
             continue
         item = InputFile(path=path, sheet=raw.sheet if several else None, file_format=raw.file_format,
                          encoding=raw.encoding)
@@ -237,7 +237,7 @@ def _tables_of(path: str, raw_tables: "list[RawTable] | Exception", config: Conf
             result = normalise(raw, mapping, tables[mapping.kind], path, warnings, shop_currency)
         except Exception as exc:  # a bug here must not take the whole morning run down
             item.status = "error"
-            item.error = _bug(exc)
+            item.error = _bug(exc, config.lang)
             out.append((item, None))
             continue
         item.warnings = warnings.done()
@@ -247,7 +247,7 @@ def _tables_of(path: str, raw_tables: "list[RawTable] | Exception", config: Conf
         item.currency, item.currency_from = result.currency, result.currency_from
         item.dates_from = result.dates_from
         if result.refusal:
-            item.status, item.error = "error", result.refusal
+            item.status, item.error = "error", words(result.refusal, config.lang)
             out.append((item, None))
             continue
         if item.rows == 0:
@@ -269,19 +269,13 @@ def _shop_currency(config: Config) -> str | None:
     return None if code == "CNY" else code
 
 
-def _reason(exc: InputError, sheet: bool = True) -> str:
+def _reason(exc: InputError, lang: str, sheet: bool = True) -> str:
     """The error without the path (the InputFile carries it, and the sheet when `sheet` is False)."""
-    where = []
-    if exc.sheet and sheet:
-        where.append(f"sheet {exc.sheet}")
-    if exc.row is not None:
-        where.append(f"row {exc.row}")
-    prefix = f"{', '.join(where)}: " if where else ""
-    return f"{prefix}{exc.reason} — {exc.hint}" if exc.hint else f"{prefix}{exc.reason}"
+    return exc.said(lang, sheet=sheet)
 
 
-def _bug(exc: Exception) -> str:
-    return f"could not be read ({type(exc).__name__}: {exc}) — please report this with the file"
+def _bug(exc: Exception, lang: str) -> str:
+    return say("input.bug", lang, error=f"{type(exc).__name__}: {exc}")
 
 
 def _unrecognised(raw, pinned: str | None, lang: str) -> str:

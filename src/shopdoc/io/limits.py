@@ -19,6 +19,8 @@ import threading
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from shopdoc.messages import Said
+
 MIB = 1024 * 1024
 
 
@@ -51,15 +53,15 @@ NAMES = tuple(item.name for item in fields(Limits))
 DEFAULTS = Limits()
 
 
-def setting(name: str) -> str:
+def setting(name: str) -> Said:
     """How a user raises a limit, for the end of a refusal line."""
-    return f"raise inputs.limits.{name} in the config if the file is genuine"
+    return Said("hint.limit", limit=name)
 
 
 class TooBig(Exception):
-    """A budget ran out; `reason` is the line's middle (what was over which limit)."""
+    """A budget ran out; `reason` is the line's middle (what was over which limit), a catalogue message."""
 
-    def __init__(self, reason: str, limit: str):
+    def __init__(self, reason: Said, limit: str):
         self.reason, self.limit = reason, limit
         super().__init__(f"{reason} — {setting(limit)}")
 
@@ -76,8 +78,7 @@ class Budget:
         """Count `size` more bytes; TooBig once the run's total would pass its limit."""
         with self._lock:
             if self.used + size > self.limits.max_run_bytes:
-                raise TooBig(f"the run has already read {self.used // MIB:,} MiB and this would pass "
-                             f"the limit of {self.limits.max_run_mb:,} MiB", "max_run_mb")
+                raise TooBig(Said("limit.run", used=self.used // MIB, max=self.limits.max_run_mb), "max_run_mb")
             self.used += size
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 from shopdoc.io import currency
 from shopdoc.io import dates as file_dates
 from shopdoc.io import sanity, values
+from shopdoc.messages import Said
 from shopdoc.dataset import DAY_KINDS
 from shopdoc.io.detect import Mapping
 from shopdoc.io.fields import Field, KindAliases, header_currency, header_unit
@@ -45,7 +46,7 @@ class Normalised:
     currency: str | None = None  # the file's currency (ISO code), None when unknown or no money
     currency_from: str | None = None  # column | cells | header | config | platform | unknown
     dates_from: str | None = None  # `column:统计日期`, `description:统计日期：…`, `file name:…`, `download date:Last 7 days`
-    refusal: str | None = None  # why the table cannot be used as it is (one line), else None
+    refusal: Said | None = None  # why the table cannot be used as it is (one line), else None
 
 
 def normalise(table: RawTable, mapping: Mapping, aliases: KindAliases, path: str,
@@ -128,7 +129,7 @@ def _items_by_title(step: Step) -> None:
     frame = step.frame
     if "item_id" not in frame.columns and "item_name" in frame.columns:
         frame["item_id"] = frame["item_name"]
-        step.warnings.add("no item id column: items are known by their title", column=step.headers.get("item_name"))
+        step.warnings.add(Said("warn.titles_as_ids"), column=step.headers.get("item_name"))
 
 
 def _ad_level(step: Step) -> None:
@@ -280,7 +281,7 @@ def _percent_points(parsed: pd.Series, raw: pd.Series, header: str, warnings: Wa
         return parsed
     if raw.dropna().astype("str").str.contains("%", regex=False).any():
         return parsed
-    warnings.add("rates written as percent points without %, read as percentages", column=header,
+    warnings.add(Said("warn.percent_points"), column=header,
                  value=str(raw.dropna().iloc[0]))
     return parsed / 100
 
@@ -307,7 +308,7 @@ _PERIOD_FIELDS = ("date", "week", "month")
 
 
 def _fill_period(frame: pd.DataFrame, raw: dict[str, pd.Series], headers: dict[str, str], table: RawTable,
-                 mapping: Mapping, kind: str, warnings: Warnings) -> tuple[str | None, str | None]:
+                 mapping: Mapping, kind: str, warnings: Warnings) -> tuple[str | None, Said | None]:
     """Every row's period: `date` (its last day), `start_date` (its first) and `window_days` (how
     many days its numbers cover), so money per day can be worked out per subject.
 
@@ -333,15 +334,12 @@ def _fill_period(frame: pd.DataFrame, raw: dict[str, pd.Series], headers: dict[s
         found = _file_range(table, mapping)
         if found is None or found.unbounded:
             if len(frame) > 1 and KINDS[kind].one_row_per_day:
-                said = f"its description says {found.text!r}" if found else "no date above the header or in the file name"
-                return None, (f"{len(frame)} rows and no date column ({said}): which row is which day "
-                              f"cannot be told — export it with its Day (or Week) column")
+                why = Said("refuse.why.description", text=found.text) if found else Said("refuse.why.nothing")
+                return None, Said("refuse.undated_days", n=len(frame), why=why)
             if found is not None:
-                warnings.add(f"the description says {found.text!r}: no dates, so its rows count for the "
-                             "report day and money per day cannot be worked out — download a dated range")
+                warnings.add(Said("warn.undated_description", text=found.text))
             else:
-                warnings.add("no date column and no date above the header or in the file name: "
-                             "its rows count for the report day")
+                warnings.add(Said("warn.undated"))
             frame["date"] = pd.Series(pd.NA, index=index, dtype="str")
             frame["start_date"] = pd.Series(pd.NA, index=index, dtype="str")
             frame["window_days"] = pd.Series(pd.NA, index=index, dtype="Int64")
@@ -350,13 +348,13 @@ def _fill_period(frame: pd.DataFrame, raw: dict[str, pd.Series], headers: dict[s
         last = pd.Series(found.last, index=index, dtype="str")
         where = f"{found.where}:{found.text}"
         if not found.single:
-            warnings.add(f"no date column; the {found.where} covers {found.first} to {found.last} ({found.days} days): "
-                         f"its rows are {found.days}-day totals, dated {found.last}")
+            warnings.add(Said("warn.range_totals", where=Said("warn.where." + found.where.replace(" ", "_")),
+                              first=found.first, last=found.last, days=found.days))
     days = (pd.to_datetime(last, errors="coerce") - pd.to_datetime(first, errors="coerce")).dt.days + 1
     backwards = days < 1
     if backwards.any():
         warnings.cells(frame["_row"][backwards], headers.get("end_date", "date"), last[backwards],
-                       "ends before it starts, read as one day")
+                       warnings.say("value.backwards"))
         first = first.where(~backwards, last)
         days = days.where(~backwards, 1)
     frame["date"] = last.astype("str")
@@ -364,8 +362,7 @@ def _fill_period(frame: pd.DataFrame, raw: dict[str, pd.Series], headers: dict[s
     frame["window_days"] = days.astype("Int64")
     if KINDS[kind].one_row_per_day and (days > 1).any():
         longest = int(days.max())
-        warnings.add(f"rows are totals over {longest} days, not single days: each keeps its period "
-                     "(start_date, window_days); day-by-day comparisons need a report by day")
+        warnings.add(Said("warn.period_totals", days=longest))
     return where, None
 
 
@@ -406,7 +403,7 @@ def _source_level(frame: pd.DataFrame, table: RawTable, mapping: Mapping) -> str
     return "keyword" if _DETAIL_TITLE_RE.search(" ".join([table.sheet or "", *above])) else "source"
 
 
-def _not_a_shop_day(frame: pd.DataFrame, mapping: Mapping, raw_column) -> str | None:
+def _not_a_shop_day(frame: pd.DataFrame, mapping: Mapping, raw_column) -> Said | None:
     """A shop's day is one row per day (or one total). Several rows on one day that differ by an
     unmapped text column (来源名称, 关键词, 设备 ...) are a detail table read as the shop: refused,
     rather than letting its last row pass for the shop's day."""
@@ -420,8 +417,7 @@ def _not_a_shop_day(frame: pd.DataFrame, mapping: Mapping, raw_column) -> str | 
         text = cells[cells.map(lambda cell: isinstance(cell, str) and cell.strip() not in values.MISSING)]
         if len(text) >= 2 and text.nunique() > 1 and not text.str.strip().str.match(r"^[\d.,%+\-\s]+$").all():
             repeated = int(frame["date"].value_counts().max())
-            return (f"{repeated} rows on one day that differ by {header}: a detail table, not the shop's day "
-                    f"— map {header} in the config (inputs.aliases) or pin the file's kind (inputs.kinds)")
+            return Said("refuse.detail_table", n=repeated, header=header)
     return None
 
 
@@ -453,8 +449,7 @@ def _currency(frame: pd.DataFrame, fields: dict[str, Field], raw: dict[str, pd.S
     column = pd.Series(code, index=frame.index, dtype="str")
     if len(found) > 1:  # `$` on some rows, `€` on others: each row keeps what its own cells show
         column = _row_currencies(frame.index, [raw[name] for name in money]).fillna(column)
-        warnings.add(f"money in several currencies ({', '.join(sorted(found))}): each row keeps its own; "
-                     "amounts in different currencies are never added up")
+        warnings.add(Said("warn.currencies", codes=", ".join(sorted(found))))
     if "currency" in frame.columns and frame["currency"].notna().any():
         given = frame["currency"].map(lambda text: None if pd.isna(text) else
                                       (currency.code_of(text) or str(text).strip().upper()))
@@ -488,8 +483,7 @@ def _bulk_entities(frame: pd.DataFrame, headers: dict[str, str], warnings: Warni
     other = levels.isna() & frame["entity"].notna()
     if other.any():
         kinds = ", ".join(sorted(set(frame.loc[other, "entity"].astype("str")))[:4])
-        warnings.add(f"{int(other.sum())} rows of other entities ({kinds}) left out: their numbers repeat "
-                     "their campaign's", column=headers.get("entity"))
+        warnings.add(Said("warn.other_entities", n=int(other.sum()), kinds=kinds), column=headers.get("entity"))
     keep = ~other
     frame = frame[keep].reset_index(drop=True)
     levels = levels[keep].reset_index(drop=True)
@@ -522,8 +516,8 @@ def _breakdowns(frame: pd.DataFrame, headers: dict[str, str], warnings: Warnings
         label = frame[subject].fillna("").astype("str").str.strip()
         segment_rows = label.str.match(_BREAKDOWN_RE).to_numpy(dtype=bool)
         if segment_rows.any():
-            warnings.add(f"{int(segment_rows.sum())} rows are breakdown totals ({', '.join(sorted(set(label[segment_rows]))[:4])}), "
-                         "not campaigns: left out", column=headers.get(subject))
+            warnings.add(Said("warn.breakdown_rows", n=int(segment_rows.sum()),
+                              labels=", ".join(sorted(set(label[segment_rows]))[:4])), column=headers.get(subject))
             frame = frame[~segment_rows].reset_index(drop=True)
     if "segment" not in frame.columns or frame["segment"].nunique() < 2:
         return frame.drop(columns=["segment"], errors="ignore")
@@ -536,8 +530,8 @@ def _breakdowns(frame: pd.DataFrame, headers: dict[str, str], warnings: Warnings
     firsts = grouped[[*keys, "_row"]].first().reset_index(drop=True)
     out = pd.concat([firsts, out], axis=1)
     shown = ", ".join(str(value) for value in frame["segment"].dropna().unique()[:4])
-    warnings.add(f"rows split by {headers['segment']} ({shown}): summed per subject and day, "
-                 f"{len(frame)} rows into {len(out)}", column=headers["segment"])
+    warnings.add(Said("warn.segments", column=headers["segment"], shown=shown, rows=len(frame), into=len(out)),
+                 column=headers["segment"])
     return out
 
 

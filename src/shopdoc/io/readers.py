@@ -23,12 +23,13 @@ from shopdoc.io import xls
 from shopdoc.io.limits import DEFAULTS, Budget, Limits, TooBig, mib, setting
 from shopdoc.io.native import quiet_native_stderr
 from shopdoc.io.sniff import describe_start, sniff, zip_kind
+from shopdoc.messages import Said
 
 EXPORT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".zip")
 DELIMITERS = (",", ";", "\t")
 HEADER_AREA = 30  # rows scanned for the header (and lines sniffed for the delimiter)
 
-_EXPORT_AGAIN = "export it again as .xlsx or .csv"
+_EXPORT_AGAIN = Said("hint.export_again")
 
 
 @dataclass
@@ -43,7 +44,7 @@ class RawTable:
     first_row: int = 1  # Excel row number of rows[0] (calamine skips leading empty rows)
     name: str = ""  # the file (or zip member) name, for dates in file names
     modified: str | None = None  # the day the file (or zip member) was saved: `Last 7 days` counts from it
-    notes: list[str] = field(default_factory=list)  # data warnings about the whole table
+    notes: list[Said] = field(default_factory=list)  # data warnings about the whole table
     error: InputError | None = None  # this sheet or zip member could not be read (rows is empty)
 
     @property
@@ -62,10 +63,10 @@ def read_tables(path: str, limits: Limits | None = None, budget: Budget | None =
         if stat.S_ISDIR(info.st_mode):
             raise IsADirectoryError
         if not stat.S_ISREG(info.st_mode):  # a FIFO would block on open, /dev/zero never ends
-            raise InputError(path, "is not a regular file (a pipe or a device)", hint="give shopdoc the export file itself")
+            raise InputError(path, Said("read.not_regular"), hint=Said("hint.give_file"))
         if info.st_size > limits.max_file_bytes:
-            raise _too_big(path, TooBig(f"the file is {mib(info.st_size)}, over the limit of "
-                                        f"{limits.max_file_mb:,} MiB", "max_file_mb"))
+            raise _too_big(path, TooBig(Said("limit.file_size", size=mib(info.st_size), max=limits.max_file_mb),
+                                        "max_file_mb"))
         with open(path, "rb") as handle:
             head = handle.read(4096)
             fmt = sniff(head)
@@ -84,13 +85,13 @@ def read_tables(path: str, limits: Limits | None = None, budget: Budget | None =
             budget.take(len(data))
             saved = _saved_on(handle)
     except FileNotFoundError:
-        raise InputError(path, "file not found", hint="check the path") from None
+        raise InputError(path, Said("read.not_found"), hint=Said("hint.check_path")) from None
     except IsADirectoryError:
-        raise InputError(path, "is a folder, not a file") from None
+        raise InputError(path, Said("read.is_folder")) from None
     except TooBig as exc:
         raise _too_big(path, exc) from None
     except OSError as exc:
-        raise InputError(path, f"cannot be opened ({exc.strerror})", hint="check the file's permissions") from None
+        raise InputError(path, Said("read.cannot_open", why=exc.strerror), hint=Said("hint.permissions")) from None
     return _dated(read_bytes(path, data, os.path.basename(path), limits=limits, budget=budget), saved)
 
 
@@ -135,17 +136,16 @@ def read_bytes(path: str, data: bytes, name: str, in_zip: bool = False, *, limit
         return []
     if fmt.startswith("foreign:"):
         what = fmt.split(":", 1)[1]
-        start = f"starts with {describe_start(data)}" if what == "%PDF" else what
-        raise InputError(path, f"not a spreadsheet or CSV ({start})", hint=_EXPORT_AGAIN)
+        start = Said("read.starts_with", start=describe_start(data)) if what == "%PDF" else what
+        raise InputError(path, Said("read.foreign", what=start), hint=_EXPORT_AGAIN)
     if fmt == "xml":
-        raise InputError(path, "an Excel 2003 XML spreadsheet, which shopdoc does not read",
-                         hint="open it in Excel and save it as .xlsx")
+        raise InputError(path, Said("read.xml_2003"), hint=Said("hint.save_xlsx"))
     prefix = "zip:" if in_zip else ""
     if fmt in ("xls", "xlsx"):
         tables = _read_workbook(path, data, fmt, limits, budget)
     elif fmt == "zip":
         if in_zip:
-            raise InputError(path, "a zip inside a zip", hint="unzip it and give shopdoc the export inside")
+            raise InputError(path, Said("read.zip_in_zip"), hint=Said("hint.unzip_inner"))
         return _read_zip(path, data, limits, budget)
     elif fmt == "html":
         tables = _read_html(path, data, limits)
@@ -185,9 +185,8 @@ def _calamine_tables(path: str, source: str | bytes, fmt: str, limits: Limits,
             raise
         message = _short(exc)
         if "password" in message.lower() or type(exc).__name__ == "PasswordError":
-            raise InputError(path, "the workbook is password-protected",
-                             hint="save a copy without a password") from None
-        raise InputError(path, f"the workbook cannot be opened ({message})", hint=_EXPORT_AGAIN) from None
+            raise InputError(path, Said("read.password"), hint=Said("hint.no_password")) from None
+        raise InputError(path, Said("read.workbook_unopenable", why=message), hint=_EXPORT_AGAIN) from None
     tables: list[RawTable] = []
     for sheet_name in sheet_names:
         if sheet_name in refused:
@@ -207,7 +206,7 @@ def _calamine_tables(path: str, source: str | bytes, fmt: str, limits: Limits,
             if _fatal(exc):
                 raise
             tables.append(_failed(path, fmt, sheet_name, InputError(
-                path, f"cannot be read ({_short(exc)})", sheet=sheet_name, hint=_EXPORT_AGAIN)))
+                path, Said("read.sheet_unreadable", why=_short(exc)), sheet=sheet_name, hint=_EXPORT_AGAIN)))
             continue
         if not _has_data(rows):
             continue
@@ -242,7 +241,7 @@ def _check_xlsx(path: str, source: str | bytes, limits: Limits, budget: Budget |
     except TooBig as exc:
         raise _too_big(path, exc) from None
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError) as exc:
-        raise InputError(path, f"the workbook is damaged ({_short(exc)})", hint=_EXPORT_AGAIN) from None
+        raise InputError(path, Said("read.workbook_damaged", why=_short(exc)), hint=_EXPORT_AGAIN) from None
     if verdict.problem:
         raise InputError(path, verdict.problem, hint=setting(verdict.limit or "max_file_mb"))
     return verdict.sheets
@@ -250,11 +249,11 @@ def _check_xlsx(path: str, source: str | bytes, limits: Limits, budget: Budget |
 
 def _over(height: int, width: int, limits: Limits) -> TooBig | None:
     if height > limits.max_rows:
-        return TooBig(f"{height:,} rows, over the limit of {limits.max_rows:,}", "max_rows")
+        return TooBig(Said("limit.rows", rows=height, max=limits.max_rows), "max_rows")
     if width > limits.max_columns:
-        return TooBig(f"{width:,} columns, over the limit of {limits.max_columns:,}", "max_columns")
+        return TooBig(Said("limit.columns", columns=width, max=limits.max_columns), "max_columns")
     if height * width > limits.max_cells:
-        return TooBig(f"{height:,} rows × {width:,} columns, over the limit of {limits.max_cells:,} cells", "max_cells")
+        return TooBig(Said("limit.cells", rows=height, columns=width, max=limits.max_cells), "max_cells")
     return None
 
 
@@ -296,7 +295,7 @@ def _read_zip(path: str, data: bytes, limits: Limits = DEFAULTS, budget: Budget 
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except _ZIP_ERRORS as exc:
-        raise InputError(path, f"a damaged zip archive ({_short(exc)})", hint="download it again") from None
+        raise InputError(path, Said("read.zip_damaged", why=_short(exc)), hint=Said("hint.download_again")) from None
     with archive:
         members = [
             (info, _member_name(info)) for info in infos
@@ -307,9 +306,8 @@ def _read_zip(path: str, data: bytes, limits: Limits = DEFAULTS, budget: Budget 
             if name.lower().endswith(EXPORT_SUFFIXES) and not is_hidden(os.path.basename(name))
         ]
         if not exports:
-            listed = ", ".join(name for _, name in members[:3]) or "nothing"
-            raise InputError(path, f"the zip holds no export file (found {listed})",
-                             hint="unzip it and check what it contains")
+            listed = ", ".join(name for _, name in members[:3]) or Said("read.zip_nothing")
+            raise InputError(path, Said("read.zip_no_export", found=listed), hint=Said("hint.unzip_check"))
         exports.sort(key=lambda pair: pair[1])
         tables: list[RawTable] = []
         several = len(exports) > 1
@@ -326,7 +324,7 @@ def _read_zip(path: str, data: bytes, limits: Limits = DEFAULTS, budget: Budget 
                 if _fatal(exc):
                     raise
                 found = [_failed(path, "zip", name, InputError(
-                    path, f"cannot unpack it ({_short(exc)})", sheet=name, hint="unzip it by hand and read the file inside"))]
+                    path, Said("read.zip_unpack", why=_short(exc)), sheet=name, hint=Said("hint.unzip_by_hand")))]
             for table in found:
                 table.modified = _member_saved_on(info)
                 if table.error is not None:
@@ -338,20 +336,19 @@ def _read_zip(path: str, data: bytes, limits: Limits = DEFAULTS, budget: Budget 
         left = len(exports) - limits.max_zip_members
         if left > 0:
             tables.append(_failed(path, "zip", None, InputError(
-                path, f"holds {len(exports):,} export files; the first {limits.max_zip_members:,} were read, "
-                      f"{left:,} were not", hint=setting("max_zip_members"))))
+                path, Said("read.zip_too_many", total=len(exports), read=limits.max_zip_members, left=left),
+                hint=setting("max_zip_members"))))
         return tables
 
 
 def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, budget: Budget) -> bytes:
     """A member's bytes, never more than the limits allow, whatever its header declares."""
     if info.file_size > limits.max_file_bytes:
-        raise TooBig(f"says it unpacks to {mib(info.file_size)}, over the limit of {limits.max_file_mb:,} MiB",
-                     "max_file_mb")
+        raise TooBig(Said("limit.declared", what="", size=mib(info.file_size), max=limits.max_file_mb), "max_file_mb")
     with archive.open(info) as handle:
         data = handle.read(limits.max_file_bytes + 1)
     if len(data) > limits.max_file_bytes:
-        raise TooBig(f"unpacks to more than {limits.max_file_mb:,} MiB", "max_file_mb")
+        raise TooBig(Said("limit.unpacks", what="", max=limits.max_file_mb), "max_file_mb")
     budget.take(len(data))
     return data
 
@@ -443,7 +440,7 @@ def _read_html(path: str, data: bytes, limits: Limits = DEFAULTS) -> list[RawTab
         if over:
             raise _too_big(path, over)
     if not tables:
-        raise InputError(path, "an HTML page with no table in it", hint=_EXPORT_AGAIN)
+        raise InputError(path, Said("read.html_no_table"), hint=_EXPORT_AGAIN)
     out = []
     for number, rows in enumerate(tables, start=1):
         out.append(RawTable(rows=_pad(rows), file_format="html", encoding=encoding,
@@ -489,8 +486,7 @@ def decode(path: str, data: bytes) -> tuple[str, str]:
     counter = [0]
     text = body.decode("utf-8", errors=_mixed_handler(counter))
     if counter[0] > max(2, len(data) // 500):  # not a few stray bytes: an encoding shopdoc does not know
-        raise InputError(path, "text in an unknown encoding (not UTF-8, GBK/GB18030, UTF-16 or Windows-1252)",
-                         hint="open it in Excel and save it as .xlsx or as CSV UTF-8")
+        raise InputError(path, Said("read.unknown_encoding"), hint=Said("hint.save_xlsx_or_utf8"))
     return text, "utf-8+gb18030" + (f"+replaced:{counter[0]}" if counter[0] else "")
 
 
@@ -576,9 +572,9 @@ def _read_text(path: str, data: bytes, limits: Limits = DEFAULTS) -> RawTable:
     notes = []
     if "+replaced:" in encoding:
         encoding, count = encoding.split("+replaced:")
-        notes.append(f"{int(count):,} bytes fit no text encoding and were replaced by \ufffd")
+        notes.append(Said("warn.replaced_bytes", n=int(count)))
     if "\x00" in text:
-        notes.append(f"{text.count(chr(0)):,} NUL bytes dropped")
+        notes.append(Said("warn.nul_bytes", n=text.count(chr(0))))
         text = text.replace("\x00", "")
     head = text[:20000].splitlines()[:HEADER_AREA]
     delimiter = sniff_delimiter(head)
@@ -588,19 +584,19 @@ def _read_text(path: str, data: bytes, limits: Limits = DEFAULTS) -> RawTable:
     try:
         for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
             if len(rows) >= limits.max_rows + HEADER_AREA:
-                raise _too_big(path, TooBig(f"more than {limits.max_rows:,} rows", "max_rows"))
+                raise _too_big(path, TooBig(Said("limit.more_rows", max=limits.max_rows), "max_rows"))
             if len(row) > limits.max_columns:
-                raise _too_big(path, TooBig(f"row {len(rows) + 1:,} has {len(row):,} columns, over the limit of "
-                                            f"{limits.max_columns:,}", "max_columns"))
+                raise _too_big(path, TooBig(Said("limit.row_columns", row=len(rows) + 1, columns=len(row),
+                                                 max=limits.max_columns), "max_columns"))
             for index, cell in enumerate(row):
                 if len(cell) > limits.max_cell_chars:
                     row[index] = cell[:limits.max_cell_chars]
                     cut += 1
             rows.append(row)
     except csv.Error as exc:
-        raise InputError(path, f"broken CSV ({exc})", hint="open it in Excel and save it as .xlsx") from None
+        raise InputError(path, Said("read.broken_csv", why=str(exc)), hint=Said("hint.save_xlsx")) from None
     if cut:
-        notes.append(f"{cut:,} cells longer than {limits.max_cell_chars:,} characters were cut to that length")
+        notes.append(Said("warn.long_cells", n=cut, max=limits.max_cell_chars))
     return RawTable(rows=_pad(rows), file_format="csv" if delimiter != "\t" else "tsv",
                     encoding=encoding, delimiter=delimiter, notes=notes)
 

@@ -59,18 +59,19 @@ def check(frame: pd.DataFrame, fields: dict[str, Field], raw: dict[str, pd.Serie
 # (kind, field, how many of its rows, shop field, what it says): a single day's number in one export
 # that the shop's own number for that day can never be below.
 ACROSS = (
-    ("ad_report", "gmv", "sum", "gmv", "ad-attributed GMV {value} is above the shop's GMV {limit}"),
-    ("item_daily", "visitors", "max", "visitors", "item {subject} has {value} visitors, more than the shop's {limit}"),
-    ("item_daily", "buyers", "max", "buyers", "item {subject} has {value} paying buyers, more than the shop's {limit}"),
-    ("item_daily", "gmv", "max", "gmv", "item {subject} sold {value}, more than the shop's GMV {limit}"),
+    ("ad_report", "gmv", "sum", "gmv", "warn.across.ad_gmv"),
+    ("item_daily", "visitors", "max", "visitors", "warn.across.item_visitors"),
+    ("item_daily", "buyers", "max", "buyers", "warn.across.item_buyers"),
+    ("item_daily", "gmv", "max", "gmv", "warn.across.item_gmv"),
 )
 
 
-def across(dataset) -> None:
+def across(dataset, lang: str = "en") -> None:
     """Numbers that contradict another file of the same day become data warnings naming both files:
     ad GMV above the shop's GMV, an item with more visitors (buyers, sales) than the shop. Only
     single-day rows in the same currency are compared. The numbers stay: which file is wrong is for
     the user to see."""
+    from shopdoc.messages import say
     from shopdoc.model import DataWarning
 
     shop = _single_days(dataset.frame("shop_daily"))
@@ -99,9 +100,9 @@ def across(dataset) -> None:
             at = values.idxmax() if how == "max" else values.index[0]
             subject = group.loc[at].get("item_id") or group.loc[at].get("item_name") or ""
             file, shop_file = group.loc[at, "_file"], shop_row["_file"]
-            text = reason.format(value=_number(value), limit=_number(limit), subject=subject)
-            warning = DataWarning(file, f"{text} on {day} in {shop_file} — one of the two exports is wrong "
-                                        "or they are not the same shop", row=None if how == "sum" else int(group.loc[at, "_row"]))
+            text = say(reason, lang, value=_number(value), limit=_number(limit), subject=subject)
+            warning = DataWarning(file, say("warn.across", lang, text=text, day=day, shop_file=shop_file),
+                                  row=None if how == "sum" else int(group.loc[at, "_row"]))
             target = next((item for item in dataset.inputs if item.path == file and item.kind == kind), None)
             if target is not None:
                 target.warnings.append(warning)

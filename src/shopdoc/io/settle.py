@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from shopdoc.dataset import DAY_KINDS
 from shopdoc.model import DataWarning
+from shopdoc.messages import say
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,9 +33,10 @@ OUTLIER_SHARE = 0.05
 OUTLIER_ROWS = 50
 
 
-def settle(dataset: "Dataset") -> None:
-    _read_duplicates_once(dataset)
-    _drop_outlier_days(dataset)
+def settle(dataset: "Dataset", lang: str = "en") -> None:
+    """`lang` words the warnings (the report's language)."""
+    _read_duplicates_once(dataset, lang)
+    _drop_outlier_days(dataset, lang)
 
 
 def _fingerprint(frame: "pd.DataFrame") -> tuple:
@@ -46,7 +48,7 @@ def _fingerprint(frame: "pd.DataFrame") -> tuple:
     return (tuple(body.columns), len(body), int(hashed.sum()), int((hashed * 31).cumsum().iloc[-1]) if len(body) else 0)
 
 
-def _read_duplicates_once(dataset: "Dataset") -> None:
+def _read_duplicates_once(dataset: "Dataset", lang: str) -> None:
     for kind, frame in list(dataset.frames.items()):
         if "_file" not in frame.columns or frame["_file"].nunique() < 2:
             continue
@@ -57,8 +59,7 @@ def _read_duplicates_once(dataset: "Dataset") -> None:
             key = _fingerprint(part)
             if key in seen:
                 dropped.append(path)
-                _warn(dataset, path, kind, f"the same {len(part):,} rows as {seen[key]} (a second download?): read once, "
-                                           "from that file — delete one of the two")
+                _warn(dataset, path, kind, say("warn.second_download", lang, n=len(part), other=seen[key]))
             else:
                 seen[key] = path
         if dropped:
@@ -82,7 +83,7 @@ def _warn(dataset: "Dataset", path: str, kind: str | None, reason: str, row: int
             return
 
 
-def _drop_outlier_days(dataset: "Dataset") -> None:
+def _drop_outlier_days(dataset: "Dataset", lang: str) -> None:
     counts: dict[str, int] = {}
     for kind in DAY_KINDS:
         frame = dataset.frame(kind)
@@ -115,8 +116,7 @@ def _drop_outlier_days(dataset: "Dataset") -> None:
             continue
         for (path, day), part in frame[odd].groupby(["_file", "date"], sort=False):
             rows = part["_row"].tolist() if "_row" in part.columns else []
-            why = f"{(Date.fromisoformat(day) - Date.fromisoformat(latest)).days:,} days after the other days"
-            _warn(dataset, path, kind,
-                  f"{len(part):,} row(s) dated {day}, {why} (latest otherwise {latest}): left out, not taken as "
-                  "the report day — check the date in the export", row=int(rows[0]) if rows else None, value=day)
+            gap = (Date.fromisoformat(day) - Date.fromisoformat(latest)).days
+            _warn(dataset, path, kind, say("warn.far_day", lang, n=len(part), day=day, gap=gap, latest=latest),
+                  row=int(rows[0]) if rows else None, value=day)
         dataset.frames[kind] = frame[~odd].reset_index(drop=True)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from shopdoc.model import DataWarning
+
+if TYPE_CHECKING:
+    from shopdoc.messages import Said
 
 PER_PROBLEM = 20  # warnings shown per (column, reason); the rest are counted in one line
 
@@ -25,8 +28,11 @@ class Warnings:
 
         return say(code, self.lang, **params)
 
-    def add(self, reason: str, *, row: int | None = None, column: str | None = None, value: Any = None) -> None:
-        self.items.append(DataWarning(self.file, reason, row=row, column=column,
+    def add(self, reason: "str | Said", *, row: int | None = None, column: str | None = None, value: Any = None) -> None:
+        """One warning; a `Said` reason is worded in the report's language."""
+        from shopdoc.messages import words
+
+        self.items.append(DataWarning(self.file, words(reason, self.lang), row=row, column=column,
                                       value=None if value is None else _show(value), sheet=self.sheet))
 
     def cells(self, rows: pd.Series, column: str, values: pd.Series, reason: str) -> None:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from shopdoc.io.limits import Budget, Limits, TooBig, mib
+from shopdoc.messages import Said
 
 CHUNK = 1 << 20
 # Parts a sheet lives in, and parts every sheet needs (calamine reads them when it opens the book).
@@ -34,9 +35,9 @@ _REL_TAG = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
 
 @dataclass
 class Verdict:
-    problem: str | None = None  # the whole workbook is refused
+    problem: Said | None = None  # the whole workbook is refused
     limit: str | None = None
-    sheets: dict[str, tuple[str, str]] = field(default_factory=dict)  # sheet name -> (problem, limit)
+    sheets: dict[str, tuple[Said, str]] = field(default_factory=dict)  # sheet name -> (problem, limit)
 
 
 def column_number(letters: bytes | str) -> int:
@@ -80,14 +81,14 @@ def _beyond(columns: int, rows: int) -> re.Pattern[bytes]:
 
 
 def _stream(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, budget: Budget | None,
-            what: str) -> IO[bytes]:
+            what: "str | Said") -> IO[bytes]:
     if info.file_size > limits.max_file_bytes:
-        raise TooBig(f"{what} says it unpacks to {mib(info.file_size)}, over the limit of "
-                     f"{limits.max_file_mb:,} MiB", "max_file_mb")
+        raise TooBig(Said("limit.declared", what=Said("limit.what", what=what), size=mib(info.file_size),
+                          max=limits.max_file_mb), "max_file_mb")
     return archive.open(info)
 
 
-def _chunks(handle: IO[bytes], limits: Limits, budget: Budget | None, what: str):
+def _chunks(handle: IO[bytes], limits: Limits, budget: Budget | None, what: "str | Said"):
     """The part's bytes in chunks cut at a `<`, counted against the file and run budgets."""
     total, tail = 0, b""
     while True:
@@ -98,7 +99,8 @@ def _chunks(handle: IO[bytes], limits: Limits, budget: Budget | None, what: str)
             return
         total += len(chunk)
         if total > limits.max_file_bytes:
-            raise TooBig(f"{what} unpacks to more than {limits.max_file_mb:,} MiB", "max_file_mb")
+            raise TooBig(Said("limit.unpacks", what=Said("limit.what", what=what), max=limits.max_file_mb),
+                         "max_file_mb")
         if budget is not None:
             budget.take(len(chunk))
         data = tail + chunk
@@ -112,7 +114,7 @@ def _chunks(handle: IO[bytes], limits: Limits, budget: Budget | None, what: str)
 
 
 def _drain(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, budget: Budget | None,
-           what: str) -> bytes | None:
+           what: "str | Said") -> bytes | None:
     """Unpack a part within the budgets; its bytes when small enough to be worth keeping."""
     keep: list[bytes] = []
     with _stream(archive, info, limits, budget, what) as handle:
@@ -127,7 +129,7 @@ _PREFIXED = re.compile(rb"<\w+:(?:worksheet|sheetData|row|c)\b")
 _TAG = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*)>")
 
 
-def _sheet_cost(open_part, limits: Limits, budget: Budget | None, what: str) -> tuple[str, str] | None:
+def _sheet_cost(open_part, limits: Limits, budget: Budget | None, what: "str | Said") -> tuple[Said, str] | None:
     """Why a sheet must not be laid out by calamine, or None.
 
     The first megabyte (where the header is) gives a width W and so a number of rows R that fits
@@ -144,10 +146,10 @@ def _sheet_cost(open_part, limits: Limits, budget: Budget | None, what: str) -> 
         if result == "odd":
             return _walk(open_part, limits, what)
         return result
-    return f"spans more than {limits.max_cells:,} cells", "max_cells"
+    return Said("limit.spans_cells", max=limits.max_cells), "max_cells"
 
 
-def _scan(open_part, limits: Limits, budget: Budget | None, what: str, columns: int):
+def _scan(open_part, limits: Limits, budget: Budget | None, what: "str | Said", columns: int):
     rows, learn = 0, columns == 0
     beyond: re.Pattern[bytes] | None = None
     bound = 0
@@ -179,19 +181,18 @@ def _scan(open_part, limits: Limits, budget: Budget | None, what: str, columns: 
         else max(columns, far_columns)
 
 
-def _judge(width: int, last_row: int, bound: int, limits: Limits) -> tuple[str, str] | None:
+def _judge(width: int, last_row: int, bound: int, limits: Limits) -> tuple[Said, str] | None:
     if width > limits.max_columns:
-        return (f"has a cell in column {column_letters(width)} (column {width:,}), over the limit of "
-                f"{limits.max_columns:,} columns", "max_columns")
+        return (Said("limit.far_column", letters=column_letters(width), width=width, max=limits.max_columns),
+                "max_columns")
     if last_row > limits.max_rows:
-        return f"has a row numbered {last_row:,}, over the limit of {limits.max_rows:,} rows", "max_rows"
+        return Said("limit.far_row", row=last_row, max=limits.max_rows), "max_rows"
     if width * max(last_row, 1) > limits.max_cells or (last_row > bound):
-        return (f"spans {width:,} columns over {last_row:,} rows, more than {limits.max_cells:,} cells",
-                "max_cells")
+        return Said("limit.span", width=width, rows=last_row, max=limits.max_cells), "max_cells"
     return None
 
 
-def _walk(open_part, limits: Limits, what: str) -> tuple[str, str] | None:
+def _walk(open_part, limits: Limits, what: "str | Said") -> tuple[Said, str] | None:
     """Every row and cell placed as calamine places them (slow; for sheets written unusually)."""
     row = width = height = cells = 0
     column = 0
@@ -212,7 +213,7 @@ def _walk(open_part, limits: Limits, what: str) -> tuple[str, str] | None:
             if cells > limits.max_cells or width > limits.max_columns or height > limits.max_rows:
                 break
     if cells > limits.max_cells:
-        return f"holds more than {limits.max_cells:,} cells", "max_cells"
+        return Said("limit.holds_cells", max=limits.max_cells), "max_cells"
     return _judge(width, height, limits.max_rows, limits)
 
 
@@ -258,7 +259,7 @@ def check_workbook(archive: zipfile.ZipFile, limits: Limits, budget: Budget | No
         sheet = names.get(part)
         try:
             if _SHEET_PART.match(part):
-                what = f"sheet {sheet}" if sheet else part
+                what = Said("where.sheet", sheet=sheet) if sheet else part
                 _stream(archive, info, limits, budget, what).close()
                 problem = _sheet_cost(lambda: archive.open(info), limits, budget, what)
                 if problem:
@@ -269,6 +270,6 @@ def check_workbook(archive: zipfile.ZipFile, limits: Limits, budget: Budget | No
             if _SHEET_PART.match(part):
                 verdict.sheets[sheet or part] = (exc.reason, exc.limit)
             else:
-                verdict.problem, verdict.limit = f"{part}: {exc.reason}", exc.limit
+                verdict.problem, verdict.limit = Said("read.in_part", part=part, reason=exc.reason), exc.limit
                 return verdict
     return verdict

@@ -397,19 +397,11 @@ def unused_inputs(report: Report) -> list[tuple[str, str]]:
 
 
 def warning_files(report: Report) -> list[tuple[str, int, str]]:
-    """(file, number of data warnings, the first one) for every input with warnings."""
-    out = []
-    for item in report.inputs:
-        if not item.warnings:
-            continue
-        first = item.warnings[0].line()
-        prefix = item.warnings[0].file + ", "
-        if first.startswith(prefix):
-            first = first[len(prefix):]
-        elif first.startswith(item.warnings[0].file + ": "):
-            first = first[len(item.warnings[0].file) + 2:]
-        out.append((input_name(item), len(item.warnings), first))
-    return out
+    """(file, number of data warnings, the first one) for every input with warnings, in the report's language."""
+    from shopdoc.errors import warning_line
+
+    return [(input_name(item), len(item.warnings), warning_line(item.warnings[0], report.lang, file=False))
+            for item in report.inputs if item.warnings]
 
 
 def warning_total(report: Report) -> int:
