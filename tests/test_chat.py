@@ -313,7 +313,7 @@ def test_file_names_stay_readable_and_english_counts_agree():
                          inputs=[InputFile("exports/keywords_2026-11-22.xlsx", status="error", error="not a zip file")])
     text = render_flavor(report, "dingtalk")
     assert "- exports/keywords＿2026-11-22.xlsx: not a zip file" in text
-    assert "1 rule said nothing (an export or its data is missing): ads.ctr_bid" in text
+    assert "1 rule not checked (an export or its data is missing): ads.ctr_bid" in text
 
 
 @pytest.mark.parametrize("pasted", [

@@ -205,7 +205,7 @@ def test_lang_shop_and_json(cli, tmp_path):
     report = json.loads(result.out)
     assert report["shop"] == "north-store" and report["lang"] == "en"
     bounce = next(f for f in report["findings"] if f["rule"] == "page.bounce_rate")
-    assert bounce["title"] == "Shop bounce rate is 71.2%, above the 70% pass line"
+    assert bounce["title"] == "Shop bounce rate is 71.2%, above the 70% limit"
     assert bounce["evidence"]["value"] == pytest.approx(0.712)
 
 
@@ -225,7 +225,7 @@ def test_config_language_and_switched_off_rule(cli, tmp_path):
     result = cli("diagnose", "exports", "--no-history")
     assert "[CRITICAL] Shop bounce rate" not in result.out
     assert "  - page.bounce_rate: switched off in config" in result.out
-    assert "[CRITICAL] [Design] Pages per visitor is 2.40" in result.out
+    assert "[CRITICAL] [Design] Pages per visitor is only 2.40" in result.out
 
 
 def test_colour_follows_tty_and_no_color(monkeypatch):

@@ -47,7 +47,7 @@ def test_data_older_than_max_age_days_is_said_and_fails_strict(cli, exports, mon
 def test_stale_line_words_and_max_age_days_from_the_config(cli, exports, monkeypatch, tmp_path):
     monkeypatch.setenv("SHOPDOC_TODAY", "2026-12-01")
     result = cli("diagnose", "exports", "--no-history", "--lang", "en")
-    assert ("shopdoc: The data ends on 2026-11-22, 9 days ago (more than 2): check that the latest exports were "
+    assert ("shopdoc: The data ends on 2026-11-22, 9 days ago (the limit is 2): check that the latest exports were "
             "downloaded before acting on this list\n") in result.err
     (tmp_path / "shopdoc.yaml").write_text("inputs:\n  max_age_days: 10\n", encoding="utf-8")
     assert "2026-11-22" not in cli("diagnose", "exports", "--no-history").err
@@ -66,6 +66,6 @@ def test_findings_from_an_earlier_day_say_which(cli, exports):
     assert dsr["title"].endswith("（2026-11-21 的数据）")
     english = json.loads(cli("diagnose", "exports", "--no-history", "--format", "json", "--lang", "en").out)
     (dsr,) = [f for f in english["findings"] if f["rule"] == "reviews.dsr_drop"]
-    assert dsr["title"].endswith(" (data of 2026-11-21)")
+    assert dsr["title"].endswith(" (data from 2026-11-21)")
     shop = [f for f in report["findings"] if f["rule"] == "page.bounce_rate"]
     assert shop and not shop[0]["title"].endswith("的数据）")  # the report day's own data says nothing

@@ -65,3 +65,57 @@ def test_data_warnings_in_the_reports_language(cli, tmp_path):
     report = cli("diagnose", "exports", "--no-history", "--lang", "en", "--format", "json")
     (warning,) = [w for item in __import__("json").loads(report.out)["inputs"] for w in item["warnings"]]
     assert warning["reason"] == "rate above 100%, left out"
+
+
+def _exports_with_problems(folder):
+    from test_cli import shop_csv
+
+    shop_csv(folder, conversion="130%")  # a data warning: an impossible rate
+    (folder / "直通车_关键词报表.xls").write_bytes(b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")  # unreadable
+    return folder
+
+
+def _report_tail(text: str, heading: str) -> str:
+    return text[text.index(heading):]
+
+
+def test_input_errors_and_data_warnings_in_a_chinese_report(cli, tmp_path):
+    _exports_with_problems(tmp_path / "exports")
+    zh = cli("diagnose", "exports", "--no-history", "--lang", "zh", "--format", "text")
+    assert zh.code == 3
+    tail = _report_tail(zh.out, "数据提醒")
+    assert "比率超过 100%，没有参与判断" in tail and "第 2 行，「支付转化率」列：" in tail
+    assert "不是表格也不是 CSV（开头是 %PDF）：重新导出成 .xlsx 或 .csv" in tail
+    names = re.compile(r"\S*\.(csv|xls)|%PDF|'[^']*'")  # file names and the values read stay as they are
+    assert _latin_words(names.sub(" ", tail)) == [], tail
+
+
+def test_input_errors_and_data_warnings_in_an_english_report(cli, tmp_path):
+    _exports_with_problems(tmp_path / "exports")
+    en = cli("diagnose", "exports", "--no-history", "--lang", "en", "--format", "text")
+    tail = _report_tail(en.out, "Data warnings")
+    assert "row 2, column 支付转化率: rate above 100%, left out" in tail
+    assert "not a spreadsheet or CSV (starts with %PDF) — export it again as .xlsx or .csv" in tail
+    assert "没有参与判断" not in tail and "重新导出" not in tail
+    inspect = cli("inspect", "exports", "--lang", "zh")
+    assert "不是表格也不是 CSV" in inspect.out and "第 2 行" in inspect.out and "not a spreadsheet" not in inspect.out
+
+
+def test_a_reason_is_data_until_it_is_shown():
+    from shopdoc.errors import InputError
+    from shopdoc.messages import Said
+
+    error = InputError("a.xlsx", Said("read.password"), sheet="商品", hint=Said("hint.no_password"))
+    assert error.line() == "a.xlsx, sheet 商品: the workbook is password-protected — save a copy without a password"
+    assert error.line("zh") == "a.xlsx，工作表「商品」：工作簿设了密码：另存一份不带密码的"
+    nested = Said("read.foreign", what=Said("read.starts_with", start="%PDF"))
+    assert (nested.words("zh"), str(nested)) == ("不是表格也不是 CSV（开头是 %PDF）", "not a spreadsheet or CSV (starts with %PDF)")
+    with pytest.raises(KeyError):
+        Said("read.no_such_code")
+
+
+def test_thousands_in_the_count_of_to_dos():
+    from shopdoc.report._words import words
+
+    assert words("zh")["todo"].format(n=6060) == "今日待办 6,060 项"
+    assert words("en")["todo"].format(n=6060) == "6,060 to-dos today"

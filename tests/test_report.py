@@ -168,7 +168,7 @@ def test_text_tail_sections(report):
     assert "数据不足、暂不判断：ads.ctr_bid 2 个，ads.zero_click 1 个" in text
     assert "keyword:冬装/羊毛大衣" not in text  # holds are counted, not listed
     assert "例行检查（导出数据看不到，需要自己看）：\n  [ ] 看 3-5 家同行上新" in text
-    assert "数据提醒（共 2 条，这些值没有参与判断）：\n  exports/商品排行.xls：2 条，例如 row 14, column 商品支付转化率: conversion above 100%, left out ('130%')" in text
+    assert "数据提醒（共 2 条，这些值没有参与判断）：\n  exports/商品排行.xls：2 条，例如 第 14 行，「商品支付转化率」列：conversion above 100%, left out（“130%”）" in text
     assert "  exports/直通车.zip：zip holds no CSV — download the report again" in text
     assert "  exports/notes.csv：columns match no known export" in text
 
@@ -259,8 +259,8 @@ def test_report_from_rules_in_both_languages():
     assert "【严重】〔美工〕全店跳失率 71.2%，超过 70% 的及格线" in zh
     assert "【警告】全店客单价 265 元只有主推款（加厚羊毛大衣）客单价 214 元的 1.24 倍，不到 1.3 倍" in zh
     assert "数据：当前 1.24 倍 · 门槛 1.3 倍" in zh  # the rule's wording says the ratio is a multiple
-    assert "[CRITICAL] [Design] Shop bounce rate is 71.2%, above the 70% pass line" in en
-    assert "Numbers: now 1.24x · line 1.3x" in en
+    assert "[CRITICAL] [Design] Shop bounce rate is 71.2%, above the 70% limit" in en
+    assert "Numbers: actual 1.24x · threshold 1.3x" in en
 
 
 def test_a_long_run_of_one_rule_is_listed_up_to_ten_and_counted_after():
@@ -302,3 +302,15 @@ def test_notes_are_listed_up_to_three_per_rule():
     assert "「词2」" in text and "「词3」" not in text
     assert "……另有 5 条 ads.ctr_bid 同类待办，完整清单见 --format json" in text
     assert "--bid-sheet" not in text  # held raises are not bid changes to apply
+
+
+def test_a_sales_target_is_named_a_target_not_a_threshold():
+    from shopdoc.report._format import evidence_line
+
+    target = finding("sales.daily_target", "warning", "operations", "没到日目标",
+                     evidence={"value": 44117.3, "threshold": 55000.0, "completion": 0.802})
+    assert evidence_line(target, "zh").startswith("成交额 44,117 元 · 日目标 55,000 元")
+    assert evidence_line(target, "en").startswith("sales ¥44,117 · day's target ¥55,000")
+    bounce = finding("page.bounce_rate", "critical", "design", "跳失率", evidence={"value": 0.712, "threshold": 0.7})
+    assert evidence_line(bounce, "zh") == "当前 71.2% · 门槛 70%"
+    assert evidence_line(bounce, "en") == "actual 71.2% · threshold 70%"

@@ -72,7 +72,7 @@ def test_bounce_rate_critical_wording_says_fix_pages_before_traffic():
     assert "别加推广" in finding.action
     english = findings(run(Dataset(frames={"shop_daily": shop_frame(bounce_rate=0.712)}), lang="en"),
                        "page.bounce_rate")[0]
-    assert english.title == "Shop bounce rate is 71.2%, above the 70% pass line"
+    assert english.title == "Shop bounce rate is 71.2%, above the 70% limit"
 
 
 @pytest.mark.parametrize(

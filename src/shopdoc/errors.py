@@ -36,7 +36,10 @@ def warning_line(warning, lang: str = "en", file: bool = True) -> str:
     from shopdoc.messages import say
 
     where = location(warning.file if file else "", warning.sheet, warning.row, warning.column, lang)
-    value = f" ({warning.value!r})" if warning.value is not None else ""
+    if warning.value is None:
+        value = ""
+    else:
+        value = f"（“{warning.value}”）" if lang == "zh" else f" ({warning.value!r})"
     return f"{where}{say('where.then', lang)}{warning.reason}{value}" if where else f"{warning.reason}{value}"
 
 

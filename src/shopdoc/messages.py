@@ -19,7 +19,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     # -- freshness --------------------------------------------------------------------------------
     "data.stale": {
         "zh": "数据停在 {day}，已经 {age} 天没有更新（超过 {max_age} 天）：先确认最新的导出下载了，再看下面的待办",
-        "en": "The data ends on {day}, {age} days ago (more than {max_age}): check that the latest exports "
+        "en": "The data ends on {day}, {age} days ago (the limit is {max_age}): check that the latest exports "
               "were downloaded before acting on this list",
     },
     "data.day_absent": {
@@ -28,7 +28,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "data.from_day": {
         "zh": "（{day} 的数据）",
-        "en": " (data of {day})",
+        "en": " (data from {day})",
     },
     # -- inputs -----------------------------------------------------------------------------------
     "input.unreadable": {
@@ -210,7 +210,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "value.not_date": {"zh": "不是日期，这一行没有参与判断", "en": "not a date, left out"},
     "value.id_rounded": {
         "zh": "ID 被表格写成了科学计数法，已经被四舍五入：导出时把 ID 列设成文本",
-        "en": "id in scientific notation: the spreadsheet rounded it; export the id column as text",
+        "en": "ID in scientific notation: the spreadsheet rounded it; export the ID column as text",
     },
     "value.unreadable_text": {"zh": "文字读不出来", "en": "unreadable text"},
     "value.rate_above": {"zh": "比率超过 100%，没有参与判断", "en": "rate above 100%, left out"},
@@ -353,7 +353,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "chat.skipped": {
         "zh": "{n} 条规则没有判断（缺少导出或数据）：{names}",
-        "en": "{n} rule{s} said nothing (an export or its data is missing): {names}",
+        "en": "{n} rule{s} not checked (an export or its data is missing): {names}",
     },
 }
 

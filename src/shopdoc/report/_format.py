@@ -15,14 +15,14 @@ from typing import Any
 
 from shopdoc.i18n import owner_name
 from shopdoc.model import OWNERS, Finding, InputFile, Report, Skip
-from shopdoc.report._words import EVIDENCE_LABELS, EVIDENCE_VALUES, HEADLINE, words
+from shopdoc.report._words import EVIDENCE_LABELS, EVIDENCE_VALUES, HEADLINE, RULE_EVIDENCE_LABELS, words
 
 # Statuses of an input that was not used for the report.
 UNUSED_STATUSES = ("error", "unrecognised", "empty")
 
 _PERCENT_KEYS = ("rate", "ctr", "share", "change", "margin")
 _MONEY_KEYS = ("aov", "gmv", "cost", "bid", "cpc", "price", "target", "money", "spend", "amount", "sales",
-               "shortfall", "loss", "visitor_value")
+               "shortfall", "loss", "visitor_value", "target_gap")
 _COUNT_KEYS = ("visitors", "pageviews", "clicks", "impressions", "buyers", "orders", "units", "count",
                "days", "reviews")
 _SIGNED_KEYS = ("change",)
@@ -298,7 +298,7 @@ def evidence_items(finding: Finding, lang: str, currency: str = "CNY") -> list[t
     ]
     for key in keys:
         value = evidence[key]
-        label = EVIDENCE_LABELS.get(key)
+        label = RULE_EVIDENCE_LABELS.get(finding.rule, {}).get(key) or EVIDENCE_LABELS.get(key)
         if value is None or isinstance(value, (list, dict)) or label is None:
             continue
         name = label[0] if lang == "zh" else label[1]

@@ -10,7 +10,7 @@ WORDS: dict[str, dict[str, str]] = {
     "zh": {
         "title": "店铺体检",
         "generated": "生成于",
-        "todo": "今日待办 {n} 项",
+        "todo": "今日待办 {n:,} 项",
         "at_stake": "每天涉及约 {money}（重叠的只算一次）",
         "assumed": "假设",
         "no_findings": "今天没有发现需要处理的问题。",
@@ -47,7 +47,7 @@ WORDS: dict[str, dict[str, str]] = {
     "en": {
         "title": "Shop check-up",
         "generated": "generated",
-        "todo": "{n} to-dos today",
+        "todo": "{n:,} to-dos today",
         "at_stake": "about {money} a day at stake (overlaps counted once)",
         "assumed": "Assumed",
         "no_findings": "Nothing needs attention today.",
@@ -63,7 +63,7 @@ WORDS: dict[str, dict[str, str]] = {
         "new": "new today",
         "open_days": "open {days} days",
         "skipped": "Rules not checked ({n})",
-        "held": "Held for lack of data",
+        "held": "Not judged yet (too little data)",
         "held_item": "{n} for {rule}",
         "checklist": "Daily routine (no export covers these; check them yourself)",
         "warnings": "Data warnings ({n}; these values were left out of the checks)",
@@ -97,12 +97,12 @@ HEADLINE: list[tuple[str, str, str, str]] = [
 # The evidence keys a reader needs beside a finding, as an operator names them. Keys not listed here
 # (names, files, rows, flags the title already says) stay in the JSON evidence but are not printed.
 EVIDENCE_LABELS: dict[str, tuple[str, str]] = {
-    "value": ("当前", "now"),
-    "threshold": ("门槛", "line"),
-    "aim": ("目标", "aim"),
+    "value": ("当前", "actual"),
+    "threshold": ("门槛", "threshold"),
+    "aim": ("目标", "target"),
     "visitors": ("访客数", "visitors"),
     "pageviews": ("浏览量", "pageviews"),
-    "returning_share": ("老访客占比", "returning share"),
+    "returning_share": ("老访客占比", "returning visitors"),
     "shop_aov": ("全店客单价", "shop AOV"),
     "hero_aov": ("主推款客单价", "hero AOV"),
     "hero_item_id": ("主推款", "hero item"),
@@ -127,15 +127,15 @@ EVIDENCE_LABELS: dict[str, tuple[str, str]] = {
     "current_bid": ("当前出价", "current bid"),
     "suggested_bid": ("建议出价", "suggested bid"),
     "change": ("变化", "change"),
-    "driver": ("主因", "driver"),
-    "previous": ("上期", "before"),
+    "driver": ("主因", "driven by"),
+    "previous": ("上期", "previous"),
     "item_id": ("商品ID", "item"),
     "order_id": ("订单号", "order"),
     "rating": ("评分", "rating"),
     "break_even": ("保本投产比", "break-even ROI"),
     "loss": ("亏损", "loss"),
     "monthly_target": ("月目标", "monthly target"),
-    "completion": ("完成", "reached"),
+    "completion": ("完成", "achieved"),
     "shortfall": ("差额", "shortfall"),
     "target_gap": ("离日目标还差", "short of the day's target"),
     "compare_date": ("对比日", "compared with"),
@@ -143,8 +143,8 @@ EVIDENCE_LABELS: dict[str, tuple[str, str]] = {
     "compare_visitors": ("对比日访客数", "visitors then"),
     "compare_conversion_rate": ("对比日转化率", "conversion then"),
     "compare_aov": ("对比日客单价", "AOV then"),
-    "visitors_delta": ("访客增减", "visitor change"),
-    "baseline_conversion_rate": ("前几天平均转化率", "earlier conversion"),
+    "visitors_delta": ("访客增减", "change in visitors"),
+    "baseline_conversion_rate": ("前几天平均转化率", "recent average conversion"),
     "shop_conversion_rate": ("全店转化率", "shop conversion"),
     "others_conversion_rate": ("其他来源平均转化率", "other sources' conversion"),
     "follow_up": ("追评", "follow-up"),
@@ -155,6 +155,12 @@ EVIDENCE_LABELS: dict[str, tuple[str, str]] = {
     "average_visitor_value": ("商品平均访客价值", "average visitor value"),
     "share": ("占比", "share"),
     "rank": ("流量排名", "traffic rank"),
+}
+
+# A rule whose value and line are not a metric against a limit names them itself: a day's sales
+# against the day's target is 目标, not 门槛.
+RULE_EVIDENCE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "sales.daily_target": {"value": ("成交额", "sales"), "threshold": ("日目标", "day's target")},
 }
 
 # Evidence values that are words, not numbers (`direction`, `driver`).

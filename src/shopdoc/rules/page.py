@@ -71,7 +71,7 @@ def _judge_line(ctx, value: float, metrics: dict, fails) -> None:
         "critical": {
             "zh": ("全店跳失率 {value:.1%}，超过 {threshold:.0%} 的及格线",
                    "先调页面，别加推广：这时候加大推广只会亏钱。检查首页和主推款详情页的首屏、关联推荐和页面链接，改完一周后再看跳失率。"),
-            "en": ("Shop bounce rate is {value:.1%}, above the {threshold:.0%} pass line",
+            "en": ("Shop bounce rate is {value:.1%}, above the {threshold:.0%} limit",
                    "Fix the pages before buying more traffic; until then more ads only lose money. Rework the "
                    "first screen of the home page and the hero item's page, related items and links, then check again in a week."),
         },
@@ -85,7 +85,7 @@ def _judge_line(ctx, value: float, metrics: dict, fails) -> None:
         "aim": {
             "zh": ("跳失率 {value:.1%}，及格了，但还没到 {aim:.0%} 以下的目标",
                    "每周调一次页面（首屏、关联推荐、活动入口），争取把跳失率做到 {aim:.0%} 以下。"),
-            "en": ("Bounce rate {value:.1%} passes, but is not yet under the {aim:.0%} aim",
+            "en": ("Bounce rate {value:.1%} passes, but is not yet under the {aim:.0%} target",
                    "Adjust the pages once a week (first screen, related items, offer banners) until bounce rate is under {aim:.0%}."),
         },
     },
@@ -128,7 +128,7 @@ def bounce_rate(ctx) -> None:
         "critical": {
             "zh": ("访问深度 {value:.2f}，没到 {threshold} 的及格线",
                    "先调页面，别加推广：在详情页加关联推荐和搭配套餐，首页理清分类入口，让进店的人多看几个宝贝。"),
-            "en": ("Pages per visitor is {value:.2f}, not above the {threshold} pass line",
+            "en": ("Pages per visitor is only {value:.2f}, not above the {threshold} minimum",
                    "Fix the pages before buying more traffic: add related items and bundles to item pages and clear "
                    "category links on the home page so visitors look at more than one item."),
         },
@@ -141,7 +141,7 @@ def bounce_rate(ctx) -> None:
         "aim": {
             "zh": ("访问深度 {value:.2f}，及格了，但还没到 {aim} 以上的目标",
                    "每周调一次页面：加关联推荐、搭配套餐和分类入口，争取访问深度做到 {aim} 以上。"),
-            "en": ("Pages per visitor {value:.2f} passes, but is not yet above the {aim} aim",
+            "en": ("Pages per visitor {value:.2f} passes, but is not yet above the {aim} target",
                    "Adjust the pages weekly (related items, bundles, category links) until visitors view more than {aim} pages."),
         },
     },
@@ -179,7 +179,7 @@ def visit_depth(ctx) -> None:
         "low": {
             "zh": ("全店客单价 {shop_aov:.0f} 元只有主推款（{hero}）客单价 {hero_aov:.0f} 元的 {value:.2f} 倍，不到 {threshold} 倍",
                    "主推款没有带动全店：在主推款详情页加关联销售和搭配套餐，首页和详情页互相链接，让买主推款的人顺手多买一件。"),
-            "en": ("Shop AOV {shop_aov:.0f} is only {value:.2f}x the hero item's ({hero}) AOV of {hero_aov:.0f}, below {threshold}x",
+            "en": ("Shop AOV {shop_aov:money} is only {value:.2f}x the AOV of the hero item ({hero}), {hero_aov:money}; it should be at least {threshold}x",
                    "The hero item does not carry the rest of the shop: add related sales and bundles to its page and link "
                    "the pages to each other so its buyers add a second item."),
         },
