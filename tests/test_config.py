@@ -176,3 +176,32 @@ def test_repository_config_is_exactly_the_rendered_starter():
     assert shipped == render_starter("zh"), (
         "config/shopdoc.yaml drifted from the defaults: run `shopdoc init config --lang zh --force`"
     )
+
+
+# -- where the config and the history live: the platform's own folders (platformdirs) ------------------
+def test_config_and_history_folders_follow_the_platform(monkeypatch, tmp_path):
+    import platformdirs
+    from platformdirs.macos import MacOS
+    from platformdirs.windows import Windows
+
+    from shopdoc.config import user_config_dir, user_data_dir
+    from shopdoc.history.store import history_path
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    if platformdirs.PlatformDirs.__name__ == "Unix":  # Linux: XDG
+        assert user_config_dir() == tmp_path / "xdg-config" / "shopdoc"
+        assert user_data_dir() == tmp_path / "xdg-data" / "shopdoc"
+        assert history_path(None, Config(defaults())).parent == tmp_path / "xdg-data" / "shopdoc"
+
+    monkeypatch.setattr(platformdirs, "PlatformDirs", Windows)  # %APPDATA% roams, the history stays local
+    monkeypatch.setenv("WIN_PD_OVERRIDE_APPDATA", r"C:\Users\me\AppData\Roaming")
+    monkeypatch.setenv("WIN_PD_OVERRIDE_LOCAL_APPDATA", r"C:\Users\me\AppData\Local")
+    assert str(user_config_dir()).replace("\\", "/") == "C:/Users/me/AppData/Roaming/shopdoc"
+    assert str(user_data_dir()).replace("\\", "/") == "C:/Users/me/AppData/Local/shopdoc"
+
+    monkeypatch.setattr(platformdirs, "PlatformDirs", MacOS)
+    monkeypatch.delenv("XDG_CONFIG_HOME")  # (platformdirs honours XDG on a Mac too, when it is set)
+    monkeypatch.delenv("XDG_DATA_HOME")
+    assert str(user_config_dir()).endswith("Library/Application Support/shopdoc")
+    assert str(user_data_dir()).endswith("Library/Application Support/shopdoc")
