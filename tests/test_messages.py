@@ -119,3 +119,14 @@ def test_thousands_in_the_count_of_to_dos():
 
     assert words("zh")["todo"].format(n=6060) == "今日待办 6,060 项"
     assert words("en")["todo"].format(n=6060) == "6,060 to-dos today"
+
+
+def test_inspect_does_not_send_you_to_inspect(cli, tmp_path):
+    from test_cli import not_an_export, shop_csv
+
+    shop_csv(tmp_path / "exports")
+    not_an_export(tmp_path / "exports")
+    inspect = cli("inspect", "exports", "--lang", "zh")
+    assert "对不上任何一种导出" in inspect.out and "shopdoc inspect" not in inspect.out + inspect.err
+    diagnose = cli("diagnose", "exports", "--no-history", "--lang", "zh", "--format", "text")
+    assert "（inputs.kinds）：运行 `shopdoc inspect 'exports/客户名单.csv'` 看它的列名" in diagnose.err

@@ -227,7 +227,8 @@ def tell_inputs(inputs: list[InputFile], lang: str = "en", quiet: bool = False) 
     for item in inputs:
         name = f"{item.path} [{item.sheet}]" if item.sheet else item.path
         if item.status == "unrecognised" and item.error:
-            _say(f"{name}{sep}{item.error} — {say('input.inspect_hint', lang, path=_quoted(item.path))}")
+            hint = say("input.inspect_hint", lang, path=_quoted(item.path))
+            _say(f"{name}{sep}{item.error}{say('where.hint', lang, hint=hint)}")
         elif item.status in FAILED_STATUSES:
             _say(f"{name}{sep}{item.error or _status_words(item, lang)}")
         elif item.status == "empty" and not quiet:
