@@ -299,3 +299,38 @@ def test_conversion_rise_lists_three_then_counts_in_english():
     assert rises[0].title.endswith("give it more traffic")
     (more,) = [f for f in found if f.msg == "more"]
     assert more.title.startswith("More items whose conversion rose clearly (2)")
+
+
+# -- item.search_drop ----------------------------------------------------------------------------------
+SEARCH = "item.search_drop"
+
+
+def searched(before: float, now: float, item_id: str = "5531", **extra) -> dict:
+    return {**history([{"item_id": item_id, "visitors": 2000.0, "conversion": 0.03, "search_visitors": before, **extra}]),
+            DAY: [{"item_id": item_id, "visitors": 2000.0, "conversion": 0.03, "search_visitors": now, **extra}]}
+
+
+@pytest.mark.parametrize(("now", "speaks"), [(500.0, True), (501.0, False)])  # 50% and 49.9% under 1,000
+def test_search_visitors_halving_both_sides(now, speaks):
+    found, _ = run(items(searched(1000.0, now)), SEARCH)
+    assert bool(found) is speaks
+    if speaks:
+        (finding,) = found
+        assert (finding.owner, finding.severity, finding.subject) == ("promotion", "warning", "item:5531")
+        assert finding.title == "「商品5531」搜索引导访客 500，比前 7 天平均 1,000 少了 50%：搜索排名掉了"
+        assert "排名的问题，不是页面的问题" in finding.action
+
+
+@pytest.mark.parametrize(("before", "judged"), [(99.0, False), (100.0, True)])
+def test_search_drop_needs_a_hundred_search_visitors_a_day(before, judged):
+    found, skipped = run(items(searched(before, 0.0)), SEARCH)
+    assert bool(found) is judged and bool(skipped) is not judged
+
+
+def test_the_hero_item_comes_first_and_english_reads_well():
+    days = searched(5000.0, 1000.0, item_id="1")  # loses 4,000
+    for day, rows in searched(300.0, 100.0, item_id="2").items():  # the hero: loses 200
+        days[day] = days[day] + rows
+    found, _ = run(items(days), SEARCH, user={"shop": {"hero_item": "2"}}, lang="en")
+    assert [f.subject for f in found] == ["item:2", "item:1"]
+    assert found[1].title == "“商品1”: 1,000 visitors from search, 80% below its 7-day average of 5,000: its search ranking fell"

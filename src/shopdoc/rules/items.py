@@ -397,3 +397,86 @@ def conversion_rise(ctx) -> None:
             now=rate_text(row["_now"]), baseline_text=rate_text(row["baseline"]), rise=row["_rise"],
         )
     _more(ctx, "more", rose.iloc[top_n:])
+
+
+@rule(
+    "item.search_drop",
+    owner="promotion",
+    severity="warning",
+    needs={"item_daily": ["item_id", "search_visitors"]},
+    params=[
+        fraction("min_drop", 0.50, "搜索引导访客数比之前几天平均少了这个比例以上才提出来", "Speak when an item's search visitors fell by at least this fraction of its earlier average"),
+        count("window_days", 7, "和之前最多几天的平均比", "Compare with the average of up to this many earlier days"),
+        count("min_visitors", 100, "之前几天平均每天的搜索访客数至少要有这么多", "Earlier days' average search visitors needed per day"),
+        count("top_n", 3, "最多列几个商品，其余只计数", "At most this many items; the rest are counted"),
+    ],
+    messages={
+        "drop": {
+            "zh": ("{item}搜索引导访客 {now:count}，比前 {days} 天平均 {before:count} 少了 {drop:pct}：搜索排名掉了",
+                   "这是排名的问题，不是页面的问题：查这个款最近有没有降权（违规、差评、价格变动、断货）、标题和主图是否改过、"
+                   "同款有没有抢了位置；找到原因先恢复，再看要不要用推广把搜索流量带回来。"),
+            "en": ("{item}: {now:count} visitors from search, {drop:pct} below its {days}-day average of {before:count}: its search ranking fell",
+                   "This is a ranking problem, not a page problem: check whether the item was demoted (a violation, "
+                   "bad reviews, a price change, out of stock), whether its title or main image changed, and whether a "
+                   "copy took its place; undo the cause first, then decide whether ads should win the search traffic back."),
+        },
+        "more": {
+            "zh": ("另有 {count} 个商品搜索访客大幅减少：{names}", "先查上面列出的，再逐个看这些款。"),
+            "en": ("More items whose search visitors fell sharply ({count}): {names}", "Check the ones above first, then these."),
+        },
+    },
+)
+def search_drop(ctx) -> None:
+    """An item's visitors from search halved against its earlier days: its ranking fell.
+
+    [zh]
+    检查：报告日每个商品的搜索引导访客数，和它之前最多 7 天的日平均比，少了 50% 以上就提出来；之前日平均不到 100 个搜索访客的商品不判断。最多列 3 个（按少了的访客数排），其余只计数。主推款掉了排在最前面。
+    原因：《运营的一天》(003)：“分析访客数，访客流量来源在哪里？……没达标是因为哪块流量减少了？为什么减少？”搜索访客腰斩，是这个款的搜索排名出了问题，要推广和运营一起查。
+    怎么做：查降权（违规、差评、价格、断货）、标题和主图的改动、同款抢位；先恢复原因，再决定要不要用推广补。
+    门槛：少 50%、日均 100 个搜索访客是我们定的（文档没有给数字）。
+    [en]
+    Checks: each item's visitors from search on the report day against its daily average over up to 7 earlier days; a fall of 50% or more is reported. Items averaging under 100 search visitors a day are not judged. At most 3 items, by visitors lost; the rest are counted.
+    Why: "An operator's day" (003): "Analyse visitors and where they come from... which traffic fell, and why?" An item whose search visitors halved has lost its search ranking.
+    Fix: look for a demotion (violations, bad reviews, price, stock), title and image changes, copies taking its place; undo the cause, then decide whether ads should make up for it.
+    Thresholds: the 50% fall and the 100 daily search visitors are ours; the documents give no numbers.
+    """
+    today = items_on(ctx.dataset, ctx.date)
+    frame = ctx.dataset.frame("item_daily")
+    if today is None or ctx.date is None or "date" not in frame.columns:
+        ctx.skip(ctx.t("报告日没有商品数据", "no items on the report day"))
+        return
+    window = [shift_day(ctx.date, -days) for days in range(1, ctx.param("window_days") + 1)]
+    earlier = frame[frame["date"].isin(window) & frame["item_id"].notna()]
+    if earlier.empty:
+        ctx.skip(ctx.t("没有之前几天的商品数据（导出多天的数据或打开历史记录）",
+                       "no item data for earlier days (export several days or keep the history)"))
+        return
+    per_day = column(earlier, "search_visitors").groupby([earlier["item_id"], earlier["date"]]).sum(min_count=1)
+    before = per_day.groupby(level=0).mean()
+    days = per_day.groupby(level=0).size()
+    now = column(today, "search_visitors").groupby(today["item_id"]).sum(min_count=1)
+    table = before.rename("before").to_frame().join(now.rename("now"), how="inner").join(days.rename("days"))
+    enough = table["before"] >= ctx.param("min_visitors")
+    if not enough.any():
+        ctx.skip(ctx.t(f"没有商品之前几天日均有 {ctx.param('min_visitors')} 个以上搜索访客",
+                       f"no item averaged {ctx.param('min_visitors')} search visitors a day before"))
+        return
+    table["drop"] = 1 - table["now"].fillna(0.0) / table["before"]
+    table["lost"] = table["before"] - table["now"].fillna(0.0)
+    dropped = table[enough & (table["drop"] >= ctx.param("min_drop"))]
+    names = today.drop_duplicates("item_id", keep="last").set_index("item_id")
+    hero = ctx.config.get("shop", "hero_item")
+    dropped = dropped.assign(_hero=dropped.index.astype(str) == str(hero)).sort_values(["_hero", "lost"], ascending=False)
+    top_n = ctx.param("top_n")
+    for item_id, row in dropped.head(top_n).iterrows():
+        name = text_of(names.loc[item_id], "item_name") if item_id in names.index else None
+        ctx.finding(
+            "drop", f"item:{item_id}",
+            {"item_id": item_id, "item_name": name, "search_visitors": row["now"], "baseline_search_visitors": row["before"],
+             "change": -row["drop"], "days": int(row["days"]), "hero": bool(row["_hero"]), "threshold": ctx.param("min_drop")},
+            item=item_label(ctx.lang, item_id, name), now=row["now"] if row["now"] == row["now"] else 0.0,
+            before=row["before"], drop=row["drop"], days=int(row["days"]),
+        )
+    more = dropped.iloc[top_n:].assign(item_name=[text_of(names.loc[i], "item_name") if i in names.index else None
+                                                  for i in dropped.index[top_n:]]).reset_index()
+    _more(ctx, "more", more)
