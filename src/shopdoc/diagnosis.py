@@ -261,6 +261,7 @@ def _gmv_story(state: "RunState") -> Finding | None:
 # A metric's overnight change told with the rule that judges the metric's line: "bounce 72.4%, over
 # the 70% line" and "bounce broke on 11-22 (usually 64%)" are one problem, and the change says it is new.
 CHANGE_JUDGED_BY = {"bounce_rate": "page.bounce_rate", "pages_per_visitor": "page.visit_depth",
+                    "avg_stay_seconds": "page.bounce_rate",  # time on the page: the same page problem
                     "conversion_rate": "conversion.below_peer"}
 
 
