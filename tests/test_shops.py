@@ -138,7 +138,7 @@ def test_a_config_with_shops_needs_a_shop_or_all(cli, tmp_path):
     config_file(tmp_path, AGENCY)
     result = cli("diagnose", "--config", "agency.yaml", "--no-history")
     assert result.code == 2
-    assert "--shop NAME" in result.err
+    assert "--shop NAME" in result.err and "--all" in result.err
     result = cli("diagnose", "--config", "agency.yaml", "--shop", "tmal", "--no-history")
     assert result.code == 2 and "did you mean 'tmall'" in result.err
 

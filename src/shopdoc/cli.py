@@ -136,6 +136,7 @@ def diagnose(
     history: Optional[str] = typer.Option(None, "--history", metavar="FILE", help="History database file."),
     no_history: bool = typer.Option(False, "--no-history", help="Do not read or write the history."),
     shop: Optional[str] = typer.Option(None, "--shop", metavar="NAME", help="Run this shop of the config's shops: (without shops:, overrides shop.name)."),
+    all_shops: bool = typer.Option(False, "--all", help="Run every shop of the config's shops: in parallel (one process per core) and print the shops ranked."),
     chart: Optional[str] = typer.Option(None, "--chart", metavar="FILE", help="Write the key chart (30-day GMV against the target) to FILE (.png or .svg)."),
 ) -> None:
     """Read every export found, run the rules, print the to-do list. 读取导出文件，给出今日待办。
@@ -147,6 +148,7 @@ def diagnose(
       shopdoc diagnose exports --send dingtalk --fail-on critical
       shopdoc diagnose exports -o report.json --bid-sheet bids.xlsx
       shopdoc diagnose exports -o report.json --details keywords.csv
+      shopdoc diagnose --config agency.yaml --all -o 'reports/{shop}.json' --send dingtalk
     """
     from shopdoc.commands.diagnose import run
 
@@ -155,6 +157,7 @@ def diagnose(
         format=format.value if format else None, lang=lang.value if lang else None,
         fail_on=fail_on.value, output=output, quiet=quiet, bid_sheet=bid_sheet, details=details, send=send or [],
         flavor=flavor.value, history=history, no_history=no_history, shop=shop, chart=chart, strict=strict,
+        all_shops=all_shops,
     ))
 
 

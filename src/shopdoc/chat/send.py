@@ -289,10 +289,28 @@ def send_report(
     """
     if flavor is not None and flavor not in (*PLATFORMS, "generic"):
         raise UsageError(f"--flavor: must be one of generic, {', '.join(PLATFORMS)}, got {flavor!r}")
+    return send_digest(digest(report), targets, config, env=env, clock=clock, timeout=timeout, attempts=attempts,
+                       on_sent=on_sent, extras=extras, deadline=deadline, target_deadline=target_deadline)
+
+
+def send_digest(
+    chat: Any,
+    targets: list[str],
+    config: Any,
+    *,
+    env: Mapping[str, str] | None = None,
+    clock: Clock | None = None,
+    timeout: float = TIMEOUT,
+    attempts: int = ATTEMPTS,
+    on_sent: Callable[[str, int], None] | None = None,
+    extras: Callable[[str], list[Payload]] | None = None,
+    deadline: float = REQUEST_DEADLINE,
+    target_deadline: float = TARGET_DEADLINE,
+) -> list[str]:
+    """`send_report` for pieces already cut (`chat.layout.Digest`): a portfolio, one team's share."""
     resolved = resolve(list(targets), configured_targets(config), env)
     mask = Masker(resolved)
     clock = clock or SystemClock()
-    chat = digest(report)
     messages: dict[str, list[Payload]] = {}
     pacers: dict[tuple[str, str], Pacer] = {}
     failures: list[str] = []

@@ -52,17 +52,24 @@ def run(
     shop: str | None = None,
     chart: str | None = None,
     strict: bool = False,
+    all_shops: bool = False,
 ) -> int:
     from shopdoc.config import load_config, override
 
     config = load_config(config_path)
+    if all_shops:
+        from shopdoc.commands.portfolio import run_all
+
+        return run_all(config, paths=paths, shop=shop, date=date, format=format, lang=lang, fail_on=fail_on,
+                       output=output, quiet=quiet, bid_sheet=bid_sheet, details=details, send=send or [],
+                       flavor=flavor, history=history, no_history=no_history, chart=chart, strict=strict)
     if shop and config.shops:
         config = config.shop(shop)  # one shop of `shops:`: its settings over the shared ones
     elif shop:
         override(config, "shop.name", shop)
     elif config.shops and not paths:
         raise UsageError(f"{config.source}: lists {len(config.shops)} shops — run one with --shop NAME "
-                         f"({', '.join(config.shops[:3])}{'…' if len(config.shops) > 3 else ''})")
+                         f"({', '.join(config.shops[:3])}{'…' if len(config.shops) > 3 else ''}) or all with --all")
     lang = lang or config.lang
     override(config, "shop.lang", lang)  # the inputs' problems are worded in the report's language
     from shopdoc.console import set_lang
