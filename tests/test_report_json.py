@@ -107,3 +107,21 @@ def test_details_are_compact_and_expand_back_to_every_subject():
     rows = expand_table(table)
     assert [r["subject"] for r in rows] == list(frame["subject"])
     assert rows[2]["roi"] is None and rows[5]["campaign"] == "计划1" and rows[5]["currency"] == "CNY"
+
+
+def test_input_errors_and_data_warnings_carry_their_catalogue_code(tmp_path):
+    """Programs read the reason code, people the words (in the report's language)."""
+    from shopdoc.api import build_report, load
+    from shopdoc.config import Config, merge
+
+    (tmp_path / "empty.csv").write_bytes(b"")
+    (tmp_path / "bad.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    (tmp_path / "shop.csv").write_text("统计日期,访客数,支付转化率,支付金额\n2026-11-22,8000,130%,40000\n", encoding="utf-8")
+    config = Config(merge({"shop": {"lang": "zh"}}))
+    data = json.loads(render_json(build_report(load([str(tmp_path)], config), config)))
+    by_path = {item["path"].rsplit("/", 1)[-1]: item for item in data["inputs"]}
+    assert by_path["empty.csv"]["error_code"] == "input.file_empty"
+    assert by_path["bad.xlsx"]["status"] == "error" and by_path["bad.xlsx"]["error_code"]
+    assert by_path["bad.xlsx"]["error_code"] in __import__("shopdoc.messages").messages.CATALOGUE
+    warnings = by_path["shop.csv"]["warnings"]
+    assert warnings and all(w["code"] for w in warnings) and "100%" in warnings[0]["reason"]

@@ -30,6 +30,7 @@ class DataWarning:
     column: str | None = None  # the source column header
     value: str | None = None
     sheet: str | None = None
+    code: str | None = None  # the catalogue code of `reason` (shopdoc.messages), for programs reading the JSON
 
     def line(self) -> str:
         value = f" ({self.value!r})" if self.value is not None else ""
@@ -50,6 +51,7 @@ class InputFile:
     status: Literal["ok", "error", "unrecognised", "empty"] = "ok"
     warnings: list[DataWarning] = field(default_factory=list)
     error: str | None = None
+    error_code: str | None = None  # the catalogue code of `error` (shopdoc.messages)
     file_format: str | None = None  # xlsx, xls, html, csv, zip:csv ...
     encoding: str | None = None
     header_row: int | None = None  # 1-based
@@ -72,6 +74,8 @@ class InputFile:
         }
         if self.error:
             out["error"] = self.error
+        if self.error_code:
+            out["error_code"] = self.error_code
         return out
 
 

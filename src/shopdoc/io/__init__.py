@@ -58,12 +58,12 @@ def _expand(paths: list[str], lang: str = "en") -> list[str | InputFile]:
                 files = export_files(path)
             except OSError as exc:
                 out.append(InputFile(path=path, status="error",
-                                     error=say("input.folder_unreadable", lang, why=exc.strerror)))
+                                     error_code="input.folder_unreadable", error=say("input.folder_unreadable", lang, why=exc.strerror)))
                 continue
             if not files:
                 suffixes = " ".join(EXPORT_SUFFIXES)
                 out.append(InputFile(path=path, status="empty",
-                                     error=say("input.folder_empty", lang, suffixes=suffixes)))
+                                     error_code="input.folder_empty", error=say("input.folder_empty", lang, suffixes=suffixes)))
             out.extend(files)
         else:
             out.append(path)
@@ -195,11 +195,12 @@ def _tables_of(path: str, raw_tables: "list[RawTable] | Exception", config: Conf
     from shopdoc.io.warn import Warnings
 
     if isinstance(raw_tables, InputError):
-        return [(InputFile(path=path, status="error", error=_reason(raw_tables, config.lang)), None)]
+        return [(InputFile(path=path, status="error", error=_reason(raw_tables, config.lang),
+                           error_code=_code(raw_tables)), None)]
     if isinstance(raw_tables, Exception):
-        return [(InputFile(path=path, status="error", error=_bug(raw_tables, config.lang)), None)]
+        return [(InputFile(path=path, status="error", error=_bug(raw_tables, config.lang), error_code="input.bug"), None)]
     if not raw_tables:
-        return [(InputFile(path=path, status="empty", error=say("input.file_empty", config.lang)), None)]
+        return [(InputFile(path=path, status="empty", error_code="input.file_empty", error=say("input.file_empty", config.lang)), None)]
     pinned = config.pinned_kind(path)
     shop_currency = _shop_currency(config)
     several = len(raw_tables) > 1
@@ -207,7 +208,8 @@ def _tables_of(path: str, raw_tables: "list[RawTable] | Exception", config: Conf
     for raw in raw_tables:
         if raw.error is not None:  # one sheet or zip member that could not be read; the rest are
             out.append((InputFile(path=path, sheet=raw.sheet, file_format=raw.file_format, status="error",
-                                  error=_reason(raw.error, config.lang, sheet=raw.sheet is None)), None))
+                                  error=_reason(raw.error, config.lang, sheet=raw.sheet is None),
+                                  error_code=_code(raw.error)), None))
             continue
         item = InputFile(path=path, sheet=raw.sheet if several else None, file_format=raw.file_format,
                          encoding=raw.encoding)
@@ -219,6 +221,7 @@ def _tables_of(path: str, raw_tables: "list[RawTable] | Exception", config: Conf
                 item.status, item.kind = "error", candidate.kind
                 item.header_row = raw.first_row + candidate.row
                 item.columns = candidate.columns
+                item.error_code = "input.missing_column"
                 item.error = say("input.missing_column", config.lang, columns=" + ".join(names),
                                  kind=candidate.kind)
             else:
@@ -236,7 +239,7 @@ def _tables_of(path: str, raw_tables: "list[RawTable] | Exception", config: Conf
         try:
             result = normalise(raw, mapping, tables[mapping.kind], path, warnings, shop_currency)
         except Exception as exc:  # a bug here must not take the whole morning run down
-            item.status = "error"
+            item.status, item.error_code = "error", "input.bug"
             item.error = _bug(exc, config.lang)
             out.append((item, None))
             continue
@@ -248,10 +251,12 @@ def _tables_of(path: str, raw_tables: "list[RawTable] | Exception", config: Conf
         item.dates_from = result.dates_from
         if result.refusal:
             item.status, item.error = "error", words(result.refusal, config.lang)
+            item.error_code = getattr(result.refusal, "code", None)
             out.append((item, None))
             continue
         if item.rows == 0:
             item.status = "empty"
+            item.error_code = "input.header_only"
             item.error = say("input.header_only", config.lang)
             out.append((item, None))
             continue
@@ -272,6 +277,11 @@ def _shop_currency(config: Config) -> str | None:
 def _reason(exc: InputError, lang: str, sheet: bool = True) -> str:
     """The error without the path (the InputFile carries it, and the sheet when `sheet` is False)."""
     return exc.said(lang, sheet=sheet)
+
+
+def _code(exc: InputError) -> str | None:
+    """The catalogue code of an input error's reason, when it has one (JSON `error_code`)."""
+    return getattr(exc.reason, "code", None)
 
 
 def _bug(exc: Exception, lang: str) -> str:

@@ -24,16 +24,20 @@ class Warnings:
         self._more: dict[tuple[str | None, str], int] = {}
 
     def say(self, code: str, **params: Any) -> str:
+        """The catalogue message in the report's language; the text keeps its code (JSON `code`)."""
         from shopdoc.messages import say
 
-        return say(code, self.lang, **params)
+        text = Worded(say(code, self.lang, **params))
+        text.code = code
+        return text
 
     def add(self, reason: "str | Said", *, row: int | None = None, column: str | None = None, value: Any = None) -> None:
         """One warning; a `Said` reason is worded in the report's language."""
         from shopdoc.messages import words
 
         self.items.append(DataWarning(self.file, words(reason, self.lang), row=row, column=column,
-                                      value=None if value is None else _show(value), sheet=self.sheet))
+                                      value=None if value is None else _show(value), sheet=self.sheet,
+                                      code=getattr(reason, "code", None)))
 
     def cells(self, rows: pd.Series, column: str, values: pd.Series, reason: str) -> None:
         """One warning per cell, up to PER_PROBLEM for this column and reason."""
@@ -50,6 +54,12 @@ class Warnings:
             self.add(self.say("value.more_rows", reason=reason, n=count), column=column)
         self._more.clear()
         return self.items
+
+
+class Worded(str):
+    """A worded catalogue message that still knows its code."""
+
+    code: str | None = None
 
 
 def _show(value: Any) -> str:
