@@ -80,7 +80,7 @@ def test_json_has_the_spec_keys_and_types(report):
         assert isinstance(item["rows"], int) and isinstance(item["warnings"], list)
     warning = data["inputs"][1]["warnings"][0]
     assert warning == {"file": "exports/商品排行.xls", "reason": "conversion above 100%, left out", "row": 14,
-                       "column": "商品支付转化率", "value": "130%", "sheet": None}
+                       "column": "商品支付转化率", "value": "130%", "sheet": None, "code": None}
     for item in data["findings"]:
         assert {"key", "rule", "severity", "owner", "subject", "title", "action", "evidence"} <= set(item)
         assert item["severity"] in ("critical", "warning", "info")
