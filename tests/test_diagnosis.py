@@ -128,5 +128,5 @@ def test_english_report_reads_in_english(demo):
     config = load_config(str(SAMPLE / "shopdoc.yaml"))
     report = build(load([str(SAMPLE)], config), config, lang="en")
     text = render(report, "text")
-    assert "== Do these first (" in text and "Item check:" in text
+    assert "== Do these first (" in text and "related issues" in text and "pulling the shop down" in text
     assert "about " in text.splitlines()[3] and "a day at stake (overlaps counted once)" in text

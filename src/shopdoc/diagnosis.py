@@ -49,16 +49,16 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
 MESSAGES["item"] = {
     "zh": ("商品诊断：「{name}」有 {n} 件事要一起处理",
            "先由{first_owner:owner}做第一件，其余按下面写的负责人分头做：问题出在同一个商品上，一起看才找得到原因。"),
-    "en": ("Item check: {n} things concern “{name}”; handle them together",
-           "{first_owner:owner} acts first, the others as listed below: they concern the same item, and the cause "
-           "shows only when you look at them together."),
+    "en": ("“{name}”: {n} related issues to handle together",
+           "{first_owner:owner} goes first, then the rest below; they all concern this item, and only together do "
+           "they show the cause."),
 }
 MESSAGES["item_moved"] = {
     "zh": ("商品诊断：「{name}」成交额 {compare_gmv:money} → {gmv:money}，拖累全店，有 {n} 件事要一起处理",
            "先由{first_owner:owner}做第一件，其余按下面写的负责人分头做：问题出在同一个商品上，一起看才找得到原因。"),
-    "en": ("Item check: “{name}” fell from {compare_gmv:money} to {gmv:money} and dragged the shop down; {n} things to handle together",
-           "{first_owner:owner} acts first, the others as listed below: they concern the same item, and the cause "
-           "shows only when you look at them together."),
+    "en": ("“{name}”: sales fell from {compare_gmv:money} to {gmv:money}, pulling the shop down — {n} related issues",
+           "{first_owner:owner} goes first, then the rest below; they all concern this item, and only together do "
+           "they show the cause."),
 }
 MESSAGES["assumed_margin"] = {
     "zh": ("毛利率未配置，按 {margin:pct} 估算：保本投产比 {break_even:num}；毛利率 ≥ {margin_ok:pct} 时账户投产比 {roi:num} 就不亏", ""),

@@ -928,7 +928,7 @@ _LOW_EN = " has only a {ctr:.2%} CTR (account {account_ctr:.2%}) and ROI {roi:.2
             "zh": (_PLAN_ZH + _HIGH_ZH,
                    "全站推按目标投产比出价，不用改出价：日预算提高 {change:.0%}，目标投产比不动；三天后看投产比稳不稳。"),
             "en": (_PLAN_EN + _HIGH_EN,
-                   "This plan is bid by its target ROI, so leave bids alone: raise its daily budget by {change:.0%} and keep "
+                   "This campaign bids to a target ROI, so leave bids alone: raise its daily budget by {change:.0%} and keep "
                    "the target ROI; check in three days that ROI holds."),
         },
         "account.raise_target": {
@@ -1049,7 +1049,7 @@ _LOW_EN = " has only a {ctr:.2%} CTR (account {account_ctr:.2%}) and ROI {roi:.2
                    "全站推按目标投产比出价，不用改出价：把目标投产比提到保本线 {break_even:.2f} 以上，或日预算降低 {lower_step:.0%}；"
                    "同时让美工换图测图。"),
             "en": (_PLAN_EN + _LOW_EN,
-                   "This plan is bid by its target ROI, so leave bids alone: raise the target ROI above the {break_even:.2f} "
+                   "This campaign bids to a target ROI, so leave bids alone: raise the target ROI above the {break_even:.2f} "
                    "break-even, or cut its daily budget by {lower_step:.0%}; have design test new creatives."),
         },
         "account.lower_target": {
@@ -1227,9 +1227,9 @@ def zero_click(ctx: "RuleContext") -> None:
 
 # -- ads.roi_breakeven -----------------------------------------------------------------------------
 _ROI_ZH = "投产比 {roi:.2f}，低于保本投产比 {break_even:.2f}"
-_ROI_EN = " returns ROI {roi:.2f}, below the {break_even:.2f} break-even"
+_ROI_EN = " has an ROI of {roi:.2f}, below the {break_even:.2f} break-even"
 _PAUSE_ZH = "投产比只有 {roi:.2f}，不到保本投产比 {break_even:.2f} 的 {critical_ratio:.0%}"
-_PAUSE_EN = " returns only ROI {roi:.2f}, under {critical_ratio:.0%} of the {break_even:.2f} break-even"
+_PAUSE_EN = " has an ROI of only {roi:.2f}, less than {critical_ratio:.0%} of the {break_even:.2f} break-even"
 
 
 @rule(
@@ -1310,7 +1310,7 @@ _PAUSE_EN = " returns only ROI {roi:.2f}, under {critical_ratio:.0%} of the {bre
                    "全站推按目标投产比出价，不用改出价：把目标投产比提到保本线 {break_even:.2f} 以上，或把日预算降低 {lower_step:.0%}；"
                    "三天后投产比还不到保本线就暂停计划。"),
             "en": (_PLAN_EN + _ROI_EN,
-                   "This plan is bid by its target ROI, so leave bids alone: raise the target ROI above the {break_even:.2f} "
+                   "This campaign bids to a target ROI, so leave bids alone: raise the target ROI above the {break_even:.2f} "
                    "break-even, or cut the daily budget by {lower_step:.0%}; pause the campaign if ROI is still under "
                    "break-even in three days."),
         },

@@ -281,21 +281,21 @@ def daily_target(ctx) -> None:
                    "拆解：{split}。流量减少{source_note}：找推广一起查是哪块流量少了、为什么少（{causes}），"
                    "要补多少流量、要多少预算。{items_note}"),
             "en": ("GMV fell {drop} against {compare_label}, {before} → {now}, mainly on fewer visitors",
-                   "Split: {split}. Traffic fell{source_note}: work out with promotion which traffic fell and why "
+                   "Breakdown: {split}. Traffic fell{source_note}: work out with promotion which traffic fell and why "
                    "({causes}), and what it costs to win it back.{items_note}"),
         },
         "down_conversion_rate": {
             "zh": ("支付金额比{compare_label}少了 {drop}（{before} → {now}），主要是转化率掉了",
                    "拆解：{split}。转化率掉了：查主推款详情页和主图是否改过、价格和优惠是否变了、有没有新的中差评、客服接待是否跟上。{items_note}"),
             "en": ("GMV fell {drop} against {compare_label}, {before} → {now}, mainly on conversion",
-                   "Split: {split}. Conversion fell: check whether the hero item's page or main image changed, prices or "
+                   "Breakdown: {split}. Conversion fell: check whether the hero item's page or main image changed, prices or "
                    "offers changed, new negative reviews appeared, or customer service kept up.{items_note}"),
         },
         "down_aov": {
             "zh": ("支付金额比{compare_label}少了 {drop}（{before} → {now}），主要是客单价低了",
                    "拆解：{split}。客单价低了：看关联销售、搭配套餐、满减满赠是否还在，是不是低价款卖得多了。{items_note}"),
             "en": ("GMV fell {drop} against {compare_label}, {before} → {now}, mainly on a lower AOV",
-                   "Split: {split}. AOV fell: check that related sales, bundles and spend-more offers are still live, "
+                   "Breakdown: {split}. AOV fell: check that related sales, bundles and spend-more offers are still live, "
                    "and whether cheap items took a bigger share of sales.{items_note}"),
         },
         "promotion": {
@@ -312,7 +312,7 @@ def daily_target(ctx) -> None:
             "zh": ("支付金额比{compare_label}多了 {rise}（{before} → {now}），主要靠{driver_name}",
                    "拆解：{split}。{source_note}弄清楚做对了什么，能复制的用到其他宝贝和来源上。"),
             "en": ("GMV rose {rise} against {compare_label}, {before} → {now}, mainly on {driver_name}",
-                   "Split: {split}. {source_note}Find out what worked and copy it to other items and sources."),
+                   "Breakdown: {split}. {source_note}Find out what worked and copy it to other items and sources."),
         },
     },
 )
