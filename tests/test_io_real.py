@@ -586,3 +586,22 @@ def test_folded_findings_in_two_currencies_are_never_added_up():
     assert "$" not in folded_line(mixed, "en") and "¥" not in folded_line(mixed, "en")
     _, [dollars] = listed([finding(n, "USD") for n in range(3)], limits={"critical": 1, "warning": 1, "info": 1})
     assert (dollars.money, dollars.currency) == (20.0, "USD") and "$20" in folded_line(dollars, "en", "CNY")
+
+
+def test_two_marketplaces_read_together_are_warned_naming_each_currency(tmp_path, config):
+    # Amazon.com and Amazon.in Business Reports by date in one folder: one shop's day cannot be both.
+    def business_report(name: str, money: str) -> str:
+        rows = [["Date", "Ordered Product Sales", "Units Ordered", "Total Order Items", "Sessions - Total"],
+                ["05/01/2026", money, "12", "11", "600"], ["05/02/2026", money, "9", "9", "540"]]
+        return str(exports.write_csv(tmp_path / name, rows))
+
+    dataset = load_paths([business_report("BusinessReport-us.csv", "$1,234.56"),
+                          business_report("BusinessReport-in.csv", "Rs.98,000.00")], config)
+    us, india = dataset.inputs
+    assert (us.currency, india.currency) == ("USD", "INR")
+    for item in (us, india):
+        [line] = [w.line() for w in item.warnings if "several currencies" in w.reason]
+        assert "USD: BusinessReport-us.csv" in line and "INR: BusinessReport-in.csv" in line
+        assert "shops:" in line
+    one = load_paths([business_report("BusinessReport-us2.csv", "$1,000.00")], config)
+    assert not [w for w in only(one).warnings if "several currencies" in w.reason]

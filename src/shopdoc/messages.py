@@ -312,6 +312,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "商品 {subject} 的成交金额 {value} 比店铺成交金额 {limit} 还高",
         "en": "item {subject} sold {value}, more than the shop's GMV {limit}",
     },
+    "warn.currencies": {
+        "zh": "店铺自己的导出用了几种货币（{files}）：不同货币的金额不会相加或比较，所以这些数据说不出一个店铺的"
+              "情况 —— 每个站点作为一个店铺来跑（配置里的 `shops:`）",
+        "en": "the shop's exports are in several currencies ({files}): their amounts are never added or "
+              "compared, so read each marketplace as its own shop (shops: in the config)",
+    },
     # -- a table that cannot be used as it is -----------------------------------------------------
     "refuse.undated_days": {
         "zh": "{n} 行数据却没有日期列（{why}）：分不清哪行是哪天，导出时带上日期（或周）列",

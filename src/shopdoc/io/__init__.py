@@ -124,6 +124,7 @@ def load_paths(paths: list[str], config: Config, progress: "Progress | bool" = F
 
     settle.settle(dataset, config.lang)  # a second download read once; a lone far-off date left out, with warnings
     sanity.across(dataset, config.lang)
+    sanity.currencies(dataset, config.lang)
     return dataset
 
 

@@ -108,6 +108,25 @@ def across(dataset, lang: str = "en") -> None:
                 target.warnings.append(warning)
 
 
+def currencies(dataset, lang: str = "en") -> None:
+    """The shop's own exports (shop, items, sources) in more than one currency — two marketplaces read
+    together — are a data warning on each of them, naming every file and its currency: the shop's day
+    is one row per day, and amounts in different currencies are never added or compared, so the
+    run cannot say one shop's numbers. The advice: one marketplace per shop (`shops:`)."""
+    import os
+
+    from shopdoc.dataset import SHOP_MONEY
+    from shopdoc.messages import say
+    from shopdoc.model import DataWarning
+
+    if len(dataset.currencies(SHOP_MONEY)) < 2:
+        return
+    files = [item for item in dataset.inputs if item.status == "ok" and item.kind in SHOP_MONEY and item.currency]
+    named = ("；" if lang == "zh" else "; ").join(f"{item.currency}: {os.path.basename(item.path)}" for item in files)
+    for item in files:
+        item.warnings.append(DataWarning(item.path, say("warn.currencies", lang, files=named), sheet=item.sheet))
+
+
 def _single_days(frame):
     if frame is None or "date" not in frame.columns:
         return None
