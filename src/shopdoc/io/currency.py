@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import islice
 from typing import Iterable
 
 # A symbol or code as written in a cell or a header (upper-cased, spaces and dots removed) -> ISO.
@@ -37,6 +38,7 @@ ISO_CODES = frozenset(TOKENS.values())
 
 # What a money cell holds besides its currency: digits, separators, signs, 万/亿, spaces.
 _NUMBER_PARTS_RE = re.compile(r"[\d.,，\s+\-−()%万亿]")
+_NOT_NUMBER_PART_RE = re.compile(r"[^\d.,，\s+\-−()%万亿]")
 # Header units: `(₹)`, `（元）`, `(USD)`, `(US$)`, `(Rs.)`.
 HEADER_UNITS = sorted({token for token in TOKENS} | {"rs."}, key=len, reverse=True)
 
@@ -61,13 +63,10 @@ def in_cell(cell: str) -> str | None:
 def in_cells(cells: Iterable[object], limit: int = 5000) -> Counter:
     """How many text cells show each currency, among the first `limit` text cells."""
     found: Counter = Counter()
-    seen = 0
-    for cell in cells:
-        if not isinstance(cell, str):
-            continue
-        seen += 1
-        if seen > limit:
-            break
+    text = list(islice((cell for cell in cells if isinstance(cell, str)), limit))
+    if not _NOT_NUMBER_PART_RE.search(" ".join(text)):  # digits and separators only (nearly always): no symbol
+        return found
+    for cell in text:
         code = in_cell(cell)
         if code:
             found[code] += 1

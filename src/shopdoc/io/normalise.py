@@ -212,15 +212,23 @@ def _data_rows(mapping: Mapping, kind: str, fields: dict[str, Field], raw: dict[
     keep = filled > (1 if len(raw) >= 3 else 0)
     # Totals: the leading text cells (`合计`, `Total: Account` sit in the first columns).
     by_index = {index: name for name, index in mapping.fields.items()}
+    checked: dict[str, bool] = {}
+
+    def may_total(name: str) -> bool:
+        if name not in checked:
+            checked[name] = _may_total(parsed[name][0])
+        return checked[name]
+
     for index in range(min(3, len(mapping.headers))):
         name = by_index.get(index)
         if name in parsed and fields[name].type in _TEXT_TYPES:
-            keep &= ~_hits(parsed[name][0], _says_total)
-        else:
+            if may_total(name):
+                keep &= ~_hits(parsed[name][0], _says_total)
+        elif _may_total(raw_column(index)):
             keep &= ~_hits(raw_column(index), _says_total)
     # Subtotals: any source level `汇总` (Sycm), or 合计/总计/汇总 in a name or id column.
     for name in (*_LEVEL_FIELDS, "item_id", "keyword", "campaign", "item_name", "ad_group"):
-        if name in parsed:
+        if name in parsed and may_total(name):
             keep &= ~parsed[name][0].isin(_TOTAL_WORDS).to_numpy(dtype=bool)
     if kind == "item_daily" and "item_id" in raw:
         keep &= ~_hits(raw["item_id"], lambda text: text == "-")
@@ -230,6 +238,23 @@ def _data_rows(mapping: Mapping, kind: str, fields: dict[str, Field], raw: dict[
 def _says_total(text: str) -> bool:
     """`合计`, `Total: Account`: the cell sums other rows. Most cells fail on their first character."""
     return text[:1] in _TOTAL_FIRST and _TOTAL_RE.match(text) is not None
+
+
+# Words every total cell holds, casefolded (`总合计`, `Totals`, `Grand total` included).
+_TOTAL_PARTS = ("合计", "总计", "汇总", "total", "gesamt")
+
+
+def _may_total(column: pd.Series) -> bool:
+    """Whether a column may hold a total or subtotal cell (`_says_total`, `_TOTAL_WORDS`): one
+    search over its text cells joined, so the columns without one (nearly all) need no test per
+    cell. Cells of other types (numbers, dates) print without such words."""
+    cells = column.tolist()
+    try:
+        joined = "\n".join(cells)
+    except TypeError:
+        joined = "\n".join([cell for cell in cells if type(cell) is str])
+    joined = joined.casefold()  # as re.IGNORECASE matches: `ſ` is an `s`
+    return any(part in joined for part in _TOTAL_PARTS)
 
 
 def _hits(column: pd.Series, test: Callable[[str], bool]) -> np.ndarray:
@@ -514,7 +539,8 @@ def _breakdowns(frame: pd.DataFrame, headers: dict[str, str], warnings: Warnings
     subject = next((name for name in ("campaign", "keyword", "search_term") if name in frame.columns), None)
     if subject is not None:
         label = frame[subject].fillna("").astype("str").str.strip()
-        segment_rows = label.str.match(_BREAKDOWN_RE).to_numpy(dtype=bool)
+        segment_rows = values.by_unique(label, lambda cells: pd.DataFrame(
+            {"hit": cells.astype("str").str.match(_BREAKDOWN_RE).fillna(False).astype(bool)}))["hit"].to_numpy(dtype=bool)
         if segment_rows.any():
             warnings.add(Said("warn.breakdown_rows", n=int(segment_rows.sum()),
                               labels=", ".join(sorted(set(label[segment_rows]))[:4])), column=headers.get(subject))

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from shopdoc.io.currency import TOKENS
-from shopdoc.neutral import clean_text
+from shopdoc.neutral import _SUSPECT, clean_text
 
 MISSING = frozenset({"", "-", "--", "---", "—", "–", "n/a", "N/A", "NA", "null", "NULL", "None", "nan", "NaN", "/"})
 # Currency symbols and codes (`Rs.201.68`, `US$12`, `12.50 EUR`, `99元`; `万元` keeps its 万), separators,
@@ -324,12 +324,20 @@ def texts(raw: pd.Series) -> pd.Series:
     reads as it looks."""
     def parse(cells: pd.Series) -> pd.DataFrame:
         text = _text(cells)
-        text = text.map(clean_text, na_action="ignore")  # escapes, controls, bidi overrides: see shopdoc.neutral
+        if _needs_cleaning(text):
+            text = text.map(clean_text, na_action="ignore")  # escapes, controls, bidi overrides: see shopdoc.neutral
         if pd.api.types.infer_dtype(cells, skipna=True) != "string":
             text = text.str.replace(r"^(-?\d+)\.0$", r"\1", regex=True)
         return pd.DataFrame({"value": text})
 
     return by_unique(raw, parse)["value"].astype("str")
+
+
+def _needs_cleaning(text: pd.Series) -> bool:
+    """Whether `clean_text` would change any cell: it leaves text without controls, bidi marks,
+    tabs or line breaks as it is, so one search over the joined column spares a call per cell."""
+    joined = " ".join(text.dropna().tolist())
+    return bool(_SUSPECT.search(joined)) or "\n" in joined or "\r" in joined or "\t" in joined
 
 
 # -- dates -----------------------------------------------------------------------------------------
