@@ -348,3 +348,17 @@ def test_plain_numbers_at_c_speed_read_as_the_careful_path_does():
     assert np.array_equal(number[read], expected[read])
     assert (percent[read] == (groups["unit"][read] == "%")).all()
     assert (negative[read] == (groups["sign"][read] == "-")).all()
+
+
+def test_mostly_distinct_columns_read_the_same_without_factorising(monkeypatch):
+    """A long column of nearly all different cells (keywords, titles, order numbers) is read
+    directly, not through its distinct values; the results must be the same either way."""
+    distinct = [f"关键词{n}" if n % 3 else f"{n:,}" for n in range(values.SMALL * 2)]
+    column = pd.Series(distinct + ["-", None, " 合计 ", "1.07E+11", 5531.0, "x\x1b[2Jy"], dtype=object)
+    assert values._mostly_distinct(column)
+    direct = (values.texts(column), values.ids(column), values.numbers(column))
+    monkeypatch.setattr(values, "_mostly_distinct", lambda raw: False)
+    factorised = (values.texts(column), values.ids(column), values.numbers(column))
+    assert listed(direct[0]) == listed(factorised[0])
+    assert listed(direct[1][0]) == listed(factorised[1][0]) and direct[1][1].tolist() == factorised[1][1].tolist()
+    assert listed(direct[2][0]) == listed(factorised[2][0]) and direct[2][1].tolist() == factorised[2][1].tolist()

@@ -538,12 +538,13 @@ def _breakdowns(frame: pd.DataFrame, headers: dict[str, str], warnings: Warnings
     keyword) cell is only a breakdown label (`Mobile phones`, `Q2 2026`) are segment totals, left out."""
     subject = next((name for name in ("campaign", "keyword", "search_term") if name in frame.columns), None)
     if subject is not None:
-        label = frame[subject].fillna("").astype("str").str.strip()
+        label = frame[subject].fillna("").astype("str")
         segment_rows = values.by_unique(label, lambda cells: pd.DataFrame(
-            {"hit": cells.astype("str").str.match(_BREAKDOWN_RE).fillna(False).astype(bool)}))["hit"].to_numpy(dtype=bool)
+            {"hit": cells.astype("str").str.strip().str.match(_BREAKDOWN_RE).fillna(False).astype(bool)})
+        )["hit"].to_numpy(dtype=bool)
         if segment_rows.any():
             warnings.add(Said("warn.breakdown_rows", n=int(segment_rows.sum()),
-                              labels=", ".join(sorted(set(label[segment_rows]))[:4])), column=headers.get(subject))
+                              labels=", ".join(sorted(set(label[segment_rows].str.strip()))[:4])), column=headers.get(subject))
             frame = frame[~segment_rows].reset_index(drop=True)
     if "segment" not in frame.columns or frame["segment"].nunique() < 2:
         return frame.drop(columns=["segment"], errors="ignore")

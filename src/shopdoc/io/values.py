@@ -51,7 +51,7 @@ def by_unique(raw: pd.Series, func: Callable[[pd.Series], pd.DataFrame], *, alwa
     Missing cells (None/NaN) get a row of missing values. A short column is passed to `func` as
     it is, unless `always` (for columns such as dates, with very few distinct values).
     """
-    if len(raw) <= SMALL and not always:  # nothing to gain from factorising a few hundred rows
+    if not always and (len(raw) <= SMALL or _mostly_distinct(raw)):  # nothing to gain from factorising
         result = func(raw.astype(object))
         result.index = raw.index
         return result
@@ -72,11 +72,22 @@ def by_unique(raw: pd.Series, func: Callable[[pd.Series], pd.DataFrame], *, alwa
     return pd.DataFrame(out, index=raw.index)
 
 
+def _mostly_distinct(raw: pd.Series) -> bool:
+    """Whether a column's first cells are nearly all different (keywords, titles, order numbers):
+    factorising it would cost more than it spares."""
+    sample = raw.iloc[:SMALL].tolist()
+    try:
+        return len(set(sample)) > 0.9 * len(sample)
+    except TypeError:  # an unhashable cell: factorise as ever
+        return False
+
+
 def _text(cells: pd.Series) -> pd.Series:
     """Cells as stripped text, missing tokens (`-`, `--`, ` --`, empty) as NA. (`str(cell)` is what
     `astype("str")` writes; a comprehension costs a fraction of four pandas string methods.)"""
-    text = [None if gone else str(cell).strip() for cell, gone in zip(cells.tolist(), cells.isna().tolist())]
-    return pd.Series([None if cell in MISSING else cell for cell in text], index=cells.index, dtype="str")
+    text = [None if gone or (stripped := str(cell).strip()) in MISSING else stripped
+            for cell, gone in zip(cells.tolist(), cells.isna().tolist())]
+    return pd.Series(text, index=cells.index, dtype="str")
 
 
 def _fast_numbers(raw: pd.Series) -> pd.Series:
@@ -151,32 +162,38 @@ def numbers_block(columns: dict[str, pd.Series], how: dict[str, NumberColumn],
         todo = np.isnan(values)  # text, and missing cells (which stay NaN, and are not unreadable)
         if todo.any():
             pending.append((name, cells, todo))
-    if pending:
-        text = np.concatenate([cells[todo] for _, cells, todo in pending])
+    # Each column's text cells: the plain ones (`2,106`, `54.94%`) all at once, column by column;
+    # the rest of every column together, once per distinct cell.
+    read: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+    for _, cells, todo in pending:
+        text = cells if todo.all() else cells[todo]
         if decimal_comma:
-            number, percent, negative = np.full(len(text), np.nan), np.zeros(len(text), dtype=bool), np.zeros(len(text), dtype=bool)
-            rest = np.ones(len(text), dtype=bool)
-        else:  # `2,106`, `54.94%`: all at once; the rest once per distinct cell
+            number, percent, plain = np.full(len(text), np.nan), np.zeros(len(text), dtype=bool), np.zeros(len(text), dtype=bool)
+            negative = np.zeros(len(text), dtype=bool)
+        else:
             number, percent, negative, plain = _plain_numbers(text)
-            rest = ~plain
-        unit, unreadable = percent.astype("int64"), np.zeros(len(text), dtype=bool)
-        if rest.any():
-            parts = by_unique(pd.Series(text[rest], dtype=object), lambda distinct: _number_parts(distinct, decimal_comma))
-            number[rest] = parts["number"].to_numpy(dtype="float64")
-            unit[rest] = parts["unit"].fillna(0).to_numpy(dtype="int64")  # missing cells have none
-            negative[rest] = parts["negative"].to_numpy(dtype=bool)
-            unreadable[rest] = parts["bad"].to_numpy(dtype=bool)
+        read.append((text, number, percent.astype("int64"), negative, ~plain))
+    unreadable = [np.zeros(len(text), dtype=bool) for text, *_ in read]
+    if any(rest.any() for *_, rest in read):
+        parts = by_unique(pd.Series(np.concatenate([text[rest] for text, *_, rest in read]), dtype=object),
+                          lambda distinct: _number_parts(distinct, decimal_comma))
+        number_of, negative_of = parts["number"].to_numpy(dtype="float64"), parts["negative"].to_numpy(dtype=bool)
+        unit_of = parts["unit"].fillna(0).to_numpy(dtype="int64")  # missing cells have none
+        bad_of = parts["bad"].to_numpy(dtype=bool)
         start = 0
-        for name, cells, todo in pending:
-            stop = start + int(todo.sum())
-            spec = how[name]
-            scale = (_RATE_SCALE if spec.percent else _SCALE)[unit[start:stop]]
-            if spec.percent_header:
-                scale = np.where(unit[start:stop] == 0, 0.01, scale)
-            values, bad = parsed[name]
-            values[todo] = number[start:stop] * scale * np.where(negative[start:stop], -1.0, 1.0)
-            bad[todo] = unreadable[start:stop]
+        for (text, number, unit, negative, rest), bad in zip(read, unreadable):
+            stop = start + int(rest.sum())
+            number[rest], unit[rest], negative[rest] = number_of[start:stop], unit_of[start:stop], negative_of[start:stop]
+            bad[rest] = bad_of[start:stop]
             start = stop
+    for (name, _, todo), (_, number, unit, negative, _), unread in zip(pending, read, unreadable):
+        spec = how[name]
+        scale = (_RATE_SCALE if spec.percent else _SCALE)[unit]
+        if spec.percent_header:
+            scale = np.where(unit == 0, 0.01, scale)
+        values, bad = parsed[name]
+        values[todo] = number * scale * np.where(negative, -1.0, 1.0)
+        bad[todo] = unread
     for values, bad in parsed.values():
         _refuse_non_finite(values, bad)
     return {name: (pd.Series(values, index=columns[name].index), pd.Series(bad, index=columns[name].index))
