@@ -64,6 +64,8 @@ def test_every_shop_failing_is_exit_2_and_a_plain_output_needs_shop(cli, tmp_pat
     assert result.out.count("x") >= 1 and "nowhere" in result.out
     result = cli("diagnose", "--config", "agency.yaml", "--all", "-o", "report.json")
     assert result.code == 2 and "{shop}" in result.err
+    result = cli("diagnose", "--config", "agency.yaml", "--all", "-o", "missing/{shop}.json")
+    assert result.code == 2 and "folder missing does not exist" in result.err
     result = cli("diagnose", "--config", "agency.yaml", "--all", "some/path")
     assert result.code == 2 and "data_dir" in result.err
     (tmp_path / "one.yaml").write_text("shop:\n  name: solo\n", encoding="utf-8")
@@ -193,3 +195,28 @@ def test_the_library_example_runs_one_shop_as_a_task(tmp_path, monkeypatch):
     summary = task("agency.yaml", "a")
     assert summary["ok"] and summary["shop"] == "a" and summary["target"] == pytest.approx(40000.0)
     assert json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))["shop"] == "a"
+
+
+def test_a_shop_that_kills_its_worker_fails_alone(cli, tmp_path, monkeypatch):
+    import os
+
+    from shopdoc.commands import portfolio
+
+    one_shop = portfolio._one_shop
+
+    def dies_on_a(job):
+        if job.name == "a":
+            os._exit(9)  # as the kernel's out-of-memory killer would end it
+        return one_shop(job)
+
+    monkeypatch.setattr(portfolio, "_one_shop", dies_on_a)  # forked workers inherit it
+    monkeypatch.setattr(portfolio, "workers", lambda count: 2)
+    agency(tmp_path)
+    (tmp_path / "reports").mkdir()
+    result = cli("diagnose", "--config", "agency.yaml", "--all", "--no-history", "-o", "reports/{shop}.json",
+                 "--format", "json")
+    assert result.code == 3, result.err
+    page = {shop["shop"]: shop for shop in json.loads(result.out)["shops"]}
+    assert page["b"]["ok"] and not page["a"]["ok"] and not page["c"]["ok"]
+    assert "worker process died" in page["a"]["error"]
+    assert sorted(path.name for path in (tmp_path / "reports").iterdir()) == ["b.json"]

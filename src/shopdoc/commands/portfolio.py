@@ -76,6 +76,10 @@ def run_all(config, *, paths: list[str], shop: str | None, date: str | None, for
         if value and "{shop}" not in value and len(config.shops) > 1:
             raise UsageError(f"{option} {value}: every shop needs its own file — put {{shop}} in the name, "
                              f"e.g. {option} 'reports/{{shop}}{os.path.splitext(value)[1]}'")
+    for option, value in zip(TEMPLATE_OPTIONS, (output, bid_sheet, details)):
+        folder = os.path.dirname(value or "")
+        if folder and "{" not in folder and not os.path.isdir(os.path.expanduser(folder)):
+            raise UsageError(f"{option} {value}: folder {folder} does not exist — create it first")
     from shopdoc.commands.diagnose import BID_SHEET_SUFFIXES
     from shopdoc.details import DETAILS_SUFFIXES
 
@@ -145,26 +149,41 @@ def workers(count: int) -> int:
 
 def run_pool(jobs: list[Job]) -> list[Outcome]:
     """Every job, each isolated in a worker process; outcomes in the jobs' order. A worker that dies
-    (out of memory, killed) fails its shop only."""
-    size = workers(len(jobs))
-    if size == 1:
-        return [run_job(job) for job in jobs]
+    (out of memory, killed) takes the pool down with it: the shops it took down run again, each in
+    a process of its own, so only the shop that kills its worker fails."""
+    if len(jobs) == 1:
+        return [run_job(jobs[0])]
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+
+    from shopdoc.portfolio import failed_line
 
     _warm()  # imported once here, shared by the forked workers instead of imported in each
-    method = "fork" if sys.platform.startswith("linux") else None
-    context = multiprocessing.get_context(method)
-    outcomes: list[Outcome] = []
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
+    outcomes = _round(jobs, workers(len(jobs)), context)
+    for index, job in enumerate(jobs):
+        if outcomes[index] is None:
+            outcomes[index] = _round([job], 1, context)[0] or Outcome(failed_line(
+                job.name, "the run stopped: its worker process died (out of memory, or killed)"))
+    return outcomes  # type: ignore[return-value]
+
+
+def _round(jobs: list[Job], size: int, context) -> list[Outcome | None]:
+    """One pool over `jobs`; None for a job whose worker pool broke under it."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from shopdoc.portfolio import failed_line
+
+    outcomes: list[Outcome | None] = []
     with ProcessPoolExecutor(max_workers=size, mp_context=context) as pool:
         futures = [pool.submit(run_job, job) for job in jobs]
         for job, future in zip(jobs, futures):
             try:
                 outcomes.append(future.result())
-            except Exception as exc:  # the worker process itself died
-                from shopdoc.portfolio import failed_line
-
-                outcomes.append(Outcome(failed_line(job.name, f"the run stopped: {type(exc).__name__} {exc}".strip())))
+            except BrokenProcessPool:
+                outcomes.append(None)
+            except Exception as exc:  # the outcome could not come back (e.g. not picklable)
+                outcomes.append(Outcome(failed_line(job.name, f"internal error ({type(exc).__name__}: {exc}) — please report this")))
     return outcomes
 
 
@@ -225,6 +244,9 @@ def _one_shop(job: Job) -> Outcome:
     day = job.date or dataset.latest_date()
     files = {option: str(output_path(value, job.name, day)) if value else None
              for option, value in zip(TEMPLATE_OPTIONS, (job.output, job.bid_sheet, job.details))}
+    for option, template in zip(TEMPLATE_OPTIONS, (job.output, job.bid_sheet, job.details)):
+        if template and "{" in os.path.dirname(template):  # reports/{shop}/…: the shop's own folder
+            os.makedirs(os.path.dirname(files[option]), exist_ok=True)
     check_writable(files["--output"], "--output")
     if files["--bid-sheet"]:
         check_bid_sheet(files["--bid-sheet"])
