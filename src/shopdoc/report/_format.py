@@ -195,7 +195,10 @@ _CODES = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "₹": "INR", "RS
 def format_money(value: float, currency: str | None, lang: str) -> str:
     """An amount in its currency: `1,234 元` / `¥1,234` for CNY, `$276.15`, `₹201.68`, `€9.5`, `12 CHF`;
     without a known currency, the amount alone (never 元 for money that may not be yuan)."""
-    amount = f"{value:,.0f}" if abs(value) >= 1000 else _plain_number(round(value, 2))
+    # ¥410.80, not ¥410.8: cents are written as cents; whole amounts and amounts of 1,000 or more
+    # without them (an operator rounds those).
+    rounded = round(value, 2)
+    amount = (f"{value:,.0f}" if abs(value) >= 1000 or float(rounded).is_integer() else f"{rounded:,.2f}")
     code = (currency or "").strip()
     code = _CODES.get(code.upper(), code.upper())
     if code in _CNY:
