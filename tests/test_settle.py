@@ -46,7 +46,9 @@ def test_a_lone_row_dated_2099_is_a_warning_not_the_report_day(tmp_path):
     report = json.loads(run.out)
     assert report["date"] == "2026-11-22", run.err
     warnings = [w for item in report["inputs"] for w in item["warnings"] if w.get("value") == "2099-11-22"]
-    assert len(warnings) == 1 and warnings[0]["row"] == 8 and "not taken as the report day" in warnings[0]["reason"]
+    # worded in the report's language (Chinese here), with its catalogue code for programs
+    assert len(warnings) == 1 and warnings[0]["row"] == 8 and "没有当作报告日" in warnings[0]["reason"]
+    assert warnings[0]["code"]
     assert "2099" not in json.dumps(report["findings"])
 
 

@@ -102,7 +102,7 @@ def across(dataset, lang: str = "en") -> None:
             file, shop_file = group.loc[at, "_file"], shop_row["_file"]
             text = say(reason, lang, value=_number(value), limit=_number(limit), subject=subject)
             warning = DataWarning(file, say("warn.across", lang, text=text, day=day, shop_file=shop_file),
-                                  row=None if how == "sum" else int(group.loc[at, "_row"]))
+                                  row=None if how == "sum" else int(group.loc[at, "_row"]), code=reason)
             target = next((item for item in dataset.inputs if item.path == file and item.kind == kind), None)
             if target is not None:
                 target.warnings.append(warning)

@@ -59,7 +59,8 @@ def _read_duplicates_once(dataset: "Dataset", lang: str) -> None:
             key = _fingerprint(part)
             if key in seen:
                 dropped.append(path)
-                _warn(dataset, path, kind, say("warn.second_download", lang, n=len(part), other=seen[key]))
+                _warn(dataset, path, kind, code="warn.second_download",
+                      reason=say("warn.second_download", lang, n=len(part), other=seen[key]))
             else:
                 seen[key] = path
         if dropped:
@@ -75,11 +76,11 @@ def _is_copy(path: str) -> bool:
     return re.search(r"(\s?\(\d+\)|\s-\s(副本|Copy|copy)(\s?\(\d+\))?)$", stem) is not None
 
 
-def _warn(dataset: "Dataset", path: str, kind: str | None, reason: str, row: int | None = None,
+def _warn(dataset: "Dataset", path: str, kind: str | None, *, reason: str, code: str, row: int | None = None,
           value: str | None = None) -> None:
     for item in dataset.inputs:
         if item.path == path and (kind is None or item.kind == kind) and item.status == "ok":
-            item.warnings.append(DataWarning(path, reason, row=row, value=value, sheet=item.sheet))
+            item.warnings.append(DataWarning(path, reason, row=row, value=value, sheet=item.sheet, code=code))
             return
 
 
@@ -117,6 +118,7 @@ def _drop_outlier_days(dataset: "Dataset", lang: str) -> None:
         for (path, day), part in frame[odd].groupby(["_file", "date"], sort=False):
             rows = part["_row"].tolist() if "_row" in part.columns else []
             gap = (Date.fromisoformat(day) - Date.fromisoformat(latest)).days
-            _warn(dataset, path, kind, say("warn.far_day", lang, n=len(part), day=day, gap=gap, latest=latest),
+            _warn(dataset, path, kind, code="warn.far_day",
+                  reason=say("warn.far_day", lang, n=len(part), day=day, gap=gap, latest=latest),
                   row=int(rows[0]) if rows else None, value=day)
         dataset.frames[kind] = frame[~odd].reset_index(drop=True)
