@@ -45,6 +45,7 @@ shops:
     data_dir: exports/tmall/{date}
     hero_item: 5531
     monthly_target: 1200000
+    promotions: ["2026-11-18..2026-11-20 店庆"]
   amazon-us:
     data_dir: exports/amazon/*.csv
     currency: USD
@@ -75,6 +76,11 @@ def test_each_shop_is_its_settings_over_the_shared_ones(tmp_path):
     assert amazon.data["owners"] == {"promotion": ["dingtalk"], "service": ["wecom"]}
     assert (tmall.data["send_to"], amazon.data["send_to"]) == ([], ["slack"])
     assert amazon.is_set("shop", "gross_margin") and tmall.is_set("shop", "gross_margin")
+    # each shop its own calendar: the shop's days over the platform's (Western for a dollar shop)
+    from shopdoc.promotions import shop_promotions
+
+    assert shop_promotions(tmall)("2026-11-19", "2026-11-19") == {"2026-11-19": ("店庆", "sale")}
+    assert shop_promotions(amazon)("2026-11-27", "2026-11-27")["2026-11-27"][0] == "Black Friday / Cyber Monday"
 
 
 @pytest.mark.parametrize("text, message", [
@@ -83,6 +89,7 @@ def test_each_shop_is_its_settings_over_the_shared_ones(tmp_path):
     ("shops:\n  a:\n    rules:\n      page.bounce_rate:\n        critical: 70\n",
      "shops.a.rules.page.bounce_rate.critical: must be a fraction between 0 and 1, got 70"),
     ("shops:\n  a:\n    colour: red\n", "shops.a.colour: unknown setting"),
+    ("shops:\n  a:\n    promotions: [\"双11\"]\n", "shops.a.promotions: each entry is `YYYY-MM-DD..YYYY-MM-DD name`"),
     ("shops:\n  a:\n    shop:\n      name: b\n", "shops.a.shop.name: a shop is named by its key"),
     ("shops:\n  a:\n    history:\n      path: x.db\n", "shops.a.history: one history file holds every shop"),
     ("shops:\n  a/b:\n    currency: USD\n", "shops.a/b: a shop name is also a file name"),

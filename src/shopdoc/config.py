@@ -86,7 +86,7 @@ FREEFORM = ("inputs", "send", "snooze", "rules", "owners", "shops")
 OWNER_ALIASES = {"运营": "operations", "推广": "promotion", "美工": "design", "客服": "service", "内容": "content"}
 # What a `shops:` entry may set: the `shop` settings written flat, a GMV target, where its report is
 # sent, and whole sections over the shared ones. The history stays shared: one file holds every shop.
-SHOP_FLAT = ("hero_item", "gross_margin", "currency", "data_dir", "lang")
+SHOP_FLAT = ("hero_item", "gross_margin", "currency", "data_dir", "lang", "promotions")
 SHOP_SECTIONS = ("shop", "rules", "inputs", "checklist", "report", "send", "snooze", "owners")
 SHOP_KEYS = (*SHOP_FLAT, "monthly_target", "send_to", *SHOP_SECTIONS)
 TARGET_KEY = "rules.sales.daily_target.monthly_target"
