@@ -63,6 +63,13 @@ class Flavor(str, Enum):
     slack = "slack"
 
 
+class BidSheetFormat(str, Enum):
+    auto = "auto"
+    ztc = "ztc"
+    google_ads_editor = "google-ads-editor"
+    amazon_bulk = "amazon-bulk"
+
+
 def _err(message: str) -> None:
     print(f"shopdoc: {message}", file=sys.stderr)
 
@@ -129,7 +136,8 @@ def diagnose(
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the report to FILE instead of stdout; .json, .md and .txt choose the format."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or warnings on stderr; errors only."),
     strict: bool = typer.Option(False, "--strict", help="Exit 3 when the data is older than inputs.max_age_days."),
-    bid_sheet: Optional[str] = typer.Option(None, "--bid-sheet", metavar="FILE", help="Write the proposed bid changes to FILE (.csv or .xlsx)."),
+    bid_sheet: Optional[str] = typer.Option(None, "--bid-sheet", metavar="FILE", help="Write every proposed ad change to FILE (.csv or .xlsx)."),
+    bid_sheet_format: BidSheetFormat = typer.Option(BidSheetFormat.auto, "--bid-sheet-format", help="Layout of --bid-sheet: auto (by the ad reports' platform), ztc (直通车/万相台 改价表), google-ads-editor (Editor's CSV import), amazon-bulk (Sponsored Products bulk sheet, from a bulk file's IDs)."),
     details: Optional[str] = typer.Option(None, "--details", metavar="FILE", help="Write every subject's row (each keyword, item…) to FILE (.csv, .xlsx or .jsonl) instead of into the JSON report."),
     send: Optional[list[str]] = typer.Option(None, "--send", metavar="TARGET", help="Post the report to a chat bot (dingtalk, wecom, feishu, slack or a configured target); repeatable."),
     flavor: Flavor = typer.Option(Flavor.generic, "--flavor", help="Markdown flavour for --format markdown."),
@@ -155,7 +163,8 @@ def diagnose(
     raise typer.Exit(run(
         paths=paths or [], date=_check_date(date), config_path=config,
         format=format.value if format else None, lang=lang.value if lang else None,
-        fail_on=fail_on.value, output=output, quiet=quiet, bid_sheet=bid_sheet, details=details, send=send or [],
+        fail_on=fail_on.value, output=output, quiet=quiet, bid_sheet=bid_sheet, bid_sheet_format=bid_sheet_format.value,
+        details=details, send=send or [],
         flavor=flavor.value, history=history, no_history=no_history, shop=shop, chart=chart, strict=strict,
         all_shops=all_shops,
     ))

@@ -77,6 +77,15 @@ _DECLARED = (
     Kind("dsr", signatures=(("description", "service", "logistics"),), tie=4,
          labels={"zh": "店铺评分（DSR）", "en": "DSR scores"}, sheet_hint=r"dsr|动态评分|店铺评分",
          period="dated", history=("dsr", "last_row"), augmented=True),
+    # Bids and states without numbers to judge: the upload sheets `--bid-sheet-format` writes (Amazon
+    # bulk rows, Google Ads Editor keyword or campaign rows, the 直通车 改价表 with its to-do keys) and
+    # console exports of that shape. Read back, never judged. Ties go to ad_report
+    # (same tie, declared first).
+    Kind("ad_settings", signatures=(("entity", "operation"), ("keyword", "match_type", "bid"),
+                                    ("keyword", "match_type", "state"), ("campaign", "campaign_state"),
+                                    ("key", "bid"), ("key", "action")), tie=0,
+         labels={"zh": "出价设置（上传表、批量文件）", "en": "ad settings (upload sheets, bulk files)"},
+         not_shop=("keyword", "campaign", "entity"), period="dated", steps=("settings_level", "bulk_entities")),
 )
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in _DECLARED}

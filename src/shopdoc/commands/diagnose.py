@@ -44,6 +44,7 @@ def run(
     output: str | None = None,
     quiet: bool = False,
     bid_sheet: str | None = None,
+    bid_sheet_format: str = "auto",
     details: str | None = None,
     send: list[str] | None = None,
     flavor: str = "generic",
@@ -78,7 +79,7 @@ def run(
     fmt = choose_format(format, flavor, output)
     check_writable(output, "--output")
     if bid_sheet:
-        check_bid_sheet(bid_sheet)
+        check_bid_sheet(bid_sheet, bid_sheet_format)
     if details:
         check_details(details)
     if chart:
@@ -131,7 +132,7 @@ def run(
             _say(stale.text(lang))
         if strict:
             code = max(code, EXIT_PARTIAL_INPUT)
-    if bid_sheet and not write_bids(report, bid_sheet, quiet):
+    if bid_sheet and not write_bids(report, bid_sheet, quiet, bid_sheet_format, dataset):
         code = max(code, EXIT_USAGE)
     if details and not write_detail_rows(report, details, quiet):
         code = max(code, EXIT_USAGE)
@@ -197,9 +198,13 @@ def check_details(path: str) -> None:
     check_writable(path, "--details")
 
 
-def check_bid_sheet(path: str) -> None:
+def check_bid_sheet(path: str, layout: str = "auto") -> None:
     if Path(path).suffix.lower() not in BID_SHEET_SUFFIXES:
         raise UsageError(f"--bid-sheet {path}: must end in .csv or .xlsx")
+    if layout != "auto":
+        from shopdoc.upload import check_path
+
+        check_path(path, layout)
     check_writable(path, "--bid-sheet")
 
 
@@ -343,11 +348,12 @@ def _terminal_width() -> int:
 
 
 # -- after the report -------------------------------------------------------------------------------
-def write_bids(report: Report, path: str, quiet: bool) -> bool:
-    from shopdoc.bidsheet import write_bid_sheet
+def write_bids(report: Report, path: str, quiet: bool, layout: str = "auto", dataset: Any = None) -> bool:
+    from shopdoc.upload import write_change_sheet
 
     try:
-        rows = write_bid_sheet(report, path)
+        written = write_change_sheet(report, path, layout, dataset)
+        rows = written.rows
     except ShopdocError as exc:
         _say(exc.line())
         return False
@@ -356,6 +362,8 @@ def write_bids(report: Report, path: str, quiet: bool) -> bool:
         return False
     if not quiet:
         _say(say("bids.written", report.lang, n=rows, path=path))
+        for note in written.notes:
+            _say(note)
     return True
 
 

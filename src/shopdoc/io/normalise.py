@@ -139,6 +139,18 @@ def _ad_level(step: Step) -> None:
     frame["level"] = pd.Series(step.level, index=frame.index, dtype="str")
 
 
+def _settings_level(step: Step) -> None:
+    """An upload sheet read back (`ad_settings`): a row naming a keyword or target is at keyword
+    level, any other row at campaign level (Entity, when there, decides next)."""
+    frame = step.frame
+    named = pd.Series(False, index=frame.index)
+    for name in ("keyword", "targeting_expression"):
+        if name in frame.columns:
+            named |= frame[name].notna()
+    frame["level"] = pd.Series("campaign", index=frame.index, dtype="str").where(~named, "keyword")
+    step.level = "keyword" if named.any() else "campaign"
+
+
 def _bulk_step(step: Step) -> None:
     if "entity" in step.frame.columns:
         step.frame, step.level = _bulk_entities(step.frame, step.headers, step.warnings)
@@ -162,6 +174,7 @@ def _placeholders(step: Step) -> None:
 STEPS: dict[str, Callable[[Step], None]] = {
     "items_by_title": _items_by_title,
     "ad_level": _ad_level,
+    "settings_level": _settings_level,
     "bulk_entities": _bulk_step,
     "breakdowns": _breakdown_step,
     "derived_rates": lambda step: _derive_ad_rates(step.frame),
