@@ -167,83 +167,91 @@ def _break_even(report: "Report") -> float | None:
     return None
 
 
-def _stepped(bid: float, change: float) -> float:
-    """A bid moved by `change`, to the cent, at least one cent (as the ad rules step a bid)."""
-    import numpy as np
-
-    from shopdoc.rules.ads import _stepped_array
-
-    return float(_stepped_array(np.array([bid]), np.array([change]))[0])
-
-
 # -- what the reports know beyond the verdicts: IDs, bids, budgets ----------------------------------
+_IDS = ("campaign_id", "ad_group_id", "keyword_id", "product_targeting_id")
+_KEYS = ("_c", "_g", "_k", "_m")
+
+
 def _norm(value: Any) -> str:
     return str(value).strip().casefold() if _known(value) else ""
 
 
-@dataclass
-class Console:
-    """The console's side of each subject, from the reports read: IDs (Amazon bulk files), bids
-    and budgets. Keyed by (campaign, ad group, keyword, match type) and by campaign, case-folded."""
+def _folded(series: "pd.Series") -> "pd.Series":
+    """Names compared as an operator would: trimmed, case-folded (`EXACT` is `exact`); "" for none.
+    Folded once per distinct name (names repeat over many rows)."""
+    import numpy as np
+    import pandas as pd
 
-    keywords: dict[tuple[str, str, str, str], dict[str, Any]] = field(default_factory=dict)
-    loose: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)  # (campaign, keyword)
-    campaigns: dict[str, dict[str, Any]] = field(default_factory=dict)
+    codes, uniques = pd.factorize(series.astype("object"))
+    folded = np.array([_norm(value) for value in uniques] + [""], dtype=object)
+    return pd.Series(folded[codes], index=series.index, dtype="object")
 
-    @classmethod
-    def of(cls, dataset: "Dataset | None") -> "Console":
-        console = cls()
-        if dataset is None:
-            return console
-        for kind in ("ad_report", "ad_settings"):
-            frame = dataset.frames.get(kind)
-            if frame is None or frame.empty:
-                continue
-            console._add(frame)
-        return console
 
-    def _add(self, frame: "pd.DataFrame") -> None:
-        wanted = ["campaign", "ad_group", "keyword", "match_type", "level", "campaign_id", "ad_group_id", "keyword_id",
-                  "product_targeting_id", "bid", "budget", "date"]
-        columns = {name: frame[name].tolist() if name in frame.columns else [None] * len(frame) for name in wanted}
-        order = sorted(range(len(frame)), key=lambda i: str(columns["date"][i] or ""))  # latest day last
-        for i in order:
-            row = {name: columns[name][i] for name in wanted}
-            campaign = _norm(row["campaign"])
-            if not campaign:
-                continue
-            keyword = _norm(row["keyword"])
-            if keyword and row.get("level") != "campaign":
-                key = (campaign, _norm(row["ad_group"]), keyword, _norm(row["match_type"]))
-                self._merge(self.keywords.setdefault(key, {}), row)
-                entries = self.loose.setdefault((campaign, keyword), [])
-                if not any(entry is self.keywords[key] for entry in entries):
-                    entries.append(self.keywords[key])
-            else:
-                self._merge(self.campaigns.setdefault(campaign, {}), row)
-            if _known(row.get("campaign_id")):
-                self.campaigns.setdefault(campaign, {}).setdefault("campaign_id", row["campaign_id"])
+def _keyed(frame: "pd.DataFrame") -> "pd.DataFrame":
+    import pandas as pd
 
-    @staticmethod
-    def _merge(into: dict[str, Any], row: dict[str, Any]) -> None:
-        for name, value in row.items():
-            if _known(value):
-                into[name] = value  # the latest day's value wins
+    out = pd.DataFrame(index=frame.index)
+    for key, name in zip(_KEYS, ("campaign", "ad_group", "keyword", "match_type")):
+        out[key] = _folded(frame[name]) if name in frame.columns else ""
+    return out
 
-    def keyword(self, row: dict[str, Any]) -> dict[str, Any]:
-        campaign, keyword = _norm(row.get("campaign")), _norm(row.get("keyword"))
-        exact = self.keywords.get((campaign, _norm(row.get("ad_group")), keyword, _norm(row.get("match_type"))))
-        if exact is not None:
-            return exact
-        candidates = [entry for entry in self.loose.get((campaign, keyword), [])
-                      if not _known(row.get("ad_group")) or _norm(entry.get("ad_group")) == _norm(row.get("ad_group"))]
-        if not _known(row.get("match_type")) and len(candidates) == 1:
-            return candidates[0]
-        matched = [entry for entry in candidates if _norm(entry.get("match_type")) == _norm(row.get("match_type"))]
-        return matched[0] if len(matched) == 1 else {}
 
-    def campaign(self, row: dict[str, Any]) -> dict[str, Any]:
-        return self.campaigns.get(_norm(row.get("campaign")), {})
+def console_frames(dataset: "Dataset | None") -> tuple["pd.DataFrame | None", "pd.DataFrame | None"]:
+    """The console's side of each subject from the reports read: IDs (Amazon bulk files), bids and
+    budgets, the latest day's non-blank value of each, per keyword (campaign, ad group, keyword,
+    match type, compared case-folded) and per campaign. Vectorised: one groupby per level."""
+    import pandas as pd
+
+    if dataset is None:
+        return None, None
+    frames = [dataset.frames.get(kind) for kind in ("ad_report", "ad_settings")]
+    frames = [frame for frame in frames if frame is not None and not frame.empty]
+    if not frames:
+        return None, None
+    wanted = ["level", "date", *_IDS, "bid", "budget"]
+    rows = pd.concat([frame[[c for c in ("campaign", "ad_group", "keyword", "match_type", *wanted)
+                              if c in frame.columns]] for frame in frames], ignore_index=True)
+    for name in wanted:
+        if name not in rows.columns:
+            rows[name] = None
+    rows = pd.concat([rows, _keyed(rows)], axis=1)
+    rows = rows[rows["_c"] != ""]
+    rows = rows.sort_values("date", kind="stable", na_position="first")  # the latest day last
+    values = [*_IDS, "bid", "budget"]
+    rows[values] = rows[values].astype("object").where(rows[values].notna() & (rows[values] != ""), None)
+    is_keyword = (rows["_k"] != "") & (rows["level"].astype("object") != "campaign")
+    keywords = rows[is_keyword].groupby(list(_KEYS), sort=False)[[*_IDS, "bid"]].last()
+    campaigns = rows.groupby("_c", sort=False)[["campaign_id"]].last()
+    budgets = rows[~is_keyword].groupby("_c", sort=False)[["budget"]].last()
+    return keywords, campaigns.join(budgets, how="left")
+
+
+def _attach(table: "pd.DataFrame", dataset: "Dataset | None") -> "pd.DataFrame":
+    """The bid table with the console's IDs, bid (`known_bid`) and budget joined on."""
+    import pandas as pd
+
+    keywords, campaigns = console_frames(dataset)
+    out = pd.concat([table.reset_index(drop=True), _keyed(table.reset_index(drop=True))], axis=1)
+    for name in (*_IDS, "known_bid", "budget"):
+        out[name] = None
+    if keywords is None:
+        return out
+    kw = out["level_code"] != "campaign"
+    if len(keywords) and kw.any():
+        found = keywords.reindex(pd.MultiIndex.from_frame(out.loc[kw, list(_KEYS)]))
+        # a report that names no ad group or match type (直通车 without 匹配方式): the one keyword of that name
+        loose = keywords.reset_index()
+        alone = loose.groupby(["_c", "_k"], sort=False)["_g"].transform("size") == 1
+        loose = loose[alone.to_numpy()].set_index(["_c", "_k"])
+        other = loose.reindex(pd.MultiIndex.from_frame(out.loc[kw, ["_c", "_k"]]))
+        for name, target in ((n, n) for n in _IDS):
+            out.loc[kw, target] = found[name].where(found[name].notna(), other[name]).to_numpy()
+        out.loc[kw, "known_bid"] = found["bid"].where(found["bid"].notna(), other["bid"]).to_numpy()
+    if len(campaigns):
+        plan = campaigns.reindex(out["_c"])
+        out["campaign_id"] = out["campaign_id"].where(out["campaign_id"].notna(), plan["campaign_id"].to_numpy())
+        out.loc[~kw, "budget"] = plan["budget"].to_numpy()[(~kw).to_numpy()]
+    return out
 
 
 def changes(report: "Report", dataset: "Dataset | None" = None) -> list[dict[str, Any]]:
@@ -251,47 +259,30 @@ def changes(report: "Report", dataset: "Dataset | None" = None) -> list[dict[str
     budget, target, creative), `new_bid` (a bid the console can take: the suggested one, or the
     current bid moved by the verdict's step when only a report with IDs shows it), `new_budget`,
     and what the console knows of the subject (`ids`: campaign_id, ad_group_id, keyword_id,
-    product_targeting_id)."""
-    from shopdoc.bidsheet import bid_table
+    product_targeting_id). Worked out column by column; rows are made once, at the end."""
+    import numpy as np
 
-    table = bid_table(report)
-    console = Console.of(dataset)
-    out = []
-    for row in table.to_dict("records"):
-        row = {name: (None if isinstance(value, float) and value != value else value) for name, value in row.items()}
-        msg = row["msg"]
-        level = row["level_code"]
-        known = console.campaign(row) if level == "campaign" else console.keyword(row)
-        bid = row.get("current_bid") if _known(row.get("current_bid")) else known.get("bid")
-        row["current_bid"] = bid
-        row["ids"] = {name: known.get(name) for name in ("campaign_id", "ad_group_id", "keyword_id",
-                                                         "product_targeting_id") if _known(known.get(name))}
-        if level != "campaign" and "campaign_id" not in row["ids"]:
-            campaign_id = console.campaign(row).get("campaign_id")
-            if _known(campaign_id):
-                row["ids"]["campaign_id"] = campaign_id
-        row["new_bid"] = row["new_budget"] = None
-        row["budget"] = console.campaign(row).get("budget") if level == "campaign" else None
-        if msg in PAUSE:
-            row["action"] = "pause"
-        elif msg in BID:
-            row["action"], row["new_bid"] = "bid", row.get("suggested_bid")
-        elif msg in BID_BY_STEP:
-            row["action"] = "bid"
-            if _known(bid) and _known(row.get("change")):
-                row["new_bid"] = _stepped(float(bid), float(row["change"]))
-        elif msg in BUDGET:
-            row["action"] = "budget"
-            if _known(row["budget"]) and _known(row.get("change")):
-                row["new_budget"] = round(float(row["budget"]) * (1 + float(row["change"])), 2)
-        elif msg in TARGET:
-            row["action"] = "target"
-        elif msg in CREATIVE:
-            row["action"] = "creative"
-        else:
-            row["action"] = "other"
-        out.append(row)
-    return out
+    from shopdoc.bidsheet import COLUMNS, RAW_COLUMNS, bid_table
+    from shopdoc.rules.ads import _stepped_array
+
+    table = _attach(bid_table(report), dataset)
+    msg = table["msg"].astype("object")
+    current = table["current_bid"].astype("float64").fillna(table["known_bid"].astype("float64"))
+    change = table["change"].astype("float64")
+    action = np.select([msg.isin(PAUSE), msg.isin(BID + BID_BY_STEP), msg.isin(BUDGET), msg.isin(TARGET),
+                        msg.isin(CREATIVE)], ["pause", "bid", "budget", "target", "creative"], default="other")
+    stepped = _stepped_array(current.to_numpy(), change.fillna(0.0).to_numpy())
+    new_bid = np.where(msg.isin(BID), table["suggested_bid"].astype("float64"),
+                       np.where(msg.isin(BID_BY_STEP) & current.notna() & change.notna(), stepped, np.nan))
+    budget = table["budget"].astype("float64")
+    new_budget = np.where(msg.isin(BUDGET), np.round(budget * (1 + change), 2), np.nan)
+    out = table[[*COLUMNS, *RAW_COLUMNS, *_IDS]].assign(current_bid=current, action=action, new_bid=new_bid,
+                                                           budget=budget, new_budget=new_budget)
+    ids = list(zip(*(table[name].tolist() for name in _IDS)))
+    rows = out.astype("object").where(out.notna(), None).to_dict("records")
+    for row, found in zip(rows, ids):
+        row["ids"] = {name: value for name, value in zip(_IDS, found) if _known(value)}
+    return rows
 
 
 # -- writing ----------------------------------------------------------------------------------------
@@ -515,16 +506,22 @@ def _write_xlsx(path: str, headers: Iterable[str], cells: list[list[Any]], title
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title)
     sheet.append(list(headers))
-    for row in cells:
-        out = []
-        for value in row:
-            if isinstance(value, str) and value:
-                cell = WriteOnlyCell(sheet, value=clean_text(value))
+    guarded: dict[str, Any] = {}  # text repeats (plan names, verdicts): cleaned once per distinct value
+
+    def text(value: str) -> Any:
+        if value not in guarded:
+            clean = clean_text(value)
+            if is_formula_like(clean):
+                cell = WriteOnlyCell(sheet, value=clean)
                 xlsx_cell(cell)  # a string cell, never a formula
-                out.append(cell)
+                guarded[value] = cell
             else:
-                out.append(None if value == "" or value is None else value)
-        sheet.append(out)
+                guarded[value] = clean
+        return guarded[value]
+
+    for row in cells:
+        sheet.append([text(value) if isinstance(value, str) and value else
+                      None if value == "" or value is None else value for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     Path(path).write_bytes(buffer.getvalue())
