@@ -62,7 +62,8 @@ def run(
         from shopdoc.commands.portfolio import run_all
 
         return run_all(config, paths=paths, shop=shop, date=date, format=format, lang=lang, fail_on=fail_on,
-                       output=output, quiet=quiet, bid_sheet=bid_sheet, details=details, send=send or [],
+                       output=output, quiet=quiet, bid_sheet=bid_sheet, bid_sheet_format=bid_sheet_format,
+                       details=details, send=send or [],
                        flavor=flavor, history=history, no_history=no_history, chart=chart, strict=strict)
     if shop and config.shops:
         config = config.shop(shop)  # one shop of `shops:`: its settings over the shared ones

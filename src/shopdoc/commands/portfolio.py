@@ -46,6 +46,7 @@ class Job:
     strict: bool
     quiet: bool
     keep_report: bool  # the parent sends it: return the report (without its detail rows)
+    bid_sheet_format: str = "auto"  # --bid-sheet-format
 
 
 @dataclass
@@ -59,7 +60,7 @@ class Outcome:
 def run_all(config, *, paths: list[str], shop: str | None, date: str | None, format: str | None, lang: str | None,
             fail_on: str, output: str | None, quiet: bool, bid_sheet: str | None, details: str | None,
             send: list[str], flavor: str, history: str | None, no_history: bool, chart: str | None,
-            strict: bool) -> int:
+            strict: bool, bid_sheet_format: str = "auto") -> int:
     from shopdoc.commands.diagnose import _say, choose_format, write_stdout
     from shopdoc.console import set_lang
 
@@ -99,7 +100,7 @@ def run_all(config, *, paths: list[str], shop: str | None, date: str | None, for
         open_store(config, history, no_history).close()  # made once here, not raced by the workers
     jobs = [Job(name=name, config=shop_config, date=date, lang=lang, fmt=fmt, flavor=flavor, output=output,
                 bid_sheet=bid_sheet, details=details, history=history, no_history=no_history, fail_on=fail_on,
-                strict=strict, quiet=quiet, keep_report=bool(plan.get(name)))
+                strict=strict, quiet=quiet, keep_report=bool(plan.get(name)), bid_sheet_format=bid_sheet_format)
             for name, shop_config in shops.items()]
     outcomes = run_pool(jobs)
     for outcome in outcomes:
@@ -249,7 +250,7 @@ def _one_shop(job: Job) -> Outcome:
             os.makedirs(os.path.dirname(files[option]), exist_ok=True)
     check_writable(files["--output"], "--output")
     if files["--bid-sheet"]:
-        check_bid_sheet(files["--bid-sheet"])
+        check_bid_sheet(files["--bid-sheet"], job.bid_sheet_format)
     if files["--details"]:
         check_details(files["--details"])
     stale = freshness.stale_alert(dataset.latest_date(), config.data["inputs"].get("max_age_days", freshness.MAX_AGE_DAYS))
@@ -263,7 +264,7 @@ def _one_shop(job: Job) -> Outcome:
         code = EXIT_FINDINGS
     if any(item.status in FAILED_STATUSES for item in report.inputs) or (stale is not None and job.strict):
         code = max(code, EXIT_PARTIAL_INPUT)
-    if files["--bid-sheet"] and not write_bids(report, files["--bid-sheet"], job.quiet):
+    if files["--bid-sheet"] and not write_bids(report, files["--bid-sheet"], job.quiet, job.bid_sheet_format, dataset):
         code = max(code, EXIT_USAGE)
     if files["--details"] and not write_detail_rows(report, files["--details"], job.quiet):
         code = max(code, EXIT_USAGE)
