@@ -605,3 +605,45 @@ def test_two_marketplaces_read_together_are_warned_naming_each_currency(tmp_path
         assert "shops:" in line
     one = load_paths([business_report("BusinessReport-us2.csv", "$1,000.00")], config)
     assert not [w for w in only(one).warnings if "several currencies" in w.reason]
+
+
+# -- real downloads from public repositories (tests/real/README.md says where each comes from) ---------
+
+REAL = __import__("pathlib").Path(__file__).parent / "real"
+
+
+@pytest.mark.parametrize("name, rows, currency, dates, spend, sales, symbol", [
+    ("amazon-us-sp-search-term-report-2022-08-01.xlsx", 50, "USD", ["2022-08-01"], 42.99, 54.95, "$"),
+    ("amazon-in-sp-search-term-report-2020-02.xlsx", 923, "INR", ["2020-02-01", "2020-02-29"], 47108.12, 70853.92, "₹"),
+])
+def test_real_amazon_search_term_reports(config, name, rows, currency, dates, spend, sales, symbol):
+    from shopdoc.api import build_report
+    from shopdoc.report import render
+
+    dataset = load_paths([str(REAL / name)], config)
+    item = only(dataset)
+    assert (item.kind, item.level, item.rows, item.header_row) == ("ad_report", "keyword", rows, 1)
+    assert (item.currency, item.currency_from) == (currency, "column")
+    assert (item.dates[0], item.dates[-1]) == (dates[0], dates[-1])
+    frame = dataset.frames["ad_report"]
+    assert frame["cost"].sum() == pytest.approx(spend) and frame["gmv"].sum() == pytest.approx(sales)
+    assert set(frame["currency"]) == {currency} and set(frame["window_days"]) == {1}
+    assert frame["search_term"].notna().all() and frame["keyword"].notna().all()
+    # Amazon's conversion is orders ÷ clicks: 3 orders from 1 click is 300%, not a wrong value.
+    assert not [w for w in item.warnings if "100%" in w.reason], [w.line() for w in item.warnings]
+    report = build_report(dataset, config, lang="en")
+    assert report.blocks and {b.frame["currency"].iloc[0] for b in report.blocks} == {currency}
+    text = render(report, "text")
+    assert symbol in text and "¥" not in text and " 元" not in text
+
+
+def test_an_ad_conversion_above_100_percent_is_kept_only_when_orders_exceed_clicks(tmp_path, config):
+    rows = [["Date", "Campaign Name", "Targeting", "Impressions", "Clicks", "Spend", "7 Day Total Orders (#)",
+             "7 Day Conversion Rate"],
+            ["2026-05-01", "SP", "wool shawl", "900", "1", "$0.80", "3", "300.00%"],   # one click, three orders
+            ["2026-05-01", "SP", "pashmina", "900", "10", "$8.00", "1", "150.00%"]]    # cannot be
+    dataset = load_paths([str(exports.write_csv(tmp_path / "search_terms.csv", rows))], config)
+    frame = dataset.frames["ad_report"]
+    assert frame["conversion_rate"].iloc[0] == pytest.approx(3.0) and pd.isna(frame["conversion_rate"].iloc[1])
+    [warning] = [w for w in only(dataset).warnings if "100%" in w.reason]
+    assert warning.row == 3
