@@ -16,7 +16,10 @@ from shopdoc.io import load_paths
 
 
 def diagnose(folder, *extra, timeout=60):
-    return run_shopdoc("diagnose", str(folder / "in"), "--no-history", "--format", "json", *extra,
+    """In English: the lines these tests read are the catalogue's English (a Chinese run says the same
+    in Chinese, tested in test_messages.py)."""
+    lang = () if "--lang" in extra else ("--lang", "en")
+    return run_shopdoc("diagnose", str(folder / "in"), "--no-history", "--format", "json", *lang, *extra,
                        cwd=folder, timeout=timeout)
 
 
@@ -166,7 +169,7 @@ def test_a_fifo_given_by_name_does_not_hang(folder):
     os.mkfifo(fifo)
     run = run_shopdoc("diagnose", str(fifo), str(folder / "in" / "直通车_关键词报表_20261122.csv"),
                       "--no-history", "--format", "json", cwd=folder, timeout=30)
-    assert run.code == 3 and "pipe.csv: is not a regular file" in run.err
+    assert run.code == 3 and "pipe.csv: 不是普通文件（是管道或设备）" in run.err  # the user's language (zh here)
 
 
 def test_damaged_zip_is_one_line(tmp_path):
