@@ -262,6 +262,12 @@ def _conversion_against_earlier_days(ctx):
     return table, presale_ids, comparable, enough
 
 
+# Shared by the rules that compare an item with its own earlier days (one reading of the same numbers).
+_WINDOW = count("window_days", 7, "和之前最多几天的平均比", "Compare with the average of up to this many earlier days")
+_MIN_VISITORS_BOTH = count("min_visitors", 100, "报告日和之前几天合计的访客数都要达到这个值",
+                           "Visitors needed on the report day and over the earlier days, each")
+
+
 @rule(
     "item.conversion_drop",
     owner="design",
@@ -269,8 +275,8 @@ def _conversion_against_earlier_days(ctx):
     needs={"item_daily": ["item_id", "visitors"]},
     params=[
         fraction("min_drop", 0.30, "转化率比前几天平均低了这个比例以上才提出来", "Speak when an item's conversion fell by at least this fraction of its earlier average"),
-        count("window_days", 7, "和之前最多几天的平均比", "Compare with the average of up to this many earlier days"),
-        count("min_visitors", 100, "报告日和之前几天合计的访客数都要达到这个值", "Visitors needed on the report day and over the earlier days, each"),
+        _WINDOW,
+        _MIN_VISITORS_BOTH,
         count("top_n", 5, "最多列几个商品，其余只计数", "At most this many items; the rest are counted"),
     ],
     messages={
@@ -336,8 +342,8 @@ def conversion_drop(ctx) -> None:
     needs={"item_daily": ["item_id", "visitors"]},
     params=[
         fraction("min_rise", 0.30, "转化率比前几天平均高了这个比例以上才提出来", "Speak when an item's conversion rose by at least this fraction of its earlier average"),
-        count("window_days", 7, "和之前最多几天的平均比", "Compare with the average of up to this many earlier days"),
-        count("min_visitors", 100, "报告日和之前几天合计的访客数都要达到这个值", "Visitors needed on the report day and over the earlier days, each"),
+        _WINDOW,
+        _MIN_VISITORS_BOTH,
         count("top_n", 3, "最多列几个商品，其余只计数", "At most this many items; the rest are counted"),
     ],
     messages={
@@ -406,7 +412,7 @@ def conversion_rise(ctx) -> None:
     needs={"item_daily": ["item_id", "search_visitors"]},
     params=[
         fraction("min_drop", 0.50, "搜索引导访客数比之前几天平均少了这个比例以上才提出来", "Speak when an item's search visitors fell by at least this fraction of its earlier average"),
-        count("window_days", 7, "和之前最多几天的平均比", "Compare with the average of up to this many earlier days"),
+        _WINDOW,
         count("min_visitors", 100, "之前几天平均每天的搜索访客数至少要有这么多", "Earlier days' average search visitors needed per day"),
         count("top_n", 3, "最多列几个商品，其余只计数", "At most this many items; the rest are counted"),
     ],
