@@ -333,7 +333,7 @@ def test_plain_numbers_at_c_speed_read_as_the_careful_path_does():
     shapes = ["2,106", "54.94%", "-3.5", "12.", ".5", "007", "1,234.5%", "-", "1.2.3", "5-", "(12.50)", "¥1,234.5",
               " 42 ", "+5", "%", "1e3", "nan", "", "-%", "--5", "5%%", "%5", ".", "-.", "0", "-0", "１２", "1,2,3",
               "123456789012345", "1234567890123456", "0.1", "0.000000000000001", "9,007,199,254,740,993", "²", "5,%",
-              "1\x012", ",5", "5,", "99999999999999.9%", "0.30000000000000004"]
+              "1\x012", ",5", "5,", "99999999999999.9%", "0.30000000000000004", "1" + "," * 40 + "2"]
     for _ in range(20000):
         shapes.append("".join(pick.choice("0123456789.,-%") for _ in range(pick.randint(1, 9))))
         shapes.append(f"{pick.uniform(0, 10 ** pick.randint(0, 12)):,.{pick.randint(0, 4)}f}")
@@ -343,8 +343,10 @@ def test_plain_numbers_at_c_speed_read_as_the_careful_path_does():
     expected = np.asarray(pd.to_numeric(groups["number"], errors="coerce"), dtype="float64")
     careful = ~np.isnan(expected)
     assert not (read & ~careful).any()
-    assert all(sum(char.isdigit() for char in cell) > 15 or cell[:1] == "," or cell[-1:] == ","
+    assert all(sum(char.isdigit() for char in cell) > 15 or cell[:1] == "," or cell[-1:] == "," or len(cell) > 32
                for cell in cells_[careful & ~read])
+    long, _ = values.numbers(pd.Series(["1" + "," * 40 + "2", "1" * 15 + "." + "0" * 30, "7"] * values.SMALL, dtype=object))
+    assert long.iloc[:3].tolist() == [12.0, float("1" * 15), 7.0]  # past `_LONGEST`: the careful path
     assert np.array_equal(number[read], expected[read])
     assert (percent[read] == (groups["unit"][read] == "%")).all()
     assert (negative[read] == (groups["sign"][read] == "-")).all()

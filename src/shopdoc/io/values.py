@@ -455,7 +455,10 @@ def _plausible(days: pd.Series) -> pd.Series:
 
 # -- the plain cells of a whole table, at C speed ----------------------------------------------------
 
-_CHUNK_CELLS = 65536  # cells per pass: the byte arrays below stay a few MiB (and in cache) whatever the table
+# Cells per pass, and the longest cell read here (`-999,999,999,999.99%` has 20 characters; longer
+# ones go the careful way): the byte arrays of a pass stay within a few MiB, whatever the file holds.
+_CHUNK_CELLS = 16384
+_LONGEST = 32
 _MAX_DIGITS = 15  # a mantissa this long is exact in a float64 (< 2**53): `m / 10**d` then rounds as `float()` does
 _POW10 = np.array([float(10 ** power) for power in range(_MAX_DIGITS + 1)])
 _SEPARATOR = "\x01"
@@ -495,8 +498,9 @@ def _plain_chunk(text: list, number: np.ndarray, percent: np.ndarray, negative: 
     except TypeError:  # a workbook's number or date among the text: not plain
         text = [cell if type(cell) is str else "" for cell in text]
         joined = _SEPARATOR.join(text) + _SEPARATOR
-    if not joined.isascii() or joined.count(_SEPARATOR) != n:  # rare: such cells are left to the careful path
-        text = [cell if cell.isascii() and _SEPARATOR not in cell else "" for cell in text]
+    if len(joined) > n * (_LONGEST + 1) or not joined.isascii() or joined.count(_SEPARATOR) != n:
+        # rare: such cells are left to the careful path
+        text = [cell if len(cell) <= _LONGEST and cell.isascii() and _SEPARATOR not in cell else "" for cell in text]
         joined = _SEPARATOR.join(text) + _SEPARATOR
     data = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
     ends = np.flatnonzero(data == ord(_SEPARATOR))  # each cell's separator
