@@ -36,6 +36,7 @@ def assert_refused_beside_good(run, *words, seconds=20):
 
     assert run.code == 3, run.err
     assert "Traceback" not in run.err and "panicked" not in run.err
+    assert all(line.startswith("shopdoc: ") for line in run.lines), run.err  # nothing a library printed
     report = json.loads(run.out)
     good = [item for item in report["inputs"] if item["status"] == "ok"]
     assert [item["path"].rsplit("/", 1)[1] for item in good] == ["直通车_关键词报表_20261122.csv"]
@@ -199,3 +200,46 @@ def test_real_xls_renamed_xlsx_and_the_reverse_are_read_by_content(tmp_path):
     os.rename(xlsx, tmp_path / "b.xls")
     dataset = load_paths([str(tmp_path / "a.xlsx"), str(tmp_path / "b.xls")], Config(merge({"shop": {"lang": "en"}})))
     assert [item.status for item in dataset.inputs] == ["ok", "ok"]
+
+
+def test_csv_cells_over_the_limit_are_one_line(tmp_path):
+    config = Config(merge({"shop": {"lang": "en"}}))
+    config.data["inputs"]["limits"] = {"max_cells": 100}
+    path = exports.write_csv(tmp_path / "wide.csv", keyword_rows(20))  # 21 rows × 10 columns
+    item = load_paths([str(path)], config).inputs[0]
+    assert item.status == "error" and "more than 100 cells" in item.error and "max_cells" in item.error
+
+
+def test_a_csv_with_a_stray_cr_or_old_mac_line_ends_is_read(tmp_path):
+    rows = keyword_rows(5)
+    text = exports.csv_bytes(rows, encoding="utf-8").decode("utf-8")
+    stray = tmp_path / "直通车_关键词_stray.csv"
+    stray.write_bytes(text.replace("羊毛衫2", "羊毛\r衫2", 1).encode("utf-8"))  # unquoted CR inside a cell
+    mac = tmp_path / "直通车_关键词_mac.csv"
+    mac.write_bytes(text.replace("\r\n", "\r").encode("utf-8"))
+    for path in (stray, mac):
+        item = load_paths([str(path)], Config(defaults())).inputs[0]
+        assert item.status == "ok", item.error
+
+
+def test_repeated_csv_cells_share_one_string(tmp_path):
+    """A big keyword report repeats its day, plans and units: each distinct cell is held once
+    (a 1 M-row CSV read in 376 MiB instead of 888 MiB; see benchmarks/hostile.py)."""
+    from shopdoc.io.readers import read_tables
+
+    path = exports.write_csv(tmp_path / "kw.csv", keyword_rows(50))
+    rows = read_tables(str(path))[0].rows
+    assert len({id(row[0]) for row in rows[1:]}) == 1 and len({id(row[1]) for row in rows[1:]}) == 1
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("zh", "超过 500 行：如果文件确实没问题，在配置里调高 inputs.limits.max_rows"),
+    ("en", "more than 500 rows — raise inputs.limits.max_rows in the config if the file is genuine"),
+])
+def test_a_refusal_is_one_line_in_the_report_language(tmp_path, lang, words):
+    (tmp_path / "in").mkdir()
+    good_keywords(tmp_path / "in")
+    exports.write_csv(tmp_path / "in" / "big.csv", keyword_rows(2000))
+    (tmp_path / "shopdoc.yaml").write_text("inputs:\n  limits:\n    max_rows: 500\n", encoding="utf-8")
+    run = diagnose(tmp_path, "--config", str(tmp_path / "shopdoc.yaml"), "--lang", lang)
+    assert assert_refused_beside_good(run, "big.csv") == f"shopdoc: {tmp_path / 'in' / 'big.csv'}: {words}"

@@ -9,7 +9,7 @@ import os
 import pytest
 
 import exports
-from hostile import keyword_rows, run_shopdoc
+from hostile import GIB, keyword_rows, run_shopdoc
 from shopdoc.neutral import clean_text, csv_cell, guard_output, is_formula_like
 
 PAYLOADS = ['=HYPERLINK("http://evil.example/x","点我")', "+cmd|' /C calc'!A0", "=WEBSERVICE(\"http://e.x\")",
@@ -62,7 +62,8 @@ def test_bid_sheet_holds_no_live_formula(tmp_path):
     for name in ("bids.xlsx", "bids.csv"):
         run = run_shopdoc("diagnose", str(folder), "--no-history", "--bid-sheet", str(tmp_path / name),
                           "--format", "text", cwd=tmp_path)
-        assert run.code in (0, 1), run.err
+        assert run.code == 0 and run.lines == [f"shopdoc: 已把 59 条出价调整写入 {tmp_path / name}"], run.err
+        assert run.seconds < 30 and run.peak_bytes < GIB
     sheet = load_workbook(tmp_path / "bids.xlsx").active
     cells = [cell for row in sheet.iter_rows() for cell in row]
     assert not [cell.value for cell in cells if cell.data_type == "f"]
@@ -74,12 +75,15 @@ def test_bid_sheet_holds_no_live_formula(tmp_path):
     assert any(cell.startswith("'=HYPERLINK") for cell in written)
 
 
-@pytest.mark.parametrize("fmt", ["text", "markdown", "rich", "json"])
-def test_terminal_and_chat_output_carry_no_escape(tmp_path, fmt):
+@pytest.mark.parametrize("fmt, flavor", [("text", None), ("rich", None), ("json", None), ("markdown", "generic"),
+                                         ("markdown", "dingtalk"), ("markdown", "wecom"), ("markdown", "feishu"),
+                                         ("markdown", "slack")])
+def test_terminal_and_chat_output_carry_no_escape(tmp_path, fmt, flavor):
     folder = ad_folder(tmp_path)
-    extra = ["--flavor", "dingtalk"] if fmt == "markdown" else []
+    extra = ["--flavor", flavor] if flavor else []
     run = run_shopdoc("diagnose", str(folder), "--no-history", "--format", fmt, *extra, cwd=tmp_path)
-    assert run.code in (0, 1), run.err
+    assert run.code == 0 and not run.err.strip(), run.err
+    assert run.seconds < 30 and run.peak_bytes < GIB
     for stream in (run.out, run.err):
         bad = [c for c in stream if (ord(c) < 32 and c not in "\n") or 0x7f <= ord(c) <= 0x9f
                or 0x202a <= ord(c) <= 0x202e]
@@ -110,10 +114,16 @@ def test_non_finite_number_is_a_data_warning_not_a_crash(tmp_path):
     exports.write_csv(folder / "直通车_关键词.csv", rows, encoding="utf-8")
     for fmt in ("text", "markdown", "json"):
         run = run_shopdoc("diagnose", str(folder), "--no-history", "--format", fmt, cwd=tmp_path)
-        assert run.code in (0, 1) and run.out.strip(), run.err
+        assert run.code == 0 and run.out.strip(), run.err
+        assert len(run.lines) == 1 and "直通车_关键词.csv: 2 条数据提醒" in run.lines[0], run.err  # one line, the file
+        assert run.seconds < 30 and run.peak_bytes < GIB
         assert "Infinity" not in run.out and "NaN" not in run.out and "∞" not in run.out
     import json
 
     report = json.loads(run.out)
-    warned = {(w["row"], w["column"]) for item in report["inputs"] for w in item["warnings"]}
+    (item,) = report["inputs"]
+    assert item["status"] == "ok" and item["rows"] == 30  # the rows beside the bad cells are all read
+    warned = {(w["row"], w["column"]) for w in item["warnings"]}
     assert (4, "花费") in warned and (5, "展现量") in warned  # header on row 1
+    judged = {row[0] for block in report["details"] if block["rule"] == "ads.ctr_bid" for row in block["rows"]}
+    assert judged  # ads.ctr_bid still judges the keywords beside the bad cells (the issue: its findings vanished)

@@ -175,6 +175,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{rows:,} rows × {columns:,} columns, over the limit of {max:,} cells",
     },
     "limit.more_rows": {"zh": "超过 {max:,} 行", "en": "more than {max:,} rows"},
+    "limit.more_cells": {"zh": "到第 {row:,} 行已超过 {max:,} 个单元格", "en": "more than {max:,} cells (by row {row:,})"},
     "limit.row_columns": {
         "zh": "第 {row:,} 行有 {columns:,} 列，超过上限 {max:,}",
         "en": "row {row:,} has {columns:,} columns, over the limit of {max:,}",

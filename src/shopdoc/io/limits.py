@@ -30,7 +30,7 @@ class Limits:
     max_run_mb: int = 2048  # everything one run reads, decompressed
     max_rows: int = 500_000  # rows of one table (a sheet, a CSV)
     max_columns: int = 1_000  # columns of one table
-    max_cells: int = 10_000_000  # rows × columns of one sheet as a workbook lays it out
+    max_cells: int = 10_000_000  # cells of one table: a CSV's, or rows × columns of a sheet as a workbook lays it out
     max_cell_chars: int = 32_767  # characters of one cell (Excel's own limit); longer ones are cut
     max_zip_members: int = 200  # export files in one zip
 

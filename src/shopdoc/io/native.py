@@ -32,6 +32,25 @@ def _is_noise(line: str) -> bool:
             or stripped[:1].isdigit() and ": " in stripped[:8] or stripped.startswith("at "))
 
 
+def _without_panics(lines: list[str]) -> list[str]:
+    """The captured lines less the panic reports: "thread '…' panicked at …:" is followed by the
+    panic's own message (one or more lines, already in the file's one-line error) up to the
+    `note:` or `stack backtrace:` line that closes the report."""
+    kept, in_panic = [], False
+    for line in lines:
+        stripped = line.strip()
+        if "panicked at" in stripped:
+            in_panic = True
+            continue
+        if in_panic and stripped.startswith(("note:", "stack backtrace:")):
+            in_panic = stripped.startswith("stack backtrace:")
+            continue
+        if in_panic or _is_noise(line):
+            continue
+        kept.append(line)
+    return kept
+
+
 @contextmanager
 def quiet_native_stderr() -> Iterator[None]:
     global _depth, _saved, _capture
@@ -64,6 +83,6 @@ def quiet_native_stderr() -> Iterator[None]:
                 text = _capture.read().decode("utf-8", "replace")
                 _capture.close()
                 _saved, _capture = None, None
-                kept = [line for line in text.splitlines(keepends=True) if not _is_noise(line)]
+                kept = _without_panics(text.splitlines(keepends=True))
                 if kept:
                     sys.stderr.write("".join(kept))

@@ -16,7 +16,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Any
+from typing import Any, Iterator
 
 from shopdoc.errors import InputError
 from shopdoc.io import xls
@@ -345,12 +345,15 @@ def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, bud
     """A member's bytes, never more than the limits allow, whatever its header declares."""
     if info.file_size > limits.max_file_bytes:
         raise TooBig(Said("limit.declared", what="", size=mib(info.file_size), max=limits.max_file_mb), "max_file_mb")
-    with archive.open(info) as handle:
-        data = handle.read(limits.max_file_bytes + 1)
-    if len(data) > limits.max_file_bytes:
-        raise TooBig(Said("limit.unpacks", what="", max=limits.max_file_mb), "max_file_mb")
-    budget.take(len(data))
-    return data
+    pieces, total = [], 0
+    with archive.open(info) as handle:  # a megabyte at a time: one read would inflate up to the limit at once
+        while piece := handle.read(1 << 20):
+            total += len(piece)
+            if total > limits.max_file_bytes:
+                raise TooBig(Said("limit.unpacks", what="", max=limits.max_file_mb), "max_file_mb")
+            pieces.append(piece)
+    budget.take(total)
+    return b"".join(pieces)
 
 
 def _member_saved_on(info: zipfile.ZipInfo) -> str | None:
@@ -580,25 +583,53 @@ def _read_text(path: str, data: bytes, limits: Limits = DEFAULTS) -> RawTable:
     delimiter = sniff_delimiter(head)
     csv.field_size_limit(max(limits.max_file_bytes, 131072))
     rows: list[list[Any]] = []
-    cut = 0
+    cut = cells = 0
+    seen: dict[str, str] = {}  # one string object per distinct cell: exports repeat days, plans, bids
     try:
-        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+        for row in csv.reader(_lines(text), delimiter=delimiter):
             if len(rows) >= limits.max_rows + HEADER_AREA:
                 raise _too_big(path, TooBig(Said("limit.more_rows", max=limits.max_rows), "max_rows"))
             if len(row) > limits.max_columns:
                 raise _too_big(path, TooBig(Said("limit.row_columns", row=len(rows) + 1, columns=len(row),
                                                  max=limits.max_columns), "max_columns"))
+            cells += len(row)
+            if cells > limits.max_cells:
+                raise _too_big(path, TooBig(Said("limit.more_cells", max=limits.max_cells, row=len(rows) + 1),
+                                            "max_cells"))
             for index, cell in enumerate(row):
                 if len(cell) > limits.max_cell_chars:
                     row[index] = cell[:limits.max_cell_chars]
                     cut += 1
-            rows.append(row)
+            rows.append(list(map(seen.setdefault, row, row)) if len(seen) < _DISTINCT
+                        else list(map(seen.get, row, row)))
     except csv.Error as exc:
         raise InputError(path, Said("read.broken_csv", why=str(exc)), hint=Said("hint.save_xlsx")) from None
     if cut:
         notes.append(Said("warn.long_cells", n=cut, max=limits.max_cell_chars))
     return RawTable(rows=_pad(rows), file_format="csv" if delimiter != "\t" else "tsv",
                     encoding=encoding, delimiter=delimiter, notes=notes)
+
+
+_DISTINCT = 200_000  # distinct cells shared per file; past that, new ones are kept as read
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of `text` with their endings, as `csv.reader` wants them, cut from the string as
+    they are needed (io.StringIO would first copy the text at four bytes per character). Text that
+    ends lines with a lone CR (old Mac files, a stray CR in a cell) goes through io.StringIO, which
+    splits there too."""
+    if _LONE_CR.search(text):
+        yield from io.StringIO(text, newline="")
+        return
+    start, size, find = 0, len(text), text.find
+    while start < size:
+        end = find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start:end + 1]
+        start = end + 1
 
 
 def _pad(rows: list[list[Any]]) -> list[list[Any]]:

@@ -286,12 +286,13 @@ def durations(raw: pd.Series) -> Parsed:
     values = _fast_numbers(raw)
     bad = pd.Series(False, index=raw.index)
     todo = values.isna().to_numpy() & raw.notna().to_numpy()
-    if not todo.any():
-        return values, bad
-    parsed = by_unique(raw[todo], _parse_durations)
-    values[todo] = parsed["value"].astype("float64")
-    bad[todo] = parsed["bad"].fillna(False).astype(bool)
-    return values, bad
+    if todo.any():
+        parsed = by_unique(raw[todo], _parse_durations)
+        values[todo] = parsed["value"].astype("float64")
+        bad[todo] = parsed["bad"].fillna(False).astype(bool)
+    array, flags = values.to_numpy(dtype="float64", copy=True), bad.to_numpy(dtype=bool, copy=True)
+    _refuse_non_finite(array, flags)  # `1E400` seconds is unreadable, not forever
+    return pd.Series(array, index=raw.index), pd.Series(flags, index=raw.index)
 
 
 def _parse_durations(cells: pd.Series) -> pd.DataFrame:
@@ -343,7 +344,7 @@ def texts(raw: pd.Series) -> pd.Series:
         text = _text(cells)
         if _needs_cleaning(text):
             text = text.map(clean_text, na_action="ignore")  # escapes, controls, bidi overrides: see shopdoc.neutral
-        if pd.api.types.infer_dtype(cells, skipna=True) != "string":
+        if text.notna().any() and pd.api.types.infer_dtype(cells, skipna=True) != "string":
             text = text.str.replace(r"^(-?\d+)\.0$", r"\1", regex=True)
         return pd.DataFrame({"value": text})
 
