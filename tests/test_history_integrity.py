@@ -79,3 +79,19 @@ def test_a_full_disk_while_saving_still_prints_the_report(cli, history, monkeypa
     run = cli("diagnose", str(SAMPLE), "--config", str(SAMPLE / "shopdoc.yaml"), "--history", str(history))
     assert run.code == 0 and run.out.strip()
     assert run.err.strip().splitlines() == [f"shopdoc: history {history}: could not save this run: the disk is full — free some space"]
+
+
+def test_a_damaged_history_in_its_own_process_is_one_line_fast_and_small(history, tmp_path):
+    """The same refusal from the real command in a child process: exit 2 (SPEC: not a history file,
+    nothing reported), one line naming the file and the way out, the file byte for byte as it was,
+    within a time bound and under 1 GiB."""
+    from hostile import GIB, run_shopdoc
+
+    damage(history, 3)
+    before = history.read_bytes()
+    run = run_shopdoc("diagnose", str(SAMPLE), "--config", str(SAMPLE / "shopdoc.yaml"), "--history", str(history),
+                      cwd=tmp_path, timeout=60)
+    assert run.code == 2 and "Traceback" not in run.err
+    assert len(run.lines) == 1 and str(history) in run.lines[0] and "shopdoc history --repair" in run.lines[0]
+    assert history.read_bytes() == before
+    assert run.seconds < 30 and run.peak_bytes < GIB

@@ -169,3 +169,37 @@ def test_the_target_deadline_bounds_retries_and_waits(server):
     (line,) = send_report(make_report(), ["wecom"], None, env={"SHOPDOC_WECOM_WEBHOOK": down.url()}, clock=clock,
                           attempts=10, target_deadline=150)
     assert line.endswith("out of time for this target") and sum(clock.sleeps) <= 150
+
+
+def test_the_cli_run_tries_every_target_and_says_one_line_per_failure(server, tmp_path):
+    """The whole run, in its own process: a robot that redirects and one whose URL is malformed each
+    give one line naming the target (never the URL); the good robot still gets the report; the report
+    is printed; exit 4 (SPEC: report produced, --send failed), quickly and in little memory."""
+    import json as json_
+
+    from hostile import GIB, good_keywords, run_shopdoc
+
+    moved = server(lambda conn: conn.sendall(reply("302 Found", b"", f"Location: http://127.0.0.1:1/x?key={KEY}\r\n")))
+    bodies = []
+
+    def fine_answer(conn):
+        bodies.append(True)
+        conn.sendall(reply("200 OK", b'{"errcode":0,"errmsg":"ok"}'))
+
+    fine = server(fine_answer)
+    (tmp_path / "in").mkdir()
+    good_keywords(tmp_path / "in")
+    env = {"SHOPDOC_WECOM_WEBHOOK": moved.url(),
+           "SHOPDOC_SLACK_WEBHOOK": f"http://[::1/services/T000/B000/{KEY}",
+           "SHOPDOC_DINGTALK_WEBHOOK": fine.url("/robot/send?access_token=abcdef0123456789")}
+    run = run_shopdoc("diagnose", str(tmp_path / "in"), "--no-history", "--format", "json", "--send", "wecom",
+                      "--send", "slack", "--send", "dingtalk", cwd=tmp_path, env=env, timeout=60)
+    assert run.code == 4, run.err
+    assert json_.loads(run.out)["inputs"][0]["status"] == "ok"
+    failed = [line for line in run.lines if line.startswith("shopdoc: --send ")]
+    assert [line.split(":")[1].strip() for line in failed] == ["--send wecom", "--send slack"], run.err
+    assert "HTTP 302" in failed[0] and "SHOPDOC_SLACK_WEBHOOK" in failed[1]
+    assert [line for line in run.lines if line not in failed] == ["shopdoc: dingtalk: 已发送 1 条消息"]
+    assert KEY not in run.err and "abcdef0123456789" not in run.err and "Traceback" not in run.err
+    assert bodies and moved.requests == 1
+    assert run.seconds < 30 and run.peak_bytes < GIB
