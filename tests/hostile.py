@@ -145,6 +145,24 @@ def sparse_xlsx() -> bytes:
     return raw_xlsx({"Sheet1": sheet_xml(cells={"A1": "日期", "XFD1048576": "x"})})
 
 
+def sparse_xls(folder: Path) -> bytes:
+    """A 5.6 KB .xls with cells at A1 and IV65536: calamine would lay out 16.7 M cells (over 1 GiB)."""
+    import xlwt
+
+    book = xlwt.Workbook()
+    good = book.add_sheet("关键词")
+    for r, row in enumerate(keyword_rows(20)):
+        for c, value in enumerate(row):
+            good.write(r, c, value)
+    far = book.add_sheet("说明")
+    far.write(0, 0, "说明")
+    far.write(65535, 255, "x")
+    book.save(str(folder / "sparse.xls"))
+    data = (folder / "sparse.xls").read_bytes()
+    (folder / "sparse.xls").unlink()
+    return data
+
+
 def truncated_xls(folder: Path) -> bytes:
     """A real .xls cut short by 100 bytes, as a broken download is: calamine panics on it."""
     data = exports.write_xls(folder / "whole.xls", keyword_rows(200)).read_bytes()
@@ -179,5 +197,5 @@ def lying_zip(name: str, real: bytes, declared: int) -> bytes:
     return bytes(data)
 
 
-__all__ = ["GIB", "Run", "run_shopdoc", "good_keywords", "keyword_rows", "sheet_xml", "raw_xlsx", "sparse_xlsx",
+__all__ = ["GIB", "Run", "run_shopdoc", "good_keywords", "keyword_rows", "sheet_xml", "raw_xlsx", "sparse_xls", "sparse_xlsx",
            "truncated_xls", "deflate_bomb", "lying_zip", "zlib"]

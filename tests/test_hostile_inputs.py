@@ -10,7 +10,7 @@ import pytest
 
 import exports
 from hostile import (GIB, deflate_bomb, good_keywords, keyword_rows, lying_zip, raw_xlsx, run_shopdoc, sheet_xml,
-                     sparse_xlsx, truncated_xls)
+                     sparse_xls, sparse_xlsx, truncated_xls)
 from shopdoc.config import Config, defaults, merge
 from shopdoc.io import load_paths
 
@@ -243,3 +243,17 @@ def test_a_refusal_is_one_line_in_the_report_language(tmp_path, lang, words):
     (tmp_path / "shopdoc.yaml").write_text("inputs:\n  limits:\n    max_rows: 500\n", encoding="utf-8")
     run = diagnose(tmp_path, "--config", str(tmp_path / "shopdoc.yaml"), "--lang", lang)
     assert assert_refused_beside_good(run, "big.csv") == f"shopdoc: {tmp_path / 'in' / 'big.csv'}: {words}"
+
+
+def test_sparse_xls_sheet_is_refused_before_calamine_lays_it_out(folder):
+    (folder / "in" / "商品.xls").write_bytes(sparse_xls(folder))
+    run = diagnose(folder)
+    assert run.code == 3 and "Traceback" not in run.err
+    line, = [line for line in run.lines if "商品.xls" in line]
+    assert "[说明]" in line and "65,536 rows × 256 columns" in line and "inputs.limits.max_cells" in line
+    import json
+
+    read = {(item["path"].rsplit("/", 1)[1], item.get("sheet")): item["status"] for item in json.loads(run.out)["inputs"]}
+    assert read[("商品.xls", "关键词")] == "ok"  # the good sheet of the same workbook
+    assert read[("直通车_关键词报表_20261122.csv", None)] == "ok"
+    assert run.seconds < 20 and run.peak_bytes < GIB / 4  # 1 GiB before: calamine laid out 16.7 M cells

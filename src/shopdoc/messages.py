@@ -125,6 +125,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "read.password": {"zh": "工作簿设了密码", "en": "the workbook is password-protected"},
     "read.workbook_unopenable": {"zh": "工作簿打不开（{why}）", "en": "the workbook cannot be opened ({why})"},
     "read.sheet_unreadable": {"zh": "读不出来（{why}）", "en": "cannot be read ({why})"},
+    "read.other_sheets_unreadable": {"zh": "其余工作表读不出来（{why}）", "en": "the other sheets cannot be read ({why})"},
     "read.workbook_damaged": {"zh": "工作簿已损坏（{why}）", "en": "the workbook is damaged ({why})"},
     "read.zip_damaged": {"zh": "压缩包已损坏（{why}）", "en": "a damaged zip archive ({why})"},
     "read.zip_no_export": {

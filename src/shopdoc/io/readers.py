@@ -166,6 +166,10 @@ def _read_workbook(path: str, source: str | bytes, fmt: str, limits: Limits = DE
     refused: dict[str, tuple[str, str]] = {}
     if fmt == "xlsx":
         refused = _check_xlsx(path, source, limits, budget)
+    elif fmt == "xls":
+        refused = _check_xls(source, limits)
+        if refused:  # calamine lays out every sheet of an .xls as it opens it: read the others with xlrd
+            return _xlrd_tables(path, source, refused)
     with quiet_native_stderr():
         return _calamine_tables(path, source, fmt, limits, refused)
 
@@ -255,6 +259,30 @@ def _over(height: int, width: int, limits: Limits) -> TooBig | None:
     if height * width > limits.max_cells:
         return TooBig(Said("limit.cells", rows=height, columns=width, max=limits.max_cells), "max_cells")
     return None
+
+
+def _check_xls(source: str | bytes, limits: Limits) -> dict[str, tuple[Said, str]]:
+    """Sheets of a binary .xls whose cells span more than the limits (see `xls_guard`)."""
+    from shopdoc.io.xls_guard import oversized_sheets
+
+    if isinstance(source, str):
+        with open(source, "rb") as handle:
+            source = handle.read()
+    return oversized_sheets(source, limits)
+
+
+def _xlrd_tables(path: str, source: str | bytes, refused: dict[str, tuple[Said, str]]) -> list[RawTable]:
+    """The sheets of an .xls that are within the limits, read by xlrd (which loads one sheet at a
+    time and never the refused ones), and a failed table for each refused sheet."""
+    tables = [_failed(path, "xls", name, InputError(path, reason, sheet=name, hint=setting(limit)))
+              for name, (reason, limit) in refused.items()]
+    try:
+        sheets = xls.read_xlrd(source, skip=frozenset(refused))
+    except Exception as exc:  # xlrd is stricter than calamine; the refused sheets are still named
+        return tables + [_failed(path, "xls", None, InputError(
+            path, Said("read.other_sheets_unreadable", why=_short(exc)), hint=_EXPORT_AGAIN))]
+    return [RawTable(rows=rows, file_format="xls", sheet=name, first_row=first, encoding="utf-16 (xlrd)")
+            for name, rows, first in sheets if _has_data(rows)] + tables
 
 
 def _failed(path: str, fmt: str, sheet: str | None, error: InputError) -> RawTable:

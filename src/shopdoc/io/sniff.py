@@ -64,7 +64,8 @@ def zip_kind(source: bytes | str) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as archive:
             names = archive.namelist()
-    except (zipfile.BadZipFile, OSError):
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError):
+        # ValueError: a member name flagged UTF-8 that is not (zipfile raises UnicodeDecodeError)
         return "foreign:damaged zip archive"
     if "[Content_Types].xml" in names or any(name.startswith("xl/") for name in names):
         if any(name.startswith("xl/") for name in names):

@@ -41,9 +41,10 @@ def printable(text: str) -> str:
     return _BAD_RE.sub("\ufffd", text)
 
 
-def read_xlrd(source: str | bytes) -> list[tuple[str, list[list[Any]], int]]:
+def read_xlrd(source: str | bytes, skip: frozenset[str] = frozenset()) -> list[tuple[str, list[list[Any]], int]]:
     """(sheet name, rows, Excel row number of the first row) of every sheet that holds data,
-    read by xlrd; cells as calamine gives them (text, float, date/datetime, bool, "" when empty)."""
+    read by xlrd; cells as calamine gives them (text, float, date/datetime, bool, "" when empty).
+    The sheets named in `skip` are never loaded."""
     import xlrd
 
     if isinstance(source, bytes):
@@ -53,6 +54,8 @@ def read_xlrd(source: str | bytes) -> list[tuple[str, list[list[Any]], int]]:
     try:
         out = []
         for index, name in enumerate(book.sheet_names()):
+            if name in skip:
+                continue
             sheet = book.sheet_by_index(index)
             rows = [[_cell(book, sheet.cell(r, c)) for c in range(sheet.ncols)] for r in range(sheet.nrows)]
             first = 0
