@@ -181,6 +181,14 @@ def sparse_xlsx(work: Path):
     return folder, "4.8 KB xlsx with A1 and XFD1048576: SIGABRT (512 GiB)", "sheet refused: max_columns (exit 3)"
 
 
+def sparse_xls(work: Path):
+    from hostile import sparse_xls as build
+
+    folder = folder_with_good(work, "sparse_xls")
+    (folder / "商品.xls").write_bytes(build(folder))
+    return folder, "(not in the issue) 5.6 KB .xls with A1 and IV65536: 1 GiB at open", "that sheet refused: max_cells (exit 3)"
+
+
 def truncated_xls(work: Path):
     from hostile import truncated_xls as build
 
@@ -221,8 +229,8 @@ def xlsx_at_limits(work: Path):
             with archive.open(target, "w", force_zip64=True) as member:
                 member.write(b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats'
                              b'.org/spreadsheetml/2006/main"><sheetData>')
-                head = "".join(f'<c r="{letters[c]}1" t="inlineStr"><is><t>{(HEADER + ["x"] * width)[c]}{c}</t></is></c>'
-                               for c in range(width))
+                names = HEADER + [f"备注{n}" for n in range(width - len(HEADER))]
+                head = "".join(f'<c r="{letters[c]}1" t="inlineStr"><is><t>{names[c]}</t></is></c>' for c in range(width))
                 member.write(f'<row r="1">{head}</row>'.encode())
                 for start in range(2, rows + 2, 5000):
                     member.write("".join(
@@ -234,7 +242,7 @@ def xlsx_at_limits(work: Path):
 
 
 CASES = {f.__name__: f for f in (keywords_300k_csv, rows_1m_csv, zip_10k_members, zip_bomb_3_6g, zip_lying_2g,
-                                 nul_2g, xlsx_1g_sheet, sparse_xlsx, truncated_xls, csv_at_limits, xlsx_at_limits)}
+                                 nul_2g, xlsx_1g_sheet, sparse_xlsx, sparse_xls, truncated_xls, csv_at_limits, xlsx_at_limits)}
 
 
 def run(folder: Path, timeout: float) -> tuple[int | None, str, float, float, int]:
