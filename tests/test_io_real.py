@@ -647,3 +647,37 @@ def test_an_ad_conversion_above_100_percent_is_kept_only_when_orders_exceed_clic
     assert frame["conversion_rate"].iloc[0] == pytest.approx(3.0) and pd.isna(frame["conversion_rate"].iloc[1])
     [warning] = [w for w in only(dataset).warnings if "100%" in w.reason]
     assert warning.row == 3
+
+
+def test_real_amazon_in_campaign_report_with_rupee_amounts(tmp_path, config):
+    # The file the issue quotes: `Rs.201.68` spends, `14 Day Total Sales (₹)`, and a Start Date that is the
+    # campaign's start, not the row's window (each row is its Date).
+    dataset = load_paths([str(REAL / "amazon-in-sp-campaign-report-2020-02.csv")], config)
+    item = only(dataset)
+    assert (item.kind, item.level, item.rows, item.currency) == ("ad_report", "campaign", 182, "INR")
+    frame = dataset.frames["ad_report"]
+    assert frame["cost"].sum() == pytest.approx(47108.12) and frame["gmv"].sum() == pytest.approx(71129.81)
+    assert frame["cost"].notna().all() and not [w for w in item.warnings if "amount" in w.reason]
+    assert set(frame["window_days"]) == {1} and frame["campaign"].nunique() == 10
+    assert (item.dates[0], item.dates[-1]) == ("2020-02-01", "2020-02-29")
+    # A campaign with an end date keeps its rows on their own days.
+    rows = (REAL / "amazon-in-sp-campaign-report-2020-02.csv").read_text(encoding="utf-8").splitlines()
+    header = rows[0].split(",")
+    ended = [rows[0]] + [line.replace('"Jan 18, 2020",,', '"Jan 18, 2020","Mar 31, 2020",') for line in rows[1:]]
+    path = tmp_path / "Sponsored Products Campaign report.csv"
+    path.write_text("\n".join(ended) + "\n", encoding="utf-8")
+    assert "End Date" in header
+    again = load_paths([str(path)], config)
+    assert only(again).dates[-1] == "2020-02-29" and set(again.frames["ad_report"]["window_days"]) == {1}
+
+
+def test_real_amazon_in_placement_report_is_summed_per_campaign_and_day(config):
+    # Each campaign's day split by Placement (Top of Search, Rest of search, Product pages): one row
+    # per campaign and day after summing, so no campaign is counted three times as three subjects.
+    dataset = load_paths([str(REAL / "amazon-in-sp-placement-report-2020-02.xlsx")], config)
+    item = only(dataset)
+    frame = dataset.frames["ad_report"]
+    assert (item.kind, item.level, len(frame)) == ("ad_report", "campaign", 182)
+    assert not frame.duplicated(["campaign", "date"]).any()
+    assert frame["cost"].sum() == pytest.approx(47108.12) and frame["gmv"].sum() == pytest.approx(71129.81)
+    assert any("split by Placement" in w.reason for w in item.warnings)

@@ -21,7 +21,7 @@ from shopdoc.io import sanity, values
 from shopdoc.messages import Said
 from shopdoc.dataset import DAY_KINDS
 from shopdoc.io.detect import Mapping
-from shopdoc.io.fields import Field, KindAliases, header_currency, header_unit
+from shopdoc.io.fields import Field, KindAliases, header_currency, header_key, header_unit
 from shopdoc.io.readers import RawTable
 from shopdoc.io.warn import Warnings
 from shopdoc.kinds import KINDS
@@ -343,6 +343,7 @@ def _file_range(table: RawTable, mapping: Mapping) -> file_dates.DateRange | Non
 
 
 _PERIOD_FIELDS = ("date", "week", "month")
+_WINDOW_STARTS = frozenset({"startdate", "开始日期", "开始时间"})  # header keys of a row window's first day
 
 
 def _fill_period(frame: pd.DataFrame, raw: dict[str, pd.Series], headers: dict[str, str], table: RawTable,
@@ -361,7 +362,10 @@ def _fill_period(frame: pd.DataFrame, raw: dict[str, pd.Series], headers: dict[s
         last = frame["date"]
         first = values.date_starts(raw["date"]).fillna(last)
         where = f"column:{headers['date']}"
-        if "end_date" in frame.columns and frame["end_date"].notna().any():  # Start Date .. End Date
+        # Start Date .. End Date (Amazon's search term report) when the date column is the start; in a
+        # campaign report whose rows have their own Date, End Date is when the campaign stops.
+        if ("end_date" in frame.columns and frame["end_date"].notna().any()
+                and header_key(headers["date"]) in _WINDOW_STARTS):
             first, last = last, frame["end_date"].fillna(last)
             where += f" .. {headers['end_date']}"
     elif any(name in frame.columns and frame[name].notna().any() for name in ("week", "month", "quarter")):
