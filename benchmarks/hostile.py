@@ -135,7 +135,7 @@ def zip_lying_2g(work: Path):
             start = found + width
     assert header_offset == 0
     path.write_bytes(bytes(data))
-    return folder, "3 MB zip with a 2 GB member: 23 GB of RAM", "refused while streaming: max_file_mb (exit 3)"
+    return folder, "3 MB zip with a 2 GB member: 23 GB of RAM", "member refused, bounded by what it declares (exit 3)"
 
 
 def nul_2g(work: Path):

@@ -257,3 +257,23 @@ def test_sparse_xls_sheet_is_refused_before_calamine_lays_it_out(folder):
     assert read[("商品.xls", "关键词")] == "ok"  # the good sheet of the same workbook
     assert read[("直通车_关键词报表_20261122.csv", None)] == "ok"
     assert run.seconds < 20 and run.peak_bytes < GIB / 4  # 1 GiB before: calamine laid out 16.7 M cells
+
+
+def test_a_folder_that_can_be_listed_but_not_entered_is_unreadable_not_empty(cli, tmp_path, monkeypatch):
+    """(r-- without x: the names list, every stat fails; root ignores modes, so the stat is made to fail.)"""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    good_keywords(folder)
+    real_stat = os.stat
+
+    def no_entry(path, *args, **kwargs):
+        if str(path).startswith(str(folder) + os.sep):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", no_entry)
+    run = cli("diagnose", str(folder), "--no-history", "--lang", "en")
+    assert run.code == 2, run.err
+    lines = [line for line in run.err.splitlines() if line.strip()]
+    assert any(f"{folder}: the folder cannot be read (Permission denied)" in line for line in lines), run.err
+    assert "no export files" not in run.err

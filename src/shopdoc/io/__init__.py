@@ -41,10 +41,22 @@ def export_files(folder: str) -> list[str]:
 
     names = sorted(
         name for name in os.listdir(folder)
-        if name.lower().endswith(EXPORT_SUFFIXES) and not is_hidden(name)
-        and os.path.isfile(os.path.join(folder, name))
+        if name.lower().endswith(EXPORT_SUFFIXES) and not is_hidden(name) and _is_file(os.path.join(folder, name))
     )
     return [os.path.join(folder, name) for name in names]
+
+
+def _is_file(path: str) -> bool:
+    """A regular file (a link to one too). A folder that can be listed but not entered raises
+    PermissionError here, so it is told as unreadable, never as a folder without exports."""
+    import stat
+
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except PermissionError:
+        raise
+    except OSError:  # a dangling link, a name gone since the listing
+        return False
 
 
 def _expand(paths: list[str], lang: str = "en") -> list[str | InputFile]:
