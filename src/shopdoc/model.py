@@ -17,7 +17,7 @@ SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
 # Who acts on a finding (the document's afternoon step: hand each problem to the team that acts).
 OWNERS = ("operations", "promotion", "design", "service", "content")
 
-KINDS = ("shop_daily", "item_daily", "traffic_source", "ad_report", "review", "dsr")
+KINDS = ("shop_daily", "item_daily", "traffic_source", "ad_report", "review", "dsr", "ad_settings")
 
 
 @dataclass
