@@ -681,3 +681,24 @@ def test_real_amazon_in_placement_report_is_summed_per_campaign_and_day(config):
     assert not frame.duplicated(["campaign", "date"]).any()
     assert frame["cost"].sum() == pytest.approx(47108.12) and frame["gmv"].sum() == pytest.approx(71129.81)
     assert any("split by Placement" in w.reason for w in item.warnings)
+
+
+@pytest.mark.parametrize("name, level, rows, subject", [
+    ("google-ads-search-keyword-report-2026-05-01-08.csv", "keyword", 17, "keyword"),
+    ("google-ads-search-terms-report-2026-05-01-08.csv", "keyword", 18, "search_term"),
+])
+def test_real_google_ads_utf16_reports_with_a_day_first_range_line(config, name, level, rows, subject):
+    from shopdoc.api import build_report
+    from shopdoc.report import render
+
+    dataset = load_paths([str(REAL / name)], config)
+    item = only(dataset)
+    assert (item.kind, item.level, item.rows, item.header_row) == ("ad_report", level, rows, 3)
+    assert (item.encoding, item.currency, item.currency_from) == ("utf-16", "CAD", "column")
+    assert item.dates == ["2026-05-08"] and item.dates_from == "description:1 May 2026 - 8 May 2026"
+    frame = dataset.frames["ad_report"]
+    assert set(frame["start_date"]) == {"2026-05-01"} and set(frame["window_days"]) == {8}
+    assert not frame[subject].astype("str").str.contains("Total").any()  # nine Total: lines left out
+    assert frame["cost"].sum() == pytest.approx(0.12) and frame["clicks"].sum() == 1
+    text = render(build_report(dataset, config, lang="en"), "text")
+    assert "¥" not in text and " 元" not in text
