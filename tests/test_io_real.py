@@ -702,3 +702,17 @@ def test_real_google_ads_utf16_reports_with_a_day_first_range_line(config, name,
     assert frame["cost"].sum() == pytest.approx(0.12) and frame["clicks"].sum() == 1
     text = render(build_report(dataset, config, lang="en"), "text")
     assert "¥" not in text and " 元" not in text
+
+
+def test_real_shopify_sessions_by_month_keep_each_calendar_month(config):
+    dataset = load_paths([str(REAL / "shopify-sessions-over-time-by-month-2024.csv")], config)
+    item = only(dataset)
+    assert (item.kind, item.rows, item.dates_from) == ("shop_daily", 12, "column:Month")
+    frame = dataset.frames["shop_daily"]
+    assert frame["start_date"].tolist()[:2] == ["2024-01-01", "2024-02-01"]
+    assert frame["date"].tolist()[:2] == ["2024-01-31", "2024-02-29"]  # 2024 is a leap year
+    assert frame["window_days"].tolist() == [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    # this year's visitors, never the previous year's columns beside them
+    assert frame["visitors"].tolist()[:3] == [11614, 9252, 8732] and frame["visitors"].iloc[8] == 77306
+    assert (item.currency, item.currency_from) == (None, "unknown")  # visitors only: no money to say
+    assert any("totals over 31 days" in w.reason for w in item.warnings)
