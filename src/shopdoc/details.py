@@ -36,7 +36,7 @@ def _column_values(series: Any) -> Any:
         return values
     if pd.api.types.is_bool_dtype(series.dtype) or pd.api.types.is_integer_dtype(series.dtype):
         return series.to_numpy(dtype=object)
-    return series.astype(object).where(series.notna(), None).to_numpy(dtype=object)
+    return series.to_numpy(dtype=object, na_value=None)
 
 
 def block_rows(block: Block, columns: list[str] | None = None) -> list[list[Any]]:
@@ -78,7 +78,7 @@ def compact_table(block: Block) -> dict[str, Any]:
                 constants[name] = _column_values(series.iloc[:1])[0]
                 continue
             kept.append(name)
-            values.append(_column_values(series))
+            values.append(_column_values(series).tolist())
             continue
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
         if rows > 1 and (len(uniques) == 0 or (len(uniques) == 1 and (codes >= 0).all())):
@@ -87,12 +87,25 @@ def compact_table(block: Block) -> dict[str, Any]:
         kept.append(name)
         if rows > 1 and len(uniques) <= DICTIONARY_SHARE * rows:
             dictionaries[name] = [str(value) for value in uniques]
-            values.append([None if code < 0 else code for code in codes.tolist()])
+            values.append(_codes_or_none(codes))
         else:
-            values.append(_column_values(series))
+            values.append(_column_values(series).tolist())
+    # Plain lists zip at C speed (zipping numpy object arrays costs a Python call per cell).
     table.update(constants=constants, dictionaries=dictionaries, columns=kept,
-                 rows=[list(row) for row in zip(*values)] if kept else [])
+                 rows=list(map(list, zip(*values))) if kept else [])
     return table
+
+
+def _codes_or_none(codes: Any) -> list[Any]:
+    """Dictionary codes as a list of ints, None where missing."""
+    import numpy as np
+
+    missing = codes < 0
+    if not missing.any():
+        return codes.tolist()
+    out = codes.astype(object)
+    out[missing] = None
+    return out.tolist()
 
 
 def _constant(series: Any) -> bool:
@@ -111,10 +124,26 @@ def _has_named(frame: Any) -> bool:
 
 
 def _keyword_subjects(frame: Any) -> bool:
+    """Every row's subject is `keyword:<campaign>/<keyword>` (a missing campaign or keyword never is)."""
     if not {"subject", "campaign", "keyword"} <= set(frame.columns):
         return False
-    rebuilt = "keyword:" + frame["campaign"].astype(str) + "/" + frame["keyword"].astype(str)
-    return bool((rebuilt == frame["subject"]).all())
+    for subject, plan, word in zip(frame["subject"].tolist(), frame["campaign"].tolist(), frame["keyword"].tolist()):
+        if type(plan) is not str:
+            plan = _text(plan)
+        if type(word) is not str:
+            word = _text(word)
+        if plan is None or word is None or subject != "keyword:" + plan + "/" + word:
+            return False
+    return True
+
+
+def _text(value: Any) -> str | None:
+    """A value as `astype(str)` writes it; None where missing."""
+    import pandas as pd
+
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return str(value)
 
 
 def details_table(blocks: list[Block]) -> list[dict[str, Any]]:

@@ -310,15 +310,32 @@ def _aggregate(data: "pd.DataFrame", keys: list[str], level: str, labels: dict[s
     return out
 
 
-def _subjects(out: "pd.DataFrame", level: str) -> "pd.Series":
-    """`campaign:<name>` / `keyword:<campaign>/<keyword>`, with the ad group and match type only when needed."""
+def _subjects(out: "pd.DataFrame", level: str) -> list[str]:
+    """`campaign:<name>` / `keyword:<campaign>/<keyword>`, with the ad group and match type only when needed.
+
+    Built as Python strings over the label columns (a string dtype's concatenation costs several
+    passes per `+`); a clash is looked for only when the plain subjects are not all distinct.
+    """
+    import numpy as np
+    import pandas as pd
+
+    campaign = out["campaign"].tolist()
     if level == "campaign":
-        return "campaign:" + out["campaign"]
-    subject = "keyword:" + out["campaign"] + "/" + out["keyword"]
-    clash = subject.duplicated(keep=False)
-    subject = subject.where(~clash, "keyword:" + out["campaign"] + "/" + out["ad_group"] + "/" + out["keyword"])
-    clash = subject.duplicated(keep=False)
-    return subject.where(~clash, subject + " [" + out["match_type"] + "]")
+        return ["campaign:" + name for name in campaign]
+    keyword = out["keyword"].tolist()
+    subject = ["keyword:" + plan + "/" + word for plan, word in zip(campaign, keyword)]
+    if len(set(subject)) == len(subject):
+        return subject
+    subject = np.array(subject, dtype=object)
+    clash = pd.Series(subject, dtype=object).duplicated(keep=False).to_numpy()
+    group = out["ad_group"].to_numpy(dtype=object)
+    for i in np.flatnonzero(clash):
+        subject[i] = "keyword:" + campaign[i] + "/" + group[i] + "/" + keyword[i]
+    clash = pd.Series(subject, dtype=object).duplicated(keep=False).to_numpy()
+    match = out["match_type"].to_numpy(dtype=object)
+    for i in np.flatnonzero(clash):
+        subject[i] = subject[i] + " [" + match[i] + "]"
+    return subject.tolist()
 
 
 # -- judging: one verdict per subject, across the three rules and both levels ---------------------
