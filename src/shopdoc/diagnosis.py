@@ -169,10 +169,14 @@ def _single(block: Block, row: Any) -> Finding:
 
 
 def _worst(rows: Any) -> list[dict[str, Any]]:
-    top = rows.assign(_m=_rank(rows)).nlargest(WORST, "_m")
-    names = top["name"] if "name" in top.columns else top["subject"]
+    import pandas as pd
+
+    # The rows' positions by rank (as DataFrame.nlargest picks them), without copying the rows.
+    top = pd.Series(_rank(rows).to_numpy()).nlargest(WORST).index.to_numpy()
+    subjects = rows["subject"].to_numpy()[top]
+    names = rows["name"].to_numpy()[top] if "name" in rows.columns else subjects
     return [{"subject": str(subject), "name": str(name), "money": _money(money)}
-            for subject, name, money in zip(top["subject"], names, top["money"])]
+            for subject, name, money in zip(subjects, names, rows["money"].to_numpy()[top])]
 
 
 def _sums(block: Block, rows: Any) -> dict[str, Any]:

@@ -109,7 +109,10 @@ def data_currency(ctx: "RuleContext", *kinds: str) -> str | None:
     `shop.currency` is."""
     from shopdoc.io.currency import configured
 
-    codes = ctx.dataset.currencies(kinds or SHOP_MONEY)
+    key = ("data_currency", kinds or SHOP_MONEY)  # once per run: every rule asks, the frames do not change
+    if key not in ctx.state.cache:
+        ctx.state.cache[key] = frozenset(ctx.dataset.currencies(kinds or SHOP_MONEY))
+    codes = set(ctx.state.cache[key])
     if codes:
         return codes.pop() if len(codes) == 1 else None
     return configured(ctx.config.get("shop", "currency"))

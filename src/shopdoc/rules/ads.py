@@ -37,6 +37,7 @@ _SUMS = ("impressions", "clicks", "cost", "gmv", "orders")
 _KEYWORD_KEYS = ["campaign", "ad_group", "keyword", "match_type"]
 # Totals and subtotal rows; the importer drops them, this is the guard should one slip through.
 _TOTALS = r"^\s*(合计|总计|汇总|total|gesamt)\s*([:：].*)?$"
+_TOTALS_FIRST = frozenset("合总汇tTgG")  # the first letters of _TOTALS' words, either case
 _PAGE_RULES = ("page.bounce_rate", "page.visit_depth")
 
 # -- shared parameters (same defaults on every ad rule that uses them) -----------------------------
@@ -96,7 +97,7 @@ def build_view(dataset: Any, date: str | None, window_days: int) -> AdView | Non
     from_keywords = _uncovered(keyword_rows[keyword_rows["campaign"] >= 0], campaign_rows, len(labels["day"]))
     campaign_data = campaign_rows if from_keywords.empty else _concat(campaign_rows, from_keywords.assign(bid=np.nan))
     # Money at stake is per day, like every other rule's: window totals are divided by the days covered.
-    days = max(int(rows["date"].nunique()), 1) if "date" in rows.columns else 1
+    days = max(len(labels["day"]), 1)  # the distinct dates (labels keep one per raw value, blank ones too)
     return AdView(
         campaigns=_aggregate(campaign_data, ["campaign"], "campaign", labels).assign(days=days),
         keywords=_aggregate(keyword_rows, _KEYWORD_KEYS, "keyword", labels).assign(days=days),
@@ -155,7 +156,12 @@ def _codes(rows: "pd.DataFrame", name: str, *, sort: bool = False,
 
     if name not in rows.columns:
         return np.full(len(rows), -1, dtype=np.int64), np.array([], dtype=object)
-    codes, uniques = pd.factorize(rows[name].to_numpy(dtype=object, na_value=None), sort=sort)
+    column = rows[name]
+    if isinstance(column.dtype, pd.StringDtype):  # factorized as it is: no object copy of 100,000 cells first
+        codes, uniques = pd.factorize(column, sort=sort)
+        uniques = uniques.tolist()
+    else:
+        codes, uniques = pd.factorize(column.to_numpy(dtype=object, na_value=None), sort=sort)
     uniques = np.array([clean(str(v)) if clean else str(v).strip() for v in uniques], dtype=object)
     blank = np.flatnonzero(uniques == "")
     if blank.size:
@@ -225,7 +231,9 @@ def _normalise(rows: "pd.DataFrame") -> tuple["pd.DataFrame", dict[str, "np.ndar
     pattern = re.compile(_TOTALS, re.I)
     totals = np.zeros(len(data), dtype=bool)
     for key in ("campaign", "ad_group", "keyword"):
-        is_total = np.array([bool(pattern.match(v)) for v in labels[key]] + [False], dtype=bool)
+        # Only a label starting (after blanks) like one of the words can match: the rest skip the regex.
+        is_total = np.array([v.lstrip()[:1] in _TOTALS_FIRST and bool(pattern.match(v)) for v in labels[key]]
+                            + [False], dtype=bool)
         totals |= is_total[codes[key]]
     # A plan row without a plan, or a keyword row without a keyword, is a totals row whose label
     # sat in another column (直通车 puts 合计 under 日期): never a subject, never in the account's sums.
@@ -711,30 +719,49 @@ def ad_verdicts(ctx: "RuleContext") -> tuple[AdView, "pd.DataFrame", "pd.DataFra
 def _emit_verdicts(ctx: "RuleContext", level: str, frame: "pd.DataFrame", evidence: list[str],
                    **values: Any) -> None:
     """One bulk emit per verdict of this rule at this level."""
-    mine = frame[frame["rule"] == ctx.rule.id]
-    for verdict in sorted(set(mine["verdict"])):
-        rows = mine[mine["verdict"] == verdict]
+    import numpy as np
+
+    base, codes, verdicts = _emit_base(ctx, frame)
+    for verdict in sorted(v for v in verdicts if v and VERDICTS[v][0] == ctx.rule.id):
+        positions = np.flatnonzero(codes == verdicts.index(verdict))
         _, _, severity, owner = VERDICTS[verdict]
         # What the verdict rests on: a gain has no loss; bids only where the export has them.
         columns = [name for name in evidence if (name != "loss" or verdict in CUTS)
-                   and (name not in _BIDS or rows[name].notna().any())]
-        _emit(ctx, verdict, _emit_frame(rows, columns), evidence=columns, severity=severity, owner=owner,
-              level=level, **values)
+                   and (name not in _BIDS or base[name].iloc[positions].notna().any())]
+        _emit(ctx, verdict, _emit_frame(base, positions, columns), evidence=columns, severity=severity,
+              owner=owner, level=level, **values)
 
 
-def _emit_frame(rows: "pd.DataFrame", evidence: list[str]) -> "pd.DataFrame":
+# Every column an emitted frame may carry (the standard ones, any rule's evidence, FRAME_ONLY).
+_EMITTED = list(dict.fromkeys(["subject", "money", "group", "name", "item_id", "provisional", "currency",
+                               *_CTR_EVIDENCE, *_ROI_EVIDENCE, *_ZERO_EVIDENCE, *FRAME_ONLY]))
+
+
+def _emit_base(ctx: "RuleContext", frame: "pd.DataFrame") -> tuple["pd.DataFrame", "np.ndarray", list[str]]:
+    """A level's judged frame as emitted frames take it (blank text as missing, money finite or
+    missing), and its verdicts as codes: made once per frame, shared by the three rules' emits."""
     import numpy as np
+    import pandas as pd
 
-    columns = ["subject", "money", "group", "name", "item_id", "provisional", *evidence,
-               *[c for c in FRAME_ONLY if c not in evidence]]
-    out = rows[columns].copy()
-    out["currency"] = rows["currency"].where(rows["currency"] != "", None)
-    out["item_id"] = out["item_id"].where(out["item_id"] != "", None)
-    for name in ("ad_group", "keyword", "match_type"):
+    key = ("ads.emit_base", id(frame))
+    cached = ctx.state.cache.get(key)
+    if cached is not None and cached[0] is frame:
+        return cached[1]
+    out = frame[[name for name in _EMITTED if name in frame.columns]].copy()
+    for name in ("currency", "item_id", "ad_group", "keyword", "match_type"):
         if name in out.columns:
             out[name] = out[name].where(out[name] != "", None)
     out["money"] = out["money"].astype("float64").where(np.isfinite(out["money"].astype("float64")))
-    return out.reset_index(drop=True)
+    codes, verdicts = pd.factorize(frame["verdict"])
+    result = (out, codes, [str(v) for v in verdicts])
+    ctx.state.cache[key] = (frame, result)
+    return result
+
+
+def _emit_frame(base: "pd.DataFrame", positions: "np.ndarray", evidence: list[str]) -> "pd.DataFrame":
+    columns = ["subject", "money", "group", "name", "item_id", "provisional", *evidence,
+               *[c for c in FRAME_ONLY if c not in evidence]]
+    return base.take(positions)[[*columns, "currency"]].reset_index(drop=True)
 
 
 def _emit(ctx: "RuleContext", msg: str, frame: "pd.DataFrame", *, evidence: list[str], severity: str | None,
