@@ -81,32 +81,39 @@ def compose(state: "RunState", config: "Config", lang: str) -> None:
 
 # -- bulk verdicts -------------------------------------------------------------------------------
 def _block_todos(block: Block, facts: dict[str, Any]) -> list[Finding]:
+    import numpy as np
+    import pandas as pd
+
     from shopdoc.rules import get_rule
 
     frame = block.frame
     messages = get_rule(block.rule).messages
     grouped = "group" in frame.columns and "group." + block.msg in messages
     judged = facts.get(f"judged.{block.rule}.{block.level}") or facts.get(f"judged.{block.level}")
-    groups = frame["group"].nunique() if grouped else 0
+    # The groups as codes, once (-1: no group; such rows are neither single nor grouped).
+    codes, names = pd.factorize(frame["group"]) if grouped else (None, ())
+    groups = len(names)
     if ("account." + block.msg in messages and len(frame) >= ACCOUNT_MIN_ROWS and groups >= ACCOUNT_MIN_GROUPS
             and judged and len(frame) >= ACCOUNT_SHARE * judged):
-        return [_account(block, frame, judged)]
+        return [_account(block, frame, judged, groups=groups)]
     has_rest = "account." + block.msg in messages
     units: list[Finding] = []
     candidates = 0
     singles = frame
     if grouped:
-        sizes = frame.groupby("group", sort=False)["subject"].transform("size")
-        singles = frame[sizes < GROUP_MIN]
-        many = frame[sizes >= GROUP_MIN]
+        grouped_row = codes >= 0
+        sizes = np.bincount(codes[grouped_row], minlength=groups)[np.where(grouped_row, codes, 0)]
+        singles = frame[grouped_row & (sizes < GROUP_MIN)]
+        in_many = grouped_row & (sizes >= GROUP_MIN)
+        many = frame[in_many]
         if len(many):
             # Totals per group in one pass; only the groups that will be printed become objects.
-            totals = _rank(many).groupby(many["group"], sort=False).sum()
+            many_codes = codes[in_many]
+            totals = _rank(many).groupby(many_codes, sort=False).sum()
             totals = totals.sort_values(ascending=False, kind="stable")
             candidates += len(totals)
-            positions = many.groupby("group", sort=False).indices
-            for group in totals.index[:TODOS_PER_VERDICT if has_rest else len(totals)]:
-                units.append(_group(block, str(group), many.iloc[positions[group]]))
+            for code in totals.index[:TODOS_PER_VERDICT if has_rest else len(totals)]:
+                units.append(_group(block, str(names[code]), many.iloc[np.flatnonzero(many_codes == code)]))
     candidates += len(singles)
     order = _rank(singles).sort_values(ascending=False, kind="stable").index
     for index in order[:TODOS_PER_VERDICT if has_rest else len(order)]:
@@ -219,9 +226,10 @@ def _group(block: Block, group: str, rows: Any) -> Finding:
     )
 
 
-def _account(block: Block, rows: Any, judged: int | None, *, rest: bool = False) -> Finding:
+def _account(block: Block, rows: Any, judged: int | None, *, rest: bool = False, groups: int | None = None) -> Finding:
     money = _money(rows["money"].sum(min_count=1))
-    groups = int(rows["group"].nunique()) if "group" in rows.columns else 0
+    if groups is None:
+        groups = int(rows["group"].nunique()) if "group" in rows.columns else 0
     values = {**block.values, "n": len(rows), "groups": groups, "money": money, "rest": rest,
               "share": len(rows) / judged if judged else None, "judged": judged}
     return Finding(

@@ -287,6 +287,7 @@ def _label(codes: "pd.Series", labels: "np.ndarray") -> "np.ndarray":
 def _aggregate(data: "pd.DataFrame", keys: list[str], level: str, labels: dict[str, "np.ndarray"]) -> "pd.DataFrame":
     """Sum the window per subject; derive CTR and ROI from the sums; mark mixed currencies."""
     import numpy as np
+    import pandas as pd
 
     if data.empty:
         return _empty()
@@ -303,6 +304,7 @@ def _aggregate(data: "pd.DataFrame", keys: list[str], level: str, labels: dict[s
     out["mixed"] = currencies["nunique"] > 1
     out["currency"] = currencies["first"].fillna(-1).astype(np.int64)
     out = out.reset_index()
+    currency_codes = out["currency"].to_numpy()
     for name in [*_KEYWORD_KEYS, "currency", "scene", "item_id"]:
         out[name] = _label(out[name], labels[name]) if name in out.columns else ""
     out["level"] = level
@@ -311,10 +313,14 @@ def _aggregate(data: "pd.DataFrame", keys: list[str], level: str, labels: dict[s
     out["ctr"] = out["clicks"] / out["impressions"].where(out["impressions"] > 0)
     out["roi"] = out["gmv"] / out["cost"].where(out["cost"] > 0)
     out["subject"] = _subjects(out, level)
-    totals = out[~out["mixed"]].groupby("currency")[["clicks", "impressions"]].sum()
+    # The account per currency label (two codes may clean to one label), summed on integer keys.
+    same, _ = pd.factorize(np.append(labels["currency"], ""))  # code -1 is the label ""
+    key = same[currency_codes]
+    clean = ~out["mixed"].to_numpy(dtype=bool)
+    totals = out[["clicks", "impressions"]][clean].groupby(key[clean]).sum()
     account = totals["clicks"] / totals["impressions"].where(totals["impressions"] > 0)
-    out["account_ctr"] = out["currency"].map(account).where(~out["mixed"])
-    out["account_clicks"] = out["currency"].map(totals["clicks"]).where(~out["mixed"])
+    out["account_ctr"] = pd.Series(account.reindex(key).to_numpy(), index=out.index).where(clean)
+    out["account_clicks"] = pd.Series(totals["clicks"].reindex(key).to_numpy(), index=out.index).where(clean)
     return out
 
 
@@ -460,8 +466,9 @@ def _stepped_array(bid: "np.ndarray", step: "np.ndarray", *, floor: float | None
 
 def _judge_level(frame: "pd.DataFrame", level: str, j: Judging) -> "pd.DataFrame":
     import numpy as np
+    import pandas as pd
 
-    f = frame.reset_index(drop=True).copy()
+    f = frame.reset_index(drop=True)  # a new frame: its columns are set whole, never the caller's
     n = len(f)
 
     def col(name: str) -> "np.ndarray":
@@ -597,8 +604,9 @@ def _judge_level(frame: "pd.DataFrame", level: str, j: Judging) -> "pd.DataFrame
     for holds in (hold_ctr, hold_roi, hold_zero):
         holds[judged_any] = ""  # a subject with a verdict is not also "watched"
     note_ctr[judged_any] = ""
-    rules = np.array([VERDICTS[v][0] if v else "" for v in verdict], dtype=object) if n else verdict
-    directions = np.array([VERDICTS[v][1] if v else "" for v in verdict], dtype=object) if n else verdict
+    codes, kinds = pd.factorize(verdict)  # a handful of verdicts: look each up once
+    rules = np.array([VERDICTS[v][0] if v else "" for v in kinds] + [""], dtype=object)[codes] if n else verdict
+    directions = np.array([VERDICTS[v][1] if v else "" for v in kinds] + [""], dtype=object)[codes] if n else verdict
     f["verdict"], f["rule"], f["direction"] = verdict, rules, directions
     f["money"] = money
     f["loss"] = np.where(loss > 0, loss, np.nan)  # a loss is a loss: subjects that earn show none
@@ -610,7 +618,8 @@ def _judge_level(frame: "pd.DataFrame", level: str, j: Judging) -> "pd.DataFrame
     f["provisional"] = j.provisional & np.isin(verdict, list(CUTS - {"zero"})) & roi_known
     f["target_roi"] = steered
     f["hold_ctr"], f["hold_roi"], f["hold_zero"], f["note_ctr"] = hold_ctr, hold_roi, hold_zero, note_ctr
-    f["group"] = "campaign:" + f["campaign"].astype(str) if n else ""  # a keyword's to-do is its plan's
+    # a keyword's to-do is its plan's (Python strings: a string dtype's `+` costs several passes)
+    f["group"] = [plan if plan != plan else "campaign:" + plan for plan in f["campaign"].astype(str).tolist()] if n else ""
     f["name"] = (f["campaign"] if level == "campaign" else f["keyword"]).astype(str) if n else ""
     f["covered_by"] = ""
     f["judged_ctr"], f["judged_roi"], f["judged_zero"] = judged_ctr, judged_roi, judged_zero
