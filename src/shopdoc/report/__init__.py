@@ -50,11 +50,21 @@ def render_json(report: Report) -> str:
     findings, and a line each keeps the file greppable and lets json's C encoder write it (an
     indented dump goes through the pure-Python one, several times slower).
     """
-    data = report.to_dict()
+    import gc
+
+    # A large account's details are 100,000 small row lists, none in a cycle: the collector would
+    # walk the whole heap again and again while they are made, and find nothing.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        return _layout(data)
-    except (TypeError, ValueError):  # a NaN, or a key json cannot write: clean the whole tree
-        return _layout(_json_safe(data))
+        data = report.to_dict()
+        try:
+            return _layout(data)
+        except (TypeError, ValueError):  # a NaN, or a key json cannot write: clean the whole tree
+            return _layout(_json_safe(data))
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _plain_scalar(value: Any) -> Any:
