@@ -65,7 +65,23 @@ def shop_on(dataset: Dataset, day: str) -> dict[str, Any]:
 
 
 def items_on(dataset: Dataset, day: str | None) -> "pd.DataFrame | None":
-    """Item rows of the report day, one per item id (the last row wins when a file repeats one)."""
+    """Item rows of the report day, one per item id (the last row wins when a file repeats one).
+
+    Eight rules ask for the same day: with copy-on-write (pandas 3) the frame is made once per
+    dataset, day and item frame, as no rule can change it for the next."""
+    import pandas as pd
+
+    if int(pd.__version__.split(".")[0]) < 3:
+        return _items_on(dataset, day)
+    memo = dataset.__dict__.setdefault("_items_on", {})
+    source = dataset.frames.get("item_daily")
+    found = memo.get(day)
+    if found is None or found[0] is not source:
+        found = memo[day] = (source, _items_on(dataset, day))
+    return None if found[1] is None else found[1].copy(deep=False)  # a column set on it stays the caller's
+
+
+def _items_on(dataset: Dataset, day: str | None) -> "pd.DataFrame | None":
     items = item_day(dataset, day)
     if items is None:
         return None

@@ -659,7 +659,10 @@ def _one_level_per_loss(campaigns: "pd.DataFrame", keywords: "pd.DataFrame") -> 
     if campaigns.empty or keywords.empty:
         return campaigns, keywords
     keywords = _creative_once(campaigns, keywords)
-    kw_cut = keywords["verdict"].isin(CUTS) & ((keywords["verdict"] != "zero") | (keywords["cost"] > 0))
+    codes, verdicts = pd.factorize(keywords["verdict"])  # a handful of verdicts: each tested once
+    cut_verdict = np.array([v in CUTS for v in verdicts] + [False], dtype=bool)[codes]
+    zero = np.array([v == "zero" for v in verdicts] + [False], dtype=bool)[codes]
+    kw_cut = pd.Series(cut_verdict & (~zero | (keywords["cost"] > 0).to_numpy()), index=keywords.index)
     if not kw_cut.any():
         return campaigns, keywords
     stake = keywords["loss"].fillna(keywords["cost"]).clip(lower=0).where(kw_cut, 0.0)
@@ -684,6 +687,8 @@ def _one_level_per_loss(campaigns: "pd.DataFrame", keywords: "pd.DataFrame") -> 
     campaigns.loc[keywords_carry, "provisional"] = False
     campaigns.loc[keywords_carry, "covered_by"] = "keywords"
 
+    if not plan_carries.any():  # every cut plan leaves its cut to its keywords: none of them is dropped
+        return campaigns, keywords
     carried = pd.MultiIndex.from_arrays([campaigns["campaign"][plan_carries], campaigns["currency"][plan_carries]])
     dropped = kw_cut.to_numpy() & pd.MultiIndex.from_arrays(keys).isin(carried)
     keywords = keywords.copy()
