@@ -176,10 +176,16 @@ def _single(block: Block, row: Any) -> Finding:
 
 
 def _worst(rows: Any) -> list[dict[str, Any]]:
+    import numpy as np
     import pandas as pd
 
-    # The rows' positions by rank (as DataFrame.nlargest picks them), without copying the rows.
-    top = pd.Series(_rank(rows).to_numpy()).nlargest(WORST).index.to_numpy()
+    # The rows' positions by rank (as DataFrame.nlargest picks them: the largest first, ties in row
+    # order), without copying the rows; a small group by a stable sort, not pandas' selection.
+    rank = _rank(rows).to_numpy(dtype="float64")
+    if len(rank) <= 1000 and not np.isnan(rank).any():
+        top = np.argsort(-rank, kind="stable")[:WORST]
+    else:
+        top = pd.Series(rank).nlargest(WORST).index.to_numpy()
     subjects = rows["subject"].to_numpy()[top]
     names = rows["name"].to_numpy()[top] if "name" in rows.columns else subjects
     return [{"subject": str(subject), "name": str(name), "money": _money(money)}

@@ -792,16 +792,21 @@ def _records(frame: "pd.DataFrame") -> list[dict[str, Any]]:
 def _hold(ctx: "RuleContext", frame: "pd.DataFrame", column: str, level: str) -> None:
     """Hold the subjects short of a minimum (`column` names the field): the first `list_holds` by
     impressions one by one, the rest as one count per field, so a long tail is counted, never dropped."""
-    held = frame[frame[column] != ""]
-    if held.empty:
+    import numpy as np
+    import pandas as pd
+
+    codes, fields = pd.factorize(frame[column])  # "" (not held) and the few fields held for
+    fields = list(fields)
+    if not [name for name in fields if name != ""]:
         return
     needed = {"impressions": ctx.param("min_impressions") if "min_impressions" in ctx.settings else None,
               "clicks": ctx.param("min_clicks") if "min_clicks" in ctx.settings else None,
               "cost": ctx.param("min_cost") if "min_cost" in ctx.settings else None}
     for field in ("impressions", "clicks", "cost"):
-        rows = held[held[column] == field]
-        if rows.empty:
+        if field not in fields:
             continue
+        rows = frame[list(dict.fromkeys(["subject", "impressions", field]))].iloc[
+            np.flatnonzero(codes == fields.index(field))]
         top = rows.sort_values("impressions", ascending=False, kind="stable").head(ctx.param("list_holds"))
         for subject, value in zip(top["subject"].tolist(), top[field].tolist()):
             ctx.skip(_not_enough(ctx, field, value, needed[field]), subject=subject)
