@@ -322,10 +322,6 @@ def test_details_file_with_a_wrong_suffix_is_refused_before_any_work(cli, tmp_pa
 
 
 # -- the window per subject (issue 11) -----------------------------------------------------------------
-@pytest.mark.xfail(strict=True, reason=(
-    "rules/ads.py build_view divides window totals by the number of distinct dates in the window "
-    "(days = rows['date'].nunique()), not by the days each subject's rows cover (start_date .. date, "
-    "window_days): a 7-day keyword report dated by its description line is read as one day's money"))
 def test_money_per_day_divides_each_subjects_total_by_the_days_it_covers(tmp_path):
     # A one-day 万相台 plan report beside a 7-day Google Ads keyword report whose window is only in
     # its description line: each subject's money per day is its own total over its own days.

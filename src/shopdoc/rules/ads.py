@@ -96,13 +96,27 @@ def build_view(dataset: Any, date: str | None, window_days: int) -> AdView | Non
     campaign_rows = data[data["level"] == 0]
     from_keywords = _uncovered(keyword_rows[keyword_rows["campaign"] >= 0], campaign_rows, len(labels["day"]))
     campaign_data = campaign_rows if from_keywords.empty else _concat(campaign_rows, from_keywords.assign(bid=np.nan))
-    # Money at stake is per day, like every other rule's: window totals are divided by the days covered.
+    # Money at stake is per day, like every other rule's: a subject's window totals are divided by the
+    # days they cover — the dated days of the window, or the span of a subject's own rows when a row
+    # stands for more days than that (a 7-day report, a range in the file name).
     days = max(len(labels["day"]), 1)  # the distinct dates (labels keep one per raw value, blank ones too)
     return AdView(
-        campaigns=_aggregate(campaign_data, ["campaign"], "campaign", labels).assign(days=days),
-        keywords=_aggregate(keyword_rows, _KEYWORD_KEYS, "keyword", labels).assign(days=days),
+        campaigns=_with_days(_aggregate(campaign_data, ["campaign"], "campaign", labels), campaign_data,
+                             ["campaign"], days),
+        keywords=_with_days(_aggregate(keyword_rows, _KEYWORD_KEYS, "keyword", labels), keyword_rows,
+                            _KEYWORD_KEYS, days),
         has_sales=bool(data["gmv"].notna().any()),
     )
+
+
+def _with_days(out: "pd.DataFrame", data: "pd.DataFrame", keys: list[str], days: int) -> "pd.DataFrame":
+    """`days` per subject: the window's dated days, or more when the subject's rows span more."""
+    import numpy as np
+
+    if out.empty or data.empty or "span" not in data.columns:
+        return out.assign(days=days)
+    span = data.groupby(keys, sort=False)["span"].max().to_numpy()
+    return out.assign(days=np.maximum(span, days))
 
 
 def _concat(*frames: "pd.DataFrame") -> "pd.DataFrame":
@@ -227,6 +241,9 @@ def _normalise(rows: "pd.DataFrame") -> tuple["pd.DataFrame", dict[str, "np.ndar
     data["cost"] = cost.where(cost.notna() | ~_reported(cost, source), 0.0)
     data["gmv"] = gmv.where(gmv.notna() | ~_reported(gmv, source) | data["cost"].isna(), 0.0)
     data["orders"] = _number(rows, "orders")
+    # The days a row stands for: a report of the last 7 days dated by its description line is one row
+    # per subject over 7 days (its `window_days`), a daily report one day per row.
+    data["span"] = _number(rows, "window_days").fillna(1.0).clip(lower=1.0)
 
     pattern = re.compile(_TOTALS, re.I)
     totals = np.zeros(len(data), dtype=bool)
