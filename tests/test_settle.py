@@ -60,3 +60,20 @@ def test_a_real_new_day_is_kept_even_with_a_gap(tmp_path):
     exports.write_csv(tmp_path / "a.csv", old)
     exports.write_csv(tmp_path / "b.csv", new)
     assert load_paths([str(tmp_path)], Config(merge({"shop": {"lang": "en"}}))).latest_date() == "2026-12-10"
+
+
+def test_the_day_most_exports_reach_is_the_report_day_not_a_few_rows_of_today():
+    """The shop, item and ad exports end on 11-22; the ad report also holds a few rows of 11-23 (a
+    download made in the morning): 11-22 has the most evidence and is the report day."""
+    import pandas as pd
+
+    from shopdoc.dataset import Dataset
+
+    shop = pd.DataFrame({"date": ["2026-11-21", "2026-11-22"], "visitors": [9000.0, 8000.0]})
+    items = pd.DataFrame({"date": ["2026-11-22"], "item_id": ["1"], "visitors": [100.0]})
+    ads = pd.DataFrame({"date": ["2026-11-22", "2026-11-23"], "campaign": ["a", "a"], "clicks": [10.0, 2.0]})
+    assert Dataset(frames={"shop_daily": shop, "item_daily": items, "ad_report": ads}).latest_date() == "2026-11-22"
+    # with one export alone, its latest day
+    assert Dataset(frames={"ad_report": ads}).latest_date() == "2026-11-23"
+    # a tie in evidence: the later day
+    assert Dataset(frames={"shop_daily": shop, "ad_report": ads}).latest_date() == "2026-11-22"

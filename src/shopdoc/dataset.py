@@ -85,8 +85,24 @@ class Dataset:
         return codes.pop() if len(codes) == 1 else None
 
     def latest_date(self) -> str | None:
-        dates = self.dates() or self.dates(("review", "dsr"))
-        return dates[-1] if dates else None
+        """The report day: the day the most kinds of export have rows for, the latest of those.
+
+        A morning's downloads end on yesterday; one export holding a few rows of today (or a stray
+        later day) has less evidence than the shop, item, source and ad exports that all end on
+        yesterday, so it does not move the day. Reviews decide only when nothing else has a date.
+        """
+        kinds = DAY_KINDS if self.dates() else ("review", "dsr")
+        count: dict[str, int] = {}
+        for kind in kinds:
+            frame = self.frame(kind)
+            if frame is not None and "date" in frame.columns:
+                for day in frame["date"].dropna().unique():
+                    if day:
+                        count[day] = count.get(day, 0) + 1
+        if not count:
+            return None
+        most = max(count.values())
+        return max(day for day, n in count.items() if n == most)
 
     def on(self, kind: str, date: str | None) -> "pd.DataFrame | None":
         """Rows of a kind on one day. Rows without a date count as the report day (single-day files)."""
