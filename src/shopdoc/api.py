@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from shopdoc.config import Config, load_config
 from shopdoc.dataset import Dataset
-from shopdoc.engine import run_rules
+from shopdoc.engine import report_currency, run_rules
 from shopdoc.i18n import CHECKLIST
 from shopdoc.metrics import shop_day
 from shopdoc.model import Report
@@ -81,17 +81,6 @@ def _rules_report(
         checklist=checklist(config, lang),
         currency=report_currency(dataset, config),
     )
-
-
-def report_currency(dataset: Dataset, config: Config) -> str:
-    """How the report writes money that carries no currency of its own (the head's AOV and sales):
-    `shop.currency` when the user set it, else the one currency of the shop's own exports (an
-    Amazon.com Business Report is in USD), else the default (CNY)."""
-    if not config.is_set("shop", "currency"):
-        code = dataset.currency()
-        if code:
-            return code
-    return config.get("shop", "currency") or "CNY"
 
 
 def diagnose(

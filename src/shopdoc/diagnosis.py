@@ -351,6 +351,7 @@ def _items(state: "RunState", story: Finding | None) -> None:
             # a note's money (traffic that could be given to it) is no loss: not at stake
             evidence=evidence, money=max((f.money for f in found if f.money and f.severity != "info"), default=None),
             order=min(f.order for f in found), msg="item_moved" if move else "item", urgent=any(f.urgent for f in found),
+            currency=next((f.currency for f in found if f.currency), None),
             values={"name": name, "n": count, "first_owner": lead.owner},
         )
         if story is not None and move:

@@ -154,7 +154,7 @@ class RuleContext:
         """(title, action) of one of this rule's messages, written now (for text a rule quotes)."""
         from shopdoc.report.wording import write
 
-        return write(self.rule.id, key, values, self.lang, self.config.get("shop", "currency"))
+        return write(self.rule.id, key, values, self.lang, report_currency(self.dataset, self.config))
 
     def skip(self, reason: str, subject: str | None = None) -> None:
         self.state.skipped.append(Skip(self.rule.id, reason, subject))
@@ -200,6 +200,17 @@ def skipped_for_missing(dataset: Dataset, lang: str = "en") -> list[Skip]:
     ]
 
 
+def report_currency(dataset: Dataset, config: Config) -> str:
+    """How the report writes money that carries no currency of its own (the head's AOV and sales):
+    `shop.currency` when the user set it, else the one currency of the shop's own exports (an
+    Amazon.com Business Report is in USD), else the default (CNY)."""
+    if not config.is_set("shop", "currency"):
+        code = dataset.currency()
+        if code:
+            return code
+    return config.get("shop", "currency") or "CNY"
+
+
 def run_rules(
     dataset: Dataset,
     config: Config,
@@ -231,5 +242,5 @@ def run_rules(
 
     compose(state, config, lang)
     state.findings.sort(key=Finding.sort_key)
-    word(state.findings, lang, config.get("shop", "currency"))
+    word(state.findings, lang, report_currency(dataset, config))
     return state
