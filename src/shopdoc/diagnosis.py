@@ -252,6 +252,7 @@ def _account(block: Block, rows: Any, judged: int | None, *, rest: bool = False,
 # target gap, the week-on-week drop and the sources that lost visitors are its parts. They measure
 # the same lost sales, so the story's money is the largest of them, never their sum.
 STORY_RULES = ("sales.gmv_drivers", "sales.daily_target", "traffic.source_change")
+SHOP_SHORTFALLS = ("conversion.below_peer", "conversion.order_to_payment")
 
 
 def _gmv_story(state: "RunState") -> Finding | None:
@@ -264,6 +265,11 @@ def _gmv_story(state: "RunState") -> Finding | None:
     members = [f for f in drops + target if f is not primary]
     if primary.rule == "sales.daily_target" or primary.evidence.get("driver") == "visitors":
         members += [f for f in findings if f.rule == "traffic.source_change" and (f.evidence.get("change") or 0) < 0]
+    # Shop-wide shortfalls measured against a line (conversion under the peers', orders left unpaid)
+    # are slices of the same lost sales: their own to-dos, their money inside the story's.
+    for finding in findings:
+        if finding.rule in SHOP_SHORTFALLS and finding.subject == "shop" and finding is not primary:
+            finding.within = finding.within or primary.key
     if not members:
         return primary
     for finding in target:
