@@ -40,6 +40,8 @@ class Writer(string.Formatter):
             return DASH
         unit = _UNITS.get(spec)
         if unit is None:
+            if not spec and type(value) is int and abs(value) >= 1000:
+                return f"{value:,}"  # 65,816 keywords: a count is read with its separators
             return super().format_field(value, spec)
         if isinstance(value, str) and spec not in ("owner", "day"):
             return value
