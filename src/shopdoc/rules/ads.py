@@ -176,7 +176,10 @@ def _codes(rows: "pd.DataFrame", name: str, *, sort: bool = False,
         uniques = uniques.tolist()
     else:
         codes, uniques = pd.factorize(column.to_numpy(dtype=object, na_value=None), sort=sort)
-    uniques = np.array([clean(str(v)) if clean else str(v).strip() for v in uniques], dtype=object)
+    if clean:
+        uniques = np.array([clean(str(v)) for v in uniques], dtype=object)
+    else:
+        uniques = np.array([v.strip() if type(v) is str else str(v).strip() for v in uniques], dtype=object)
     blank = np.flatnonzero(uniques == "")
     if blank.size:
         codes = np.where(np.isin(codes, blank), -1, codes)
@@ -237,9 +240,10 @@ def _normalise(rows: "pd.DataFrame") -> tuple["pd.DataFrame", dict[str, "np.ndar
     cost = cost.fillna(cpc * data["clicks"])
     gmv = gmv.fillna(roi * cost)
     # Within a file that reports spend and sales, "-" (blank) means none: a keyword that sold nothing.
-    source, _ = _codes(rows, "_file")
-    data["cost"] = cost.where(cost.notna() | ~_reported(cost, source), 0.0)
-    data["gmv"] = gmv.where(gmv.notna() | ~_reported(gmv, source) | data["cost"].isna(), 0.0)
+    # (The files are told apart only when some cost or sales are blank: hashing 100,000 paths costs.)
+    source = _codes(rows, "_file")[0] if cost.isna().any() or gmv.isna().any() else None
+    data["cost"] = cost if source is None else cost.where(cost.notna() | ~_reported(cost, source), 0.0)
+    data["gmv"] = gmv if source is None else gmv.where(gmv.notna() | ~_reported(gmv, source) | data["cost"].isna(), 0.0)
     data["orders"] = _number(rows, "orders")
     # The days a row stands for: a report of the last 7 days dated by its description line is one row
     # per subject over 7 days (its `window_days`), a daily report one day per row.
@@ -322,14 +326,17 @@ def _aggregate(data: "pd.DataFrame", keys: list[str], level: str, labels: dict[s
     out["currency"] = currencies["first"].fillna(-1).astype(np.int64)
     out = out.reset_index()
     currency_codes = out["currency"].to_numpy()
+    texts = {}  # the key labels as object arrays: the subjects are made from them, not from the columns
     for name in [*_KEYWORD_KEYS, "currency", "scene", "item_id"]:
-        out[name] = _label(out[name], labels[name]) if name in out.columns else ""
+        if name in out.columns:
+            texts[name] = _label(out[name], labels[name])
+        out[name] = texts.get(name, "")
     out["level"] = level
     out["impressions"] = out["impressions"].fillna(0.0)
     out["clicks"] = out["clicks"].fillna(0.0)
     out["ctr"] = out["clicks"] / out["impressions"].where(out["impressions"] > 0)
     out["roi"] = out["gmv"] / out["cost"].where(out["cost"] > 0)
-    out["subject"] = _subjects(out, level)
+    out["subject"] = _subjects(texts, level)
     # The account per currency label (two codes may clean to one label), summed on integer keys.
     same, _ = pd.factorize(np.append(labels["currency"], ""))  # code -1 is the label ""
     key = same[currency_codes]
@@ -341,29 +348,30 @@ def _aggregate(data: "pd.DataFrame", keys: list[str], level: str, labels: dict[s
     return out
 
 
-def _subjects(out: "pd.DataFrame", level: str) -> list[str]:
+def _subjects(out: Any, level: str) -> list[str]:
     """`campaign:<name>` / `keyword:<campaign>/<keyword>`, with the ad group and match type only when needed.
 
-    Built as Python strings over the label columns (a string dtype's concatenation costs several
-    passes per `+`); a clash is looked for only when the plain subjects are not all distinct.
+    `out` maps the key names to their labels per subject (a frame, or object arrays). Built as
+    Python strings (a string dtype's concatenation costs several passes per `+`); a clash is looked
+    for only when the plain subjects are not all distinct.
     """
     import numpy as np
     import pandas as pd
 
-    campaign = out["campaign"].tolist()
+    campaign = np.asarray(out["campaign"], dtype=object).tolist()
     if level == "campaign":
         return ["campaign:" + name for name in campaign]
-    keyword = out["keyword"].tolist()
+    keyword = np.asarray(out["keyword"], dtype=object).tolist()
     subject = ["keyword:" + plan + "/" + word for plan, word in zip(campaign, keyword)]
     if len(set(subject)) == len(subject):
         return subject
     subject = np.array(subject, dtype=object)
     clash = pd.Series(subject, dtype=object).duplicated(keep=False).to_numpy()
-    group = out["ad_group"].to_numpy(dtype=object)
+    group = np.asarray(out["ad_group"], dtype=object)
     for i in np.flatnonzero(clash):
         subject[i] = "keyword:" + campaign[i] + "/" + group[i] + "/" + keyword[i]
     clash = pd.Series(subject, dtype=object).duplicated(keep=False).to_numpy()
-    match = out["match_type"].to_numpy(dtype=object)
+    match = np.asarray(out["match_type"], dtype=object)
     for i in np.flatnonzero(clash):
         subject[i] = subject[i] + " [" + match[i] + "]"
     return subject.tolist()
