@@ -38,12 +38,12 @@ WORST = 3
 MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
     "gross_margin": {
         "zh": ("先设好毛利率：推广的降价和暂停都按默认毛利率 {margin:pct} 估算（保本投产比 {break_even:num}）",
-               "在配置里写上真实毛利率（shop.gross_margin，例如 0.45），再看推广的待办。{n:count} 项降价/暂停"
-               "是暂定的：毛利率 ≥ {margin_ok:pct} 时，投产比 {roi:num} 的词就不亏。"),
+               "在配置里写上真实毛利率（shop.gross_margin，例如 0.45），再看推广的待办：下面 {n:count} 项降价/暂停"
+               "是按 {margin:pct} 算的（暂定）。真实毛利率更高，保本线就更低，其中有些词其实不亏；更低，要降的还会更多。"),
         "en": ("Set your gross margin first: every ad cut assumes the default {margin:pct} (break-even ROI {break_even:num})",
-               "Put your real gross margin in the config (shop.gross_margin, e.g. 0.45), then read the ad to-dos. "
-               "{n:count} cuts and pauses are provisional: at a margin of {margin_ok:pct} or more, a word at ROI "
-               "{roi:num} does not lose money."),
+               "Put your real gross margin in the config (shop.gross_margin, e.g. 0.45), then read the ad to-dos: the "
+               "{n:count} cuts and pauses below assume {margin:pct} (provisional). A higher real margin lowers the "
+               "break-even line and spares some of them; a lower one adds more."),
     },
 }
 MESSAGES["item"] = {
@@ -61,9 +61,10 @@ MESSAGES["item_moved"] = {
            "they show the cause."),
 }
 MESSAGES["assumed_margin"] = {
-    "zh": ("毛利率未配置，按 {margin:pct} 估算：保本投产比 {break_even:num}；毛利率 ≥ {margin_ok:pct} 时账户投产比 {roi:num} 就不亏", ""),
-    "en": ("no gross margin set, so {margin:pct} is assumed: break-even ROI {break_even:num}; at a margin of "
-           "{margin_ok:pct} or more the account's ROI of {roi:num} does not lose money", ""),
+    "zh": ("毛利率未配置，按 {margin:pct} 估算：保本投产比 {break_even:num}（账户整体投产比 {roi:num}，"
+           "毛利率 ≥ {margin_ok:pct} 时整体不亏）", ""),
+    "en": ("no gross margin set, so {margin:pct} is assumed: break-even ROI {break_even:num} (the account as a whole "
+           "returns {roi:num}, which breaks even at a margin of {margin_ok:pct} or more)", ""),
 }
 DIAGNOSIS_RULES = {"setup.gross_margin": ("gross_margin", "assumed_margin"), "item.diagnosis": ("item", "item_moved")}
 
