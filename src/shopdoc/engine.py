@@ -150,12 +150,6 @@ class RuleContext:
         self.state.blocks.append(block)
         return block
 
-    def render(self, key: str, **values: Any) -> tuple[str, str]:
-        """(title, action) of one of this rule's messages, written now (for text a rule quotes)."""
-        from shopdoc.report.wording import write
-
-        return write(self.rule.id, key, values, self.lang, report_currency(self.dataset, self.config))
-
     def skip(self, reason: str, subject: str | None = None) -> None:
         self.state.skipped.append(Skip(self.rule.id, reason, subject))
 

@@ -52,13 +52,6 @@ def promotion_weights(ctx, day: str) -> dict[str, float]:
     return {d: factor for d, (_, phase) in found.items() if phase in ("sale", "balance")}
 
 
-def promotion_on(ctx, *days: str) -> tuple[str, str, str] | None:
-    """(day, event, phase) of the first of `days` that is a promotion day, or None."""
-    from shopdoc.promotions import promotion_on as on
-
-    return on(ctx.config, ctx.dataset, *days)
-
-
 def gmv_factors(metrics: dict) -> tuple[float, float, float] | None:
     """(visitors, buyers, gmv) of a day, so that visitors × conversion × AOV is exactly the GMV.
 
@@ -370,7 +363,9 @@ def _speak(ctx, compare: str, compare_day: str, before, now) -> None:
     ctx.metrics[f"gmv_change_{compare}"] = round(change, 4)
     if abs(change) < ctx.param("min_change"):
         return
-    promotion = promotion_on(ctx, compare_day, ctx.date)
+    from shopdoc.promotions import promotion_on
+
+    promotion = promotion_on(ctx.config, ctx.dataset, compare_day, ctx.date)
     if promotion is not None:  # a big day on either side: the swing is the promotion's, not the shop's
         from shopdoc.promotions import label
 
