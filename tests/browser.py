@@ -35,10 +35,14 @@ for (const level of ["error", "warn"]) {
 addEventListener("load", () => setTimeout(() => {
   const charts = [...document.querySelectorAll("svg[data-chart]")].map(svg => {
     const box = svg.getBoundingClientRect();
-    const series = {};
-    for (const group of svg.querySelectorAll("g[data-series]")) {
+    const series = {};  // a series is drawn as elements with id "<chart>.<series>" or "<chart>.<series>.<n>"
+    for (const group of svg.querySelectorAll("[id]")) {
+      const [chart, name] = group.id.split(".");
+      if (chart !== svg.dataset.chart || !name) continue;
       const b = group.getBBox();
-      series[group.dataset.series] = {width: b.width, height: b.height, shapes: group.querySelectorAll("*").length};
+      const seen = series[name] || {width: 0, height: 0, shapes: 0};
+      series[name] = {width: Math.max(seen.width, b.width), height: Math.max(seen.height, b.height),
+                      shapes: seen.shapes + group.querySelectorAll("path, use, rect, circle, polyline").length};
     }
     return {chart: svg.dataset.chart, width: box.width, height: box.height, series};
   });

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ("pandas", "numpy", "yaml", "rich", "pydantic", "openpyxl", "python_calamine", "sqlite3")
+HEAVY = ("pandas", "numpy", "yaml", "rich", "pydantic", "openpyxl", "python_calamine", "sqlite3", "matplotlib", "PIL")
 
 _RUN = """
 import json, sys
@@ -71,3 +71,12 @@ def test_rule_modules_import_nothing_heavy():
     count, heavy = done.stdout.split(" ", 1)
     assert int(count) >= 17
     assert heavy.strip() == "[]"
+
+
+def test_matplotlib_is_imported_only_when_a_chart_is_drawn(tmp_path):
+    sample = str(ROOT / "sample_data")
+    args = ["diagnose", sample, "--config", str(ROOT / "sample_data" / "shopdoc.yaml"), "--no-history", "-q"]
+    text = heavy_modules([*args, "--format", "text", "-o", str(tmp_path / "r.txt")], tmp_path)
+    assert "pandas" in text and "matplotlib" not in text and "PIL" not in text
+    html = heavy_modules([*args, "--format", "html", "-o", str(tmp_path / "r.html")], tmp_path)
+    assert "matplotlib" in html

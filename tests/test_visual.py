@@ -24,7 +24,7 @@ from shopdoc.visual import collect, render_html
 from shopdoc.visual.charts import all_charts, key_chart
 from shopdoc.visual.data import ITEM_POINTS, Visuals
 from shopdoc.visual.html import todo_key
-from shopdoc.visual.scene import to_png, to_svg
+from shopdoc.visual.draw import to_png, to_svg
 from exports import every_finding
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -145,7 +145,7 @@ def test_a_big_shop_is_summarised_not_plotted_point_by_point():
     named = sum(point.named for point in points)
     assert named and len(points) <= ITEM_POINTS + named and visuals.items.total == 5000
     svg = to_svg(all_charts(visuals, "en")[-1])
-    assert svg.count("<circle") == len(points) and f"{5000 - len(points):,} more items not drawn" in svg
+    assert svg.count("<use ") == len(points) and f"{5000 - len(points):,} more items not drawn" in svg
 
 
 def test_nothing_to_chart_gives_no_charts_and_no_key_chart():
@@ -165,7 +165,9 @@ def test_html_is_self_contained_and_offline(demo):
     assert "default-src 'none'" in page
     # nothing that could make a request: no script, no external reference of any kind
     assert "<script" not in page and "<link" not in page and "<img" not in page and "@import" not in page
-    assert not re.search(r"""(src|href)\s*=|url\(""", page, re.I)
+    # references inside a chart point at the same chart (a marker's shape, a clip path), never out of the page
+    assert not re.search(r"""(src|href)\s*=\s*(?!["']?#)|url\((?!#)""", page, re.I)
+    assert re.search(r'xlink:href="#', page) and re.search(r"url\(#", page)
     assert not re.search(r"https?://", page)
 
 
@@ -191,9 +193,13 @@ def test_html_has_every_chart_with_its_series(demo):
     charts = re.findall(r'data-chart="([\w-]+)"', page)
     assert charts == ["trend-gmv", "trend-visitors", "trend-conversion_rate", "trend-aov", "bridge-previous_day",
                       "bridge-same_weekday_last_week", "sources", "ads", "items"]
-    for series in ("gmv", "target", "visitors", "conversion_rate", "aov", "start", "end", "break_even", "campaigns",
-                   "named", "average"):
-        assert f'data-series="{series}"' in page
+    for chart, series in (("trend-gmv", "gmv"), ("trend-gmv", "target"), ("trend-visitors", "visitors"),
+                          ("trend-conversion_rate", "conversion_rate"), ("trend-aov", "aov"), ("trend-gmv", "promotions"),
+                          ("bridge-previous_day", "start"), ("bridge-previous_day", "end"), ("sources", "lost"),
+                          ("ads", "break_even"), ("ads", "campaigns"), ("items", "named"), ("items", "average")):
+        assert f'id="{chart}.{series}"' in page, (chart, series)
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert len(ids) == len(set(ids))  # matplotlib's own numbered ids are not repeated chart after chart
 
 
 def test_html_in_english_has_english_frame(demo):
@@ -205,13 +211,14 @@ def test_html_in_english_has_english_frame(demo):
 
 
 def test_hostile_export_text_cannot_become_markup(demo):
-    dataset, config, report, visuals = demo
-    from shopdoc.visual.data import ItemPoint
+    _, _, report, _ = demo
+    from shopdoc.visual.data import ItemMap, ItemPoint
 
-    visuals.items.points.append(ItemPoint("1", '<script>alert(1)</script>"><img src=x>', 500, 3.0, True))
-    page = render_html(report, visuals)
+    points = [ItemPoint("1", '<script>alert(1)</script>"><img src=x>', 500, 3.0, True),
+              ItemPoint("2", "$5 off $x^2$ \\frac", 90, 1.0, True)]  # a dollar sign is not TeX to matplotlib
+    page = render_html(report, Visuals(day="2026-11-22", currency="CNY", items=ItemMap(2.0, points, 2)))
     assert "<script>" not in page and "<img" not in page
-    visuals.items.points.pop()
+    assert "&lt;script&gt;ale…" in page and "$5 off $x^2…" in page  # as text, shortened to 12 characters
 
 
 # -- the command line ------------------------------------------------------------------------------------
@@ -227,7 +234,7 @@ def test_diagnose_writes_html_and_the_chart(cli, tmp_path):
                "--chart", "gmv.svg")
     assert code.code == 0 and code.out.lstrip().startswith("{")
     svg = (tmp_path / "gmv.svg").read_text(encoding="utf-8")
-    assert svg.startswith("<?xml") and 'xmlns="http://www.w3.org/2000/svg"' in svg and 'data-series="target"' in svg
+    assert svg.startswith("<?xml") and 'xmlns="http://www.w3.org/2000/svg"' in svg and 'id="trend-gmv.target"' in svg
 
 
 def test_chart_with_a_wrong_suffix_is_refused_before_any_work(cli):
@@ -252,7 +259,7 @@ def test_key_chart_png_is_a_real_image(demo):
     png = to_png(key_chart(visuals, "en"))
     image = Image.open(io.BytesIO(png))
     assert image.size == (800, 400)
-    colours = {colour for _, colour in image.getcolors(1 << 20)}
+    colours = {colour for _, colour in image.convert("RGB").getcolors(1 << 20)}
     assert (0x2F, 0x6F, 0xDF) in colours  # the GMV line was drawn in the series' blue
 
 
@@ -334,9 +341,8 @@ def test_trend_of_single_day_downloads_comes_from_the_history(cli, tmp_path):
         assert ("nothing to chart yet" in code.err) == (n == 0)
     page = (tmp_path / "2026-11-22.html").read_text(encoding="utf-8")
     svg = (tmp_path / "2026-11-22.svg").read_text(encoding="utf-8")
-    trend = re.search(r'<g data-series="gmv">.*?</g>', svg).group(0)
-    (line,) = re.findall(r'<polyline points="([^"]+)"', trend)
-    assert len(line.split()) == 3  # three days joined into one line: two from the history, one from today
+    (line,) = re.findall(r'<g id="trend-gmv\.gmv">\s*<path d="([^"]+)"', svg)
+    assert re.findall(r"[ML]", line) == ["M", "L", "L"]  # three days joined into one line: two from the history, one from today
     assert 'data-chart="bridge-previous_day"' in page  # the day before came from the history too
     assert not (tmp_path / "2026-11-20.svg").exists()  # one day is not a trend: nothing to chart yet
 
@@ -379,13 +385,33 @@ def test_a_report_address_cannot_break_the_link_markup():
     assert link_message("slack", url, "en")["blocks"][0]["text"]["text"].startswith("<https://r.example.com/a%20%28b%29%7Cc%3Ed.html|")
 
 
-def test_dashed_lines_stay_dashed_in_the_png():
-    from PIL import Image
-    import io
+def test_without_a_chinese_font_the_png_is_in_english(monkeypatch):
+    from shopdoc.visual import chart_lang, draw
 
-    from shopdoc.visual.scene import Polyline, Scene
+    assert chart_lang("zh") == ("zh" if draw.has_cjk_font() else "en")
+    monkeypatch.setattr(draw, "has_cjk_font", lambda: False)
+    assert chart_lang("zh") == "en" and chart_lang("en") == "en"
 
-    scene = Scene("t", 100, 20, "t", [Polyline([(0, 10), (100, 10)], "#000000", width=2, dash="5 5")])
-    image = Image.open(io.BytesIO(to_png(scene, scale=1))).convert("L")
-    dark = [image.getpixel((x, 10)) < 128 for x in range(100)]
-    assert 35 <= sum(dark) <= 65  # about half the line is drawn, half is gap
+
+@pytest.mark.parametrize("cache", ["folder", "a file"])
+def test_matplotlib_keeps_its_cache_in_shopdocs_quietly(tmp_path, cache):
+    """Unless MPLCONFIGDIR says where, matplotlib's font cache goes to shopdoc's cache folder, or to a
+    temporary one when that cannot be made; either way nothing is printed."""
+    import os
+    import subprocess
+    import sys
+
+    home = tmp_path / "cache"
+    if cache == "a file":
+        home.write_text("not a folder")
+    env = {key: value for key, value in os.environ.items() if key != "MPLCONFIGDIR"}
+    env.update(XDG_CACHE_HOME=str(home), PYTHONPATH=str(ROOT / "src"))
+    code = ("import os; from shopdoc.visual.draw import _matplotlib, has_cjk_font; _matplotlib(); has_cjk_font(); "
+            "print(os.environ['MPLCONFIGDIR'])")
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stderr == ""
+    folder = Path(done.stdout.strip())
+    if cache == "folder":
+        assert folder == home / "shopdoc" / "matplotlib"
+    else:
+        assert folder.name.startswith("shopdoc-matplotlib") and folder.is_dir()

@@ -5,7 +5,7 @@
     write_chart(visuals, "gmv.png", lang)        # the key chart alone, .png or .svg
 
 Importing this package costs nothing; pandas is needed only by `collect` (which a diagnose run
-has already loaded) and Pillow only when a PNG is drawn.
+has already loaded) and matplotlib only when a chart is drawn (`visual.draw`).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def _lang(lang: str) -> str:
 
 def chart_lang(lang: str) -> str:
     """The PNG's language: Chinese needs a font with Chinese glyphs; without one, English labels."""
-    from shopdoc.visual.scene import has_cjk_font
+    from shopdoc.visual.draw import has_cjk_font
 
     return "en" if lang == "zh" and not has_cjk_font() else _lang(lang)
 
@@ -51,10 +51,10 @@ def chart_lang(lang: str) -> str:
 def key_chart_png(visuals: "Visuals", lang: str) -> bytes | None:
     """The key chart as PNG bytes (None when there is nothing to chart)."""
     from shopdoc.visual.charts import key_chart
-    from shopdoc.visual.scene import to_png
+    from shopdoc.visual.draw import to_png
 
-    scene = key_chart(visuals, chart_lang(lang))
-    return None if scene is None else to_png(scene)
+    chart = key_chart(visuals, chart_lang(lang))
+    return None if chart is None else to_png(chart)
 
 
 def check_chart_path(path: str) -> None:
@@ -65,7 +65,7 @@ def check_chart_path(path: str) -> None:
 def write_chart(visuals: "Visuals", path: str, lang: str) -> bool:
     """Write the key chart to `path` (.png or .svg). False when the exports hold nothing to chart."""
     from shopdoc.visual.charts import key_chart
-    from shopdoc.visual.scene import to_svg
+    from shopdoc.visual.draw import to_svg
 
     target = Path(path).expanduser()
     if target.suffix.lower() == ".png":
@@ -74,10 +74,10 @@ def write_chart(visuals: "Visuals", path: str, lang: str) -> bool:
             return False
         target.write_bytes(data)
         return True
-    scene = key_chart(visuals, _lang(lang))
-    if scene is None:
+    chart = key_chart(visuals, _lang(lang))
+    if chart is None:
         return False
-    target.write_text(to_svg(scene, standalone=True), encoding="utf-8")
+    target.write_text(to_svg(chart, standalone=True), encoding="utf-8")
     return True
 
 

@@ -1,6 +1,6 @@
-"""The charts of the visual report, each a `Scene` drawn from the plain data of `visual.data`.
+"""The charts of the visual report, drawn with matplotlib (`visual.draw`) from the plain data of `visual.data`.
 
-Nothing here computes a shop metric: it scales, places and labels. Colours keep one meaning across
+Nothing here computes a shop metric: it places, labels and colours. Colours keep one meaning across
 charts: blue is the shop's own series, grey dashed a line to hold against (target, break-even,
 average), green more and red less, orange a promotion day; to-dos are the severity colours of the
 report (red critical, orange warning, grey info).
@@ -9,24 +9,17 @@ report (red critical, orange warning, grey info).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 from shopdoc.visual.data import AdMap, Bridge, ItemMap, SourceChange, Trend, Visuals
-from shopdoc.visual.scene import Circle, Group, Line, Polyline, Rect, Scene, Text
+from shopdoc.visual.draw import MUTED, TEXT, WIDTH, Chart, drawing, new_chart
 
 BLUE = "#2f6fdf"
 GREY = "#8a8f98"
-LIGHT = "#e6e8ec"
-TEXT = "#333"
-MUTED = "#6b7280"
 GREEN = "#1a9b5b"
 RED = "#d9363e"
 ORANGE = "#f08c00"
 PROMO = "#fff1d6"
-SEVERITY = {"critical": RED, "warning": ORANGE, "info": GREY}
 VERDICT_COLOUR = {"raise": GREEN, "earns": BLUE, "lower": ORANGE, "creative": ORANGE, "pause": RED, "loses": RED}
-
-WIDTH = 400  # chart units; a phone shows them at ~0.9 px, a desktop column at ~1.2 px
 
 WORDS = {
     "zh": {
@@ -114,349 +107,340 @@ def short_day(day: str, lang: str) -> str:
     return ("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()[month - 1]) + f" {date}"
 
 
-def nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
-    """Round axis values covering [low, high]."""
-    if high <= low:
-        high = low + (abs(low) or 1.0)
-    raw = (high - low) / count
-    power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
-    first = math.floor(low / step) * step
-    ticks = []
-    value = first
-    while value <= high + step * 0.5 and len(ticks) < count + 3:
-        ticks.append(round(value, 10))
-        value += step
-    return ticks
+def _formatter(label):
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda value, _: label(value))
 
 
-@dataclass
-class Area:
-    """The plotting area inside a chart, and the scale from data to chart units."""
-
-    left: float
-    top: float
-    right: float
-    bottom: float
-    x_low: float = 0.0
-    x_high: float = 1.0
-    y_low: float = 0.0
-    y_high: float = 1.0
-    log_x: bool = False
-
-    def x(self, value: float) -> float:
-        low, high = self.x_low, self.x_high
-        if self.log_x:
-            value, low, high = math.log10(max(value, 1e-9)), math.log10(low), math.log10(high)
-        span = (high - low) or 1.0
-        return self.left + (value - low) / span * (self.right - self.left)
-
-    def y(self, value: float) -> float:
-        span = (self.y_high - self.y_low) or 1.0
-        return self.bottom - (value - self.y_low) / span * (self.bottom - self.top)
-
-
-def _title(scene: Scene, text: str) -> None:
-    scene.add(Text(8, 18, text, size=14, fill=TEXT, bold=True))
-
-
-def _y_grid(scene: Scene, area: Area, ticks: list[float], label) -> None:
-    for tick in ticks:
-        y = area.y(tick)
-        scene.add(Line(area.left, y, area.right, y, stroke=LIGHT),
-                  Text(area.left - 4, y + 4, label(tick), size=10.5, fill=MUTED, anchor="end"))
-
-
-# -- 30-day trend -------------------------------------------------------------------------------------
-def trend_chart(trend: Trend, name: str, lang: str, currency: str) -> Scene:
-    w = WORDS[lang]
-    scene = Scene(f"trend-{name}", WIDTH, 200, w["trend"].format(name=w[name]))
-    _title(scene, scene.title)
-    values = trend.values[name]
-    targets = trend.targets if name == "gmv" else [None] * len(trend.days)
-    known = [v for v in values if v is not None] + [t for t in targets if t is not None]
-    if not known:
-        scene.add(Text(WIDTH / 2, 110, w["no_data"], fill=MUTED, anchor="middle"))
-        return scene
-    low, high = min(known), max(known)
-    pad = (high - low) * 0.1 or abs(high) * 0.1 or 1.0
-    ticks = nice_ticks(max(low - pad, 0.0), high + pad, 3)
-    area = Area(54, 34, WIDTH - 14, 170, 0, max(len(trend.days) - 1, 1), ticks[0], ticks[-1])
-    step = (area.right - area.left) / max(len(trend.days) - 1, 1)
-    promotions = Group("promotions", title=w["promotion"])
-    for index, day in enumerate(trend.days):
-        if day in trend.promotions:
-            promotions.shapes.append(Rect(area.x(index) - step / 2, area.top, step, area.bottom - area.top, PROMO))
-    if promotions.shapes:
-        scene.add(promotions)
-    _y_grid(scene, area, ticks, lambda tick: value_text(name, tick, currency, lang))
-    for index in sorted({0, (len(trend.days) - 1) // 2, len(trend.days) - 1}):
-        anchor = "start" if index == 0 else ("end" if index == len(trend.days) - 1 else "middle")
-        scene.add(Text(area.x(index), area.bottom + 16, short_day(trend.days[index], lang), size=10.5, fill=MUTED,
-                       anchor=anchor))
-    if any(t is not None for t in targets):
-        target = Group("target", title=w["target"])
-        for run in _runs(targets):
-            target.shapes.append(Polyline([(area.x(i), area.y(v)) for i, v in run], GREY, width=1.5, dash="5 4"))
-        scene.add(target)
-        scene.add(Text(area.right, 30, "- - " + w["target"], size=10.5, fill=MUTED, anchor="end"))
-    series = Group(name, title=w[name])
-    for run in _runs(values):
-        if len(run) == 1:
-            index, value = run[0]
-            series.shapes.append(Circle(area.x(index), area.y(value), 2.5, BLUE))
-        else:
-            series.shapes.append(Polyline([(area.x(i), area.y(v)) for i, v in run], BLUE, width=2.2))
-    scene.add(series)
-    last = values[-1]
-    if last is not None:
-        x, y = area.x(len(values) - 1), area.y(last)
-        below = targets[-1] is not None and last < targets[-1]
-        scene.add(Circle(x, y, 4, RED if below else BLUE, stroke="#fff"),
-                  Text(x - 6, y - 8 if y > area.top + 16 else y + 16, value_text(name, last, currency, lang),
-                       size=11.5, fill=RED if below else TEXT, anchor="end", bold=True))
-    return scene
-
-
-def _runs(values: list[float | None]) -> list[list[tuple[int, float]]]:
-    """Consecutive known values, so a missing day is a gap in the line, not a slope."""
-    runs: list[list[tuple[int, float]]] = []
-    current: list[tuple[int, float]] = []
+def _runs(values: list[float | None]) -> list[list[int]]:
+    """Indexes of consecutive known values: a missing day is a gap in the line, not a slope."""
+    runs: list[list[int]] = []
     for index, value in enumerate(values):
         if value is None:
-            if current:
-                runs.append(current)
-            current = []
+            continue
+        if runs and runs[-1][-1] == index - 1:
+            runs[-1].append(index)
         else:
-            current.append((index, value))
-    if current:
-        runs.append(current)
+            runs.append([index])
     return runs
 
 
-# -- GMV bridge -------------------------------------------------------------------------------------------
-def bridge_chart(bridge: Bridge, lang: str, currency: str) -> Scene:
+def _nan(values: list[float | None]) -> list[float]:
+    return [math.nan if value is None else value for value in values]
+
+
+# -- 30-day trend -------------------------------------------------------------------------------------
+def trend_chart(trend: Trend, name: str, lang: str, currency: str) -> Chart:
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+    from matplotlib.ticker import MaxNLocator
+
     w = WORDS[lang]
-    scene = Scene(f"bridge-{bridge.compare}", WIDTH, 230, w[f"bridge_{bridge.compare}"])
-    _title(scene, scene.title)
-    steps = [("visitors", bridge.contributions["visitors"]), ("conversion_rate", bridge.contributions["conversion_rate"]),
-             ("aov", bridge.contributions["aov"])]
+    chart = new_chart(f"trend-{name}", w["trend"].format(name=w[name]), 200, left=54, right=14, top=34, bottom=30)
+    ax = chart.ax
+    values = trend.values[name]
+    targets = trend.targets if name == "gmv" else [None] * len(trend.days)
+    known = [v for v in values if v is not None] + [t for t in targets if t is not None]
+    count = len(trend.days)
+    if not known:
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, w["no_data"], transform=ax.transAxes, ha="center", va="center", color=MUTED)
+        return chart
+    low, high = min(known), max(known)
+    pad = (high - low) * 0.12 or abs(high) * 0.1 or 1.0
+    ax.set_ylim(max(low - pad, 0.0) if low >= 0 else low - pad, high + pad)
+    ax.set_xlim(-0.5, count - 0.5)
+    ax.yaxis.set_major_locator(MaxNLocator(4, min_n_ticks=3))
+    ax.yaxis.set_major_formatter(_formatter(lambda tick: value_text(name, tick, currency, lang)))
+    ends = sorted({0, (count - 1) // 2, count - 1})
+    ax.set_xticks(ends, [short_day(trend.days[index], lang) for index in ends])
+    for label, index in zip(ax.get_xticklabels(), ends):
+        label.set_horizontalalignment("left" if index == 0 else "right" if index == count - 1 else "center")
+    legend = []
+    promoted = [index for index, day in enumerate(trend.days) if day in trend.promotions]
+    if promoted:
+        spans = [(run[0] - 0.5, len(run)) for run in _runs([1.0 if i in promoted else None for i in range(count)])]
+        ax.broken_barh(spans, (0, 1), transform=ax.get_xaxis_transform(), color=PROMO, linewidth=0,
+                       gid=chart.gid("promotions"), zorder=0)
+        legend.append((Patch(color=PROMO), w["promotion"]))
+    if any(t is not None for t in targets):
+        ax.plot(range(count), _nan(targets), color=GREY, linewidth=1.5, dashes=(4, 3), gid=chart.gid("target"))
+        legend.append((Line2D([], [], color=GREY, linewidth=1.5, dashes=(4, 3)), w["target"]))
+    alone = [run[0] for run in _runs(values) if len(run) == 1]  # a day with no day beside it is a dot
+    ax.plot(range(count), _nan(values), color=BLUE, linewidth=2.2, solid_joinstyle="round", solid_capstyle="round",
+            marker="o" if alone else None, markersize=4, markevery=alone or None, gid=chart.gid(name))
+    last = values[-1]
+    if last is not None:
+        below = targets[-1] is not None and last < targets[-1]
+        colour = RED if below else BLUE
+        ax.scatter([count - 1], [last], s=49, color=colour, edgecolors="white", linewidths=1, zorder=3)
+        bottom, top = ax.get_ylim()
+        near_top = last > bottom + (top - bottom) * 0.75  # the label goes under the dot, clear of the legend
+        ax.annotate(value_text(name, last, currency, lang), (count - 1, last), xytext=(-7, -15 if near_top else 7),
+                    textcoords="offset points", ha="right", fontsize=11.5, fontweight="bold",
+                    color=RED if below else TEXT)
+    if legend:
+        ax.legend(*zip(*legend), loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=len(legend), borderaxespad=0.3,
+                  handlelength=1.8, columnspacing=1.0, handletextpad=0.4)
+    return chart
+
+
+# -- GMV bridge -------------------------------------------------------------------------------------------
+def bridge_chart(bridge: Bridge, lang: str, currency: str) -> Chart:
+    from matplotlib.ticker import MaxNLocator
+
+    w = WORDS[lang]
+    chart = new_chart(f"bridge-{bridge.compare}", w[f"bridge_{bridge.compare}"], 230, left=54, right=10, top=40, bottom=28)
+    ax = chart.ax
+    steps = [(name, bridge.contributions[name]) for name in ("visitors", "conversion_rate", "aov")]
     levels = [bridge.start]
     for _, amount in steps:
         levels.append(levels[-1] + amount)
     low, high = min(0.0, *levels, bridge.end), max(*levels, bridge.end)
-    ticks = nice_ticks(low, high * 1.08, 4)
-    area = Area(54, 40, WIDTH - 10, 186, 0, 5, ticks[0], ticks[-1])
-    _y_grid(scene, area, ticks, lambda tick: money(tick, currency, lang))
-    slot = (area.right - area.left) / 5
-    bar = slot * 0.6
-
-    def column(index: int, series: str, top: float, bottom: float, colour: str, label: str, caption: str) -> None:
-        x = area.left + slot * index + (slot - bar) / 2
-        y1, y2 = sorted((area.y(top), area.y(bottom)))
-        group = Group(series, [Rect(x, y1, bar, max(y2 - y1, 1.0), colour)], title=f"{caption} {label}")
-        scene.add(group,
-                  Text(x + bar / 2, y1 - 5, label, size=11, fill=TEXT, anchor="middle", bold=series in ("start", "end")),
-                  Text(x + bar / 2, area.bottom + 16, caption, size=11, fill=MUTED, anchor="middle"))
-
-    column(0, "start", bridge.start, 0, GREY, money(bridge.start, currency, lang), short_day(bridge.compare_day, lang))
+    ax.set_ylim(low, high * 1.12)
+    ax.set_xlim(-0.5, 4.5)
+    ax.yaxis.set_major_locator(MaxNLocator(4))
+    ax.yaxis.set_major_formatter(_formatter(lambda tick: money(tick, currency, lang)))
+    columns = [("start", bridge.start, 0.0, GREY, money(bridge.start, currency, lang), short_day(bridge.compare_day, lang))]
     for index, (name, amount) in enumerate(steps, 1):
-        before, after = levels[index - 1], levels[index]
-        column(index, name, before, after, GREEN if amount >= 0 else RED, money(amount, currency, lang, signed=True),
-               w[f"bridge_{name}"])
-        scene.add(Line(area.left + slot * index - (slot - bar) / 2, area.y(before),
-                       area.left + slot * index + (slot - bar) / 2, area.y(before), stroke=GREY, dash="2 2"))
-    column(4, "end", bridge.end, 0, BLUE, money(bridge.end, currency, lang), short_day(bridge.day, lang))
+        columns.append((name, levels[index], levels[index - 1], GREEN if amount >= 0 else RED,
+                        money(amount, currency, lang, signed=True), w[f"bridge_{name}"]))
+    columns.append(("end", bridge.end, 0.0, BLUE, money(bridge.end, currency, lang), short_day(bridge.day, lang)))
+    for index, (series, top, bottom, colour, label, _) in enumerate(columns):
+        low_end, high_end = sorted((top, bottom))
+        ax.bar(index, max(high_end - low_end, (high * 0.004)), bottom=low_end, width=0.6, color=colour,
+               gid=chart.gid(series))
+        ax.annotate(label, (index, high_end), xytext=(0, 4), textcoords="offset points", ha="center", fontsize=11,
+                    fontweight="bold" if series in ("start", "end") else "normal")
+        if 0 < index < 4:  # where the step before it ended
+            ax.plot([index - 1.3, index - 0.3], [columns[index - 1][1]] * 2, color=GREY, linewidth=1, dashes=(2, 2))
+    ax.set_xticks(range(5), [column[5] for column in columns])
     change = (bridge.end - bridge.start) / bridge.start if bridge.start else 0.0
-    scene.add(Text(WIDTH - 10, 18, percent(change, signed=True), size=13, fill=GREEN if change >= 0 else RED,
-                   anchor="end", bold=True))
-    return scene
+    chart.figure.text(chart.x_points(WIDTH - 10), chart.y_points(18), percent(change, signed=True), ha="right",
+                      fontsize=13, fontweight="bold", color=GREEN if change >= 0 else RED)
+    return chart
 
 
 # -- traffic sources -----------------------------------------------------------------------------------
-def source_chart(change: SourceChange, lang: str) -> Scene:
+def source_chart(change: SourceChange, lang: str) -> Chart:
+    """Rows: the source's name | the change in visitors | a bar either side of zero | the day's conversion."""
+    from matplotlib.transforms import blended_transform_factory
+
     w = WORDS[lang]
     rows = change.rows
-    height = 56 + 26 * len(rows)
     title = w["sources"].format(compare=short_day(change.compare_day, lang), day=short_day(change.day, lang))
-    scene = Scene("sources", WIDTH, height, title)
-    _title(scene, title)
-    biggest = max(abs(row.change) for row in rows) or 1.0
-    # columns: source name | change in visitors | bar around `middle` | conversion on the day
     middle, half = 268.0, 54.0
-    scene.add(Line(middle, 30, middle, height - 10, stroke=GREY))
-    gained, lost = Group("gained"), Group("lost")
+    chart = new_chart("sources", title, 56 + 26 * len(rows), left=middle - half, right=WIDTH - middle - half, top=36,
+                      bottom=20)
+    ax = chart.ax
+    ax.set_axis_off()
+    biggest = max(abs(row.change) for row in rows) or 1.0
+    ax.set_xlim(-biggest, biggest)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.axvline(0, color=GREY, linewidth=1)
+    row_at = blended_transform_factory(chart.figure.transFigure, ax.transData)
     for index, row in enumerate(rows):
-        y = 40 + 26 * index
-        length = abs(row.change) / biggest * half
         up = row.change >= 0
         colour = GREEN if up else RED
-        (gained if up else lost).shapes.append(
-            Rect(middle if up else middle - length, y, max(length, 1.0), 16, colour))
+        ax.barh(index, row.change or biggest * 0.01, height=0.62, color=colour, gid=chart.gid("gained" if up else "lost"))
         name = row.name if len(row.name) <= 8 else row.name[:7] + "…"
-        scene.add(Text(8, y + 12.5, name, size=11.5, fill=TEXT))
         label = ("+" if up else "-") + compact(abs(row.change), lang)
         if row.compare_visitors:
             label += f" ({percent(row.change / row.compare_visitors, signed=True)})"
-        scene.add(Text(middle - half - 8, y + 12.5, label, size=10.5, fill=colour, anchor="end"))
+        chart.figure.text(chart.x_points(8), index, name, transform=row_at, va="center", fontsize=11.5)
+        chart.figure.text(chart.x_points(middle - half - 8), index, label, transform=row_at, va="center", ha="right",
+                          fontsize=10.5, color=colour)
         if row.conversion_rate is not None:
-            scene.add(Text(WIDTH - 6, y + 12.5, percent(row.conversion_rate), size=10.5, fill=MUTED, anchor="end"))
-    scene.add(Text(WIDTH - 6, 32, w["conversion"], size=10, fill=MUTED, anchor="end"))
-    scene.add(gained, lost)
-    return scene
+            chart.figure.text(chart.x_points(WIDTH - 6), index, percent(row.conversion_rate), transform=row_at,
+                              va="center", ha="right", fontsize=10.5, color=MUTED)
+    chart.figure.text(chart.x_points(WIDTH - 6), chart.y_points(32), w["conversion"], ha="right", fontsize=10, color=MUTED)
+    return chart
 
 
-# -- ad map ---------------------------------------------------------------------------------------------
-def ad_chart(ads: AdMap, lang: str, currency: str) -> Scene:
-    w = WORDS[lang]
-    scene = Scene("ads", WIDTH, 280, w["ads"].format(days=ads.days))
-    _title(scene, scene.title)
-    costs = [point.cost for point in ads.points]
-    rois = [point.roi for point in ads.points] + ([ads.break_even] if ads.break_even else [])
-    y_ticks = nice_ticks(0.0, max(rois) * 1.1, 4)
-    x_ticks = nice_ticks(0.0, max(costs) * 1.15, 4)
-    area = Area(44, 40, WIDTH - 16, 236, x_ticks[0], x_ticks[-1], y_ticks[0], y_ticks[-1])
-    _y_grid(scene, area, y_ticks, lambda tick: _trim(tick))
-    for tick in x_ticks:
-        scene.add(Text(area.x(tick), area.bottom + 15, money(tick, currency, lang), size=10, fill=MUTED, anchor="middle"))
-    scene.add(Text(area.right, area.bottom + 30, w["spend"], size=10.5, fill=MUTED, anchor="end"),
-              Text(8, 32, w["roi"], size=10.5, fill=MUTED))
-    if ads.break_even:
-        y = area.y(ads.break_even)
-        scene.add(Group("break_even", [
-            Rect(area.left, y, area.right - area.left, area.bottom - y, "#fdecec"),
-            Line(area.left, y, area.right, y, stroke=RED, width=1.2, dash="5 4"),
-            Text(area.right - 2, y - 5, w["break_even"].format(value=_trim(round(ads.break_even, 2))), size=10.5,
-                 fill=RED, anchor="end"),
-        ], title=w["break_even"].format(value=_trim(round(ads.break_even, 2)))))
-    points = Group("campaigns")
-    labels = []
-    for point in ads.points:
-        colour = VERDICT_COLOUR.get(point.verdict, BLUE)
-        tip = f"{point.campaign}: {money(point.cost, currency, lang)} · ROI {_trim(round(point.roi, 2))} · {w.get(point.verdict, point.verdict)}"
-        points.shapes.append(Group(f"campaign:{point.campaign}", [
-            Circle(area.x(point.cost), area.y(point.roi), 6 if point.severity else 4.5, colour, stroke="#fff")], title=tip))
-        if point.severity or len(ads.points) <= 8:
-            labels.append(point)
-    scene.add(points)
-    placed = Labels(area, [(area.x(p.cost), area.y(p.roi), 6.0 if p.severity else 4.5) for p in ads.points])
-    if ads.break_even:
-        line = area.y(ads.break_even)
-        placed.block((area.right - 70, line - 16, area.right, line))  # the break-even line's own label
-    placed.block_ticks(y_ticks)
-    for point in sorted(labels, key=lambda p: (p.severity is None, -p.cost))[:10]:
-        name = point.campaign if len(point.campaign) <= 10 else point.campaign[:9] + "…"
-        text = f"{name} · {w.get(point.verdict, point.verdict)}"
-        label = placed.place(area.x(point.cost), area.y(point.roi), text, VERDICT_COLOUR.get(point.verdict, TEXT))
-        if label is not None:
-            scene.add(label)
-    return scene
-
-
+# -- point labels ----------------------------------------------------------------------------------------------
 class Labels:
-    """Point labels that do not overlap: each goes right of its point, else left, else is left out
-    (the point keeps its tooltip)."""
+    """Point labels that do not overlap: each goes right of its point, else left, above or below, else
+    is left out. Worked out in points on the page (the figure is 72 dpi while it is built)."""
 
-    def __init__(self, area: Area, dots: list[tuple[float, float, float]] = (), size: float = 10.5):
-        self.area, self.size = area, size
-        self.boxes = [(x - r, y - r, x + r, y + r) for x, y, r in dots]  # labels keep off every dot
+    def __init__(self, chart: Chart, dots: list[tuple[float, float, float]], size: float = 10.0):
+        self.chart, self.size = chart, size
+        self.ax = chart.ax
+        self.boxes = [self._dot(x, y, r) for x, y, r in dots]  # labels keep off every dot
+        left, bottom, right, top = self.ax.bbox.extents
+        self.room = (left, bottom, WIDTH - 2, top + 10)
 
-    def _width(self, text: str) -> float:
-        return sum(self.size if ord(char) > 0x2e80 else self.size * 0.6 for char in text)
+    def _dot(self, x: float, y: float, r: float) -> tuple[float, float, float, float]:
+        px, py = self.ax.transData.transform((x, y))
+        return (px - r, py - r, px + r, py + r)
 
-    def place(self, x: float, y: float, text: str, colour: str) -> Text | None:
-        width, rise = self._width(text), self.size * 0.95
-        # (anchor, text x, baseline) to try: right of the dot, left of it, above it, below it
-        for anchor, at, baseline in (("start", x + 9, y + 4), ("end", x - 9, y + 4),
-                                     ("middle", x, y - 9), ("middle", x, y + 9 + rise)):
-            left = at if anchor == "start" else (at - width if anchor == "end" else at - width / 2)
-            box = (left, baseline - rise, left + width, baseline + self.size * 0.25)
-            inside = box[0] >= 2 and box[2] <= WIDTH - 2 and box[1] >= self.area.top - 12 and box[3] <= self.area.bottom
-            if inside and not any(_overlap(box, other) for other in self.boxes):
-                self.boxes.append(box)
-                return Text(at, baseline, text, size=self.size, fill=colour, anchor=anchor)
-        return None
+    def width(self, text: str) -> float:
+        return sum(self.size if ord(char) > 0x2E80 else self.size * 0.6 for char in text)
 
     def block(self, box: tuple[float, float, float, float]) -> None:
         self.boxes.append(box)
 
-    def block_ticks(self, ticks: list[float]) -> None:
-        """Keep labels off the y axis' numbers."""
-        for tick in ticks:
-            y = self.area.y(tick)
-            self.boxes.append((0.0, y - 8, self.area.left - 2, y + 6))
+    def line(self, y: float) -> None:
+        """Keep labels off a horizontal line at `y` (data), so no line strikes through one."""
+        py = self.ax.transData.transform((1, y))[1]
+        self.boxes.append((0.0, py - 1.5, WIDTH, py + 1.5))
+
+    def place(self, x: float, y: float, r: float, text: str, colour: str) -> bool:
+        px, py = self.ax.transData.transform((x, y))
+        width, rise, drop = self.width(text), self.size * 0.8, self.size * 0.25
+        # (alignment, offset from the dot in points to the text's anchor on its baseline): beside the
+        # dot, above or below it, then diagonally off it
+        up, down, side = r * 0.6 + 2, -r * 0.6 - 2 - rise, r + 2
+        for align, dx, dy in (("left", r + 5, -self.size * 0.3), ("right", -r - 5, -self.size * 0.3),
+                              ("center", 0, r + 3), ("center", 0, -r - 3 - rise), ("left", side, up), ("left", side, down),
+                              ("right", -side, up), ("right", -side, down)):
+            left = px + dx - (0 if align == "left" else width if align == "right" else width / 2)
+            box = (left, py + dy - drop, left + width, py + dy + rise)
+            room = self.room
+            inside = box[0] >= room[0] and box[2] <= room[2] and box[1] >= room[1] and box[3] <= room[3]
+            if inside and not any(_overlap(box, other) for other in self.boxes):
+                self.boxes.append(box)
+                self.ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=align,
+                                 va="baseline", fontsize=self.size, color=colour)
+                return True
+        return False
 
 
 def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-# -- item map ---------------------------------------------------------------------------------------------
-def item_chart(items: ItemMap, lang: str, currency: str) -> Scene:
+def _short(name: str, size: int) -> str:
+    return name if len(name) <= size else name[:size - 1] + "…"
+
+
+# -- ad map ---------------------------------------------------------------------------------------------
+def ad_chart(ads: AdMap, lang: str, currency: str) -> Chart:
+    from matplotlib.lines import Line2D
+    from matplotlib.ticker import MaxNLocator
+
     w = WORDS[lang]
-    scene = Scene("items", WIDTH, 280, w["items"])
-    _title(scene, scene.title)
+    chart = new_chart("ads", w["ads"].format(days=ads.days), 300, left=44, right=16, top=40, bottom=64)
+    ax = chart.ax
+    costs = [point.cost for point in ads.points]
+    rois = [point.roi for point in ads.points] + ([ads.break_even] if ads.break_even else [])
+    ax.set_xlim(0, max(costs) * 1.15)
+    ax.set_ylim(0, max(rois) * 1.12)
+    ax.xaxis.set_major_locator(MaxNLocator(4))
+    ax.yaxis.set_major_locator(MaxNLocator(4))
+    ax.xaxis.set_major_formatter(_formatter(lambda tick: money(tick, currency, lang)))
+    ax.yaxis.set_major_formatter(_formatter(lambda tick: _trim(tick)))
+    chart.figure.text(chart.x_points(8), chart.y_points(33), w["roi"], fontsize=10.5, color=MUTED)
+    chart.figure.text(chart.x_points(WIDTH - 16), chart.y_points(300 - 34), w["spend"], ha="right", fontsize=10.5,
+                      color=MUTED)
+    radius = [6.0 if point.severity else 4.5 for point in ads.points]
+    labels = Labels(chart, [(p.cost, p.roi, r) for p, r in zip(ads.points, radius)])
+    if ads.break_even:
+        be_label = w["break_even"].format(value=_trim(round(ads.break_even, 2)))
+        ax.axhspan(0, ads.break_even, color="#fdecec", linewidth=0, zorder=0, gid=chart.gid("break_even"))
+        ax.axhline(ads.break_even, color=RED, linewidth=1.2, dashes=(5, 4), gid=chart.gid("break_even"))
+        ax.annotate(be_label, (1, ads.break_even), xycoords=("axes fraction", "data"), xytext=(-2, 4),
+                    textcoords="offset points", ha="right", fontsize=10.5, color=RED)
+        right, line = ax.bbox.extents[2], ax.transData.transform((1, ads.break_even))[1]
+        labels.block((right - labels.width(be_label) - 4, line, right, line + 16))
+        labels.line(ads.break_even)
+    colours = [VERDICT_COLOUR.get(point.verdict, BLUE) for point in ads.points]
+    ax.scatter(costs, [point.roi for point in ads.points], s=[(2 * r) ** 2 for r in radius], c=colours,
+               edgecolors="white", linewidths=1, zorder=3, gid=chart.gid("campaigns"))
+    shown = [point for point in ads.points if point.severity or len(ads.points) <= 8]
+    for point in sorted(shown, key=lambda p: (p.severity is None, -p.cost))[:10]:
+        labels.place(point.cost, point.roi, 6.0 if point.severity else 4.5,
+                     f"{_short(point.campaign, 10)} · {w.get(point.verdict, point.verdict)}",
+                     VERDICT_COLOUR.get(point.verdict, TEXT))
+    by_colour: dict[str, list[str]] = {}  # one legend entry a colour: "亏钱 / 暂停"
+    for point in sorted(ads.points, key=lambda p: list(VERDICT_COLOUR).index(p.verdict) if p.verdict in VERDICT_COLOUR else 9):
+        words = by_colour.setdefault(VERDICT_COLOUR.get(point.verdict, BLUE), [])
+        if w.get(point.verdict, point.verdict) not in words:
+            words.append(w.get(point.verdict, point.verdict))
+    handles = [Line2D([], [], linestyle="", marker="o", markersize=7, color=colour) for colour in by_colour]
+    chart.figure.legend(handles, [" / ".join(words) for words in by_colour.values()], loc="lower left",
+                        bbox_to_anchor=(chart.x_points(2), 0.0), ncol=len(handles), handletextpad=0.1,
+                        columnspacing=0.9, borderaxespad=0.2)
+    return chart
+
+
+# -- item map ---------------------------------------------------------------------------------------------
+def item_chart(items: ItemMap, lang: str, currency: str) -> Chart:
+    from matplotlib.ticker import FixedLocator, MaxNLocator, NullFormatter, NullLocator
+
+    w = WORDS[lang]
+    chart = new_chart("items", w["items"], 296, left=50, right=16, top=40, bottom=60)
+    ax = chart.ax
     visitors = [point.visitors for point in items.points]
     values = [point.visitor_value for point in items.points] + [items.average]
-    y_ticks = nice_ticks(0.0, max(values) * 1.1, 4)
     low = 10 ** math.floor(math.log10(max(min(visitors), 1.0)))
     high = 10 ** math.ceil(math.log10(max(max(visitors), low * 10)))
-    area = Area(50, 40, WIDTH - 16, 236, low, high, y_ticks[0], y_ticks[-1], log_x=True)
-    _y_grid(scene, area, y_ticks, lambda tick: money(tick, currency, lang))
+    ax.set_xscale("log")
+    ax.set_xlim(low, high)
+    ax.set_ylim(0, max(values) * 1.12)
+    decades = []
     tick = low
     while tick <= high:
-        scene.add(Text(area.x(tick), area.bottom + 15, compact(tick, lang), size=10, fill=MUTED, anchor="middle"))
+        decades.append(tick)
         tick *= 10
-    scene.add(Text(area.right, area.bottom + 30, w["item_visitors"], size=10.5, fill=MUTED, anchor="end"),
-              Text(8, 32, w["visitor_value"], size=10.5, fill=MUTED))
-    y = area.y(items.average)
+    ax.xaxis.set_major_locator(FixedLocator(decades))
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.xaxis.set_major_formatter(_formatter(lambda value: compact(value, lang)))
+    ax.yaxis.set_major_locator(MaxNLocator(4))
+    ax.yaxis.set_major_formatter(_formatter(lambda value: money(value, currency, lang)))
+    chart.figure.text(chart.x_points(8), chart.y_points(33), w["visitor_value"], fontsize=10.5, color=MUTED)
+    chart.figure.text(chart.x_points(WIDTH - 16), chart.y_points(296 - 34), w["item_visitors"], ha="right",
+                      fontsize=10.5, color=MUTED)
     average = w["average"].format(value=money(items.average, currency, lang))
-    scene.add(Group("average", [Line(area.left, y, area.right, y, stroke=GREY, width=1.2, dash="5 4"),
-                                Text(area.left + 2, y - 5, average, size=10.5, fill=MUTED)], title=average))
-    others, named = Group("items"), Group("named", title=w["named"])
-    for point in items.points:
-        tip = f"{point.name} ({point.item_id}): {compact(point.visitors, lang)} · {money(point.visitor_value, currency, lang)}"
-        dot = Circle(area.x(point.visitors), area.y(point.visitor_value), 6 if point.named else 3.5,
-                     ORANGE if point.named else BLUE, stroke="#fff" if point.named else None,
-                     opacity=1.0 if point.named else 0.45)
-        (named if point.named else others).shapes.append(Group(f"item:{point.item_id}", [dot], title=tip))
-    scene.add(others, named)
-    placed = Labels(area, [(area.x(p.visitors), area.y(p.visitor_value), 6.0 if p.named else 3.5) for p in items.points])
-    placed.block((area.left, y - 16, area.left + placed._width(average) + 4, y))  # the average line's own label
-    placed.block_ticks(y_ticks)
-    for point in [p for p in items.points if p.named][:8]:
-        name = point.name if len(point.name) <= 12 else point.name[:11] + "…"
-        label = placed.place(area.x(point.visitors), area.y(point.visitor_value), name, TEXT)
-        if label is not None:
-            scene.add(label)
+    ax.axhline(items.average, color=GREY, linewidth=1.2, dashes=(5, 4), gid=chart.gid("average"))
+    ax.annotate(average, (0, items.average), xycoords=("axes fraction", "data"), xytext=(2, 4),
+                textcoords="offset points", fontsize=10.5, color=MUTED)
+    named = [point for point in items.points if point.named]
+    others = [point for point in items.points if not point.named]
+    labels = Labels(chart, [(p.visitors, p.visitor_value, 6.0 if p.named else 3.5) for p in items.points])
+    left, line = ax.bbox.extents[0], ax.transData.transform((1, items.average))[1]
+    labels.block((left, line, left + labels.width(average) + 6, line + 16))
+    labels.line(items.average)
+    if others:
+        ax.scatter([p.visitors for p in others], [p.visitor_value for p in others], s=49, color=BLUE, alpha=0.45,
+                   linewidths=0, gid=chart.gid("items"))
+    if named:
+        ax.scatter([p.visitors for p in named], [p.visitor_value for p in named], s=144, color=ORANGE,
+                   edgecolors="white", linewidths=1, zorder=3, gid=chart.gid("named"))
+    for point in named[:8]:
+        labels.place(point.visitors, point.visitor_value, 6.0, _short(point.name, 12), TEXT)
     if items.total > len(items.points):
-        scene.add(Text(area.left - 40, area.bottom + 30, w["more_items"].format(n=f"{items.total - len(items.points):,}"),
-                       size=10.5, fill=MUTED))
-    return scene
+        chart.figure.text(chart.x_points(8), chart.y_points(296 - 12),
+                          w["more_items"].format(n=f"{items.total - len(items.points):,}"), fontsize=10.5, color=MUTED)
+    return chart
 
 
 # -- all of them -----------------------------------------------------------------------------------------
-def all_charts(visuals: Visuals, lang: str) -> list[Scene]:
+def all_charts(visuals: Visuals, lang: str) -> list[Chart]:
     """Every chart the data allows, in the order of the report: trends, bridges, sources, ads, items."""
-    scenes: list[Scene] = []
-    if visuals.trend is not None:
-        scenes += [trend_chart(visuals.trend, name, lang, visuals.currency)
-                   for name in ("gmv", "visitors", "conversion_rate", "aov")]
-    scenes += [bridge_chart(bridge, lang, visuals.currency) for bridge in visuals.bridges]
-    if visuals.sources is not None:
-        scenes.append(source_chart(visuals.sources, lang))
-    if visuals.ads is not None:
-        scenes.append(ad_chart(visuals.ads, lang, visuals.currency))
-    if visuals.items is not None:
-        scenes.append(item_chart(visuals.items, lang, visuals.currency))
-    return scenes
+    charts: list[Chart] = []
+    with drawing():
+        if visuals.trend is not None:
+            charts += [trend_chart(visuals.trend, name, lang, visuals.currency)
+                       for name in ("gmv", "visitors", "conversion_rate", "aov")]
+        charts += [bridge_chart(bridge, lang, visuals.currency) for bridge in visuals.bridges]
+        if visuals.sources is not None:
+            charts.append(source_chart(visuals.sources, lang))
+        if visuals.ads is not None and visuals.ads.points:
+            charts.append(ad_chart(visuals.ads, lang, visuals.currency))
+        if visuals.items is not None and visuals.items.points:
+            charts.append(item_chart(visuals.items, lang, visuals.currency))
+    return charts
 
 
-def key_chart(visuals: Visuals, lang: str) -> Scene | None:
+def key_chart(visuals: Visuals, lang: str) -> Chart | None:
     """The one chart for a chat group: 30 days of GMV against the daily target (the document's first
     question every morning: on target or not), else the day's GMV split, else none."""
     if visuals.trend is not None and sum(value is not None for value in visuals.trend.values["gmv"]) >= 2:
-        return trend_chart(visuals.trend, "gmv", lang, visuals.currency)
+        with drawing():
+            return trend_chart(visuals.trend, "gmv", lang, visuals.currency)
     if visuals.bridges:
-        return bridge_chart(visuals.bridges[0], lang, visuals.currency)
+        with drawing():
+            return bridge_chart(visuals.bridges[0], lang, visuals.currency)
     return None

@@ -17,9 +17,8 @@ from shopdoc.i18n import severity_name
 from shopdoc.model import Finding, Report
 from shopdoc.report import _format as fmt
 from shopdoc.report._words import words
-from shopdoc.visual.charts import all_charts
 from shopdoc.visual.data import Visuals
-from shopdoc.visual.scene import FONT_STACK, to_svg
+from shopdoc.visual.draw import FONT_STACK
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
@@ -152,17 +151,20 @@ _SECTIONS = (("trends", ("trend-",)), ("bridge", ("bridge-",)), ("maps", ("sourc
 
 
 def _charts(visuals: Visuals, lang: str) -> str:
+    from shopdoc.visual.charts import all_charts
+    from shopdoc.visual.draw import to_svg
+
     p = PAGE_WORDS[lang]
-    scenes = all_charts(visuals, lang)
+    charts = all_charts(visuals, lang)
     out = ['<section id="charts">', f"<h2>{escape(p['charts'])}</h2>"]
-    if not scenes:
+    if not charts:
         out.append(f"<p>{escape(p['no_charts'])}</p>")
     for name, prefixes in _SECTIONS:
-        chosen = [scene for scene in scenes if scene.name.startswith(prefixes)]
+        chosen = [chart for chart in charts if chart.name.startswith(prefixes)]
         if not chosen:
             continue
         out.append(f'<h3>{escape(p[name])}</h3><div class="grid">')
-        out += [f"<figure>{to_svg(scene)}</figure>" for scene in chosen]
+        out += [f"<figure>{to_svg(chart)}</figure>" for chart in chosen]
         out.append("</div>")
     out.append("</section>")
     return "\n".join(out)
