@@ -273,9 +273,11 @@ def test_one_folder_keeps_currencies_and_plans_apart(tmp_path, ztc_file):
     amazon_search_terms(tmp_path / "Sponsored_Products_Search_term_report.xlsx", AMAZON_ROWS)
     report = diagnose(tmp_path)
     ctr = by_subject(report, "ads.ctr_bid")
-    # Each currency is its own account: the USD keywords keep the account CTRs they had alone.
-    assert ctr["keyword:US - Dresses/floral dress"].evidence["account_ctr"] == pytest.approx(
-        (383 + 262) / (14_780 + 16_600), abs=1e-4)
+    # Each platform and currency is its own account: Google Ads and Amazon are both USD, yet each
+    # keyword keeps the account CTR its platform had alone.
+    assert ctr["keyword:US - Dresses/floral dress"].evidence["account_ctr"] == pytest.approx(383 / 14_780, abs=1e-4)
+    assert ctr["keyword:SP - Dresses - Manual/floral dress"].evidence["account_ctr"] == pytest.approx(
+        262 / 16_600, abs=1e-4)
     assert ctr["keyword:" + ZTC_PLAN + "/连衣裙 夏 新款"].evidence["account_ctr"] == pytest.approx(522 / 29_620, abs=1e-4)
     # The 直通车 plan (from its keywords) and the 万相台 plans share the CNY campaign level.
     cny_campaigns = (50 + 800 + 750 + 522) / (55_000 + 29_620)

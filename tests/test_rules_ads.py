@@ -725,3 +725,32 @@ def test_an_account_below_break_even_is_one_to_do_that_says_the_margin_is_assume
     assert ads[0].provisional
     setup = one([f for f in state.findings if f.rule == "setup.gross_margin"])
     assert "3.33" in setup.title
+
+
+# == per-platform baselines ============================================================================
+def test_each_platform_has_its_own_account_ctr_in_one_currency():
+    """Google Ads and Amazon are both USD but two accounts: a 5% CTR that is ordinary on Amazon
+    beats Google's 1%, and each is judged against its own platform's CTR."""
+    rows = [
+        ballast(ctr=0.01, currency="USD", platform="google", campaign="G"),
+        ad_row("shoes", 99_000, 4950, campaign="A", currency="USD", platform="amazon"),  # Amazon's CTR 5%
+        ad_row("boots", 1000, 50, campaign="A", currency="USD", platform="amazon"),
+        ad_row("hats", 1000, 50, campaign="G", currency="USD", platform="google"),
+    ]
+    judged = verdicts(rows)
+    assert judged.loc["keyword:A/boots", "account_ctr"] == pytest.approx(5000 / 100_000)
+    assert judged.loc["keyword:A/boots", "verdict"] == ""  # ordinary among Amazon keywords
+    assert judged.loc["keyword:G/hats", "account_ctr"] == pytest.approx((990 + 50) / 100_000)
+    assert judged.loc["keyword:G/hats", "verdict"] == "raise_bid"  # 5% against Google's ~1%
+    # Without the platform the two would be one USD account (CTR ~3%), and "boots" would be a raise.
+    merged = verdicts([{k: v for k, v in row.items() if k != "platform"} for row in rows])
+    assert merged.loc["keyword:A/boots", "account_ctr"] == pytest.approx(6040 / 200_000)
+
+
+def test_the_platform_comes_from_the_report_headers():
+    from shopdoc.io import load_paths  # noqa: F401  (the reader sets it; see tests of io)
+    from shopdoc.upload import platform_of
+
+    assert platform_of(["Campaign", "Impr.", "Clicks", "Cost", "Currency code"]) == "google"
+    assert platform_of(["Campaign Name", "Customer Search Term", "Impressions", "Clicks", "Spend"]) == "amazon"
+    assert platform_of(["计划名字", "展现量", "点击量", "花费"]) == "ztc"

@@ -137,6 +137,13 @@ def _ad_level(step: Step) -> None:
     frame = step.frame
     step.level = "keyword" if ("keyword" in frame.columns or "search_term" in frame.columns) else "campaign"
     frame["level"] = pd.Series(step.level, index=frame.index, dtype="str")
+    # The platform the report comes from, by the headers only its exports have: each platform's
+    # account has its own CTR baseline (Google Ads and Amazon are both USD, not one account).
+    from shopdoc.upload import platform_of
+
+    platform = platform_of(step.mapping.headers)
+    if platform is not None:
+        frame["platform"] = pd.Series(platform, index=frame.index, dtype="str")
 
 
 def _settings_level(step: Step) -> None:

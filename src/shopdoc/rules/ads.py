@@ -214,8 +214,9 @@ def _normalise(rows: "pd.DataFrame") -> tuple["pd.DataFrame", dict[str, "np.ndar
                 codes[key] = np.where(missing & (other >= 0), other + offset, codes[key])
                 labels[key] = np.concatenate([labels[key], other_labels])
     codes["currency"], labels["currency"] = _codes(rows, "currency", clean=lambda value: value.strip().upper())
-    # Carried, never grouped on: the plan type (全站推 plans are steered by target ROI) and the item.
-    for key in ("scene", "item_id"):
+    # Carried, never grouped on: the plan type (全站推 plans are steered by target ROI), the item, and
+    # the platform the file came from (its account's CTR is its own: Google Ads and Amazon are both USD).
+    for key in ("scene", "item_id", "platform"):
         codes[key], labels[key] = _codes(rows, key)
     day, days = _codes(rows, "date", sort=True)
     codes["day"] = np.where(day < 0, len(days), day)  # undated rows: the report day, after every date
@@ -295,7 +296,8 @@ def _uncovered(keyword_rows: "pd.DataFrame", campaign_rows: "pd.DataFrame", unda
 def _empty() -> "pd.DataFrame":
     import pandas as pd
 
-    return pd.DataFrame(columns=["level", "subject", *_KEYWORD_KEYS, "currency", "scene", "item_id", "mixed", *_SUMS,
+    return pd.DataFrame(columns=["level", "subject", *_KEYWORD_KEYS, "currency", "platform", "scene", "item_id", "mixed",
+                                 *_SUMS,
                                  "bid", "ctr", "roi", "account_ctr", "account_clicks", "days"])
 
 
@@ -313,11 +315,12 @@ def _aggregate(data: "pd.DataFrame", keys: list[str], level: str, labels: dict[s
     if data.empty:
         return _empty()
     data = data.assign(**{name: data[name].where(data[name] >= 0).astype("float64")
-                          for name in ("currency", "scene", "item_id")})
+                          for name in ("currency", "scene", "item_id", "platform")})
     grouped = data.groupby(keys, sort=False)
     out = grouped[list(_SUMS)].sum(min_count=1)
     out["bid"] = grouped["bid"].last()
     out["scene"] = grouped["scene"].last().fillna(-1).astype(np.int64)
+    out["platform"] = grouped["platform"].first().fillna(-1).astype(np.int64)
     items = grouped["item_id"].agg(["nunique", "first"])
     # A subject linked to one item names it; one that spreads over several names none.
     out["item_id"] = items["first"].where(items["nunique"] == 1).fillna(-1).astype(np.int64)
@@ -326,8 +329,9 @@ def _aggregate(data: "pd.DataFrame", keys: list[str], level: str, labels: dict[s
     out["currency"] = currencies["first"].fillna(-1).astype(np.int64)
     out = out.reset_index()
     currency_codes = out["currency"].to_numpy()
+    platform_codes = out["platform"].to_numpy()
     texts = {}  # the key labels as object arrays: the subjects are made from them, not from the columns
-    for name in [*_KEYWORD_KEYS, "currency", "scene", "item_id"]:
+    for name in [*_KEYWORD_KEYS, "currency", "scene", "item_id", "platform"]:
         if name in out.columns:
             texts[name] = _label(out[name], labels[name])
         out[name] = texts.get(name, "")
@@ -337,9 +341,11 @@ def _aggregate(data: "pd.DataFrame", keys: list[str], level: str, labels: dict[s
     out["ctr"] = out["clicks"] / out["impressions"].where(out["impressions"] > 0)
     out["roi"] = out["gmv"] / out["cost"].where(out["cost"] > 0)
     out["subject"] = _subjects(texts, level)
-    # The account per currency label (two codes may clean to one label), summed on integer keys.
+    # The account per platform and currency label (two codes may clean to one label), summed on
+    # integer keys: a Google Ads and an Amazon account in USD each have their own CTR.
     same, _ = pd.factorize(np.append(labels["currency"], ""))  # code -1 is the label ""
-    key = same[currency_codes]
+    platform, _ = pd.factorize(np.append(labels["platform"], ""))
+    key = same[currency_codes] * (int(platform.max()) + 1) + platform[platform_codes]
     clean = ~out["mixed"].to_numpy(dtype=bool)
     totals = out[["clicks", "impressions"]][clean].groupby(key[clean]).sum()
     account = totals["clicks"] / totals["impressions"].where(totals["impressions"] > 0)
@@ -562,7 +568,7 @@ def _judge_level(frame: "pd.DataFrame", level: str, j: Judging) -> "pd.DataFrame
                 change = np.where(roi_cut & ~critical, -step, change)
             money = np.where(roi_cut, loss / days, money)
 
-        # ads.ctr_bid: against the account's CTR in the same currency.
+        # ads.ctr_bid: against the account's CTR on the same platform, in the same currency.
         if j.ctr is not None:
             s = j.ctr
             base = ok & (np.nan_to_num(col("account_clicks")) > 0)
@@ -923,6 +929,11 @@ def _with_worst(messages: dict[str, dict[str, tuple[str, str]]]) -> dict[str, di
     return out
 
 
+def _one_account(frame: "pd.DataFrame") -> bool:
+    """Whether the subjects are one ad account's: one currency on one platform."""
+    return frame["currency"].nunique() == 1 and frame["platform"].nunique() == 1
+
+
 def _break_even(ctx: "RuleContext") -> float | None:
     margin = ctx.config.get("shop", "gross_margin")
     return 1 / margin if margin else None
@@ -1188,12 +1199,12 @@ def ctr_bid(ctx: "RuleContext") -> None:
     """CTR-based bids: raise plans and keywords whose CTR beats the account's and that earn; a low CTR is a creative task.
 
     [zh]
-    检查：最近 window_days 天（含报告日）每个推广计划和每个关键词的点击率（点击量 ÷ 展现量，按汇总后的数算），和同币种账户的平均点击率比：点击率高、投产比过保本线的加价；点击率低的，赚钱就换图、观察，亏钱才降价。达到 high_ratio 倍、投产比不低于保本投产比（1 ÷ 毛利率，默认毛利率 30% → 3.33）就加价：幅度 = 点击率高出账户平均的比例，最多 raise_step，不超过 max_bid，建议出价保留两位小数；全站推计划（计划名或类型含“全站推”“万相台”）按目标投产比出价，只加日预算。不超过 low_ratio 倍算点击率低：赚钱（投产比不低于保本）或算不出投产比的，出价不动，换图、观察；投产比低于保本的才降价（ads.roi_breakeven 已经降价或暂停的，这里不再降），最多 lower_step，不低于 min_bid。展现不到 min_impressions 先观察（逐条列出，最多 list_holds 条，其余合计）；加价还要至少 min_clicks 次点击；展现很多却零点击的词交给 ads.zero_click。全店跳失率或访问深度严重不及格时，加价先压着不加，并说明原因。
+    检查：最近 window_days 天（含报告日）每个推广计划和每个关键词的点击率（点击量 ÷ 展现量，按汇总后的数算），和同一平台、同一币种的账户平均点击率比（平台按导出的表头认：直通车/万相台、Google Ads、Amazon；Google Ads 和 Amazon 都是美元，也是两个账户）：点击率高、投产比过保本线的加价；点击率低的，赚钱就换图、观察，亏钱才降价。达到 high_ratio 倍、投产比不低于保本投产比（1 ÷ 毛利率，默认毛利率 30% → 3.33）就加价：幅度 = 点击率高出账户平均的比例，最多 raise_step，不超过 max_bid，建议出价保留两位小数；全站推计划（计划名或类型含“全站推”“万相台”）按目标投产比出价，只加日预算。不超过 low_ratio 倍算点击率低：赚钱（投产比不低于保本）或算不出投产比的，出价不动，换图、观察；投产比低于保本的才降价（ads.roi_breakeven 已经降价或暂停的，这里不再降），最多 lower_step，不低于 min_bid。展现不到 min_impressions 先观察（逐条列出，最多 list_holds 条，其余合计）；加价还要至少 min_clicks 次点击；展现很多却零点击的词交给 ads.zero_click。全店跳失率或访问深度严重不及格时，加价先压着不加，并说明原因。
     原因：《电商运营》(002)：“推广的核心是点击率……提高点击率较高计划的出价和预算，同时降低点击率较低计划的出价和预算。”《运营的一天》(003) 付费推广分析：“如果点击率偏低，该如何换图？分析词语的去留……降低哪些词的价格，删除哪些词，观察哪些词。”赚钱的词点击率低，降价只会少赚：先换图、观察。店铺页面检查：跳失率和访问深度达不到，“你首先要做的不是加大推广，而是调整页面”。
     怎么做：高点击率、过保本线的加价加预算（--bid-sheet 导出改价表）；点击率低但赚钱的换主图、做新创意横向测图、观察这个词；点击率低又亏钱的降价，三天后还上不来就删词。同一个计划的词很多时合成一条待办。
     金额：按天算：加价看预计每天多出的成交额（窗口期日均成交额 × 加价幅度）；降价看每天亏掉的钱。
     [en]
-    Checks: over the last window_days days up to the report day, each campaign's and keyword's CTR (clicks ÷ impressions, from the summed counts) against the account's CTR in the same currency. At high_ratio times the account or more, with ROI at or above break-even (1 ÷ gross margin; the default 30% margin gives 3.33): raise, by the CTR's lead over the account, at most raise_step and never above max_bid, bids rounded to 0.01; a target-ROI plan (全站推/万相台 in its name or type) gets more budget, not a bid. At low_ratio times or less the CTR is low: a subject that earns (ROI at or above break-even) or whose ROI is unknown keeps its bid and gets a new creative and a watch; only one that also loses money is cut (at most lower_step, never below min_bid), and not here when ads.roi_breakeven already cuts or pauses it. Under min_impressions a subject is held (listed up to list_holds, the rest counted); a raise also needs min_clicks; keywords with many impressions and no click are left to ads.zero_click. While the shop's bounce rate or pages per visitor is critical, raises are held back and the finding says why.
+    Checks: over the last window_days days up to the report day, each campaign's and keyword's CTR (clicks ÷ impressions, from the summed counts) against the account's CTR on the same platform in the same currency (the platform is told by the export's headers: 直通车/万相台, Google Ads, Amazon; Google Ads and Amazon are both USD yet two accounts). At high_ratio times the account or more, with ROI at or above break-even (1 ÷ gross margin; the default 30% margin gives 3.33): raise, by the CTR's lead over the account, at most raise_step and never above max_bid, bids rounded to 0.01; a target-ROI plan (全站推/万相台 in its name or type) gets more budget, not a bid. At low_ratio times or less the CTR is low: a subject that earns (ROI at or above break-even) or whose ROI is unknown keeps its bid and gets a new creative and a watch; only one that also loses money is cut (at most lower_step, never below min_bid), and not here when ads.roi_breakeven already cuts or pauses it. Under min_impressions a subject is held (listed up to list_holds, the rest counted); a raise also needs min_clicks; keywords with many impressions and no click are left to ads.zero_click. While the shop's bounce rate or pages per visitor is critical, raises are held back and the finding says why.
     Why: Document 002: "The core of promotion is CTR... raise the bid and budget of plans with a higher CTR and lower those of plans with a lower CTR." An operator's day (003), paid-ads review: "If CTR is low, how should the image change? Decide which keywords stay... whose bids to lower, which to delete and which to watch." Cutting a keyword that makes money only loses money: change the image and watch it first. And on pages: when bounce rate and visit depth fail, "the first thing to do is not more promotion but fixing the pages".
     Fix: raise bid and budget where CTR is high and ROI clears break-even (--bid-sheet writes the bids out); where CTR is low but the subject earns, test new main images and creatives and watch the keyword; where it is low and loses money, lower the bid and delete the keyword if it has not recovered in three days. Many keywords of one campaign make one to-do.
     Money: per day: for a raise, the extra daily sales expected (the window's average daily sales × the raise); for a cut, the daily loss.
@@ -1217,8 +1228,7 @@ def ctr_bid(ctx: "RuleContext") -> None:
         if (clean["account_clicks"].fillna(0) <= 0).any():
             ctx.skip(ctx.t(f"{'计划' if level == 'campaign' else '关键词'}在窗口期内一次点击都没有，没有平均点击率可比",
                            f"no {level} clicks in the window: no account CTR to compare with"))
-        if level == "campaign" and not clean.empty and clean["currency"].nunique() == 1 \
-                and clean["account_ctr"].notna().any():
+        if level == "campaign" and not clean.empty and _one_account(clean) and clean["account_ctr"].notna().any():
             ctx.metrics["ad_account_ctr"] = round(float(clean["account_ctr"].dropna().iloc[0]), 4)
         ctx.state.facts[f"judged.ads.ctr_bid.{level}"] = int(frame["judged_ctr"].sum())
         _hold(ctx, frame, "hold_ctr", level)
@@ -1487,7 +1497,7 @@ def roi_breakeven(ctx: "RuleContext") -> None:
     ctx.metrics["break_even_roi"] = round(break_even, 2)
     ctx.state.facts["ads.break_even_used"] = True
     clean = campaigns[~campaigns["mixed"].astype(bool) & campaigns["gmv"].notna() & (campaigns["cost"] > 0)]
-    if not clean.empty and clean["currency"].nunique() == 1:
+    if not clean.empty and _one_account(clean):
         ctx.state.facts["ads.account_roi"] = float(clean["gmv"].sum() / clean["cost"].sum())
     values = {"break_even": break_even, "critical_ratio": ctx.param("critical_ratio"),
               "lower_step": ctx.param("lower_step"), "min_bid": ctx.param("min_bid")}
