@@ -148,7 +148,7 @@ def wxt(name, impressions, clicks, ctr, cost, gmv, plan_id):
 
 
 WXT_ROWS = [
-    wxt("新品测款", 5_000, 50, 0.01, 60.0, 300.0, "101"),  # 1.0% but ROI 5: new creative, keep the budget
+    wxt("新品推广", 5_000, 50, 0.01, 60.0, 300.0, "101"),  # 1.0% but ROI 5: new creative, keep the budget
     wxt("爆款拉新", 20_000, 800, 0.04, 800.0, 4000.0, "102"),  # 4.0%, ROI 5: raise
     wxt("日常推广", 30_000, None, 0.025, 750.0, 3750.0, "103"),  # clicks only through CTR 0.025
 ]
@@ -165,7 +165,7 @@ def test_wxt_plan_zip_raises_budget_lowers_and_asks_design_for_images(tmp_path):
     assert raised.evidence["account_ctr"] == pytest.approx(account, abs=1e-4)
     assert raised.evidence["current_bid"] is None and raised.evidence.get("suggested_bid") is None
     assert "出价和日限额各提高 10%" in raised.action
-    creative = ctr["campaign:新品测款"]
+    creative = ctr["campaign:新品推广"]
     assert creative.evidence["direction"] == "creative" and creative.evidence["ctr"] == pytest.approx(0.01)
     assert creative.owner == "design" and "换主图" in creative.action
     assert "campaign:日常推广" not in ctr

@@ -317,6 +317,7 @@ def test_a_report_entirely_outside_the_window_is_skipped_with_the_reason():
         "ads.ctr_bid": "no ad rows in the window",
         "ads.zero_click": "no keyword-level ad rows in the window",
         "ads.roi_breakeven": "no ad rows in the window",
+        "ads.test_plan": "no ad rows in the window",
     }
 
 
@@ -409,7 +410,7 @@ def test_totals_rows_are_never_judged():
     assert judged.loc[KW + "低", "account_ctr"] == pytest.approx(1990 / 100_000)
 
 
-@pytest.mark.parametrize("plan, scene", [("全店-全站推", None), ("爆款拉新", "货品全站推"), ("新品", "万相台-货品加速")])
+@pytest.mark.parametrize("plan, scene", [("全店-全站推", None), ("爆款拉新", "货品全站推"), ("新品", "万相台-关键词推广")])
 def test_target_roi_plans_are_told_to_raise_the_target_roi_not_to_cut_bids(plan, scene):
     rows = [ballast(campaign="日常"), ad_row(None, 30_000, 600, campaign=plan, cost=300, gmv=900, scene=scene),
             ad_row(None, 30_000, 900, campaign=plan + "2", cost=100, gmv=900, scene=scene)]
@@ -616,10 +617,10 @@ def test_roi_under_the_critical_ratio_is_a_critical_pause():
 
 
 def test_a_paused_plan_is_told_to_pause_the_plan_never_to_delete_keywords():
-    rows = [ballast(campaign="日常"), ad_row(None, 30_000, 600, campaign="开衫测款", cost=400, gmv=400)]
-    assert verdict_of(rows, "campaign:开衫测款")["verdict"] == "pause_plan"
+    rows = [ballast(campaign="日常"), ad_row(None, 30_000, 600, campaign="开衫-清仓", cost=400, gmv=400)]
+    assert verdict_of(rows, "campaign:开衫-清仓")["verdict"] == "pause_plan"
     for lang in ("zh", "en"):
-        pause = one(findings(run(rows, lang=lang), "ads.roi_breakeven", "campaign:开衫测款"))
+        pause = one(findings(run(rows, lang=lang), "ads.roi_breakeven", "campaign:开衫-清仓"))
         assert pause.severity == "critical"
         text = pause.title + pause.action
         assert "暂停这个计划" in text or "Pause the campaign" in text
@@ -754,3 +755,80 @@ def test_the_platform_comes_from_the_report_headers():
     assert platform_of(["Campaign", "Impr.", "Clicks", "Cost", "Currency code"]) == "google"
     assert platform_of(["Campaign Name", "Customer Search Term", "Impressions", "Clicks", "Spend"]) == "amazon"
     assert platform_of(["计划名字", "展现量", "点击量", "花费"]) == "ztc"
+
+
+# == test plans (货品加速 / 测款) ========================================================================
+def _test_days(*, days: int = 7, clicks: int = 40, carts: float = 4.0, favorites: float | None = None,
+               campaign: str = "开衫测款", scene: str | None = None, roi: float = 1.0) -> list[dict]:
+    """A test plan's campaign rows over `days` days (ROI far under break-even) beside an account whose
+    other plans add to cart at 10% of clicks."""
+    rows = []
+    for back in range(days):
+        date = (pd.Timestamp(DAY) - pd.Timedelta(days=back)).date().isoformat()
+        extra = {} if favorites is None else {"favorites": favorites}
+        rows.append(ad_row(None, 2000, clicks, campaign=campaign, cost=clicks * 1.0, gmv=clicks * roi, date=date,
+                           cart_adds=carts, scene=scene, **extra))
+        rows.append(ad_row(None, 20_000, 400, campaign="日常", cost=400, gmv=2000, date=date, cart_adds=40,
+                           **({} if favorites is None else {"favorites": 20})))
+    return rows
+
+
+def test_a_test_plan_is_never_paused_or_cut_on_roi_or_ctr():
+    rows = _test_days(days=1, clicks=290, carts=17)  # ROI 1.0: under half of break-even
+    judged = verdicts(rows)
+    assert judged.loc["campaign:开衫测款", "verdict"] == "" and judged.loc["campaign:开衫测款", "test_plan"]
+    state = run(rows)
+    assert not findings(state, "ads.roi_breakeven", "campaign:开衫测款")
+    assert not findings(state, "ads.ctr_bid", "campaign:开衫测款")
+    assert "test plan" in one(skips(state, "ads.roi_breakeven", "campaign:开衫测款")).reason
+    # Switched off, the test rule no longer shields it: the ROI rule pauses it as before.
+    assert verdicts(rows, rules={"ads.test_plan": {"enabled": False}}).loc["campaign:开衫测款", "verdict"] == "pause_plan"
+
+
+@pytest.mark.parametrize("campaign, scene", [("开衫测款", None), ("秋冬新品", "货品加速"), ("羊毛衫-测款2", "关键词推广")])
+def test_test_plans_are_found_by_name_or_type(campaign, scene):
+    rows = _test_days(days=1, clicks=290, carts=17, campaign=campaign, scene=scene)
+    assert verdicts(rows).loc[f"campaign:{campaign}", "test_plan"]
+    assert not verdicts(rows).loc["campaign:日常", "test_plan"]
+
+
+def test_a_short_window_or_few_clicks_keep_testing():
+    # 6 of 7 days: keep testing, whatever the rate.
+    state = run(_test_days(days=6, clicks=40, carts=8))
+    testing = one(findings(state, "ads.test_plan", "campaign:开衫测款"))
+    assert (testing.msg, testing.severity, testing.evidence["days"]) == ("testing", "info", 6)
+    assert "do not pause or cut it" in testing.action
+    # 7 days at the guard: 98 clicks keep testing, 105 give a verdict.
+    assert one(findings(run(_test_days(days=7, clicks=14, carts=2.8)), "ads.test_plan")).msg == "testing"
+    assert one(findings(run(_test_days(days=7, clicks=15, carts=3.0)), "ads.test_plan")).msg != "testing"
+
+
+@pytest.mark.parametrize("carts, msg", [(4.7, "even"), (4.8, "winner"), (2.8, "loser"), (2.9, "even")])
+def test_after_the_window_the_cart_rate_decides(carts, msg):
+    """The account's other plans add to cart at 10%: 12% (1.2x) wins, 7% (0.7x) loses (per 40 clicks)."""
+    found = one(findings(run(_test_days(days=7, clicks=40, carts=carts)), "ads.test_plan"))
+    assert found.msg == msg
+
+
+def test_winner_loser_and_the_loser_money():
+    winner = one(findings(run(_test_days(clicks=40, carts=6)), "ads.test_plan"))
+    assert winner.msg == "winner" and winner.severity == "warning" and winner.money is None
+    assert winner.evidence["rate"] == pytest.approx(0.15) and winner.evidence["account_rate"] == pytest.approx(0.10)
+    loser = one(findings(run(_test_days(clicks=40, carts=2), lang="zh"), "ads.test_plan"))
+    assert loser.msg == "loser" and loser.money == pytest.approx(40.0)  # the daily spend it stops
+    assert "停掉这个计划" in loser.action and "加购率只有 5%" in loser.title
+
+
+def test_favourites_count_when_the_export_has_them():
+    found = one(findings(run(_test_days(clicks=40, carts=2, favorites=5.2), lang="zh"), "ads.test_plan"))
+    # (2 + 5.2) / 40 = 18% against (40 + 20) / 400 = 15%: 1.2x, a winner on cart-adds and favourites.
+    assert found.msg == "winner" and "收藏加购率" in found.title
+    assert found.evidence["favorite_rate"] == pytest.approx(0.13)
+
+
+def test_the_window_and_ratios_come_from_the_config():
+    rows = _test_days(days=3, clicks=40, carts=6)
+    assert one(findings(run(rows), "ads.test_plan")).msg == "testing"
+    assert one(findings(run(rows, rules={"ads.test_plan": {"test_days": 3}}), "ads.test_plan")).msg == "winner"
+    assert one(findings(run(rows, rules={"ads.test_plan": {"test_days": 3, "win_ratio": 2.0}}),
+                        "ads.test_plan")).msg == "even"

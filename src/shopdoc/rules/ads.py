@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from shopdoc.params import count, fraction, positive
+from shopdoc.params import count, fraction, positive, text_list
 from shopdoc.rules import rule
 
 if TYPE_CHECKING:
@@ -431,6 +431,7 @@ class Judging:
     roi: dict[str, Any] | None
     zero: dict[str, Any] | None
     pages_failing: bool = False  # page.bounce_rate / page.visit_depth critical: raises wait
+    test: dict[str, Any] | None = None  # ads.test_plan: its plans are judged by it, not by ROI or CTR
 
     @property
     def break_even(self) -> float | None:
@@ -443,7 +444,8 @@ class Judging:
 
         margin = config.get("shop", "gross_margin")
         return cls(margin=margin, provisional=_margin_assumed(config), ctr=settings("ads.ctr_bid"),
-                   roi=settings("ads.roi_breakeven"), zero=settings("ads.zero_click"), pages_failing=pages_failing)
+                   roi=settings("ads.roi_breakeven"), zero=settings("ads.zero_click"), pages_failing=pages_failing,
+                   test=settings("ads.test_plan"))
 
 
 def _margin_assumed(config: Any) -> bool:
@@ -473,6 +475,18 @@ def _target_roi(frame: "pd.DataFrame") -> "np.ndarray":
     uniques, codes = np.unique(names.to_numpy(dtype=object), return_inverse=True)
     steered = np.array([any(mark in value for mark in TARGET_ROI_PLANS) for value in uniques], dtype=bool)
     return steered[codes] if len(frame) else np.zeros(0, dtype=bool)
+
+
+def test_plans(frame: "pd.DataFrame", markers: Any) -> "np.ndarray":
+    """Which rows belong to a test plan (货品加速 / 测款): a marker in the plan's name or type."""
+    import numpy as np
+
+    if not len(frame) or not markers:
+        return np.zeros(len(frame), dtype=bool)
+    names = frame["campaign"].astype(str) + "\x00" + (frame["scene"].astype(str) if "scene" in frame.columns else "")
+    uniques, codes = np.unique(names.to_numpy(dtype=object), return_inverse=True)
+    testing = np.array([any(str(mark) in value for mark in markers) for value in uniques], dtype=bool)
+    return testing[codes]
 
 
 def _stepped_array(bid: "np.ndarray", step: "np.ndarray", *, floor: float | None = None,
@@ -509,6 +523,10 @@ def _judge_level(frame: "pd.DataFrame", level: str, j: Judging) -> "pd.DataFrame
     ctr, roi, bid, account = col("ctr"), col("roi"), col("bid"), col("account_ctr")
     days = np.maximum(np.nan_to_num(col("days"), nan=1.0), 1.0)
     ok = ~f["mixed"].to_numpy(dtype=bool) if n else np.zeros(0, dtype=bool)
+    # A test plan (and its keywords) is judged over its test window by ads.test_plan: never cut,
+    # paused or raised here on its ROI or CTR.
+    testing = test_plans(f, j.test["markers"]) if j.test is not None else np.zeros(n, dtype=bool)
+    ok = ok & ~testing
     be = j.break_even
     margin = j.margin or 0.0
     steered = _target_roi(f) if level == "campaign" else np.zeros(n, dtype=bool)
@@ -648,6 +666,7 @@ def _judge_level(frame: "pd.DataFrame", level: str, j: Judging) -> "pd.DataFrame
     # A cut or pause on the default margin is provisional (the report says so and puts setting it first).
     f["provisional"] = j.provisional & np.isin(verdict, list(CUTS - {"zero"})) & roi_known
     f["target_roi"] = steered
+    f["test_plan"] = testing
     f["hold_ctr"], f["hold_roi"], f["hold_zero"], f["note_ctr"] = hold_ctr, hold_roi, hold_zero, note_ctr
     # a keyword's to-do is its plan's (Python strings: a string dtype's `+` costs several passes)
     f["group"] = [plan if plan != plan else "campaign:" + plan for plan in f["campaign"].astype(str).tolist()] if n else ""
@@ -1509,3 +1528,170 @@ def roi_breakeven(ctx: "RuleContext") -> None:
         _hold(ctx, frame, "hold_roi", level)
         _emit_verdicts(ctx, level, frame, _ROI_EVIDENCE, **values)
     _covered(ctx, campaigns, keywords)
+    _tests_left_out(ctx, campaigns, keywords)
+
+
+def _tests_left_out(ctx: "RuleContext", campaigns: "pd.DataFrame", keywords: "pd.DataFrame") -> None:
+    """One line per test plan: judged by ads.test_plan over its window, not by ROI here."""
+    plans = set(campaigns.loc[campaigns["test_plan"].astype(bool), "campaign"]) if "test_plan" in campaigns else set()
+    if "test_plan" in keywords:
+        plans |= set(keywords.loc[keywords["test_plan"].astype(bool), "campaign"])
+    for plan in sorted(plans)[:ctx.param("list_holds")]:
+        ctx.skip(ctx.t("测款计划：按测款窗口的收藏加购率判断（ads.test_plan），不按投产比暂停或降价",
+                       "a test plan: judged by its cart-add and favourite rate over the test window (ads.test_plan), "
+                       "never paused or cut on ROI"), subject=f"campaign:{plan}")
+
+
+# -- ads.test_plan ---------------------------------------------------------------------------------
+_TEST_ZH = "测款计划「{campaign}」"
+_TEST_EN = "Test campaign “{campaign}”"
+
+
+@rule(
+    "ads.test_plan",
+    owner="promotion",
+    severity="warning",
+    needs={"ad_report": ["clicks"]},
+    units={"rate": "percent", "account_rate": "percent", "cart_rate": "percent", "favorite_rate": "percent",
+           "clicks": "count", "days": "count"},
+    params=[
+        text_list("markers", ["测款", "货品加速"],
+                  "计划名或计划类型（场景）里带这些字的是测款计划：按测款窗口的收藏加购率判断，不按投产比暂停或降价",
+                  "A plan whose name or type (scene) holds one of these is a test plan: judged by its cart-add and "
+                  "favourite rate over the test window, never paused or cut on ROI"),
+        count("test_days", 7, "测款窗口：看最近几天（含报告日），数据满这么多天才下结论",
+              "The test window: the last this many days up to the report day; a verdict needs data on that many days"),
+        count("min_clicks", 100, "测款窗口里点击少于这个数不下结论，继续测", "Fewer clicks in the window: no verdict, keep testing"),
+        positive("win_ratio", 1.2, "收藏加购率达到账户其他计划的这个倍数：测出来了，加预算",
+                 "A cart-add + favourite rate at this multiple of the account's other plans or more: a winner, give it budget"),
+        fraction("lose_ratio", 0.7, "收藏加购率不到账户其他计划的这个倍数：没测出来，测款期满就停",
+                 "A rate at or under this share of the account's other plans: a loser, stop it once the window is over"),
+    ],
+    messages={
+        "testing": {
+            "zh": (_TEST_ZH + "还在测：数据里有 {days} 天（测款看满 {test_days} 天）、{clicks:count} 次点击，{rate_name} {rate:pct}（账户其他计划 {account_rate:pct}）",
+                   "测款看收藏加购，不看一天的投产比：别因为投产比低就暂停或降价，跑满 {test_days} 天、至少 {min_clicks:count} 次点击再下结论。"),
+            "en": (_TEST_EN + " is still testing: {days} of its {test_days} test days and {clicks:count} clicks in the data, {rate_name_en} {rate:pct} (the account's other campaigns {account_rate:pct})",
+                   "A test is judged by cart-adds and favourites, not by a day's ROI: do not pause or cut it for a low ROI; "
+                   "decide after {test_days} days and at least {min_clicks:count} clicks."),
+        },
+        "winner": {
+            "zh": (_TEST_ZH + "测出来了：{days} 天{rate_name} {rate:pct}，是账户其他计划 {account_rate:pct} 的 {ratio:.1f} 倍",
+                   "这个款有人要：把它转成主推的计划，加日预算和出价，给它更多流量；详情页和库存跟上。"),
+            "en": (_TEST_EN + " found a winner: over {days} days its {rate_name_en} is {rate:pct}, {ratio:.1f} times the account's other campaigns' {account_rate:pct}",
+                   "Buyers want this item: move it into a main campaign with more daily budget and higher bids, and "
+                   "make sure its page and stock can take the traffic."),
+        },
+        "loser": {
+            "zh": (_TEST_ZH + "没测出来：{days} 天{rate_name}只有 {rate:pct}，不到账户其他计划 {account_rate:pct} 的 {lose_ratio:.0%}",
+                   "测款期满，停掉这个计划，别再给这个款花推广费；要再测就先换主图、卖点或价格。"),
+            "en": (_TEST_EN + " did not find a winner: over {days} days its {rate_name_en} is only {rate:pct}, under {lose_ratio:.0%} of the account's other campaigns' {account_rate:pct}",
+                   "The test window is over: stop the campaign and spend no more on this item; to test again, change "
+                   "its main image, selling points or price first."),
+        },
+        "even": {
+            "zh": (_TEST_ZH + "测款期满，{rate_name} {rate:pct} 和账户其他计划 {account_rate:pct} 差不多",
+                   "没有测出明显的好坏：不加预算；换一版主图或卖点再测一轮，或者停掉测款、按投产比当普通计划管。"),
+            "en": (_TEST_EN + " ends its test with a cart-add rate of {rate:pct}, close to the account's other campaigns' {account_rate:pct}",
+                   "No clear result: no extra budget; test again with a new main image or selling point, or end the test "
+                   "and manage it as an ordinary campaign by its ROI."),
+        },
+    },
+)
+def test_plan(ctx: "RuleContext") -> None:
+    """Test plans (货品加速 / 测款) judged by cart-add and favourite rate over their test window, not by a day's ROI.
+
+    [zh]
+    检查：计划名或类型（场景名字）里带 markers（默认“测款”“货品加速”）的是测款计划。最近 test_days 天（默认 7 天，含报告日）它的收藏加购率 =（加购数 + 收藏数）÷ 点击量（导出没有收藏数时只算加购），和同平台、同币种账户里其他计划同一窗口的收藏加购率比。数据不满 test_days 天或点击不到 min_clicks：继续测（提示）。满了：达到账户的 win_ratio 倍（默认 1.2）是测出来了，加预算；不到 lose_ratio（默认 0.7）是没测出来，停掉；中间的说明没测出好坏。测款计划和它的关键词不归 ads.roi_breakeven / ads.ctr_bid 管：不会因为一天投产比低被暂停或降价。
+    原因：《运营的一天》(003)：“同样一款衣服，你如果上早了，测出来的数据可能非常差！一个款本身点击率可能有4%，但上的时间节点没对，测出来点击率只有2%，收藏加购也非常差。而且，更重要的是，新品期也浪费掉了！”测款测的是这个款有没有人要（点击、收藏加购），不是第一天赚不赚钱；按一天的投产比把它停掉，新品期就白费了。
+    怎么做：测款期内不看投产比、不停；期满看收藏加购率：好的转主推、加预算，差的停掉，换图或换价再测。
+    门槛：7 天、100 次点击、1.2 倍和 0.7 倍都是我们定的（文档没有给数字）；比较对象是同一账户其他计划的收藏加购率。
+    金额：只有没测出来、要停的计划算金额：停掉后每天省下的推广费（窗口期花费 ÷ 天数）；还在测和测出来的不算（测款是为了找款，不按当天的钱判断）。
+    [en]
+    Checks: a plan whose name or type (scene) holds one of `markers` (测款, 货品加速 by default) is a test plan. Over the last test_days days (7 by default, up to the report day) its cart-add + favourite rate = (cart adds + favourites) ÷ clicks (cart adds alone when the export has no favourites), against the same rate of the account's other campaigns on the same platform and currency in the same window. Fewer than test_days days of data or min_clicks clicks: keep testing (a note). After that: win_ratio (1.2) times the account or more is a winner, give it budget; lose_ratio (0.7) or less is a loser, stop it; in between, no clear result. Test plans and their keywords are left out of ads.roi_breakeven and ads.ctr_bid: never paused or cut for one day's ROI.
+    Why: An operator's day (003): "Launch the same garment too early and the test data can be terrible: an item that would draw a 4% CTR tests at 2%, with poor favourites and cart-adds, and its new-item period is wasted." A test asks whether buyers want the item (clicks, favourites, cart-adds), not whether it paid on day one; pausing it on a day's ROI wastes the new-item period.
+    Fix: during the test leave ROI aside and keep it running; at the end, move a winner into a main campaign with more budget, stop a loser, and test again with a new image or price.
+    Thresholds: 7 days, 100 clicks, 1.2x and 0.7x are ours; the documents give no numbers. The comparison is the account's other campaigns' rate.
+    Money: only a loser has money: the daily spend that stopping it saves (the window's spend ÷ days); a running test or a winner has none (a test finds items; it is not judged by the day's money).
+    """
+    import numpy as np
+
+    frame = ctx.dataset.frame("ad_report")
+    days_wanted = ctx.param("test_days")
+    plans = _plan_days(_window(_without_flagged(frame, ctx.dataset), ctx.date, days_wanted))
+    if plans.empty:
+        ctx.skip(ctx.t("窗口期内没有推广数据", "no ad rows in the window"))
+        return
+    plans["testing"] = test_plans(plans, ctx.param("markers"))
+    if not plans["testing"].any():
+        return
+    if "cart_adds" not in frame.columns and "favorites" not in frame.columns:
+        ctx.skip(ctx.t("推广报表里没有加购数或收藏数（总购物车数、收藏宝贝数），测款计划判断不了（也不按投产比停）",
+                       "skipped, needs ad_report.cart_adds or favorites (总购物车数, 收藏宝贝数) to judge the test plans "
+                       "(they are not paused on ROI either)"))
+        return
+    totals = plans.groupby(["campaign", "account", "testing"], sort=False).agg(
+        clicks=("clicks", "sum"), cart_adds=("cart_adds", "sum"), favorites=("favorites", "sum"),
+        has_favorites=("has_favorites", "any"), days=("date", "nunique")).reset_index()
+    for row in _records(totals[totals["testing"]]):
+        account = plans[(plans["account"] == row["account"]) & ~plans["testing"]]
+        favorites = bool(row["has_favorites"]) and bool(account["has_favorites"].any())
+        rate = _collect_rate(row["cart_adds"], row["favorites"] if favorites else 0.0, row["clicks"])
+        base = _collect_rate(account["cart_adds"].sum(), account["favorites"].sum() if favorites else 0.0,
+                             account["clicks"].sum())
+        days = max(int(row["days"]), 1)
+        evidence = {"campaign": row["campaign"], "clicks": row["clicks"], "days": days, "rate": rate,
+                    "account_rate": base, "cart_rate": _collect_rate(row["cart_adds"], 0.0, row["clicks"]),
+                    "favorite_rate": _collect_rate(0.0, row["favorites"], row["clicks"]) if favorites else None}
+        subject = f"campaign:{row['campaign']}"
+        values = {"test_days": days_wanted, "min_clicks": ctx.param("min_clicks"), "lose_ratio": ctx.param("lose_ratio"),
+                  "rate_name": "收藏加购率" if favorites else "加购率",
+                  "rate_name_en": "cart-add + favourite rate" if favorites else "cart-add rate"}
+        if days < days_wanted or row["clicks"] < ctx.param("min_clicks") or rate is None or base is None:
+            ctx.finding("testing", subject, evidence, severity="info", **values)
+            continue
+        ratio = rate / base if base > 0 else float("inf")
+        if ratio >= ctx.param("win_ratio") - 1e-9:  # at the line to the rounding, a winner
+            ctx.finding("winner", subject, {**evidence, "ratio": ratio}, ratio=ratio, **values)
+        elif ratio <= ctx.param("lose_ratio") + 1e-9:
+            daily = plans.loc[plans["campaign"] == row["campaign"], "cost"].sum() / days  # the spend it stops
+            ctx.finding("loser", subject, {**evidence, "ratio": ratio}, money=daily if np.isfinite(daily) else None,
+                        ratio=ratio, **values)
+        else:
+            ctx.finding("even", subject, {**evidence, "ratio": ratio}, severity="info", ratio=ratio, **values)
+
+
+def _collect_rate(cart_adds: float, favorites: float, clicks: float) -> float | None:
+    import math
+
+    total = (0.0 if cart_adds != cart_adds else cart_adds) + (0.0 if favorites != favorites else favorites)
+    return total / clicks if clicks and not math.isnan(clicks) and clicks > 0 else None
+
+
+def _plan_days(rows: "pd.DataFrame") -> "pd.DataFrame":
+    """Per plan and day: the plan-level rows when the day has them, else its keyword rows summed; with
+    its account (platform and currency), clicks, cart adds, favourites and spend."""
+    import pandas as pd
+
+    if rows.empty:
+        return pd.DataFrame()
+    name = rows["campaign"] if "campaign" in rows.columns else pd.Series(pd.NA, index=rows.index)
+    if "campaign_id" in rows.columns:
+        name = name.fillna(rows["campaign_id"])
+    text = {key: (rows[key].astype("string").fillna("") if key in rows.columns else pd.Series("", index=rows.index))
+            for key in ("scene", "currency", "platform", "date", "level")}
+    data = pd.DataFrame({
+        "campaign": name.astype("string"), "scene": text["scene"], "date": text["date"],
+        "account": text["platform"] + "/" + text["currency"].str.strip().str.upper(),
+        "clicks": _number(rows, "clicks"), "cost": _number(rows, "cost"),
+        "cart_adds": _number(rows, "cart_adds"), "favorites": _number(rows, "favorites"),
+        "has_favorites": _number(rows, "favorites").notna(), "level": text["level"],
+    }).dropna(subset=["campaign"])
+    plan_level = data["level"] == "campaign"
+    covered = pd.MultiIndex.from_frame(data.loc[plan_level, ["campaign", "date"]])
+    keyword_covered = pd.MultiIndex.from_frame(data[["campaign", "date"]]).isin(covered) & ~plan_level
+    data = data[~keyword_covered]
+    return data.groupby(["campaign", "date"], sort=False).agg(
+        scene=("scene", "last"), account=("account", "first"), clicks=("clicks", "sum"), cost=("cost", "sum"),
+        cart_adds=("cart_adds", "sum"), favorites=("favorites", "sum"),
+        has_favorites=("has_favorites", "any")).reset_index()
