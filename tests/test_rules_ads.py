@@ -813,7 +813,7 @@ def test_after_the_window_the_cart_rate_decides(carts, msg):
 def test_winner_loser_and_the_loser_money():
     winner = one(findings(run(_test_days(clicks=40, carts=6)), "ads.test_plan"))
     assert winner.msg == "winner" and winner.severity == "warning" and winner.money is None
-    assert winner.evidence["rate"] == pytest.approx(0.15) and winner.evidence["account_rate"] == pytest.approx(0.10)
+    assert winner.evidence["test_rate"] == pytest.approx(0.15) and winner.evidence["account_rate"] == pytest.approx(0.10)
     loser = one(findings(run(_test_days(clicks=40, carts=2), lang="zh"), "ads.test_plan"))
     assert loser.msg == "loser" and loser.money == pytest.approx(40.0)  # the daily spend it stops
     assert "停掉这个计划" in loser.action and "加购率只有 5%" in loser.title

@@ -10,7 +10,8 @@ FORMATS.md; the writers live in tests/exports.py) and hold the problems a real s
   visitors fell (手淘搜索 lost ~30%); bounce rate 72.4% and visit depth 2.31 that day (pages fail);
   conversion under the peer average; shop AOV only ~1.18x the hero item's (238).
 - 商品 (25 items x 7 days): the hero; a presale coat (orders, no payments); a cashmere scarf worth a
-  lot per visitor on little traffic; a cheap basic top taking much traffic for little; a cardigan
+  lot per visitor on little traffic; a cheap basic top taking much traffic for little (refunding about
+  three times the shop's rate: it shrinks in the wash, a review says); a cardigan
   whose conversion fell sharply on 11-22; prices such as 236 and 151 that do not end in 9/8/5.
 - 流量来源 (11-21, 11-22, with 汇总 subtotals): 手淘搜索 down ~30%; 淘外流量 small but converting
   far above the shop; 淘内免费 large and converting far below.
@@ -90,11 +91,12 @@ class Item:
     search_share: float = 0.45  # share of its visitors from 手淘搜索 (they fell on 11-22)
     presale: bool = False
     drop_on_report_day: float | None = None  # conversion on 11-22
+    refund_factor: float = 1.0  # refunds against the shop's usual 2-8% of sales
 
 
 ITEMS = [
     Item(HERO_ID, "秋冬加厚高领羊毛衫女 套头慢热毛衣", 239, 2150, 0.0312, 0.9962, search_share=0.62),
-    Item("652318809542", "基础款圆领打底针织衫 百搭内搭", 59, 1250, 0.020, 0.983, search_share=0.5),
+    Item("652318809542", "基础款圆领打底针织衫 百搭内搭", 59, 1250, 0.020, 0.983, search_share=0.5, refund_factor=3.0),
     Item("652318809543", "复古麻花纹V领开衫外套", 328, 760, 0.034, 0.97, search_share=0.3, drop_on_report_day=0.014),
     Item("652318809544", "2026新款双面羊绒大衣 预售", 899, 640, 0.0, presale=True, search_share=0.25),
     Item("652318809545", "100%山羊绒围巾 礼盒装", 459, 150, 0.060, 0.99, search_share=0.2),
@@ -156,7 +158,7 @@ def item_records(rng: random.Random) -> list[dict]:
                 "支付金额": gmv, "商品支付转化率": buyers / visitors,
                 "支付新买家数": round(buyers * 0.8), "支付老买家数": buyers - round(buyers * 0.8),
                 "访客平均价值": gmv / visitors,
-                "成功退款金额": round(gmv * rng.uniform(0.02, 0.08), 2) if buyers > 5 else None,
+                "成功退款金额": round(gmv * rng.uniform(0.02, 0.08) * item.refund_factor, 2) if buyers > 5 else None,
                 "搜索引导访客数": round(visitors * item.search_share * (1 - SEARCH_LOSS if day == REPORT_DAY else 1)),
                 "搜索引导支付买家数": round(buyers * item.search_share * 0.9),
                 "搜索引导支付转化率": (round(buyers * item.search_share * 0.9)

@@ -155,6 +155,12 @@ EVIDENCE_LABELS: dict[str, tuple[str, str]] = {
     "average_visitor_value": ("商品平均访客价值", "average visitor value"),
     "share": ("占比", "share"),
     "rank": ("流量排名", "traffic rank"),
+    "refund_rate": ("退款率", "refund rate"),
+    "net_roi": ("扣退款后投产比", "ROI net of refunds"),
+    "refund": ("退款金额", "refunds"),
+    "shop_refund_rate": ("全店退款率", "shop refund rate"),
+    "test_rate": ("测款加购率", "test cart-add rate"),
+    "account_rate": ("账户其他计划", "account's other campaigns"),
 }
 
 # A rule whose value and line are not a metric against a limit names them itself: a day's sales

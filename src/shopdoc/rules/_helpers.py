@@ -189,3 +189,40 @@ def too_few(ctx: "RuleContext", what_zh: str, what_en: str, have: float, need: f
     """The standard minimum-sample skip: `访客数 80 太少，至少要 100`."""
     ctx.skip(ctx.t(f"{what_zh} {have:,.0f} 太少，至少要 {need:,.0f}", f"only {have:,.0f} {what_en}, needs {need:,.0f}"),
              subject=subject)
+
+
+def refund_rates(dataset: Dataset, day: str | None, days: int) -> tuple["pd.DataFrame | None", dict[str, float] | None]:
+    """Refunds against sales over the `days` days up to `day`: per item (`item_id`, `refund`, `gmv`,
+    `buyers`, `rate`, `days`) and for the shop (`refund`, `gmv`, `buyers`, `rate`), or None where the
+    exports carry no refund column (成功退款金额). A blank refund cell in a file that has the column is
+    no refund. The shop's figures are the items' sums, else the shop export's."""
+    import pandas as pd
+
+    if day is None:
+        return None, None
+    window = {shift_day(day, -back) for back in range(max(days, 1))}
+    items = dataset.frame("item_daily")
+    per_item, shop = None, None
+    if items is not None and "refund_amount" in items.columns and "date" in items.columns:
+        rows = items[items["date"].isin(window) & items["item_id"].notna()]
+        rows = rows[column(rows, "refund_amount").notna().groupby(rows["item_id"]).transform("any")] if not rows.empty else rows
+        if not rows.empty:
+            rows = rows.drop_duplicates(["item_id", "date"], keep="last")
+            table = pd.DataFrame({"item_id": rows["item_id"].astype(str), "date": rows["date"],
+                                  "refund": column(rows, "refund_amount").fillna(0.0), "gmv": column(rows, "gmv"),
+                                  "buyers": column(rows, "buyers")})
+            per_item = table.groupby("item_id", sort=False).agg(
+                refund=("refund", "sum"), gmv=("gmv", "sum"), buyers=("buyers", "sum"), days=("date", "nunique")).reset_index()
+            per_item["rate"] = per_item["refund"] / per_item["gmv"].where(per_item["gmv"] > 0)
+            shop = {"refund": float(per_item["refund"].sum()), "gmv": float(per_item["gmv"].sum()),
+                    "buyers": float(per_item["buyers"].sum())}
+    if shop is None:
+        frame = dataset.frame("shop_daily")
+        if frame is not None and "refund_amount" in frame.columns and "date" in frame.columns:
+            rows = frame[frame["date"].isin(window)].drop_duplicates("date", keep="last")
+            if column(rows, "refund_amount").notna().any():
+                shop = {"refund": float(column(rows, "refund_amount").fillna(0.0).sum()),
+                        "gmv": float(column(rows, "gmv").sum()), "buyers": float(column(rows, "buyers").sum())}
+    if shop is not None:
+        shop["rate"] = shop["refund"] / shop["gmv"] if shop["gmv"] > 0 else float("nan")
+    return per_item, shop

@@ -403,6 +403,11 @@ VERDICTS: dict[str, tuple[str, str, str | None, str | None]] = {
     "cut_nobid": ("ads.roi_breakeven", "lower", None, None),
     "cut_budget": ("ads.roi_breakeven", "lower", None, None),
     "cut_target": ("ads.roi_breakeven", "lower", None, None),
+    # above break-even on the gross ROI, under it once refunds are taken off
+    "refund_bid": ("ads.roi_breakeven", "lower", None, None),
+    "refund_nobid": ("ads.roi_breakeven", "lower", None, None),
+    "refund_budget": ("ads.roi_breakeven", "lower", None, None),
+    "refund_target": ("ads.roi_breakeven", "lower", None, None),
     "lower_bid": ("ads.ctr_bid", "lower", None, None),
     "lower_floor": ("ads.ctr_bid", "lower", None, None),
     "lower_nobid": ("ads.ctr_bid", "lower", None, None),
@@ -521,6 +526,10 @@ def _judge_level(frame: "pd.DataFrame", level: str, j: Judging) -> "pd.DataFrame
 
     impressions, clicks, cost, gmv = col("impressions"), col("clicks"), col("cost"), col("gmv")
     ctr, roi, bid, account = col("ctr"), col("roi"), col("bid"), col("account_ctr")
+    # Refunds (item.refund_rate's reading): the sales that stay, and the ROI net of them, decide whether a
+    # subject earns; a subject without a refund rate is taken at its gross sales.
+    refund = np.clip(np.nan_to_num(col("refund_rate"), nan=0.0), 0.0, 1.0)
+    net_roi = roi * (1 - refund)
     days = np.maximum(np.nan_to_num(col("days"), nan=1.0), 1.0)
     ok = ~f["mixed"].to_numpy(dtype=bool) if n else np.zeros(0, dtype=bool)
     # A test plan (and its keywords) is judged over its test window by ads.test_plan: never cut,
@@ -534,9 +543,9 @@ def _judge_level(frame: "pd.DataFrame", level: str, j: Judging) -> "pd.DataFrame
     verdict = np.full(n, "", dtype=object)
     suggested, change, money = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
     hold_ctr, hold_roi, hold_zero, note_ctr = (np.full(n, "", dtype=object) for _ in range(4))
-    loss = cost - gmv * margin if be is not None else np.full(n, np.nan)
+    loss = cost - gmv * (1 - refund) * margin if be is not None else np.full(n, np.nan)
     roi_known = ~np.isnan(roi) & (cost > 0)
-    losing_roi = roi_known & (np.nan_to_num(roi) < be) if be is not None else np.zeros(n, dtype=bool)
+    losing_roi = roi_known & (np.nan_to_num(net_roi) < be) if be is not None else np.zeros(n, dtype=bool)
 
     judged_ctr, judged_roi, judged_zero = (np.zeros(n, dtype=bool) for _ in range(3))
 
@@ -557,7 +566,8 @@ def _judge_level(frame: "pd.DataFrame", level: str, j: Judging) -> "pd.DataFrame
         # ads.roi_breakeven: below break-even with enough spend and clicks.
         roi_cut = np.zeros(n, dtype=bool)
         if j.roi is not None and be is not None:
-            losing = ok & (cost > 0) & ~np.isnan(gmv) & (np.nan_to_num(roi) < be)
+            losing = ok & (cost > 0) & ~np.isnan(gmv) & (np.nan_to_num(net_roi) < be)
+            refunded = np.nan_to_num(roi) >= be  # under break-even only once refunds are taken off
             few_cost = losing & (cost < j.roi["min_cost"])
             few_clicks = losing & ~few_cost & (clicks < j.roi["min_clicks"])
             hold_roi[few_cost] = "cost"
@@ -574,13 +584,17 @@ def _judge_level(frame: "pd.DataFrame", level: str, j: Judging) -> "pd.DataFrame
                 cut = _stepped_array(bid, np.full(n, -step), floor=j.roi["min_bid"])
                 at_floor = with_bid & (cut >= bid)
                 put(at_floor, "pause_floor")
+                put(with_bid & ~at_floor & refunded, "refund_bid")
                 put(with_bid & ~at_floor, "cut_bid")
                 suggested = np.where(with_bid & ~at_floor, cut, suggested)
                 change = np.where(with_bid & ~at_floor, (cut - bid) / bid, change)
+                put(roi_cut & ~critical & np.isnan(bid) & refunded, "refund_nobid")
                 put(roi_cut & ~critical & np.isnan(bid), "cut_nobid")
                 change = np.where(roi_cut & ~critical & np.isnan(bid), -step, change)
             else:
                 put(critical, "pause_plan")
+                put(roi_cut & ~critical & refunded & steered, "refund_target")
+                put(roi_cut & ~critical & refunded & ~steered, "refund_budget")
                 put(roi_cut & ~critical & steered, "cut_target")
                 put(roi_cut & ~critical & ~steered, "cut_budget")
                 change = np.where(roi_cut & ~critical, -step, change)
@@ -605,8 +619,8 @@ def _judge_level(frame: "pd.DataFrame", level: str, j: Judging) -> "pd.DataFrame
                 earns = np.zeros(n, dtype=bool)
             else:
                 note_ctr[candidates & ~roi_known] = "no_sales"
-                note_ctr[candidates & roi_known & (roi < be)] = "below_break_even"
-                earns = candidates & roi_known & (roi >= be)
+                note_ctr[candidates & roi_known & (net_roi < be)] = "below_break_even"
+                earns = candidates & roi_known & (net_roi >= be)
             lead = ctr / account - 1
             up = np.where(lead > 0, np.minimum(s["raise_step"], lead), s["raise_step"])
             if j.pages_failing:
@@ -660,6 +674,8 @@ def _judge_level(frame: "pd.DataFrame", level: str, j: Judging) -> "pd.DataFrame
     f["money"] = money
     f["loss"] = np.where(loss > 0, loss, np.nan)  # a loss is a loss: subjects that earn show none
     f["break_even"] = be if be is not None else np.nan
+    f["net_roi"] = np.where(refund > 0, net_roi, np.nan)
+    f["refund_rate"] = np.where(refund > 0, refund, np.nan)
     f["current_bid"] = bid
     f["suggested_bid"] = np.where(judged_any, suggested, np.nan)
     f["change"] = np.where(judged_any, change, np.nan)
@@ -755,12 +771,12 @@ def _one_level_per_loss(campaigns: "pd.DataFrame", keywords: "pd.DataFrame") -> 
 # break-even is one number per run, a value of the wording). The frame also carries what the bid
 # sheet shows beside it (FRAME_ONLY), and the standard columns (subject, money, group, name, item_id,
 # currency, provisional).
-_ROI_EVIDENCE = ["campaign", "keyword", "impressions", "clicks", "cost", "gmv", "roi", "loss", "current_bid",
-                 "suggested_bid", "change", "direction"]
+_ROI_EVIDENCE = ["campaign", "keyword", "impressions", "clicks", "cost", "gmv", "roi", "refund_rate", "net_roi", "loss",
+                 "current_bid", "suggested_bid", "change", "direction"]
 _CTR_EVIDENCE = ["campaign", "keyword", "impressions", "clicks", "cost", "gmv", "ctr", "account_ctr", "roi", "loss",
                  "current_bid", "suggested_bid", "change", "direction"]
 _ZERO_EVIDENCE = ["campaign", "keyword", "impressions", "clicks", "cost", "direction"]
-_BIDS = ("current_bid", "suggested_bid", "change")
+_BIDS = ("current_bid", "suggested_bid", "change", "refund_rate", "net_roi")  # only where some row has one
 FRAME_ONLY = ["level", "ad_group", "match_type", "ctr", "roi", "current_bid", "suggested_bid", "change"]
 
 
@@ -775,9 +791,41 @@ def ad_verdicts(ctx: "RuleContext") -> tuple[AdView, "pd.DataFrame", "pd.DataFra
     key = ("ads.verdicts", ctx.date, window, bool(blockers))
     if key not in ctx.state.cache:
         judging = Judging.from_config(ctx.config, pages_failing=bool(blockers))
-        campaigns, keywords = judge(view.campaigns, view.keywords, judging)
+        rates = _refund_rates(ctx, window)
+        campaigns, keywords = judge(_with_refunds(view.campaigns, rates), _with_refunds(view.keywords, rates), judging)
         ctx.state.cache[key] = (view, campaigns, keywords)
     return ctx.state.cache[key]
+
+
+def _refund_rates(ctx: "RuleContext", window: int) -> tuple[dict[str, float], float | None] | None:
+    """The refund rates ads are judged net of (item.refund_rate's reading, its window and buyer guard):
+    per item id with enough buyers, and the shop's; None when the exports carry no refunds or that
+    rule is switched off."""
+    if not ctx.config.rule_enabled("item.refund_rate"):
+        return None
+    from shopdoc.rules._helpers import refund_rates
+
+    settings = ctx.config.rule_settings("item.refund_rate")
+    per_item, shop = refund_rates(ctx.dataset, ctx.date, settings["window_days"])
+    if shop is None:
+        return None
+    guard = settings["min_buyers"]
+    items = {} if per_item is None else {
+        item: rate for item, rate, buyers in zip(per_item["item_id"], per_item["rate"], per_item["buyers"])
+        if buyers >= guard and rate == rate}
+    return items, (shop["rate"] if shop["buyers"] >= guard and shop["rate"] == shop["rate"] else None)
+
+
+def _with_refunds(frame: "pd.DataFrame", rates: tuple[dict[str, float], float | None] | None) -> "pd.DataFrame":
+    """The subjects with `refund_rate`: their item's when the ad names one item that has a rate, else the shop's."""
+    import numpy as np
+
+    if rates is None or frame.empty:
+        return frame
+    items, shop = rates
+    default = np.nan if shop is None else shop
+    ids = frame["item_id"].astype(str).tolist() if "item_id" in frame.columns else [""] * len(frame)
+    return frame.assign(refund_rate=[items.get(item, default) for item in ids])
 
 
 def _emit_verdicts(ctx: "RuleContext", level: str, frame: "pd.DataFrame", evidence: list[str],
@@ -1345,6 +1393,8 @@ def zero_click(ctx: "RuleContext") -> None:
 # -- ads.roi_breakeven -----------------------------------------------------------------------------
 _ROI_ZH = "投产比 {roi:.2f}，低于保本投产比 {break_even:.2f}"
 _ROI_EN = " has an ROI of {roi:.2f}, below the {break_even:.2f} break-even"
+_REFUND_ZH = "投产比 {roi:.2f} 看着过了保本 {break_even:.2f}，扣掉退款（{refund_rate:pct}）后只有 {net_roi:.2f}"
+_REFUND_EN = " has an ROI of {roi:.2f}, above the {break_even:.2f} break-even, but only {net_roi:.2f} net of refunds ({refund_rate:pct})"
 _PAUSE_ZH = "投产比只有 {roi:.2f}，不到保本投产比 {break_even:.2f} 的 {critical_ratio:.0%}"
 _PAUSE_EN = " has an ROI of only {roi:.2f}, less than {critical_ratio:.0%} of the {break_even:.2f} break-even"
 
@@ -1437,6 +1487,70 @@ _PAUSE_EN = " has an ROI of only {roi:.2f}, less than {critical_ratio:.0%} of th
             "en": ("{n} target-ROI campaigns ({share:.0%} of those judged) return ROI under the {break_even:.2f} break-even",
                    "Raise their target ROI above break-even, or cut their daily budgets by {lower_step:.0%}. They "
                    "lose about {money:money} a day."),
+        },
+        "refund_bid": {
+            "zh": (_KW_ZH + _REFUND_ZH, "按扣退款后的投产比它在亏钱：出价从 {current_bid:.2f} 降到 {suggested_bid:.2f}（{change:.0%}），"
+                   "同时查这个款为什么退款多；三天后扣退款后的投产比还不到保本线就暂停。"),
+            "en": (_KW_EN + _REFUND_EN, "Net of refunds it loses money: cut the bid from {current_bid:.2f} to {suggested_bid:.2f} "
+                   "({change:.0%}) and find out why the item is refunded so much; pause it if its net ROI is still under "
+                   "break-even in three days."),
+        },
+        "group.refund_bid": {
+            "zh": ("计划「{group}」：{n} 个关键词投产比看着过了保本 {break_even:.2f}，扣掉退款后没过",
+                   "按改价表（--bid-sheet）把这 {n} 个词降价约 {lower_step:.0%}，同时查宝贝为什么退款多。每天亏约 {money:money}。"),
+            "en": ("Campaign “{group}”: {n} keywords clear the {break_even:.2f} break-even only before refunds",
+                   "Cut their bids by about {lower_step:.0%} as the bid sheet says (--bid-sheet) and find out why the "
+                   "items are refunded so much. They lose about {money:money} a day."),
+        },
+        "account.refund_bid": {
+            "zh": ("{n} 个关键词投产比看着过了保本 {break_even:.2f}，扣掉退款后没过（占判断过的词 {share:.0%}）",
+                   "按改价表（--bid-sheet）降价约 {lower_step:.0%}，同时查退款多的原因。每天亏约 {money:money}。"),
+            "en": ("{n} keywords ({share:.0%} of those judged) clear the {break_even:.2f} break-even only before refunds",
+                   "Cut their bids by about {lower_step:.0%} as the bid sheet says (--bid-sheet) and find out why "
+                   "refunds are high. They lose about {money:money} a day."),
+        },
+        "refund_nobid": {
+            "zh": (_KW_ZH + _REFUND_ZH, "按扣退款后的投产比它在亏钱：出价降低 {lower_step:.0%}（导出里没有当前出价），同时查这个款为什么退款多。"),
+            "en": (_KW_EN + _REFUND_EN, "Net of refunds it loses money: cut its bid by {lower_step:.0%} (the export does not "
+                   "show its current bid) and find out why the item is refunded so much."),
+        },
+        "group.refund_nobid": {
+            "zh": ("计划「{group}」：{n} 个关键词投产比看着过了保本 {break_even:.2f}，扣掉退款后没过",
+                   "这 {n} 个词的出价各降低 {lower_step:.0%}，同时查宝贝为什么退款多。每天亏约 {money:money}。"),
+            "en": ("Campaign “{group}”: {n} keywords clear the {break_even:.2f} break-even only before refunds",
+                   "Cut each of their bids by {lower_step:.0%} and find out why the items are refunded so much. They "
+                   "lose about {money:money} a day."),
+        },
+        "account.refund_nobid": {
+            "zh": ("{n} 个关键词投产比看着过了保本 {break_even:.2f}，扣掉退款后没过（占判断过的词 {share:.0%}）",
+                   "出价各降低 {lower_step:.0%}，同时查退款多的原因。每天亏约 {money:money}。"),
+            "en": ("{n} keywords ({share:.0%} of those judged) clear the {break_even:.2f} break-even only before refunds",
+                   "Cut each of their bids by {lower_step:.0%} and find out why refunds are high. They lose about "
+                   "{money:money} a day."),
+        },
+        "refund_budget": {
+            "zh": (_PLAN_ZH + _REFUND_ZH, "按扣退款后的投产比它在亏钱：出价和日限额降低 {lower_step:.0%}，同时查推的款为什么退款多。"),
+            "en": (_PLAN_EN + _REFUND_EN, "Net of refunds it loses money: cut its bids and daily budget by {lower_step:.0%} "
+                   "and find out why its items are refunded so much."),
+        },
+        "account.refund_budget": {
+            "zh": ("{n} 个计划投产比看着过了保本 {break_even:.2f}，扣掉退款后没过（占判断过的计划 {share:.0%}）",
+                   "出价和日限额各降低 {lower_step:.0%}，同时查退款多的原因。每天亏约 {money:money}。"),
+            "en": ("{n} campaigns ({share:.0%} of those judged) clear the {break_even:.2f} break-even only before refunds",
+                   "Cut their bids and daily budgets by {lower_step:.0%} and find out why refunds are high. They lose "
+                   "about {money:money} a day."),
+        },
+        "refund_target": {
+            "zh": (_PLAN_ZH + _REFUND_ZH, "全站推按目标投产比出价：把目标投产比提到 {break_even:.2f} ÷ (1 − 退款率) 以上，或把日预算降低 {lower_step:.0%}。"),
+            "en": (_PLAN_EN + _REFUND_EN, "It bids to a target ROI: raise the target above {break_even:.2f} ÷ (1 − the refund "
+                   "rate), or cut its daily budget by {lower_step:.0%}."),
+        },
+        "account.refund_target": {
+            "zh": ("{n} 个全站推计划投产比看着过了保本 {break_even:.2f}，扣掉退款后没过（占判断过的计划 {share:.0%}）",
+                   "把目标投产比按退款率提高，或日预算降低 {lower_step:.0%}。每天亏约 {money:money}。"),
+            "en": ("{n} target-ROI campaigns ({share:.0%} of those judged) clear the {break_even:.2f} break-even only before refunds",
+                   "Raise their target ROI for the refunds, or cut their daily budgets by {lower_step:.0%}. They lose "
+                   "about {money:money} a day."),
         },
         "pause": {
             "zh": (_KW_ZH + _PAUSE_ZH, "先暂停这个词，查清宝贝转化和详情页的问题，再决定删掉还是重开。"),
@@ -1552,7 +1666,7 @@ _TEST_EN = "Test campaign “{campaign}”"
     owner="promotion",
     severity="warning",
     needs={"ad_report": ["clicks"]},
-    units={"rate": "percent", "account_rate": "percent", "cart_rate": "percent", "favorite_rate": "percent",
+    units={"test_rate": "percent", "account_rate": "percent", "cart_rate": "percent", "favorite_rate": "percent",
            "clicks": "count", "days": "count"},
     params=[
         text_list("markers", ["测款", "货品加速"],
@@ -1640,11 +1754,11 @@ def test_plan(ctx: "RuleContext") -> None:
         base = _collect_rate(account["cart_adds"].sum(), account["favorites"].sum() if favorites else 0.0,
                              account["clicks"].sum())
         days = max(int(row["days"]), 1)
-        evidence = {"campaign": row["campaign"], "clicks": row["clicks"], "days": days, "rate": rate,
+        evidence = {"campaign": row["campaign"], "clicks": row["clicks"], "days": days, "test_rate": rate,
                     "account_rate": base, "cart_rate": _collect_rate(row["cart_adds"], 0.0, row["clicks"]),
                     "favorite_rate": _collect_rate(0.0, row["favorites"], row["clicks"]) if favorites else None}
         subject = f"campaign:{row['campaign']}"
-        values = {"test_days": days_wanted, "min_clicks": ctx.param("min_clicks"), "lose_ratio": ctx.param("lose_ratio"),
+        values = {"rate": rate, "test_days": days_wanted, "min_clicks": ctx.param("min_clicks"), "lose_ratio": ctx.param("lose_ratio"),
                   "rate_name": "收藏加购率" if favorites else "加购率",
                   "rate_name_en": "cart-add + favourite rate" if favorites else "cart-add rate"}
         if days < days_wanted or row["clicks"] < ctx.param("min_clicks") or rate is None or base is None:

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from shopdoc.params import count, fraction, positive
 from shopdoc.rules import rule
 from shopdoc.rules._helpers import (
-    EVIDENCE_LIMIT, clean, column, data_currency, item_label, items_on, money_text, rate_text, shift_day, text_of, too_few,
+    EVIDENCE_LIMIT, clean, column, data_currency, item_label, items_on, money_text, rate_text, refund_rates, shift_day, text_of,
+    too_few,
 )
 from shopdoc.rules.data import order_conversion, payment_conversion, presale_mask, presale_min_order_buyers
 
@@ -485,4 +486,88 @@ def search_drop(ctx) -> None:
         )
     more = dropped.iloc[top_n:].assign(item_name=[text_of(names.loc[i], "item_name") if i in names.index else None
                                                   for i in dropped.index[top_n:]]).reset_index()
+    _more(ctx, "more", more)
+
+
+@rule(
+    "item.refund_rate",
+    owner="service",
+    severity="warning",
+    needs={"item_daily": ["item_id", "refund_amount"]},
+    units={"value": "percent", "threshold": "percent", "shop_refund_rate": "percent", "refund": "money", "gmv": "money",
+           "buyers": "count"},
+    params=[
+        count("window_days", 7, "按最近几天（含报告日）的退款和成交算退款率", "Refund rate over the last this many days, the report day included"),
+        count("min_buyers", 30, "窗口期支付买家数少于这个值的商品不判断（推广按退款算投产比也用这个门槛）",
+              "Items with fewer paying buyers in the window are not judged (the ad rules' refund-adjusted ROI uses the same guard)"),
+        fraction("min_rate", 0.10, "退款金额占支付金额的比例达到这个值才算退款多", "A refund rate (refunds ÷ sales) at or above this counts as high"),
+        positive("shop_ratio", 2.0, "而且要达到全店退款率的这个倍数（退款多的类目不会每个款都报）",
+                 "…and at least this multiple of the shop's own refund rate (a category that refunds a lot does not flag every item)"),
+        count("top_n", 3, "最多列几个商品，其余只计数", "At most this many items; the rest are counted"),
+    ],
+    messages={
+        "high": {
+            "zh": ("{item}近 {days} 天退款 {refund:money}，占支付金额的 {value:pct}，是全店退款率 {shop_rate:pct} 的 {ratio:.1f} 倍",
+                   "退款多先找货的原因：看退款原因和这个款的中差评（尺码、色差、质量、和描述不符），该改详情页的改详情页、该找工厂的找工厂；"
+                   "售后客服跟进每一笔退款，能换货的换货。推广这个款按扣掉退款后的投产比看，别按表面的投产比加价。"),
+            "en": ("{item}: {refund:money} refunded over {days} days, {value:pct} of its sales, {ratio:.1f} times the shop's {shop_rate:pct}",
+                   "Find the goods' problem first: read the refund reasons and the item's negative reviews (size, colour, "
+                   "quality, not as described); fix the page or take it up with the factory; after-sales follows up every "
+                   "refund and offers an exchange where it can. Judge this item's ads by their ROI net of refunds, never raise them on the gross ROI."),
+        },
+        "more": {
+            "zh": ("另有 {count} 个商品退款率偏高：{names}", "先处理上面列出的，再逐个看这些款。"),
+            "en": ("More items with a high refund rate ({count}): {names}", "Handle the ones above first, then these."),
+        },
+    },
+)
+def refund_rate(ctx) -> None:
+    """Items whose refunds eat their sales: refund rate by item over a window, against the shop's own.
+
+    [zh]
+    检查：最近 window_days 天（默认 7 天，含报告日）每个商品的退款率 = 成功退款金额 ÷ 支付金额（生意参谋商品导出的“成功退款金额”/“售中售后成功退款金额”），达到 min_rate（默认 10%）而且是全店退款率的 shop_ratio 倍（默认 2 倍）以上就提出来。窗口期支付买家不到 min_buyers（默认 30）的商品不判断。最多列 3 个（按多退的金额排），其余只计数。推广规则（ads.roi_breakeven / ads.ctr_bid）按扣掉退款后的投产比判断：推广对得上商品的用这个商品的退款率（买家数够时），对不上的用全店退款率。
+    原因：《电商运营》(000)：“产品的质量或者性价比不过关，再多的流量、再好的文案也无济于事。”《运营的一天》(003)：“售后服务的好坏决定了客户再次购买的行为……比如网站上有7天无条件退货。”《电商运营》(002)：“产品要考虑利润率……有利润才能生存和发展”：退掉的钱不是成交，按表面的投产比加推广会亏钱。
+    怎么做：看退款原因和中差评，改详情页（尺码表、实拍、色差说明）或找工厂解决质量；售后客服跟进每一笔退款；这个款的推广按扣退款后的投产比管。
+    门槛：10% 和全店的 2 倍、30 个买家都是我们定的（文档没有给数字）。
+    金额：(这个款的退款率 − 全店退款率) × 窗口期支付金额 ÷ 天数：每天比全店平均多退的钱。
+    [en]
+    Checks: over the last window_days days (7, the report day included) each item's refund rate = refunds ÷ sales (生意参谋's 成功退款金额 / 售中售后成功退款金额 in the item export); at min_rate (10%) or more and at least shop_ratio (2) times the shop's own refund rate, it is reported. Items with fewer than min_buyers (30) paying buyers in the window are not judged. At most 3 items, by money; the rest are counted. The ad rules (ads.roi_breakeven, ads.ctr_bid) judge ROI net of refunds: with the item's refund rate where an ad names one item (with enough buyers), else the shop's.
+    Why: (000): "If the product's quality or value is not there, no amount of traffic or copy helps." An operator's day (003): "After-sales decides whether a customer buys again… e.g. 7-day no-questions returns." (002): "a product must earn its margin": refunded money is not a sale, and raising ads on the gross ROI loses money.
+    Fix: read the refund reasons and negative reviews, fix the page (size chart, real photos, colour notes) or the goods with the factory; after-sales follows up every refund; manage the item's ads by ROI net of refunds.
+    Thresholds: 10%, twice the shop's rate and 30 buyers are ours; the documents give no numbers.
+    Money: (the item's refund rate − the shop's) × the window's sales ÷ days: what it refunds per day above the shop's average.
+    """
+    days_wanted = ctx.param("window_days")
+    per_item, shop = refund_rates(ctx.dataset, ctx.date, days_wanted)
+    if per_item is None or per_item.empty or shop is None:
+        ctx.skip(ctx.t("窗口期内商品导出没有成功退款金额", "no item refunds (成功退款金额) in the window"))
+        return
+    enough = per_item["buyers"] >= ctx.param("min_buyers")
+    if not enough.any():
+        ctx.skip(ctx.t(f"没有商品窗口期支付买家达到 {ctx.param('min_buyers')}",
+                       f"no item has {ctx.param('min_buyers')} paying buyers in the window"))
+        return
+    shop_rate = shop["rate"]
+    line = max(ctx.param("min_rate"), ctx.param("shop_ratio") * (shop_rate if shop_rate == shop_rate else 0.0))
+    high = per_item[enough & (per_item["rate"] >= line - 1e-12)].copy()
+    high["_money"] = (high["rate"] - shop_rate) * high["gmv"] / high["days"].clip(lower=1)
+    high = high.sort_values(["_money", "rate"], ascending=False)
+    names = {}
+    today = items_on(ctx.dataset, ctx.date)
+    if today is not None and "item_name" in today.columns:
+        names = dict(zip(today["item_id"].astype(str), today["item_name"]))
+    top_n = ctx.param("top_n")
+    for row in high.head(top_n).to_dict("records"):
+        name = names.get(row["item_id"])
+        name = None if name is None or name != name else str(name)
+        ctx.finding(
+            "high", f"item:{row['item_id']}",
+            {"item_id": row["item_id"], "item_name": name, "value": row["rate"], "threshold": line,
+             "shop_refund_rate": shop_rate, "refund": row["refund"], "gmv": row["gmv"], "buyers": row["buyers"],
+             "days": int(row["days"])},
+            money=clean(row["_money"]), currency=data_currency(ctx, "item_daily"),
+            item=item_label(ctx.lang, row["item_id"], name), refund=row["refund"], value=row["rate"],
+            shop_rate=shop_rate, ratio=row["rate"] / shop_rate if shop_rate else float("nan"), days=int(row["days"]),
+        )
+    more = high.iloc[top_n:].assign(item_name=[names.get(i) for i in high["item_id"].iloc[top_n:]])
     _more(ctx, "more", more)
