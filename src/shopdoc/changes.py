@@ -126,3 +126,121 @@ def _weekday_factors(before: "pd.Series") -> dict[int, float]:
         return flat
     by_day = recent.groupby(recent.index.day_of_week).median() / overall
     return {weekday: float(min(max(by_day.get(weekday, 1.0), 0.5), 2.0)) for weekday in range(7)}
+
+
+@dataclass(frozen=True)
+class Changes:
+    """`detect_many`'s answer: one entry per subject (row of the matrix), numpy arrays.
+
+    `kind` 0 = nothing, 1 = break, 2 = new normal; the rest as in `Change` (NaN where kind is 0).
+    """
+
+    kind: "np.ndarray"
+    since: "np.ndarray"  # column index of the first changed day (-1: none)
+    value: "np.ndarray"
+    usual: "np.ndarray"
+    level: "np.ndarray"
+    change: "np.ndarray"
+    days: "np.ndarray"
+    score: "np.ndarray"
+
+    @property
+    def direction(self) -> "np.ndarray":
+        import numpy as np
+
+        return np.sign(self.level - self.usual)
+
+
+def detect_many(values: "np.ndarray", days: "pd.DatetimeIndex", *, z: float = 4.0, min_change: float = 0.10,
+                min_days: int = 10, hold: int = 3) -> Changes:
+    """`detect` for many subjects at once: `values` is subjects × days (calendar days in order, the
+    last column the report day; NaN = no value, e.g. a promotion day or a day the subject was not in
+    the export). The same test as `detect`, vectorised over subjects: 20,000 items × 35 days in a
+    few tenths of a second. Windows are counted in calendar columns (the last 14, the last 28 days),
+    so a subject with gaps is judged on the values those days hold.
+    """
+    import warnings
+
+    import numpy as np
+
+    values = np.asarray(values, dtype="float64")
+    subjects, width = values.shape
+    empty = np.full(subjects, np.nan)
+    none = Changes(kind=np.zeros(subjects, dtype="int8"), since=np.full(subjects, -1), value=values[:, -1].copy()
+                   if width else empty, usual=empty, level=empty.copy(), change=empty.copy(),
+                   days=np.zeros(subjects, dtype="int64"), score=empty.copy())
+    if width < 2 or not subjects:
+        return none
+    weekdays = np.asarray(days.day_of_week)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        factor = _weekday_factors_many(values[:, :-1], weekdays[:-1])
+        adjusted = values / factor[:, weekdays]
+        kind = np.zeros(subjects, dtype="int8")
+        since = np.full(subjects, -1)
+        usual = np.full(subjects, np.nan)
+        spread = np.full(subjects, np.nan)
+        open_ = np.ones(subjects, dtype=bool)  # no start found yet
+        settled = np.zeros(subjects, dtype=bool)
+        report = width - 1
+        for start in range(report - hold, report + 1):  # D-hold … D: the earliest start wins
+            if start < 1:
+                continue
+            before = adjusted[:, :start]
+            enough = np.count_nonzero(~np.isnan(before), axis=1) >= min_days
+            level = np.nanmedian(before[:, -LEVEL_DAYS:], axis=1)
+            window = before[:, -SPREAD_DAYS:]
+            mad = np.nanmedian(np.abs(window - np.nanmedian(window, axis=1)[:, None]), axis=1)
+            scale = np.maximum(np.maximum(MAD_SCALE * mad, MIN_SPREAD * np.abs(level)), 1e-12)
+            run = adjusted[:, start:]
+            scores = (run - level[:, None]) / scale[:, None]
+            side = np.sign(scores[:, :1])
+            hit = (enough & ~np.isnan(run).any(axis=1) & (np.abs(scores) >= z).all(axis=1)
+                   & (np.abs(run - level[:, None]) >= min_change * np.abs(level)[:, None]).all(axis=1)
+                   & (np.sign(scores) == side).all(axis=1) & (side[:, 0] != 0))
+            new = hit & open_
+            if start == report - hold:
+                settled |= new  # the level held before today: said on its day, quiet now
+            else:
+                since[new] = start
+                usual[new] = level[new]
+                spread[new] = scale[new]
+            open_ &= ~hit
+        found = (since >= 0) & ~settled
+        length = np.where(found, report - since + 1, 0)
+        kind[found] = np.where(length[found] == hold, 2, 1)
+        today = factor[:, weekdays[-1]]
+        level_run = np.full(subjects, np.nan)
+        for start in np.unique(since[found]):
+            rows = found & (since == start)
+            level_run[rows] = np.nanmedian(adjusted[rows, start:], axis=1)
+        usual_today = usual * today
+        level_today = level_run * today
+    since[~found] = -1
+    return Changes(
+        kind=kind, since=since, value=values[:, -1].copy(), usual=np.where(found, usual_today, np.nan),
+        level=np.where(found, level_today, np.nan),
+        change=np.where(found & (usual_today != 0), level_today / np.where(usual_today == 0, 1, usual_today) - 1, np.nan),
+        days=length, score=np.where(found, (adjusted[:, -1] - usual) / spread, np.nan),
+    )
+
+
+def _weekday_factors_many(before: "np.ndarray", weekdays: "np.ndarray") -> "np.ndarray":
+    """`_weekday_factors` per subject: subjects × 7, 1.0 where a subject has under SEASON_DAYS values."""
+    import numpy as np
+
+    recent = before[:, -SEASON_WINDOW:]
+    weekdays = weekdays[-SEASON_WINDOW:]
+    out = np.ones((before.shape[0], 7))
+    overall = np.nanmedian(recent, axis=1)
+    seen = (np.count_nonzero(~np.isnan(recent), axis=1) >= SEASON_DAYS) & (overall != 0) & ~np.isnan(overall)
+    if not seen.any():
+        return out
+    for weekday in range(7):
+        columns = recent[:, weekdays == weekday]
+        if not columns.shape[1]:
+            continue
+        by_day = np.nanmedian(columns, axis=1) / overall
+        by_day = np.where(np.isnan(by_day), 1.0, np.clip(by_day, 0.5, 2.0))
+        out[:, weekday] = np.where(seen, by_day, 1.0)
+    return out

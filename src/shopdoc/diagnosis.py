@@ -71,9 +71,11 @@ DIAGNOSIS_RULES = {"setup.gross_margin": ("gross_margin", "assumed_margin"), "it
 
 def compose(state: "RunState", config: "Config", lang: str) -> None:
     """Turn the run's blocks and findings into the printed to-dos, in place."""
+    judged_changes = _subject_changes_judged(state)
     for block in state.blocks:
         state.findings.extend(_block_todos(block, state.facts))
     _changes_into_their_rules(state)
+    _subject_changes_into_their_rules(state, judged_changes)
     story = _gmv_story(state)
     _items(state, story)
     _assumptions(state, config)
@@ -297,6 +299,52 @@ def _changes_into_their_rules(state: "RunState") -> None:
         if judged is not None:
             judged.evidence.setdefault("changed_since", change.evidence.get("since"))
             _fold(state, judged, [change])
+
+
+def _subject_changes_judged(state: "RunState") -> list[tuple[str, Block, Any]]:
+    """An item's, source's or campaign's break whose subject and metric another rule already judges
+    (the source that lost visitors, the campaign under break-even) leaves its block: it is told
+    under that rule's to-do (`_subject_changes_into_their_rules`), not as a to-do of its own."""
+    from shopdoc.rules.change_subjects import JUDGED_BY
+
+    changes = [b for b in state.blocks if b.rule == "change.subjects"]
+    if not changes:
+        return []
+    rules = set(JUDGED_BY.values())
+    judged = {(f.rule, f.subject) for f in state.findings if f.rule in rules}
+    for block in state.blocks:
+        if block.rule in rules:
+            judged.update((block.rule, subject) for subject in block.frame["subject"].astype(str))
+    out = []
+    for block in changes:
+        metric = str(block.frame["metric"].iloc[0])
+        rule = JUDGED_BY.get((block.level, metric))
+        if rule is None:
+            continue
+        told = block.frame["subject"].map(lambda subject: (rule, subject) in judged).to_numpy(dtype=bool)
+        if told.any():
+            out.append((rule, block, block.frame[told]))
+            block.frame = block.frame[~told].reset_index(drop=True)
+    state.blocks[:] = [b for b in state.blocks if len(b.frame)]
+    return out
+
+
+def _subject_changes_into_their_rules(state: "RunState", judged: list[tuple[str, Block, Any]]) -> None:
+    for rule, block, rows in judged:
+        for _, row in rows.iterrows():
+            subject = str(row["subject"])
+            primary = next((f for f in state.findings if f.rule == rule and (
+                f.subject == subject or subject in f.values.get("_subjects", ()))), None)
+            if primary is None:  # in an "and N more" to-do: its rows are in the details
+                continue
+            part = _single(block, row)
+            if primary.count == 1:
+                primary.evidence.setdefault("changed_since", row["since"])
+            if SEVERITY_RANK[part.severity] < SEVERITY_RANK[primary.severity]:
+                primary.severity = part.severity  # a break on top of a note: no longer just a note
+            part.within = primary.key
+            primary.parts = [*primary.parts, part]
+            primary.members = [*primary.members, part.key]
 
 
 def _fold(state: "RunState", primary: Finding, members: list[Finding]) -> None:

@@ -294,7 +294,7 @@ def build(dataset, config, day: str | None, lang: str, *, history: str | None, n
             store.augment(dataset, config.shop_name, day)
         except HistoryError as exc:
             _say(f"history: {exc.line()} — comparing with earlier days is off for this run")
-        report = build_report(dataset, config, date=day, lang=lang)
+        report = build_report(dataset, config, date=day, lang=lang, history=store)
         try:
             store.annotate(report)
             store.record(dataset, report)

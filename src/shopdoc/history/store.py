@@ -197,6 +197,20 @@ class HistoryStore:
         self._days_added = sorted(days)
         return added
 
+    def stored_days(self, shop: str, stored_kind: str, since: str, until: str, skip: set[str] | frozenset = frozenset(),
+                    fields: tuple[str, ...] | None = None) -> list[tuple[str, dict[str, list]]]:
+        """The stored days of a kind from `since` to before `until`, minus `skip` (days the files
+        hold), as (day, columns) with only `fields` kept: what change detection reads beyond the
+        days `augment` gives the rules (items: 35 days rather than a week; campaign totals)."""
+        out = []
+        for day, data in self._read("SELECT date, data FROM metrics WHERE shop = ? AND kind = ? AND date >= ? "
+                                    "AND date < ? ORDER BY date", (shop, stored_kind, since, until)):
+            if day in skip:
+                continue
+            columns = json.loads(data)
+            out.append((day, columns if fields is None else {name: columns[name] for name in fields if name in columns}))
+        return out
+
     def _item_names(self, shop: str) -> dict[str, str]:
         return dict(self._read("SELECT item_id, item_name FROM item_names WHERE shop = ?", (shop,)))
 
