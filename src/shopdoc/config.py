@@ -494,12 +494,15 @@ def _merge_rules(rules: dict[str, Any], value: Any) -> None:
             elif name == "owner":
                 if item not in OWNERS:
                     raise ConfigError(key, f"must be one of {', '.join(OWNERS)}, got {shown(item)}")
+            elif name == "remind_days":
+                if isinstance(item, bool) or not isinstance(item, int) or item < 1:
+                    raise ConfigError(key, f"must be a whole number of days, 1 or more, got {shown(item)}")
             elif name in params:
                 reason = params[name].validate(item)
                 if reason:
                     raise ConfigError(key, reason)
             else:
-                known = ["enabled", "severity", "owner", *params]
+                known = ["enabled", "severity", "owner", "remind_days", *params]
                 raise ConfigError(key, "unknown setting" + _suggest(str(name), known))
             rules[rule_id][name] = item
 

@@ -292,13 +292,34 @@ CHANGE_JUDGED_BY = {"bounce_rate": "page.bounce_rate", "pages_per_visitor": "pag
                     "conversion_rate": "conversion.below_peer"}
 
 
+# The metric a rule's own line is drawn on: when that metric broke for the worse, the rule's to-do
+# is worded as the break it is ("跳失率 11-22 起突然变差，超过 70%": look at what changed that day), not as
+# a chronic problem ("改完一周后再看"), if the rule has such wording (`<msg>.broke`).
+OWN_METRIC = {"page.bounce_rate": "bounce_rate", "page.visit_depth": "pages_per_visitor"}
+
+
 def _changes_into_their_rules(state: "RunState") -> None:
+    from shopdoc.rules import get_rule
+
     for change in [f for f in state.findings if f.rule == "change.shop_metrics"]:
-        rule = CHANGE_JUDGED_BY.get(change.evidence.get("metric", ""))
+        metric = change.evidence.get("metric", "")
+        rule = CHANGE_JUDGED_BY.get(metric)
         judged = next((f for f in state.findings if f.rule == rule and f.subject == "shop"), None)
-        if judged is not None:
-            judged.evidence.setdefault("changed_since", change.evidence.get("since"))
-            _fold(state, judged, [change])
+        if judged is None:
+            continue
+        judged.evidence.setdefault("changed_since", change.evidence.get("since"))
+        broke = f"{judged.msg}.broke"
+        own = get_rule(judged.rule)
+        if (change.msg == "break_bad" and OWN_METRIC.get(judged.rule) == metric and own is not None
+                and broke in own.messages):
+            # the break is the to-do's own story: said in its title, not again under it
+            judged.msg = broke
+            judged.values = {**judged.values, "usual": change.evidence.get("usual_level")}
+            change.within = judged.key
+            judged.members = [*judged.members, change.key]
+            state.findings[:] = [f for f in state.findings if f is not change]
+            continue
+        _fold(state, judged, [change])
 
 
 def _subject_changes_judged(state: "RunState") -> list[tuple[str, Block, Any]]:

@@ -113,6 +113,9 @@ class Finding:
     urgent: bool = False  # the document says "as fast as possible": printed in "Do these first"
     provisional: bool = False  # rests on a default the user never set (see Report.assumptions)
     within: str | None = None  # key of the to-do whose money already counts this one's (not added twice)
+    # An old problem at its rule's cadence (`shopdoc.reminders`): {age_days, remind_days, held, next};
+    # held = printed as one line under "still open" today, in full again on `next`.
+    reminder: dict[str, Any] | None = None
 
     @property
     def key(self) -> str:
@@ -152,6 +155,8 @@ class Finding:
             out["within"] = self.within
         if self.first_seen is not None:
             out["first_seen"] = self.first_seen
+        if self.reminder is not None:
+            out["reminder"] = self.reminder
         return out
 
 

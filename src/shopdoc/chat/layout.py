@@ -18,12 +18,14 @@ from dataclasses import dataclass, field, replace
 from shopdoc.chat.escape import clean, truncate
 from shopdoc.i18n import owner_name, severity_name
 from shopdoc.model import SEVERITIES, Report
-from shopdoc.report._format import folded_line, listed, owner_title, sections, title_line
+from shopdoc.report._format import (folded_line, listed, owner_title, sections, still_open, still_open_line,
+                                    title_line)
 from shopdoc.report._words import words as report_words
 
 SHOP_NAME_LIMIT = 40  # a header must fit in every platform's title field (Slack: 150 characters)
 
 FIRST = "first"  # the group of the "do these first" head
+STILL_OPEN = "still_open"  # old problems said in one line (shopdoc.reminders)
 SEVERITY_MARK = {"critical": "🔴", "warning": "🟠", "info": "🔵"}
 NEW_MARK = "🆕"
 
@@ -185,6 +187,10 @@ def digest(report: Report) -> Digest:
                 line = folded_line(rest[key], lang, report.currency, named=False)
                 pieces.append(Item(severity=finding.severity, owner=group, title=clean(line), action="",
                                    new=False))
+    # Old problems not due in full today: one line each, after the to-dos (shopdoc.reminders).
+    for finding in still_open(report.findings):
+        pieces.append(Item(severity=finding.severity, owner=STILL_OPEN,
+                           title=clean(still_open_line(finding, lang)), action="", new=False))
     if not report.findings:
         pieces.append(AllClear())
     pieces += [Task(clean(text)) for text in report.checklist if clean(text)]
@@ -243,6 +249,8 @@ class Page:
     def owner(self, owner: str) -> str:
         if owner == FIRST:
             return report_words(self.lang)["first_short"]
+        if owner == STILL_OPEN:
+            return report_words(self.lang)["still_open_short"]
         return owner_name(owner, self.lang)
 
     def severity(self, severity: str) -> str:

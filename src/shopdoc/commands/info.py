@@ -154,6 +154,10 @@ def explain_rule(rule_id: str, config: Config, lang: str) -> str:
         f"{rule.id} · {words['owner']}{sep}{owner_name(settings['owner'], lang)} · "
         f"{words['severity']}{sep}{severity_name(settings['severity'], lang)} · {status}"
     ]
+    if settings.get("remind_days", 1) > 1:
+        days = settings["remind_days"]
+        lines.append(f"老问题每 {days} 天完整提醒一次，其余日子一行带过（rules.{rule.id}.remind_days）" if lang == "zh"
+                     else f"An open problem is said in full every {days} days, one line otherwise (rules.{rule.id}.remind_days)")
     if lang == "en":
         lines.append(rule.summary)
     sections = rule.sections(lang) or rule.sections("en" if lang == "zh" else "zh")
@@ -199,7 +203,8 @@ _STARTER = {
                    "setx SHOPDOC_DINGTALK_WEBHOOK \"地址\" 保存：",
         "rules": [
             "每条规则都可以：enabled: false 关掉；severity: critical / warning / info 改级别；",
-            "owner: operations（运营）/ promotion（推广）/ design（美工）/ service（客服）/ content（内容）改负责人。",
+            "owner: operations（运营）/ promotion（推广）/ design（美工）/ service（客服）/ content（内容）改负责人；",
+            "remind_days: 问题连续几天都在时，每隔几天完整提醒一次（其余日子在“还没解决的老问题”里一行带过；1 = 每天）。",
         ],
         "rules_title": "规则",
         "default": "默认",
@@ -249,7 +254,8 @@ _STARTER = {
                    "with setx SHOPDOC_DINGTALK_WEBHOOK \"URL\":",
         "rules": [
             "Every rule takes: enabled: false to switch it off; severity: critical / warning / info;",
-            "owner: operations / promotion / design / service / content.",
+            "owner: operations / promotion / design / service / content;",
+            "remind_days: a problem open for days is said in full every this many days (one line under \"still open\" otherwise; 1 = daily).",
         ],
         "rules_title": "Rules",
         "default": "default",
@@ -340,7 +346,8 @@ def render_starter(lang: str, directory: Path | None = None) -> str:
         defaults = rule.defaults()
         lines += [f"      enabled: {_scalar(defaults['enabled'])}",
                   f"      severity: {defaults['severity']}",
-                  f"      owner: {defaults['owner']}"]
+                  f"      owner: {defaults['owner']}",
+                  f"      remind_days: {defaults['remind_days']}"]
         for param in rule.params:
             lines += _param_lines(param, param.default, "      ", words, lang)
     lines.append("")

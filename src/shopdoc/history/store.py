@@ -226,6 +226,9 @@ class HistoryStore:
         """Set `first_seen` on each finding, set snoozed findings aside, and note both."""
         if report.date and self._conn is not None:
             self._first_seen(report)
+            from shopdoc.reminders import apply_cadence
+
+            apply_cadence(report, self.config)  # old problems at their rule's cadence (needs first_seen)
         self._snoozed = set_aside_snoozed(report, [*config_snoozes(self.config), *self.snoozes(report.shop)])
         if self._days_added:
             first, last, count = self._days_added[0], self._days_added[-1], len(self._days_added)

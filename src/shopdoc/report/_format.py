@@ -64,13 +64,41 @@ def is_first(finding: Finding) -> bool:
     return finding.severity == "critical" or finding.urgent
 
 
+def is_held(finding: Finding) -> bool:
+    """An old problem not due in full today (`shopdoc.reminders`): one line under "still open"."""
+    return bool(finding.reminder and finding.reminder.get("held"))
+
+
+def still_open(findings: list[Finding]) -> list[Finding]:
+    """The old problems printed as one line each, after the to-dos, most severe first."""
+    return [f for f in findings if is_held(f)]
+
+
+def still_open_title(findings: list[Finding], lang: str) -> str:
+    return words(lang)["still_open"].format(n=len(findings))
+
+
+def still_open_line(finding: Finding, lang: str, *, tagged: bool = True) -> str:
+    """`〔美工〕全店跳失率 72.4%，超过 70% 的及格线（已持续 12 天，11-28 再完整提醒）`."""
+    from shopdoc.report.wording import Writer
+
+    reminder = finding.reminder or {}
+    note = words(lang)["still_open_line"].format(days=reminder.get("age_days"),
+                                                  next=Writer(lang).format("{d:day}", d=reminder.get("next")))
+    name = owner_title(finding.owner, lang)
+    tag = (f"〔{name}〕" if lang == "zh" else f"[{name}] ") if tagged else ""
+    return f"{tag}{finding.title}（{note}）" if lang == "zh" else f"{tag}{finding.title} ({note})"
+
+
 def sections(findings: list[Finding]) -> list[Section]:
     """The printed order of every format: the criticals (and urgent to-dos) first, each tagged with
-    its owner, then the rest grouped by owner in the afternoon hand-off order.
+    its owner, then the rest grouped by owner in the afternoon hand-off order. Old problems not
+    due in full today are left out (`still_open`: one line each, after the to-dos).
 
     Setting up what the verdicts rest on (the gross margin) leads the head: without it the ad
     cuts below it are guesses.
     """
+    findings = [f for f in findings if not is_held(f)]
     first = sorted((f for f in findings if is_first(f)),
                    key=lambda f: (0 if f.rule.startswith("setup.") else 1, *f.sort_key()))
     out = [Section(None, first)] if first else []
@@ -328,6 +356,8 @@ def age_label(finding: Finding, report_date: str | None, lang: str) -> str | Non
         days = (Date.fromisoformat(report_date) - Date.fromisoformat(finding.first_seen)).days + 1
     except ValueError:
         return None
+    if finding.reminder:
+        return words(lang)["remind_every"].format(days=days, every=finding.reminder["remind_days"])
     return words(lang)["open_days"].format(days=days)
 
 

@@ -46,6 +46,17 @@ def render(report: Report, lang: str, *, color: bool = False, width: int | None 
             _finding(console, finding, report, lang, section)
         for item in folded:
             console.print(fmt.folded_line(item, lang, report.currency), style="dim")
+    held = fmt.still_open(report.findings)
+    if held:
+        from rich.text import Text
+
+        console.print()
+        console.rule(fmt.still_open_title(held, lang), style="dim")
+        for finding in held:
+            line = Text()
+            line.append(f" {severity_name(finding.severity, lang)} ", style=STYLES[finding.severity])
+            line.append(" " + fmt.still_open_line(finding, lang), style="dim")
+            console.print(line)
     _tail(console, report, lang)
     out = buffer.getvalue()
     if not color:  # without colour it is plain text: no padding spaces at line ends

@@ -37,6 +37,10 @@ def render(report: Report, lang: str) -> str:
         for finding in shown:
             lines += _finding(finding, report, lang, section)
         lines += [fmt.folded_line(item, lang, report.currency) for item in folded]
+    held = fmt.still_open(report.findings)
+    if held:
+        lines += ["", f"== {fmt.still_open_title(held, lang)} =="]
+        lines += [f"{marker(f.severity, lang)}{fmt.still_open_line(f, lang)}" for f in held]
 
     lines += _tail(report, lang)
     return "\n".join(lines).rstrip() + "\n"

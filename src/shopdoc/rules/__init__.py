@@ -49,6 +49,9 @@ class Rule:
     order: int = 0
     doc: str = ""
     units: dict[str, str] = field(default_factory=dict)  # evidence key -> percent | money | count | times
+    # A problem still open after days is said in full every this many days (the document's cadence:
+    # pages "一般每隔一周观察一次" → 7), otherwise one line under "还没解决的老问题"; 1 = every morning.
+    remind_days: int = 1
 
     @property
     def summary(self) -> str:
@@ -65,6 +68,7 @@ class Rule:
             "enabled": True,
             "severity": self.severity,
             "owner": self.owner,
+            "remind_days": self.remind_days,
             **{param.name: param.default for param in self.params},
         }
 
@@ -106,6 +110,7 @@ def rule(
     needs: dict[str, list[str]] | None = None,
     messages: Messages | None = None,
     units: dict[str, str] | None = None,
+    remind_days: int = 1,
 ) -> Callable[[Callable], Callable]:
     """Register a rule function. See the module docstring for the docstring's shape."""
     if owner not in OWNERS:
@@ -128,6 +133,7 @@ def rule(
             order=getattr(module, "ORDER", 100) * 1000 + len(_REGISTRY),
             doc=func.__doc__ or "",
             units=dict(units or {}),
+            remind_days=remind_days,
         )
         return func
 

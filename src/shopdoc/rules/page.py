@@ -59,6 +59,7 @@ def _judge_line(ctx, value: float, metrics: dict, fails) -> None:
     owner="design",
     severity="critical",
     needs={"shop_daily": ["bounce_rate"]},
+    remind_days=7,  # 003: "这三个数据，一般每隔一周观察一次，也就是每周去调整一次页面"
     params=[
         fraction("critical", 0.70, "跳失率达到或超过这个值：页面不及格", "At or above this bounce rate the pages fail"),
         fraction("aim", 0.60, "及格后的目标：跳失率低于这个值就不用再调", "The aim once passing: below this, leave the pages alone"),
@@ -74,6 +75,15 @@ def _judge_line(ctx, value: float, metrics: dict, fails) -> None:
             "en": ("Shop bounce rate is {value:.1%}, above the {threshold:.0%} limit",
                    "Fix the pages before buying more traffic; until then more ads only lose money. Rework the "
                    "first screen of the home page and the hero item's page, related items and links, then check again in a week."),
+        },
+        "critical.broke": {
+            "zh": ("全店跳失率 {value:.1%}，{changed_since:day} 起突然变差（平常 {usual:pct} 左右），超过 {threshold:.0%} 的及格线",
+                   "这是 {changed_since:day} 才出现的变化，不是老问题：先查 {changed_since:day} 前后页面改过什么（首页、主推款详情页首屏、主图、"
+                   "关联推荐、活动入口、页面链接），对上了就改回来，第二天再看跳失率；改好之前别加推广。"),
+            "en": ("Shop bounce rate is {value:.1%}, worse since {changed_since:day} (usually about {usual:pct}), above the {threshold:.0%} limit",
+                   "This changed on {changed_since:day}; it is not an old problem. Check what changed on the pages around then (home "
+                   "page, the hero item's first screen, main images, related items, offer banners, links), undo it if it "
+                   "matches and look again the next day; no more traffic until it is fixed."),
         },
         "returning": {
             "zh": ("老访客占 {returning_share:.0%}，跳失率却有 {value:.1%}，高于老访客店铺应有的 {threshold:.0%}",
@@ -115,6 +125,7 @@ def bounce_rate(ctx) -> None:
     owner="design",
     severity="critical",
     needs={"shop_daily": ["visitors"]},
+    remind_days=7,
     params=[
         positive("critical", 2.5, "人均浏览量（访问深度）不超过这个值：页面不及格",
                  "At or below this many pages per visitor the pages fail"),
@@ -131,6 +142,15 @@ def bounce_rate(ctx) -> None:
             "en": ("Pages per visitor is only {value:.2f}, not above the {threshold} minimum",
                    "Fix the pages before buying more traffic: add related items and bundles to item pages and clear "
                    "category links on the home page so visitors look at more than one item."),
+        },
+        "critical.broke": {
+            "zh": ("访问深度 {value:.2f}，{changed_since:day} 起突然变差（平常 {usual:num} 左右），没到 {threshold} 的及格线",
+                   "这是 {changed_since:day} 才出现的变化，不是老问题：先查 {changed_since:day} 前后页面改过什么（关联推荐、搭配套餐、分类入口、"
+                   "页面链接是否失效），对上了就改回来，第二天再看；改好之前别加推广。"),
+            "en": ("Pages per visitor is {value:.2f}, worse since {changed_since:day} (usually about {usual:num}), not above the {threshold} minimum",
+                   "This changed on {changed_since:day}; it is not an old problem. Check what changed on the pages around then "
+                   "(related items, bundles, category links, broken links), undo it if it matches and look again the next "
+                   "day; no more traffic until it is fixed."),
         },
         "returning": {
             "zh": ("老访客占 {returning_share:.0%}，访问深度只有 {value:.2f}，低于老访客店铺应有的 {threshold}",
@@ -171,6 +191,7 @@ def visit_depth(ctx) -> None:
     owner="design",
     severity="warning",
     needs={"item_daily": ["item_id"]},
+    remind_days=7,
     params=[
         positive("min_ratio", 1.3, "全店客单价至少是主推款客单价的这个倍数", "Shop AOV must be at least this multiple of the hero item's AOV"),
         count("min_buyers", 10, "主推款支付买家数少于这个值不判断", "Below this many hero-item buyers the rule stays silent"),

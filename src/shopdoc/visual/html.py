@@ -123,6 +123,13 @@ def todo_section(report: Report, lang: str) -> str:
         out += [_todo(finding, report, lang, section) for finding in shown]
         out += [f'<li class="folded">{escape(fmt.folded_line(item, lang, report.currency))}</li>' for item in folded]
         out.append("</ol>")
+    held = fmt.still_open(report.findings)
+    if held:
+        out.append(f'<h2 class="still-open">{escape(fmt.still_open_title(held, lang))}</h2>')
+        out.append('<ul class="still-open">')
+        out += [f'<li class="{f.severity}" data-key="{escape(todo_key(f))}"><span class="sev sev-{f.severity}">'
+                f'{escape(severity_name(f.severity, lang))}</span>{escape(fmt.still_open_line(f, lang))}</li>' for f in held]
+        out.append("</ul>")
     out.append("</section>")
     return "\n".join(out)
 
