@@ -154,16 +154,18 @@ def explain_rule(rule_id: str, config: Config, lang: str) -> str:
         f"{rule.id} · {words['owner']}{sep}{owner_name(settings['owner'], lang)} · "
         f"{words['severity']}{sep}{severity_name(settings['severity'], lang)} · {status}"
     ]
-    if settings.get("remind_days", 1) > 1:
-        days = settings["remind_days"]
-        lines.append(f"老问题每 {days} 天完整提醒一次，其余日子一行带过（rules.{rule.id}.remind_days）" if lang == "zh"
-                     else f"An open problem is said in full every {days} days, one line otherwise (rules.{rule.id}.remind_days)")
     if lang == "en":
         lines.append(rule.summary)
     sections = rule.sections(lang) or rule.sections("en" if lang == "zh" else "zh")
     if sections:
         lines.append("")
         lines += [f"{label}{sep}{text}" for label, text in sections]
+    if settings.get("remind_days", 1) > 1:
+        days = settings["remind_days"]
+        lines.append(f"提醒{sep}老问题每 {days} 天完整提醒一次，其余日子在“还没解决的老问题”里一行带过（rules.{rule.id}.remind_days）"
+                     if lang == "zh" else
+                     f"Reminders{sep}an open problem is said in full every {days} days, one line under \"still open\" "
+                     f"otherwise (rules.{rule.id}.remind_days)")
     if rule.params:
         lines += ["", words["thresholds"] + sep.rstrip()]
         rows, changed = [], False

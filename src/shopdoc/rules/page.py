@@ -105,11 +105,11 @@ def bounce_rate(ctx) -> None:
 
     [zh]
     检查：全店跳失率。达到或超过 70% 为严重（页面不及格）；60%–70% 及格但给出提示；低于 60% 健康。老访客占比高的店铺按 50% 要求。
-    原因：《运营的一天》(003)：“跳失率：一般来讲跳失率要在70%以下，如果你跳失率高于这个数字，就有点难做了……上面两个数据，如果达不到，你首先要做的不是加大推广，而是调整页面。”“一般老访客多的店铺，跳失率会在50%以下。”
+    原因：《运营的一天》(003)：“跳失率：一般来讲跳失率要在70%以下，如果你跳失率高于这个数字，就有点难做了……上面两个数据，如果达不到，你首先要做的不是加大推广，而是调整页面。”“一般老访客多的店铺，跳失率会在50%以下。”“这三个数据，一般每隔一周观察一次，也就是每周去调整一次页面。”（所以老问题每 7 天完整提醒一次；昨天刚变差的当天就说。）
     怎么做：先调页面再加推广。检查首页和主推款详情页首屏、关联推荐、页面链接；每周调整一次，做到跳失率小于 60% 就基本不用再调。
     [en]
     Checks: the shop's bounce rate. At or above 70% is critical (the pages fail); 60–70% passes with a note; under 60% is healthy. Shops with a high share of returning visitors are held to 50%.
-    Why: "An operator's day" (003): "Bounce rate should generally be under 70%; above that, things get hard... If these two numbers are not met, the first thing to do is not more promotion but fixing the pages." "Shops with many returning visitors usually bounce under 50%."
+    Why: "An operator's day" (003): "Bounce rate should generally be under 70%; above that, things get hard... If these two numbers are not met, the first thing to do is not more promotion but fixing the pages." "Shops with many returning visitors usually bounce under 50%." "Look at these three numbers about once a week, that is, adjust the pages once a week." (So an open page problem is said in full every 7 days; one that broke overnight is said that day.)
     Fix: fix the pages before buying traffic: the home page and the hero item's first screen, related items, links. Adjust weekly; under 60% the pages need no more work.
     """
     metrics = ctx.shop_day()
@@ -171,11 +171,11 @@ def visit_depth(ctx) -> None:
 
     [zh]
     检查：人均浏览量（访问深度）。不超过 2.5 为严重；2.5–3.5 及格但给出提示；高于 3.5 健康。老访客占比高的店铺按 4.0 要求。导出没有人均浏览量时用浏览量 ÷ 访客数。
-    原因：《运营的一天》(003)：“访问深度：至少要在2.5以上……尽量做到如下数据：跳失率小于60%，访问深度大于3.5，如果数据能做到这样了，基本上就不用再调了。”“一般老访客多的店铺……访问深度会在4.0以上。”
+    原因：《运营的一天》(003)：“访问深度：至少要在2.5以上……尽量做到如下数据：跳失率小于60%，访问深度大于3.5，如果数据能做到这样了，基本上就不用再调了。”“一般老访客多的店铺……访问深度会在4.0以上。”“这三个数据，一般每隔一周观察一次，也就是每周去调整一次页面。”（所以老问题每 7 天完整提醒一次；昨天刚变差的当天就说。）
     怎么做：先调页面再加推广：详情页加关联推荐和搭配套餐，首页理清分类和活动入口。
     [en]
     Checks: pages per visitor. At or below 2.5 is critical; 2.5–3.5 passes with a note; above 3.5 is healthy. Shops with many returning visitors are held to 4.0. Without the column, pageviews ÷ visitors is used.
-    Why: "An operator's day" (003): "Visit depth should be at least 2.5... aim for a bounce rate under 60% and a visit depth over 3.5; once there, the pages need no more work." "Shops with many returning visitors... view over 4.0 pages."
+    Why: "An operator's day" (003): "Visit depth should be at least 2.5... aim for a bounce rate under 60% and a visit depth over 3.5; once there, the pages need no more work." "Shops with many returning visitors... view over 4.0 pages." "Look at these three numbers about once a week, that is, adjust the pages once a week." (So an open page problem is said in full every 7 days; one that broke overnight is said that day.)
     Fix: fix the pages before buying traffic: related items and bundles on item pages, clear category and offer links on the home page.
     """
     metrics = ctx.shop_day()
@@ -211,12 +211,12 @@ def aov_ratio(ctx) -> None:
 
     [zh]
     检查：全店客单价 ÷ 主推款客单价，至少 1.3 倍。主推款取配置的商品ID，没配置就取访客数最多的商品；商品客单价没有就用支付金额 ÷ 支付买家数。
-    原因：《运营的一天》(003)：“全店客单价至少应该是主打款客单价的1.3倍以上，当然越高越好，如果没达到这个数据，说明你页面就需要调整了……全店客单价接近主打款客单价的1.5倍，这样全店动销就会比较高，主打款带动了全店动销。”
+    原因：《运营的一天》(003)：“全店客单价至少应该是主打款客单价的1.3倍以上，当然越高越好，如果没达到这个数据，说明你页面就需要调整了……全店客单价接近主打款客单价的1.5倍，这样全店动销就会比较高，主打款带动了全店动销。”“这三个数据，一般每隔一周观察一次，也就是每周去调整一次页面。”（所以老问题每 7 天完整提醒一次；昨天刚变差的当天就说。）
     怎么做：在主推款页面做关联销售、搭配套餐和页面互链，带动其他宝贝。
     金额：达到 1.3 倍时按今天的买家数能多出的成交额。
     [en]
     Checks: shop AOV ÷ hero item AOV, at least 1.3. The hero is the configured item id, else the item with most visitors; an item's AOV is its payment amount ÷ buyers when the export has no AOV column.
-    Why: "An operator's day" (003): "Shop AOV should be at least 1.3 times the hero item's AOV, the higher the better; if not, the pages need adjusting... at close to 1.5 times, the hero item drives sales across the whole shop."
+    Why: "An operator's day" (003): "Shop AOV should be at least 1.3 times the hero item's AOV, the higher the better; if not, the pages need adjusting... at close to 1.5 times, the hero item drives sales across the whole shop." "Look at these three numbers about once a week, that is, adjust the pages once a week." (So an open page problem is said in full every 7 days; one that broke overnight is said that day.)
     Fix: related sales, bundles and page links on the hero item's page so it pulls other items along.
     Money: the extra GMV today's buyers would bring at 1.3x.
     """
