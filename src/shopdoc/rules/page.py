@@ -51,7 +51,9 @@ def _judge_line(ctx, value: float, metrics: dict, fails) -> None:
             ctx.finding("returning", "shop",
                         {**evidence, "threshold": line, "returning_share": metrics["returning_share"]})
     elif fails(value, ctx.param("aim")):
-        ctx.finding("aim", "shop", {**evidence, "threshold": ctx.param("aim")}, severity="info", aim=ctx.param("aim"))
+        # its own key: "passes, not yet at the aim" and "fails" are two problems, each with its own first_seen
+        ctx.finding("aim", "shop", {**evidence, "threshold": ctx.param("aim")}, facet="aim", severity="info",
+                    aim=ctx.param("aim"))
 
 
 @rule(
