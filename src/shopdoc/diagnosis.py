@@ -255,7 +255,7 @@ def _account(block: Block, rows: Any, judged: int | None, *, rest: bool = False,
 # target gap, the week-on-week drop and the sources that lost visitors are its parts. They measure
 # the same lost sales, so the story's money is the largest of them, never their sum.
 STORY_RULES = ("sales.gmv_drivers", "sales.daily_target", "traffic.source_change")
-SHOP_SHORTFALLS = ("conversion.below_peer", "conversion.order_to_payment")
+SHOP_SHORTFALLS = ("conversion.below_peer", "conversion.order_to_payment", "conversion.funnel")
 
 
 def _gmv_story(state: "RunState") -> Finding | None:

@@ -1797,7 +1797,7 @@ def _plan_days(rows: "pd.DataFrame") -> "pd.DataFrame":
     data = pd.DataFrame({
         "campaign": name.astype("string"), "scene": text["scene"], "date": text["date"],
         "account": text["platform"] + "/" + text["currency"].str.strip().str.upper(),
-        "clicks": _number(rows, "clicks"), "cost": _number(rows, "cost"),
+        "impressions": _number(rows, "impressions"), "clicks": _number(rows, "clicks"), "cost": _number(rows, "cost"),
         "cart_adds": _number(rows, "cart_adds"), "favorites": _number(rows, "favorites"),
         "has_favorites": _number(rows, "favorites").notna(), "level": text["level"],
     }).dropna(subset=["campaign"])
@@ -1806,6 +1806,7 @@ def _plan_days(rows: "pd.DataFrame") -> "pd.DataFrame":
     keyword_covered = pd.MultiIndex.from_frame(data[["campaign", "date"]]).isin(covered) & ~plan_level
     data = data[~keyword_covered]
     return data.groupby(["campaign", "date"], sort=False).agg(
-        scene=("scene", "last"), account=("account", "first"), clicks=("clicks", "sum"), cost=("cost", "sum"),
+        scene=("scene", "last"), account=("account", "first"), impressions=("impressions", "sum"),
+        clicks=("clicks", "sum"), cost=("cost", "sum"),
         cart_adds=("cart_adds", "sum"), favorites=("favorites", "sum"),
         has_favorites=("has_favorites", "any")).reset_index()

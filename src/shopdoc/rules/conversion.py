@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from shopdoc.params import count, fraction
 from shopdoc.rules import rule
-from shopdoc.rules._helpers import EVIDENCE_LIMIT, clean, column, data_currency, item_label, items_on, text_of, too_few
+from shopdoc.rules._helpers import (
+    EVIDENCE_LIMIT, clean, column, data_currency, item_label, items_on, shift_day, shop_on, text_of, too_few,
+)
 from shopdoc.rules.data import judged_conversion, presale_mask, presale_min_order_buyers
 
 ORDER = 40
@@ -198,3 +200,166 @@ def order_to_payment(ctx) -> None:
         money=unpaid * aov if aov else None, currency=data_currency(ctx, "shop_daily"),
         orders=orders, paid=paid, share=share, unpaid=unpaid,
     )
+
+
+# -- conversion.funnel ---------------------------------------------------------------------------
+# The shop funnel's steps (000: 曝光-点击-下单-付款): name, the count before and after it, whose it is,
+# the count before it needed to judge a day, and the kind of export it is read from.
+FUNNEL_STEPS = (
+    ("click", "impressions", "clicks", "promotion", "min_impressions"),
+    ("order", "visitors", "order_buyers", "design", "min_visitors"),
+    ("payment", "order_buyers", "buyers", "service", "min_orders"),
+)
+
+
+@rule(
+    "conversion.funnel",
+    owner="operations",
+    severity="warning",
+    units={"value": "percent", "baseline": "percent", "threshold": "percent", "change": "percent"},
+    params=[
+        fraction("min_drop", 0.20, "这一步的转化比自己前几天的中位数低了这个比例以上，算这一步断了",
+                 "A step converting this much below its own median of the earlier days is broken"),
+        count("window_days", 7, "和之前最多几天比（取中位数）", "Compare with the median of up to this many earlier days"),
+        count("min_days", 3, "之前至少要有几天能比，不够不判断", "Earlier days needed to compare with"),
+        count("min_impressions", 1000, "推广展现少于这个数的日子不算曝光→点击这一步", "Days under this many ad impressions do not count for the click step"),
+        count("min_visitors", 100, "访客少于这个数的日子不算访客→下单这一步", "Days under this many visitors do not count for the order step"),
+        count("min_orders", 30, "下单买家少于这个数的日子不算下单→付款这一步", "Days under this many ordering buyers do not count for the payment step"),
+    ],
+    messages={
+        "click": {
+            "zh": ("漏斗断在曝光→点击：推广点击率 {value:pct}，前 {days} 天一般 {baseline:pct}（{change:spct}）",
+                   "推广查这一步：主图和创意最近换过没有、出价和排名是不是掉了、人群和关键词是不是变了；曝光还在、点击少了，先换回点击率高的图。"),
+            "en": ("The funnel broke at impression → click: the ads' CTR is {value:pct}, usually {baseline:pct} over the last {days} days ({change:spct})",
+                   "Promotion checks this step: were main images or creatives changed, did bids or rank fall, did the "
+                   "audiences or keywords change? The impressions are there and the clicks are not: go back to the images that drew clicks."),
+        },
+        "order": {
+            "zh": ("漏斗断在访客→下单：下单转化率 {value:pct}，前 {days} 天一般 {baseline:pct}（{change:spct}）",
+                   "人来了不下单：美工和运营查主推款的详情页、价格和优惠、库存和 SKU、新的中差评和同款，今天改过什么先改回来。"),
+            "en": ("The funnel broke at visit → order: order conversion is {value:pct}, usually {baseline:pct} over the last {days} days ({change:spct})",
+                   "Visitors come and do not order: design and operations check the hero items' pages, prices and "
+                   "offers, stock and SKUs, new negative reviews and copies; undo what changed today."),
+        },
+        "payment": {
+            "zh": ("漏斗断在下单→付款：下单的人里付款的 {value:pct}，前 {days} 天一般 {baseline:pct}（{change:spct}）",
+                   "客服今天催付：问清下单没付款的人卡在哪（运费、优惠没用上、支付方式）；同时查下单页的优惠和运费是不是改坏了。"),
+            "en": ("The funnel broke at order → payment: {value:pct} of the buyers who ordered paid, usually {baseline:pct} over the last {days} days ({change:spct})",
+                   "Customer service chases the unpaid orders today and asks what stopped them (shipping, a coupon that "
+                   "did not apply, payment options); check whether the checkout's offers or shipping changed."),
+        },
+    },
+)
+def funnel(ctx) -> None:
+    """The shop funnel (impressions → clicks → orders → payments): which step broke against the shop's own recent days.
+
+    [zh]
+    检查：报告日漏斗的三步——曝光→点击（推广报表的点击量 ÷ 展现量）、访客→下单（下单买家数 ÷ 访客数）、下单→付款（支付买家数 ÷ 下单买家数）——各和自己之前最多 window_days 天（默认 7 天）的中位数比，低了 min_drop（默认 20%）以上算这一步断了；几步都断时说掉得最多的一步，其余写在数据里。每一步都要之前至少 min_days 天（默认 3 天）能比，当天和之前的日子都要够量：展现 1,000、访客 100、下单买家 30，不够的日子不算。大促预售和付尾款的日子不判断下单→付款。下单→付款低于 90% 的绝对线已经由 conversion.order_to_payment 提出时，这里不再重复；访客→下单断了、同时 conversion.below_peer 也提出转化低于同行时，金额算在那条里。
+    原因：《电商运营》(000)：“购物漏斗的数据分析和优化，从曝光-点击-下单-付款，每个环节需要通过数据分析找到优化方案，小小的变化就会带来GMV量的增长。”先找到断在哪一步，才知道该谁去修。
+    怎么做：曝光→点击断了交给推广（主图、创意、出价、人群）；访客→下单断了交给美工和运营（详情页、价格、库存、评价）；下单→付款断了交给客服催付、查下单页。
+    门槛：20%、7 天中位数、3 天和各步的最少量都是我们定的（文档没有给数字）。
+    金额：这一步比平常少转化的人 × 后面各步今天的转化 × 客单价：即这一步漏掉的成交。
+    [en]
+    Checks: the funnel's three steps on the report day — impression → click (the ad report's clicks ÷ impressions), visit → order (ordering buyers ÷ visitors) and order → payment (paying buyers ÷ ordering buyers) — each against its own median over up to window_days (7) earlier days; a step min_drop (20%) or more below it is broken; when several are, the worst is named and the others are in the numbers. Each step needs min_days (3) earlier days to compare with, and days count only with enough volume (1,000 impressions, 100 visitors, 30 ordering buyers). The payment step is not judged on presale or balance-payment days. When conversion.order_to_payment already reports unpaid orders under its 90% line, the payment step is not repeated here; a broken order step's money sits inside conversion.below_peer's when that rule also reports the shop under its peers.
+    Why: (000): "Analyse and optimise the shopping funnel, exposure – click – order – payment: every step needs its own fix, and a small change grows GMV." Finding the step that broke says who fixes it.
+    Fix: a broken click step goes to promotion (images, creatives, bids, audiences); a broken order step to design and operations (pages, price, stock, reviews); a broken payment step to customer service (chase the orders) and the checkout.
+    Thresholds: 20%, the 7-day median, 3 days and the per-step volumes are ours; the documents give no numbers.
+    Money: the people lost at the step against usual × today's conversion of the steps after it × AOV: the sales lost at that step.
+    """
+    from statistics import median
+
+    if ctx.date is None:
+        ctx.skip(ctx.t("没有报告日", "no report day"))
+        return
+    earlier = [shift_day(ctx.date, -back) for back in range(1, ctx.param("window_days") + 1)]
+    counts = {day: _funnel_counts(ctx, day) for day in [ctx.date, *earlier]}
+    from shopdoc.promotions import promotion_on
+
+    promotion = promotion_on(ctx.config, ctx.dataset, ctx.date)
+    balance_day = promotion is not None and promotion[2] in ("presale", "balance")
+    broken, judged = [], 0
+    for step, before, after, owner, guard in FUNNEL_STEPS:
+        if step == "payment" and balance_day:
+            continue
+        need = ctx.param(guard)
+        rates = {day: c[after] / c[before] for day, c in counts.items()
+                 if c.get(before) is not None and c.get(after) is not None and c[before] >= max(need, 1)}
+        if ctx.date not in rates:
+            continue
+        history = [rates[day] for day in earlier if day in rates]
+        if len(history) < ctx.param("min_days"):
+            continue
+        judged += 1
+        baseline = median(history)
+        today = rates[ctx.date]
+        if baseline <= 0 or today >= baseline * (1 - ctx.param("min_drop")) - 1e-12:
+            continue
+        broken.append((1 - today / baseline, step, before, after, owner, today, baseline, len(history)))
+    if not judged:
+        ctx.skip(ctx.t(f"漏斗的每一步之前都不到 {ctx.param('min_days')} 天能比（导出多天的数据或打开历史记录）",
+                       f"no funnel step has {ctx.param('min_days')} earlier days to compare with (export several days or keep the history)"))
+        return
+    if not broken:
+        return
+    broken.sort(reverse=True)
+    drop, step, before, after, owner, today, baseline, days = broken[0]
+    if step == "payment" and any(f.rule == "conversion.order_to_payment" for f in ctx.state.findings):
+        ctx.skip(ctx.t("下单→付款这一步已由 conversion.order_to_payment 提出", "the payment step is already reported by conversion.order_to_payment"))
+        return
+    now = counts[ctx.date]
+    lost = (baseline - today) * now[before]
+    downstream = {"click": ("order_per_click",), "order": ("paid_share",), "payment": ()}[step]
+    value = lost
+    for name in downstream:
+        value = value * now[name] if now.get(name) is not None else None
+        if value is None:
+            break
+    aov = now.get("aov")
+    money = value * aov if value is not None and aov else None
+    finding = ctx.finding(
+        step, "shop",
+        {"step": step, "value": today, "baseline": baseline, "change": today / baseline - 1,
+         "threshold": baseline * (1 - ctx.param("min_drop")), before: now[before], after: now[after], "days": days,
+         "also": [other[1] for other in broken[1:]]},
+        owner=owner, money=money, currency=data_currency(ctx, "shop_daily"),
+        value=today, baseline=baseline, change=today / baseline - 1, days=days,
+    )
+    if step == "order":  # the same lost sales as a conversion under the peers': its money sits there
+        below = next((f for f in ctx.state.findings if f.rule == "conversion.below_peer" and f.subject == "shop"), None)
+        if below is not None:
+            finding.within = below.key
+
+
+def _funnel_counts(ctx, day: str) -> dict:
+    """A day's funnel counts: ad impressions and clicks (summed over the ad report's plans), visitors,
+    ordering and paying buyers, AOV, and the conversions after each step."""
+    shop = ctx.shop_day() if day == ctx.date else shop_on(ctx.dataset, day)
+    counts = {name: shop.get(name) for name in ("visitors", "order_buyers", "buyers", "aov")}
+    ads = ctx.state.cache.get(("funnel.ads",))
+    if ads is None:
+        ads = ctx.state.cache[("funnel.ads",)] = _ad_days(ctx)
+    counts["impressions"], counts["clicks"] = ads.get(day, (None, None))
+    visitors, orders, buyers = counts["visitors"], counts["order_buyers"], counts["buyers"]
+    counts["paid_share"] = buyers / orders if orders and buyers is not None else None
+    conversion = buyers / visitors if visitors and buyers is not None else None
+    # a lost click is a lost visit: it converts at the shop's payment conversion (AOV applied after)
+    counts["order_per_click"] = conversion
+    return counts
+
+
+def _ad_days(ctx) -> dict:
+    """Ad impressions and clicks per day from one-day rows (plan rows, else the plan's keywords)."""
+    frame = ctx.dataset.frame("ad_report")
+    if frame is None or "date" not in frame.columns:
+        return {}
+    if "window_days" in frame.columns:
+        span = frame["window_days"]
+        frame = frame[span.isna() | (span.astype("float64") <= 1)]
+    from shopdoc.rules.ads import _plan_days
+
+    plans = _plan_days(frame[frame["date"].notna()])
+    if plans.empty:
+        return {}
+    per_day = plans.groupby("date")[["impressions", "clicks"]].sum(min_count=1)
+    return {str(day): (row["impressions"], row["clicks"]) for day, row in per_day.iterrows()
+            if row["impressions"] == row["impressions"] and row["clicks"] == row["clicks"]}
