@@ -106,7 +106,7 @@ def _table(table: dict[str, Any]) -> str:
 
 def _rows(rows: list) -> str:
     """A details table's rows, tight. orjson writes the same text as json's C encoder (shortest
-    float repr, UTF-8, `,` and `:` without spaces) in a seventh of the time (100,000 rows: 0.05 s
+    float digits, UTF-8, `,` and `:` without spaces; 1e-05 as 0.00001) in a seventh of the time (100,000 rows: 0.05 s
     against 0.3 s). It writes NaN and infinities as null, as `_json_safe` does for the json path;
     what it refuses (an int past 64 bits) goes to the json encoder."""
     try:
