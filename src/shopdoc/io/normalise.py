@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping as FieldMap
 from dataclasses import dataclass
 from typing import Callable
 
@@ -53,18 +54,30 @@ def normalise(table: RawTable, mapping: Mapping, aliases: KindAliases, path: str
               warnings: Warnings, shop_currency: str | None = None) -> Normalised:
     """`shop_currency`: the ISO code the user set in `shop.currency` (None when left at the default)."""
     kind = mapping.kind
-    cells = _body(table, mapping)
-    n = cells.shape[0]
+    # A table read as text columns (`RawTable.columns`) keeps them: its cells become Python objects
+    # only for the columns that are looked at as cells (texts, dates, ids, the odd warning).
+    body = [column.tail(mapping.row + 1) for column in table.columns] if table.columns is not None else None
+    cells = _body(table, mapping) if body is None else None
+    n = cells.shape[0] if body is None else (len(body[0]) if body else 0)
     first_excel_row = table.first_row + mapping.row + 1
     excel_rows = pd.Series(np.arange(first_excel_row, first_excel_row + n), dtype="int64")
+    made: dict[int, pd.Series] = {}
 
     def raw_column(index: int) -> pd.Series:
-        if index >= cells.shape[1]:
-            return pd.Series([None] * n, dtype=object)
-        return pd.Series(cells[:, index], dtype=object, copy=False)  # a view: nothing writes to raw cells
+        if index in made:
+            return made[index]
+        if index >= (cells.shape[1] if body is None else len(body)):
+            column = pd.Series([None] * n, dtype=object)
+        elif body is None:
+            column = pd.Series(cells[:, index], dtype=object, copy=False)  # a view: nothing writes to raw cells
+        else:
+            column = pd.Series(body[index].cells(), dtype=object)
+        made[index] = column
+        return column
 
     fields = {name: aliases.fields[name] for name in mapping.fields if name in aliases.fields}
-    raw = {name: raw_column(mapping.fields[name]) for name in fields}
+    raw = RawColumns({name: mapping.fields[name] for name in fields}, raw_column,
+                     body if body is not None else None)
     headers = {name: mapping.headers[mapping.fields[name]] for name in fields}
     parsed = _parse_columns(fields, raw, headers, table)
     keep = _data_rows(mapping, kind, fields, raw, parsed, raw_column, n)
@@ -87,7 +100,7 @@ def normalise(table: RawTable, mapping: Mapping, aliases: KindAliases, path: str
         raw = {name: _kept(column, dated) for name, column in raw.items()}
     for name, spec in fields.items():
         if spec.type == "rate":
-            frame[name] = _percent_points(frame[name], raw[name], headers[name], warnings)
+            frame[name] = _percent_points(frame[name], lambda name=name: raw[name], headers[name], warnings)
     dates_from, refusal = None, None
     if kind in DAY_KINDS:
         dates_from, refusal = _fill_period(frame, raw, headers, table, mapping, kind, warnings)
@@ -109,6 +122,40 @@ def normalise(table: RawTable, mapping: Mapping, aliases: KindAliases, path: str
         if name in frame.columns:
             del frame[name]
     return Normalised(frame, found, level, file_currency, currency_from, dates_from, refusal)
+
+
+class RawColumns(FieldMap):
+    """The mapped fields' raw cells by field name, each column made when first looked up.
+
+    `sources` (a table read as text columns): a numeric field's column as its bytes
+    (`arrow_text.TextColumn`), which `values.numbers_block` reads without making its cells.
+    """
+
+    def __init__(self, indexes: dict[str, int], make: Callable[[int], pd.Series], sources: list | None = None):
+        self._indexes, self._make, self._sources = indexes, make, sources
+
+    def __getitem__(self, name: str) -> pd.Series:
+        return self._make(self._indexes[name])
+
+    def __iter__(self):
+        return iter(self._indexes)
+
+    def __len__(self) -> int:
+        return len(self._indexes)
+
+    def source(self, name: str):
+        """What `values.numbers_block` reads for this field: its bytes when there are any."""
+        index = self._indexes[name]
+        if self._sources is not None and index < len(self._sources):
+            return self._sources[index]
+        return self[name]
+
+    def head(self, name: str, rows: int) -> list:
+        """The field's first cells, without making the rest."""
+        index = self._indexes[name]
+        if self._sources is not None and index < len(self._sources):
+            return self._sources[index].span(0, rows)
+        return self[name].iloc[:rows].tolist()
 
 
 @dataclass
@@ -293,8 +340,9 @@ def _parse_columns(fields: dict[str, Field], raw: dict[str, pd.Series], headers:
     numeric = {name: spec for name, spec in fields.items() if spec.type in _NUMERIC_TYPES}
     # `;`-delimited localised exports write `1.234,56`; one such cell says how the whole file reads.
     decimal_comma = table.decimal_comma and any(values.has_decimal_comma(raw[name]) for name in numeric)
+    source = raw.source if isinstance(raw, RawColumns) else raw.__getitem__
     parsed = values.numbers_block(
-        {name: raw[name] for name in numeric},
+        {name: source(name) for name in numeric},
         {name: values.NumberColumn(spec.type == "rate", spec.type == "rate" and header_unit(headers[name]) == "%")
          for name, spec in numeric.items()},
         decimal_comma,
@@ -314,7 +362,8 @@ def _parse(spec: Field, raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     return values.texts(raw), pd.Series(False, index=raw.index)
 
 
-def _percent_points(parsed: pd.Series, raw: pd.Series, header: str, warnings: Warnings) -> pd.Series:
+def _percent_points(parsed: pd.Series, raw_cells: Callable[[], pd.Series], header: str,
+                    warnings: Warnings) -> pd.Series:
     """A rate column written as percent points without `%` (`4.12` for 4.12%) is read as such.
 
     Only when no cell in the column has `%` and most values are above 1 (no fraction can be):
@@ -324,6 +373,7 @@ def _percent_points(parsed: pd.Series, raw: pd.Series, header: str, warnings: Wa
     plain = values[~np.isnan(values)]
     if plain.size == 0 or (plain <= 1).mean() >= 0.5 or (plain > 100).any():
         return parsed
+    raw = raw_cells()
     if raw.dropna().astype("str").str.contains("%", regex=False).any():
         return parsed
     warnings.add(Said("warn.percent_points"), column=header,
@@ -481,7 +531,8 @@ def _currency(frame: pd.DataFrame, fields: dict[str, Field], raw: dict[str, pd.S
     money = [name for name, spec in fields.items() if spec.type == "money" and name in raw]
     found: Counter = Counter()
     for name in money:
-        found.update(currency.in_cells(raw[name].iloc[:5000].tolist()))
+        found.update(currency.in_cells(raw.head(name, 5000) if isinstance(raw, RawColumns)
+                                       else raw[name].iloc[:5000].tolist()))
     code, where = None, None
     if found:
         code, where = found.most_common(1)[0][0], "cells"

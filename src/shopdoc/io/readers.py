@@ -46,6 +46,10 @@ class RawTable:
     modified: str | None = None  # the day the file (or zip member) was saved: `Last 7 days` counts from it
     notes: list[Said] = field(default_factory=list)  # data warnings about the whole table
     error: InputError | None = None  # this sheet or zip member could not be read (rows is empty)
+    # A sheet of text cells only, read as Arrow text columns (`arrow_text.TextColumn`, one per
+    # column of `rows`): `rows` is then a view made from them on demand (`arrow_text.ColumnRows`),
+    # and `normalise` reads the columns themselves.
+    columns: list[Any] | None = None
 
     @property
     def decimal_comma(self) -> bool:
@@ -165,13 +169,64 @@ def _read_workbook(path: str, source: str | bytes, fmt: str, limits: Limits = DE
     on a truncated .xls included) is a table with its error; the other sheets are still read."""
     refused: dict[str, tuple[str, str]] = {}
     if fmt == "xlsx":
-        refused = _check_xlsx(path, source, limits, budget)
+        refused, text = _check_xlsx(path, source, limits, budget)
+        if text:
+            with quiet_native_stderr():
+                tables = _text_tables(path, source, text, limits, refused)
+            if tables is not None:
+                return tables
     elif fmt == "xls":
         refused = _check_xls(source, limits)
         if refused:  # calamine lays out every sheet of an .xls as it opens it: read the others with xlrd
             return _xlrd_tables(path, source, refused)
     with quiet_native_stderr():
         return _calamine_tables(path, source, fmt, limits, refused)
+
+
+def _text_tables(path: str, source: str | bytes, text: set[str], limits: Limits,
+                 refused: dict[str, tuple[str, str]]) -> list[RawTable] | None:
+    """The workbook read by fastexcel, when every sheet is text only (numbers written as text, as
+    生意参谋 and 直通车 export them) or refused; None when some sheet is not (calamine reads it).
+
+    fastexcel parses with calamine too, a third faster, into Arrow text columns without the GIL,
+    and Python strings are made from them column by column at C speed (`io.arrow_text`). Its
+    cells are calamine's: a text cell is the same string, an empty one "" (python-calamine's
+    `to_python`). Every cell is checked to be text (`dtype_coercion="strict"` over all rows): a
+    sheet that turns out to hold a number, a date or an error further down sends the workbook to
+    calamine, so what a sheet reads as never depends on the path taken.
+    """
+    try:
+        import fastexcel
+
+        from shopdoc.io.arrow_text import ColumnRows, text_columns
+    except ImportError:  # pragma: no cover - a dependency
+        return None
+    tables: list[RawTable] = []
+    try:
+        reader = fastexcel.read_excel(source)
+        names = list(reader.sheet_names)
+        if not all(name in text or name in refused for name in names):
+            return None
+        for name in names:
+            if name in refused:
+                reason, limit = refused[name]
+                tables.append(_failed(path, "xlsx", name, InputError(path, reason, sheet=name, hint=setting(limit))))
+                continue
+            sheet = reader.load_sheet(name, header_row=None, dtype_coercion="strict", schema_sample_rows=None)
+            over = _over(sheet.height, sheet.width, limits)
+            if over:
+                tables.append(_failed(path, "xlsx", name, _too_big(path, over, name)))
+                continue
+            height, columns = text_columns(sheet)
+            del sheet
+            rows = ColumnRows(columns, height)
+            if any(column.data.size for column in columns):  # `_has_data`: some cell is not ""
+                tables.append(RawTable(rows=rows, file_format="xlsx", sheet=name, first_row=1, columns=columns))
+    except BaseException as exc:  # not text after all, or anything fastexcel stumbles on: calamine says
+        if _fatal(exc):
+            raise
+        return None
+    return tables
 
 
 def _calamine_tables(path: str, source: str | bytes, fmt: str, limits: Limits,
@@ -235,8 +290,10 @@ def _reread_xls(path: str, source: str | bytes, tables: list[RawTable]) -> list[
     return tables
 
 
-def _check_xlsx(path: str, source: str | bytes, limits: Limits, budget: Budget | None) -> dict[str, tuple[str, str]]:
-    """Sheets that must not be handed to calamine (see `xlsx_guard`); raises for the whole book."""
+def _check_xlsx(path: str, source: str | bytes, limits: Limits,
+                budget: Budget | None) -> tuple[dict[str, tuple[str, str]], set[str]]:
+    """Sheets that must not be handed to calamine (see `xlsx_guard`), and the sheets that look
+    text only; raises for the whole book."""
     from shopdoc.io.xlsx_guard import check_workbook
 
     try:
@@ -248,7 +305,7 @@ def _check_xlsx(path: str, source: str | bytes, limits: Limits, budget: Budget |
         raise InputError(path, Said("read.workbook_damaged", why=_short(exc)), hint=_EXPORT_AGAIN) from None
     if verdict.problem:
         raise InputError(path, verdict.problem, hint=setting(verdict.limit or "max_file_mb"))
-    return verdict.sheets
+    return verdict.sheets, verdict.text
 
 
 def _over(height: int, width: int, limits: Limits) -> TooBig | None:

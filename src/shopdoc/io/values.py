@@ -151,7 +151,14 @@ def numbers_block(columns: dict[str, pd.Series], how: dict[str, NumberColumn],
     parsed: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     pending: list[tuple[str, np.ndarray, np.ndarray]] = []
     for name, raw in columns.items():
-        cells = raw.to_numpy(dtype=object)
+        if _is_bytes(raw):  # text cells as bytes (`arrow_text.TextColumn`): every cell goes to the text path
+            if decimal_comma:
+                raw = np.array(raw.cells(), dtype=object)
+            else:
+                parsed[name] = (np.full(len(raw), np.nan), np.zeros(len(raw), dtype=bool))
+                pending.append((name, raw, np.ones(len(raw), dtype=bool)))
+                continue
+        cells = raw if isinstance(raw, np.ndarray) else raw.to_numpy(dtype=object)
         if decimal_comma:
             values = np.full(len(cells), np.nan)
         else:
@@ -167,7 +174,9 @@ def numbers_block(columns: dict[str, pd.Series], how: dict[str, NumberColumn],
     read: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
     for _, cells, todo in pending:
         text = cells if todo.all() else cells[todo]
-        if decimal_comma:
+        if _is_bytes(text):
+            number, percent, negative, plain = _plain_bytes(text)
+        elif decimal_comma:
             number, percent, plain = np.full(len(text), np.nan), np.zeros(len(text), dtype=bool), np.zeros(len(text), dtype=bool)
             negative = np.zeros(len(text), dtype=bool)
         else:
@@ -175,7 +184,8 @@ def numbers_block(columns: dict[str, pd.Series], how: dict[str, NumberColumn],
         read.append((text, number, percent.astype("int64"), negative, ~plain))
     unreadable = [np.zeros(len(text), dtype=bool) for text, *_ in read]
     if any(rest.any() for *_, rest in read):
-        parts = by_unique(pd.Series(np.concatenate([text[rest] for text, *_, rest in read]), dtype=object),
+        parts = by_unique(pd.Series(np.concatenate([text.take(rest) if _is_bytes(text) else text[rest]
+                                                    for text, *_, rest in read]), dtype=object),
                           lambda distinct: _number_parts(distinct, decimal_comma))
         number_of, negative_of = parts["number"].to_numpy(dtype="float64"), parts["negative"].to_numpy(dtype=bool)
         unit_of = parts["unit"].fillna(0).to_numpy(dtype="int64")  # missing cells have none
@@ -196,8 +206,17 @@ def numbers_block(columns: dict[str, pd.Series], how: dict[str, NumberColumn],
         bad[todo] = unread
     for values, bad in parsed.values():
         _refuse_non_finite(values, bad)
-    return {name: (pd.Series(values, index=columns[name].index), pd.Series(bad, index=columns[name].index))
+    def index(name: str) -> pd.Index:
+        column = columns[name]
+        return pd.RangeIndex(len(column)) if _is_bytes(column) or isinstance(column, np.ndarray) else column.index
+
+    return {name: (pd.Series(values, index=index(name)), pd.Series(bad, index=index(name)))
             for name, (values, bad) in parsed.items()}
+
+
+def _is_bytes(column) -> bool:
+    """A column of text cells kept as bytes (`arrow_text.TextColumn`)."""
+    return hasattr(column, "offsets")
 
 
 LARGEST = 1e15  # no count or amount of one shop comes near; past it arithmetic soon overflows to inf
@@ -491,6 +510,28 @@ def _plain_numbers(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return number, percent, negative, read
 
 
+def _plain_bytes(column) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """`_plain_numbers` of a column kept as UTF-8 bytes and offsets (`arrow_text.TextColumn`): the
+    same numpy passes over its bytes with the separator put between the cells, no Python string
+    made. A non-ASCII byte is "anything else" to `_plain_digits`, as a non-ASCII cell is "" to
+    `_plain_chunk`: such cells go the careful way on both paths."""
+    n = len(column)
+    if (column.data == ord(_SEPARATOR)).any():  # the separator inside a cell: as Python strings
+        return _plain_numbers(np.array(column.cells(), dtype=object))
+    number = np.full(n, np.nan)
+    percent, negative, read = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    offsets = column.offsets
+    for start in range(0, n, _CHUNK_CELLS):
+        stop = min(n, start + _CHUNK_CELLS)
+        cells = stop - start
+        first, last = int(offsets[start]), int(offsets[stop])
+        lengths = np.diff(offsets[start:stop + 1])
+        data = np.full(last - first + cells, ord(_SEPARATOR), dtype=np.uint8)
+        data[np.arange(last - first) + np.repeat(np.arange(cells), lengths)] = column.data[first:last]
+        _plain_digits(data, cells, number[start:stop], percent[start:stop], negative[start:stop], read[start:stop])
+    return number, percent, negative, read
+
+
 def _plain_chunk(text: list, number: np.ndarray, percent: np.ndarray, negative: np.ndarray,
                  read: np.ndarray) -> None:
     n = len(text)
@@ -503,7 +544,12 @@ def _plain_chunk(text: list, number: np.ndarray, percent: np.ndarray, negative: 
         # rare: such cells are left to the careful path
         text = [cell if len(cell) <= _LONGEST and cell.isascii() and _SEPARATOR not in cell else "" for cell in text]
         joined = _SEPARATOR.join(text) + _SEPARATOR
-    data = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+    _plain_digits(np.frombuffer(joined.encode("ascii"), dtype=np.uint8), n, number, percent, negative, read)
+
+
+def _plain_digits(data: np.ndarray, n: int, number: np.ndarray, percent: np.ndarray, negative: np.ndarray,
+                  read: np.ndarray) -> None:
+    """The numpy passes of `_plain_chunk` over `n` cells' bytes, each cell followed by the separator."""
     ends = np.flatnonzero(data == ord(_SEPARATOR))  # each cell's separator
     starts = np.empty(n, dtype=np.int64)
     starts[0], starts[1:] = 0, ends[:-1] + 1

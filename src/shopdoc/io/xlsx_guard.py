@@ -38,6 +38,22 @@ class Verdict:
     problem: Said | None = None  # the whole workbook is refused
     limit: str | None = None
     sheets: dict[str, tuple[Said, str]] = field(default_factory=dict)  # sheet name -> (problem, limit)
+    # Sheets that start at A1 and whose first megabyte holds text cells only (exports that write
+    # their numbers as text): worth reading as text columns (see `readers._text_sheet`). A hint,
+    # not a promise: the reader checks every cell.
+    text: set[str] = field(default_factory=set)
+
+
+_FIRST_CELL = re.compile(rb'<c r="([A-Z]{1,4}[0-9]{1,9})"')
+_TEXT_TYPES = (b' t="s"', b' t="inlineStr"', b' t="str"')
+
+
+def _all_text(chunk: bytes) -> bool:
+    """Whether a sheet's first chunk starts at A1 and every cell in it is a text cell."""
+    first = _FIRST_CELL.search(chunk)
+    if first is None or first.group(1) != b"A1":
+        return False
+    return chunk.count(b"<c ") == sum(chunk.count(kind) for kind in _TEXT_TYPES)
 
 
 def column_number(letters: bytes | str) -> int:
@@ -129,7 +145,8 @@ _PREFIXED = re.compile(rb"<\w+:(?:worksheet|sheetData|row|c)\b")
 _TAG = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*)>")
 
 
-def _sheet_cost(open_part, limits: Limits, budget: Budget | None, what: "str | Said") -> tuple[Said, str] | None:
+def _sheet_cost(open_part, limits: Limits, budget: Budget | None, what: "str | Said",
+                hint: dict[str, bool] | None = None) -> tuple[Said, str] | None:
     """Why a sheet must not be laid out by calamine, or None.
 
     The first megabyte (where the header is) gives a width W and so a number of rows R that fits
@@ -139,17 +156,21 @@ def _sheet_cost(open_part, limits: Limits, budget: Budget | None, what: "str | S
     """
     columns = 0
     for _ in range(4):
-        result = _scan(open_part, limits, budget if columns == 0 else None, what, columns)
+        result = _scan(open_part, limits, budget if columns == 0 else None, what, columns,
+                       hint if columns == 0 else None)
         if isinstance(result, int):
             columns = result
             continue
         if result == "odd":
+            if hint is not None:
+                hint["text"] = False  # read as calamine places its cells
             return _walk(open_part, limits, what)
         return result
     return Said("limit.spans_cells", max=limits.max_cells), "max_cells"
 
 
-def _scan(open_part, limits: Limits, budget: Budget | None, what: "str | Said", columns: int):
+def _scan(open_part, limits: Limits, budget: Budget | None, what: "str | Said", columns: int,
+          hint: dict[str, bool] | None = None):
     rows, learn = 0, columns == 0
     beyond: re.Pattern[bytes] | None = None
     bound = 0
@@ -168,6 +189,8 @@ def _scan(open_part, limits: Limits, budget: Budget | None, what: "str | Said", 
                 beyond = _beyond(columns, bound)
             if _ODD_CELL.search(chunk):
                 return "odd"
+            if hint is not None and "text" not in hint:
+                hint["text"] = _all_text(chunk)
             for match in beyond.finditer(chunk):
                 found = _REF.match(b" " + chunk[match.start():match.start() + 20])
                 if found:
@@ -261,9 +284,12 @@ def check_workbook(archive: zipfile.ZipFile, limits: Limits, budget: Budget | No
             if _SHEET_PART.match(part):
                 what = Said("where.sheet", sheet=sheet) if sheet else part
                 _stream(archive, info, limits, budget, what).close()
-                problem = _sheet_cost(lambda: archive.open(info), limits, budget, what)
+                hint: dict[str, bool] = {}
+                problem = _sheet_cost(lambda: archive.open(info), limits, budget, what, hint)
                 if problem:
                     verdict.sheets[sheet or part] = problem
+                elif sheet and hint.get("text"):
+                    verdict.text.add(sheet)
             elif part.lower().endswith((".xml", ".rels", ".bin")) or part.startswith("xl/"):
                 _drain(archive, info, limits, budget, part)
         except TooBig as exc:
