@@ -177,3 +177,37 @@ def test_single_day_exports_are_judged_from_the_history(tmp_path):
     store.close()
     assert [f.key for f in changes(state)] == ["change.subjects item:900004 visitors"]
     assert changes(run_rules(Dataset(frames={"item_daily": frame[frame["date"] == END]}), config, END, "zh")) == []
+
+
+def test_detect_many_says_what_detect_says():
+    """The vectorised test is the shop rule's test: the same verdict, day, usual level and new level."""
+    from shopdoc.changes import detect
+
+    rng = np.random.default_rng(11)
+    days = pd.date_range(end=END, periods=42, freq="D")
+    rows = []
+    for n in range(150):
+        shift = {days[int(rng.integers(25, 42))]: float(rng.choice([0.6, 0.8, 1.3]))} if n % 2 else None
+        rows.append(series(rng, float(rng.uniform(300, 5000)), noise=float(rng.choice([0.03, 0.05])), shift=shift,
+                           days=days))
+    many = detect_many(np.array(rows), days)
+    for n, values in enumerate(rows):
+        one = detect(pd.Series(values, index=days.strftime("%Y-%m-%d")), END)
+        assert (0 if one is None else {"break": 1, "new_normal": 2}[one.kind]) == many.kind[n], n
+        if one is not None:
+            assert days[many.since[n]].strftime("%Y-%m-%d") == one.since
+            assert many.usual[n] == pytest.approx(one.usual) and many.level[n] == pytest.approx(one.level)
+
+
+def test_a_level_that_moved_days_ago_is_not_new_again_after_one_ordinary_day():
+    """Down 40% from 5 days ago, one day back near the usual level in between: no "break today"."""
+    from shopdoc.changes import detect
+
+    rng = np.random.default_rng(5)
+    days = pd.date_range(end=END, periods=40, freq="D")
+    values = series(rng, 1000.0, noise=0.02, shift={days[-5]: 0.6}, days=days)
+    values[-2] = values[-9]  # the day before: as usual
+    one = pd.Series(values, index=days.strftime("%Y-%m-%d"))
+    assert detect(one, END) is None and detect_many(values[None, :], days).kind[0] == 0
+    values[-5:-2] = values[-12:-9]  # …but with the three days before it ordinary, today is a break
+    assert detect(pd.Series(values, index=days.strftime("%Y-%m-%d")), END).kind == "break"
