@@ -175,6 +175,15 @@ EVIDENCE_LABELS: dict[str, tuple[str, str]] = {
 # against the day's target is 目标, not 门槛.
 RULE_EVIDENCE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "sales.daily_target": {"value": ("成交额", "sales"), "threshold": ("日目标", "day's target")},
+    "change.subjects": {
+        "usual_visitors": ("平常访客数", "usual visitors"), "level_visitors": ("新水平", "new level"),
+        "usual_conversion_rate": ("平常转化率", "usual conversion"), "level_conversion_rate": ("新水平", "new level"),
+        "usual_gmv": ("平常成交额", "usual sales"), "level_gmv": ("新水平", "new level"),
+        "usual_cost": ("平常花费", "usual spend"), "level_cost": ("新水平", "new level"),
+        "usual_roi": ("平常投产比", "usual ROI"), "level_roi": ("新水平", "new level"),
+        "usual_ctr": ("平常点击率", "usual CTR"), "level_ctr": ("新水平", "new level"),
+        "since": ("从这天起", "since"), "days": ("持续天数", "days"),
+    },
 }
 
 # Evidence values that are words, not numbers (`direction`, `driver`).

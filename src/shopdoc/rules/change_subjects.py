@@ -73,11 +73,11 @@ def _messages() -> dict[str, dict[str, tuple[str, str]]]:
             subject = {lang: _SUBJECT[lang][level] for lang in ("zh", "en")}
             what = _WHAT[level]
             out[f"{level}.{metric}"] = {
-                "zh": (f"{subject['zh']}{names['zh']} {{since:day}} 起{zh_way}：{{value:{unit}}}，平常在 {{usual:{unit}}} 左右"
+                "zh": (f"{subject['zh']}{names['zh']} {{since:day}} 起{zh_way}：{{{metric}:{unit}}}，平常在 {{usual_{metric}:{unit}}} 左右"
                        "（{change:spct}）",
                        f"这是 {{since:day}} 才出现的变化，不是老问题：先查{what['zh']}，对上了就改回来；对不上，{{acts:owner}}查原因。"),
-                "en": (f"{subject['en']}: {names['en']} {en_way} from {{since:day}}: {{value:{unit}}}, against a usual "
-                       f"{{usual:{unit}}} ({{change:spct}})",
+                "en": (f"{subject['en']}: {names['en']} {en_way} from {{since:day}}: {{{metric}:{unit}}}, against a usual "
+                       f"{{usual_{metric}:{unit}}} ({{change:spct}})",
                        f"This is new since {{since:day}}, not an old problem: check {what['en']} and undo it if it matches; "
                        "if nothing does, {acts:owner} finds out why."),
             }
@@ -89,10 +89,10 @@ def _messages() -> dict[str, dict[str, tuple[str, str]]]:
                        "in --details."),
             }
             out[f"{level}.{metric}.new_normal"] = {
-                "zh": (f"{subject['zh']}{names['zh']}从 {{since:day}} 起一直在 {{level:{unit}}} 左右（之前 {{usual:{unit}}}）",
+                "zh": (f"{subject['zh']}{names['zh']}从 {{since:day}} 起一直在 {{level_{metric}:{unit}}} 左右（之前 {{usual_{metric}:{unit}}}）",
                        "已经 {days} 天，当成新水平看待，之后不再每天提醒；变差的原因还要找到。"),
-                "en": (f"{subject['en']}: {names['en']} has held at about {{level:{unit}}} since {{since:day}} "
-                       f"(before: {{usual:{unit}}})",
+                "en": (f"{subject['en']}: {names['en']} has held at about {{level_{metric}:{unit}}} since {{since:day}} "
+                       f"(before: {{usual_{metric}:{unit}}})",
                        "{days} days now: treat it as the new level; it will not be repeated every morning, but its cause still "
                        "needs finding."),
             }
@@ -404,9 +404,11 @@ def _judge(ctx, level: str, table: Table, days: "pd.DatetimeIndex") -> int:
         told.update(subjects[rows])
         since = day_names[found.since[picked]].to_numpy().astype(str)
         base = "visitors" if level != "campaign" else "clicks"
+        # Evidence named by metric (`visitors`, `usual_visitors`, `level_visitors`): the report writes
+        # each number in its metric's unit, and the JSON says what it is.
         frame = pd.DataFrame({
             "subject": subjects[rows], "money": np.nan, "metric": metric,
-            "value": found.value[picked], "usual": found.usual[picked], "level": found.level[picked],
+            metric: found.value[picked], f"usual_{metric}": found.usual[picked], f"level_{metric}": found.level[picked],
             "change": found.change[picked], "since": since, "days": found.days[picked],
             "score": np.round(found.score[picked], 2), base: table.base[rows, -1],
             "group": np.char.add("day:", since), "facet": metric, "name": names[rows],
@@ -417,9 +419,10 @@ def _judge(ctx, level: str, table: Table, days: "pd.DatetimeIndex") -> int:
         if table.currency:
             frame["currency"] = table.currency
         settled = found.kind[picked] == 2
-        evidence = ("value", "usual", "change", "since", "days", base)
-        for msg, part, severity in ((f"{level}.{metric}", frame[~settled], None),
-                                    (f"{level}.{metric}.new_normal", frame[settled], "info")):
+        evidence = (metric, f"usual_{metric}", "change", "since", "days", *((base,) if base != metric else ()))
+        for msg, part, severity, shown in ((f"{level}.{metric}", frame[~settled], None, evidence),
+                                           (f"{level}.{metric}.new_normal", frame[settled], "info",
+                                            (*evidence[:2], f"level_{metric}", *evidence[2:]))):
             if len(part):
-                ctx.emit(msg, part, evidence=evidence, level=level, severity=severity, owner=owner, acts=owner)
+                ctx.emit(msg, part, evidence=shown, level=level, severity=severity, owner=owner, acts=owner)
     return int(sampled.sum())
