@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test install install-test bench bench-full clean
+.PHONY: demo demo-week test install install-test bench bench-full clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,16 @@ install-test: $(BIN)/python
 
 demo: install
 	$(BIN)/shopdoc diagnose sample_data --config sample_data/shopdoc.yaml --no-history
+
+# The demo with a week of history behind it: 11-16 … 11-21 run quietly into a scratch history, then
+# 11-22 printed (what is new today, what has been open for days, old problems in one line).
+DEMO_HISTORY := .demo-history.sqlite3
+demo-week: install
+	rm -f $(DEMO_HISTORY)
+	for day in 16 17 18 19 20 21; do \
+	  $(BIN)/shopdoc diagnose sample_data --config sample_data/shopdoc.yaml --history $(DEMO_HISTORY) \
+	    --date 2026-11-$$day --quiet > /dev/null || exit 1; done
+	$(BIN)/shopdoc diagnose sample_data --config sample_data/shopdoc.yaml --history $(DEMO_HISTORY) --date 2026-11-22
 
 test: install-test
 	$(BIN)/python -m pytest

@@ -211,6 +211,11 @@ class HistoryStore:
             out.append((day, columns if fields is None else {name: columns[name] for name in fields if name in columns}))
         return out
 
+    def stored_dates(self, shop: str, stored_kind: str, since: str, until: str) -> set[str]:
+        """The days of a kind stored from `since` to before `until` (no data read)."""
+        return {row[0] for row in self._read("SELECT date FROM metrics WHERE shop = ? AND kind = ? AND date >= ? "
+                                             "AND date < ?", (shop, stored_kind, since, until))}
+
     def _item_names(self, shop: str) -> dict[str, str]:
         return dict(self._read("SELECT item_id, item_name FROM item_names WHERE shop = ?", (shop,)))
 

@@ -169,6 +169,20 @@ def subjects(ctx) -> None:
                        "(export more days or keep the history)"))
 
 
+def _enough_days(ctx, kind: str, stored: str, start: str) -> bool:
+    """Whether the files and the history hold more than `min_days` days of a kind in the window: a
+    one-day export without history costs nothing here (100,000 keyword rows are not summed for it)."""
+    frame = ctx.dataset.frame(kind)
+    if frame is None:
+        return False
+    days = {str(day) for day in frame["date"].dropna().unique()} if "date" in frame.columns else {ctx.date}
+    if len(days) > ctx.param("min_days"):
+        return True
+    if ctx.history is not None and hasattr(ctx.history, "stored_dates"):
+        days |= ctx.history.stored_dates(ctx.config.shop_name, stored, start, ctx.date)
+    return len(days) > ctx.param("min_days")
+
+
 class Table:
     """One level's subjects × days: a matrix per metric, the sample guard's base, names."""
 
@@ -257,6 +271,8 @@ def _items(ctx, days: "pd.DatetimeIndex", start: str) -> Table | None:
     import numpy as np
     import pandas as pd
 
+    if not _enough_days(ctx, "item_daily", "item_daily", start):
+        return None
     rows = _long(ctx, "item_daily", "item_daily", ITEM_FIELDS, days, start, _item_rows)
     if rows is None:
         return None
@@ -291,7 +307,7 @@ def _sources(ctx, days: "pd.DatetimeIndex", start: str) -> Table | None:
 
     from shopdoc.rules.traffic import source_table
 
-    if ctx.dataset.frame("traffic_source") is None:
+    if not _enough_days(ctx, "traffic_source", "traffic_source", start):
         return None
     per_day = []
     for day in days.strftime("%Y-%m-%d"):
@@ -331,6 +347,8 @@ def _campaigns(ctx, days: "pd.DatetimeIndex", start: str) -> Table | None:
 
     from shopdoc.history.rows import KEEP, file_rows
 
+    if not _enough_days(ctx, "ad_report", "ad_campaign", start):
+        return None
     frame = ctx.dataset.frame("ad_report")
     rows = None
     if frame is not None:
