@@ -167,9 +167,20 @@ def drawing():
     matplotlib measures text with the installed fonts: a glyph none of them has (Chinese on a machine
     without a CJK font) only makes the SVG's layout an estimate, since its reader sets the text in
     their own fonts, so that warning is not shown."""
+    global _depth
+    if _depth:  # already inside: matplotlib copies every setting on each rc_context
+        yield
+        return
     with _matplotlib().rc_context(STYLE), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from")
-        yield
+        _depth += 1
+        try:
+            yield
+        finally:
+            _depth -= 1
+
+
+_depth = 0
 
 
 _AUTO_ID = re.compile(r' id="(?:figure|axes|patch|line2d|text|matplotlib\.axis|xtick|ytick|legend|PathCollection|'
@@ -183,8 +194,13 @@ def to_svg(chart: Chart, *, standalone: bool = False) -> str:
     numbered group ids (figure_1, axes_1…, the same in every chart) are dropped too, so the page's ids
     stay unique; the series keep theirs."""
     buffer = io.StringIO()
-    with drawing(), _matplotlib().rc_context({"svg.hashsalt": chart.name}):
-        chart.figure.savefig(buffer, format="svg", metadata={"Date": None})
+    with drawing():
+        rc = _matplotlib().rcParams
+        salt, rc["svg.hashsalt"] = rc["svg.hashsalt"], chart.name  # the chart's clip-path ids: its own, every run alike
+        try:
+            chart.figure.savefig(buffer, format="svg", metadata={"Date": None})
+        finally:
+            rc["svg.hashsalt"] = salt
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg"):]
     svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, count=1, flags=re.S)

@@ -159,11 +159,13 @@ _SECTIONS = (("trends", ("trend-",)), ("bridge", ("bridge-",)), ("maps", ("sourc
 
 def _charts(visuals: Visuals, lang: str) -> str:
     from shopdoc.visual.charts import all_charts
-    from shopdoc.visual.draw import to_svg
+    from shopdoc.visual.draw import drawing, to_svg
 
     p = PAGE_WORDS[lang]
-    charts = all_charts(visuals, lang)
     out = ['<section id="charts">', f"<h2>{escape(p['charts'])}</h2>"]
+    with drawing():
+        charts = all_charts(visuals, lang)
+        svgs = {chart.name: to_svg(chart) for chart in charts}
     if not charts:
         out.append(f"<p>{escape(p['no_charts'])}</p>")
     for name, prefixes in _SECTIONS:
@@ -171,7 +173,7 @@ def _charts(visuals: Visuals, lang: str) -> str:
         if not chosen:
             continue
         out.append(f'<h3>{escape(p[name])}</h3><div class="grid">')
-        out += [f"<figure>{to_svg(chart)}</figure>" for chart in chosen]
+        out += [f"<figure>{svgs[chart.name]}</figure>" for chart in chosen]
         out.append("</div>")
     out.append("</section>")
     return "\n".join(out)
