@@ -111,3 +111,14 @@ def test_a_broken_order_step_keeps_its_money_inside_the_peer_shortfall(tmp_path)
     [finding] = funnel(report)
     below = next(f for f in report.findings if f.rule == "conversion.below_peer")
     assert finding.within == below.key
+
+
+def test_a_broken_order_step_beside_an_overnight_conversion_break_is_counted_once(tmp_path):
+    """14 steady days then a collapse: change.shop_metrics says conversion broke, the funnel names the
+    order step; the head counts the lost sales once."""
+    report = diagnose(shop_file(tmp_path, n_days=15, order_today=0.012))
+    [finding] = funnel(report)
+    breaks = [p for f in report.findings for p in [f, *f.parts]
+              if p.rule == "change.shop_metrics" and p.evidence.get("metric") == "conversion_rate"]
+    assert breaks and finding.within == breaks[0].key
+    assert finding.money and not breaks[0].money  # the lost sales are the GMV story's, not a third time here

@@ -66,7 +66,14 @@ MESSAGES["assumed_margin"] = {
     "en": ("no gross margin set, so {margin:pct} is assumed: break-even ROI {break_even:num} (the account as a whole "
            "returns {roi:num}, which breaks even at a margin of {margin_ok:pct} or more)", ""),
 }
-DIAGNOSIS_RULES = {"setup.gross_margin": ("gross_margin", "assumed_margin"), "item.diagnosis": ("item", "item_moved")}
+MESSAGES["assumed_margin_net"] = {  # the account's ROI net of refunds (item.refund_rate's reading)
+    "zh": ("毛利率未配置，按 {margin:pct} 估算：保本投产比 {break_even:num}（账户整体投产比 {gross_roi:num}，扣掉退款后 {roi:num}，"
+           "毛利率 ≥ {margin_ok:pct} 时整体不亏）", ""),
+    "en": ("no gross margin set, so {margin:pct} is assumed: break-even ROI {break_even:num} (the account as a whole "
+           "returns {gross_roi:num}, {roi:num} net of refunds, which breaks even at a margin of {margin_ok:pct} or more)", ""),
+}
+DIAGNOSIS_RULES = {"setup.gross_margin": ("gross_margin", "assumed_margin", "assumed_margin_net"),
+                   "item.diagnosis": ("item", "item_moved")}
 
 
 def compose(state: "RunState", config: "Config", lang: str) -> None:
@@ -494,8 +501,11 @@ def _assumptions(state: "RunState", config: "Config") -> None:
     margin = float(config.get("shop", "gross_margin"))
     break_even = 1 / margin
     roi = state.facts.get("ads.account_roi")
+    gross_roi = state.facts.get("ads.account_roi_gross")  # set when refunds are taken off the account's ROI
     values = {"margin": margin, "break_even": break_even, "n": rows or len(provisional),
               "roi": roi, "margin_ok": (1 / roi) if roi else None}
+    if gross_roi is not None and roi is not None and abs(gross_roi - roi) > 1e-9:
+        values["gross_roi"] = gross_roi
     state.assumptions.append(Assumption("shop.gross_margin", values,
                                         sorted({f.rule for f in provisional} | {b.rule for b in state.blocks
                                                if "provisional" in b.frame.columns})))

@@ -398,7 +398,8 @@ def head_lines(report: Report, lang: str) -> list[str]:
             format_money(amount, code, lang) for code, amount in report.at_stake.items())
         out.append(w["at_stake"].format(money=money))
     for assumption in report.assumptions:
-        title, _ = write("setup.gross_margin", "assumed_margin", assumption.values, lang, report.currency) \
+        name = "assumed_margin_net" if "gross_roi" in assumption.values else "assumed_margin"
+        title, _ = write("setup.gross_margin", name, assumption.values, lang, report.currency) \
             if assumption.key == "shop.gross_margin" else (assumption.key, "")
         out.append(f"{w['assumed']}{w['sep']}{title}")
     return out

@@ -1631,7 +1631,11 @@ def roi_breakeven(ctx: "RuleContext") -> None:
     ctx.state.facts["ads.break_even_used"] = True
     clean = campaigns[~campaigns["mixed"].astype(bool) & campaigns["gmv"].notna() & (campaigns["cost"] > 0)]
     if not clean.empty and _one_account(clean):
-        ctx.state.facts["ads.account_roi"] = float(clean["gmv"].sum() / clean["cost"].sum())
+        # Net of refunds where they are known: the sales that stay are what the margin is earned on.
+        kept = clean["gmv"] * (1 - clean["refund_rate"].fillna(0.0)) if "refund_rate" in clean else clean["gmv"]
+        ctx.state.facts["ads.account_roi"] = float(kept.sum() / clean["cost"].sum())
+        if "refund_rate" in clean and clean["refund_rate"].notna().any():
+            ctx.state.facts["ads.account_roi_gross"] = float(clean["gmv"].sum() / clean["cost"].sum())
     values = {"break_even": break_even, "critical_ratio": ctx.param("critical_ratio"),
               "lower_step": ctx.param("lower_step"), "min_bid": ctx.param("min_bid")}
     for level, frame in (("campaign", campaigns), ("keyword", keywords)):

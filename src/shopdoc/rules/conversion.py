@@ -254,13 +254,13 @@ def funnel(ctx) -> None:
     """The shop funnel (impressions → clicks → orders → payments): which step broke against the shop's own recent days.
 
     [zh]
-    检查：报告日漏斗的三步——曝光→点击（推广报表的点击量 ÷ 展现量）、访客→下单（下单买家数 ÷ 访客数）、下单→付款（支付买家数 ÷ 下单买家数）——各和自己之前最多 window_days 天（默认 7 天）的中位数比，低了 min_drop（默认 20%）以上算这一步断了；几步都断时说掉得最多的一步，其余写在数据里。每一步都要之前至少 min_days 天（默认 3 天）能比，当天和之前的日子都要够量：展现 1,000、访客 100、下单买家 30，不够的日子不算。大促预售和付尾款的日子不判断下单→付款。下单→付款低于 90% 的绝对线已经由 conversion.order_to_payment 提出时，这里不再重复；访客→下单断了、同时 conversion.below_peer 也提出转化低于同行时，金额算在那条里。
+    检查：报告日漏斗的三步——曝光→点击（推广报表的点击量 ÷ 展现量）、访客→下单（下单买家数 ÷ 访客数）、下单→付款（支付买家数 ÷ 下单买家数）——各和自己之前最多 window_days 天（默认 7 天）的中位数比，低了 min_drop（默认 20%）以上算这一步断了；几步都断时说掉得最多的一步，其余写在数据里。每一步都要之前至少 min_days 天（默认 3 天）能比，当天和之前的日子都要够量：展现 1,000、访客 100、下单买家 30，不够的日子不算。大促预售和付尾款的日子不判断下单→付款。下单→付款低于 90% 的绝对线已经由 conversion.order_to_payment 提出时，这里不再重复；访客→下单断了、同时 conversion.below_peer 也提出转化低于同行时，金额算在那条里；支付转化率当天突然变差（change.shop_metrics）时也一样，不重复计算。
     原因：《电商运营》(000)：“购物漏斗的数据分析和优化，从曝光-点击-下单-付款，每个环节需要通过数据分析找到优化方案，小小的变化就会带来GMV量的增长。”先找到断在哪一步，才知道该谁去修。
     怎么做：曝光→点击断了交给推广（主图、创意、出价、人群）；访客→下单断了交给美工和运营（详情页、价格、库存、评价）；下单→付款断了交给客服催付、查下单页。
     门槛：20%、7 天中位数、3 天和各步的最少量都是我们定的（文档没有给数字）。
     金额：这一步比平常少转化的人 × 后面各步今天的转化 × 客单价：即这一步漏掉的成交。
     [en]
-    Checks: the funnel's three steps on the report day — impression → click (the ad report's clicks ÷ impressions), visit → order (ordering buyers ÷ visitors) and order → payment (paying buyers ÷ ordering buyers) — each against its own median over up to window_days (7) earlier days; a step min_drop (20%) or more below it is broken; when several are, the worst is named and the others are in the numbers. Each step needs min_days (3) earlier days to compare with, and days count only with enough volume (1,000 impressions, 100 visitors, 30 ordering buyers). The payment step is not judged on presale or balance-payment days. When conversion.order_to_payment already reports unpaid orders under its 90% line, the payment step is not repeated here; a broken order step's money sits inside conversion.below_peer's when that rule also reports the shop under its peers.
+    Checks: the funnel's three steps on the report day — impression → click (the ad report's clicks ÷ impressions), visit → order (ordering buyers ÷ visitors) and order → payment (paying buyers ÷ ordering buyers) — each against its own median over up to window_days (7) earlier days; a step min_drop (20%) or more below it is broken; when several are, the worst is named and the others are in the numbers. Each step needs min_days (3) earlier days to compare with, and days count only with enough volume (1,000 impressions, 100 visitors, 30 ordering buyers). The payment step is not judged on presale or balance-payment days. When conversion.order_to_payment already reports unpaid orders under its 90% line, the payment step is not repeated here; a broken order step's money sits inside conversion.below_peer's when that rule also reports the shop under its peers, and inside change.shop_metrics' when conversion broke overnight: never counted twice.
     Why: (000): "Analyse and optimise the shopping funnel, exposure – click – order – payment: every step needs its own fix, and a small change grows GMV." Finding the step that broke says who fixes it.
     Fix: a broken click step goes to promotion (images, creatives, bids, audiences); a broken order step to design and operations (pages, price, stock, reviews); a broken payment step to customer service (chase the orders) and the checkout.
     Thresholds: 20%, the 7-day median, 3 days and the per-step volumes are ours; the documents give no numbers.
@@ -324,10 +324,15 @@ def funnel(ctx) -> None:
         owner=owner, money=money, currency=data_currency(ctx, "shop_daily"),
         value=today, baseline=baseline, change=today / baseline - 1, days=days,
     )
-    if step == "order":  # the same lost sales as a conversion under the peers': its money sits there
-        below = next((f for f in ctx.state.findings if f.rule == "conversion.below_peer" and f.subject == "shop"), None)
-        if below is not None:
-            finding.within = below.key
+    if step in ("order", "payment"):
+        # The same lost sales as a conversion under the peers' or a conversion that broke overnight
+        # (change.shop_metrics): the money sits in that finding, never counted twice.
+        same = next((f for f in ctx.state.findings if f.rule == "conversion.below_peer" and f.subject == "shop"
+                     and step == "order"), None) or next(
+            (f for f in ctx.state.findings if f.rule == "change.shop_metrics"
+             and f.evidence.get("metric") == "conversion_rate"), None)
+        if same is not None:
+            finding.within = same.key
 
 
 def _funnel_counts(ctx, day: str) -> dict:
