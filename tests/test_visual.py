@@ -118,11 +118,11 @@ def test_ad_map_has_break_even_and_the_rules_verdicts(demo):
     ads = visuals.ads
     assert ads.break_even == pytest.approx(1 / 0.30)
     by_name = {point.campaign: point for point in ads.points}
-    # A test plan (货品加速) is judged by ads.test_plan, never paused on ROI: on the map it only loses.
-    assert by_name["开衫测款"].verdict == "loses"
+    # A test plan (货品加速) is judged by ads.test_plan, never paused on ROI: on the map it is testing.
+    assert by_name["开衫测款"].verdict == "testing"
     assert by_name["老客召回-人群"].verdict == "raise"
     assert by_name["开衫测款"].roi == pytest.approx(510.2 / 410.8, rel=0.05)
-    assert all(point.verdict in ("earns", "loses", "raise", "lower", "pause", "creative") for point in ads.points)
+    assert all(point.verdict in ("earns", "loses", "raise", "lower", "pause", "creative", "testing") for point in ads.points)
 
 
 def test_item_map_highlights_the_items_the_rules_named(demo):

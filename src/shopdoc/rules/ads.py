@@ -1766,14 +1766,14 @@ def test_plan(ctx: "RuleContext") -> None:
                   "rate_name": "收藏加购率" if favorites else "加购率",
                   "rate_name_en": "cart-add + favourite rate" if favorites else "cart-add rate"}
         if days < days_wanted or row["clicks"] < ctx.param("min_clicks") or rate is None or base is None:
-            ctx.finding("testing", subject, evidence, severity="info", **values)
+            ctx.finding("testing", subject, {**evidence, "direction": "testing"}, severity="info", **values)
             continue
         ratio = rate / base if base > 0 else float("inf")
         if ratio >= ctx.param("win_ratio") - 1e-9:  # at the line to the rounding, a winner
-            ctx.finding("winner", subject, {**evidence, "ratio": ratio}, ratio=ratio, **values)
+            ctx.finding("winner", subject, {**evidence, "ratio": ratio, "direction": "raise"}, ratio=ratio, **values)
         elif ratio <= ctx.param("lose_ratio") + 1e-9:
             daily = plans.loc[plans["campaign"] == row["campaign"], "cost"].sum() / days  # the spend it stops
-            ctx.finding("loser", subject, {**evidence, "ratio": ratio}, money=daily if np.isfinite(daily) else None,
+            ctx.finding("loser", subject, {**evidence, "ratio": ratio, "direction": "pause"}, money=daily if np.isfinite(daily) else None,
                         ratio=ratio, **values)
         else:
             ctx.finding("even", subject, {**evidence, "ratio": ratio}, severity="info", ratio=ratio, **values)

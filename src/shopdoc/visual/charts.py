@@ -19,7 +19,8 @@ GREEN = "#1a9b5b"
 RED = "#d9363e"
 ORANGE = "#f08c00"
 PROMO = "#fff1d6"
-VERDICT_COLOUR = {"raise": GREEN, "earns": BLUE, "lower": ORANGE, "creative": ORANGE, "pause": RED, "loses": RED}
+VERDICT_COLOUR = {"raise": GREEN, "earns": BLUE, "lower": ORANGE, "creative": ORANGE, "pause": RED, "loses": RED,
+                  "testing": GREY}
 
 WORDS = {
     "zh": {
@@ -30,7 +31,7 @@ WORDS = {
         "sources": "流量来源访客变化（{compare} → {day}）", "conversion": "当天转化率",
         "ads": "推广计划：日均花费 × 投产比（近 {days} 天）", "break_even": "保本 {value}",
         "spend": "日均花费", "roi": "投产比",
-        "raise": "加价", "lower": "降价", "pause": "暂停", "creative": "换创意", "earns": "赚钱", "loses": "亏钱",
+        "raise": "加价", "lower": "降价", "pause": "暂停", "creative": "换创意", "earns": "赚钱", "loses": "亏钱", "testing": "测款中",
         "items": "商品：访客数 × 访客价值", "average": "平均 {value}", "item_visitors": "访客数（对数刻度）",
         "visitor_value": "访客价值", "named": "待办里的商品", "more_items": "另有 {n} 个商品未画出",
         "no_data": "没有数据",
@@ -44,7 +45,7 @@ WORDS = {
         "sources": "Visitors by source ({compare} → {day})", "conversion": "conversion",
         "ads": "Campaigns: spend per day × ROI (last {days} days)", "break_even": "break-even {value}",
         "spend": "spend per day", "roi": "ROI",
-        "raise": "raise", "lower": "lower", "pause": "pause", "creative": "new creative", "earns": "earns", "loses": "loses",
+        "raise": "raise", "lower": "lower", "pause": "pause", "creative": "new creative", "earns": "earns", "loses": "loses", "testing": "testing",
         "items": "Items: visitors × visitor value", "average": "average {value}", "item_visitors": "visitors (log scale)",
         "visitor_value": "GMV per visitor", "named": "items on the to-do list", "more_items": "{n} more items not drawn",
         "no_data": "no data",

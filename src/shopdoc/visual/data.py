@@ -82,7 +82,7 @@ class AdPoint:
     campaign: str
     cost: float  # per day over the window
     roi: float
-    verdict: str  # raise | lower | pause | creative | earns | loses (the rules' word where they gave one)
+    verdict: str  # raise | lower | pause | creative | testing | earns | loses (the rules' word where they gave one)
     severity: str | None  # of the rule's to-do on this campaign, None when there is none
 
 
