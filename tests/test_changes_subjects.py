@@ -211,3 +211,21 @@ def test_a_level_that_moved_days_ago_is_not_new_again_after_one_ordinary_day():
     assert detect(one, END) is None and detect_many(values[None, :], days).kind[0] == 0
     values[-5:-2] = values[-12:-9]  # …but with the three days before it ordinary, today is a break
     assert detect(pd.Series(values, index=days.strftime("%Y-%m-%d")), END).kind == "break"
+
+
+def test_campaigns_whose_spend_jumped_on_one_day_are_one_to_do_naming_the_biggest_jumps():
+    rng = np.random.default_rng(8)
+    rows = []
+    for n in range(8):
+        clicks = np.round(series(rng, 200 + 100 * n))
+        cost = clicks * 1.2 * (1 + rng.normal(0, 0.02, len(DAYS)))
+        if n < 4:
+            cost = np.where(DAYS == pd.Timestamp(END), cost * (1.5 + 0.2 * n), cost)
+        rows.append(pd.DataFrame({"date": DAYS.strftime("%Y-%m-%d"), "campaign": f"计划{n}", "level": "campaign",
+                                  "impressions": clicks * 30, "clicks": clicks, "cost": cost, "gmv": cost * 6.0,
+                                  "window_days": 1}))
+    frame = pd.concat(rows, ignore_index=True).assign(_file="计划.csv", _row=lambda f: f.index + 2)
+    (group,) = [f for f in run({"ad_report": frame}, user={"shop": {"gross_margin": 0.4}}).findings
+                if f.rule == "change.subjects"]
+    assert group.count == 4 and group.facet == "campaign.cost" and group.severity == "warning"
+    assert group.title.startswith("08-30 起 4 个计划的花费同一天突然涨了：「计划3」、「计划2」、「计划1」")

@@ -140,9 +140,10 @@ def _block_todos(block: Block, facts: dict[str, Any]) -> list[Finding]:
 
 
 def _rank(rows: Any) -> Any:
-    """What the worst are the worst by: the money at stake; for a verdict without money (no clicks,
-    a new creative), the spend, else the impressions — the biggest first, never arbitrary."""
-    for name in ("money", "cost", "impressions", "visitors"):
+    """What the worst are the worst by: a block's own `rank` column when it has one (a change: the
+    size of the move), else the money at stake; for a verdict without money (no clicks, a new
+    creative), the spend, else the impressions — the biggest first, never arbitrary."""
+    for name in ("rank", "money", "cost", "impressions", "visitors"):
         if name in rows.columns and rows[name].fillna(0.0).any():
             return rows[name].fillna(0.0)
     return rows["money"].fillna(0.0)

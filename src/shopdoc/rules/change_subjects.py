@@ -431,6 +431,9 @@ def _judge(ctx, level: str, table: Table, days: "pd.DatetimeIndex") -> int:
             "score": np.round(found.score[picked], 2), base: table.base[rows, -1],
             "group": np.char.add("day:", since), "facet": metric, "name": names[rows],
         })
+        # The worst of a group are the biggest moves: a rate's move weighted by its visitors or clicks.
+        moved = np.abs(frame[f"usual_{metric}"] - frame[metric])
+        frame["rank"] = moved * (table.base[rows, -1] if METRICS[level][metric][1] in ("pct", "num") else 1.0)
         if table.item_ids is not None:
             frame["item_id"] = np.asarray(table.item_ids, dtype=object)[rows]
             ctx.state.facts.setdefault("item_names", {}).update(zip(frame["item_id"], frame["name"]))
