@@ -103,3 +103,20 @@ def test_remind_days_must_be_a_whole_number_of_days(value):
 
     with pytest.raises(ConfigError, match="remind_days"):
         Config(merge({"rules": {"page": {"bounce_rate": {"remind_days": value}}}}))
+
+
+def test_an_old_problem_that_got_worse_is_said_in_full():
+    """Open 5 days at a 7-day cadence: held, unless it was less severe when last seen."""
+    from shopdoc.model import Finding, Report
+    from shopdoc.reminders import apply_cadence
+
+    def report() -> Report:
+        finding = Finding(rule="page.bounce_rate", severity="critical", owner="design", subject="shop",
+                          first_seen="2026-08-01", msg="critical")
+        return Report(shop="s", date="2026-08-05", generated_at="", lang="zh", findings=[finding])
+
+    config = Config(merge({}))
+    same, worse = report(), report()
+    apply_cadence(same, config, {("page.bounce_rate", "shop"): "critical"})
+    apply_cadence(worse, config, {("page.bounce_rate", "shop"): "warning"})
+    assert same.findings[0].reminder["held"] is True and worse.findings[0].reminder is None

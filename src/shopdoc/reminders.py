@@ -1,7 +1,7 @@
 """Old problems at the document's pace: a to-do open for days is said in full only every
 `remind_days` (per rule; page rules 7, after 003: "这三个数据，一般每隔一周观察一次"), and on the other
 mornings as one line with its age under "还没解决的老问题" — unless something about it is new today
-(it broke again overnight, or a part of it was first seen today).
+(it broke again overnight, got more severe than when last seen, or a part of it was first seen today).
 
 Needs `first_seen` (the history): without it every to-do is new and printed in full.
 """
@@ -25,8 +25,12 @@ def remind_days(config: "Config", rule_id: str) -> int:
         return 1
 
 
-def apply_cadence(report: "Report", config: "Config") -> None:
-    """Set `reminder` on every to-do open for more than a day whose rule has a cadence."""
+def apply_cadence(report: "Report", config: "Config", before: dict[tuple[str, str], str] | None = None) -> None:
+    """Set `reminder` on every to-do open for more than a day whose rule has a cadence. `before`:
+    each key's severity when last seen (rule, stored subject); a to-do worse than that is news."""
+    from shopdoc.history.store import stored_subject
+    from shopdoc.model import SEVERITY_RANK
+
     if not report.date:
         return
     today = Date.fromisoformat(report.date)
@@ -36,6 +40,9 @@ def apply_cadence(report: "Report", config: "Config") -> None:
         every = remind_days(config, finding.rule)
         if every <= 1 or _news(finding, report.date):
             continue
+        last = (before or {}).get((finding.rule, stored_subject(finding)))
+        if last in SEVERITY_RANK and SEVERITY_RANK[finding.severity] < SEVERITY_RANK[last]:
+            continue  # it got worse (a warning yesterday, critical today): said in full
         age = (today - Date.fromisoformat(finding.first_seen)).days + 1
         since_due = (age - 1) % every
         due = since_due == 0

@@ -233,7 +233,8 @@ class HistoryStore:
             self._first_seen(report)
             from shopdoc.reminders import apply_cadence
 
-            apply_cadence(report, self.config)  # old problems at their rule's cadence (needs first_seen)
+            before = {key: severity for key, (_, severity) in getattr(self, "_last_severity", {}).items()}
+            apply_cadence(report, self.config, before)  # old problems at their rule's cadence (needs first_seen)
         self._snoozed = set_aside_snoozed(report, [*config_snoozes(self.config), *self.snoozes(report.shop)])
         if self._days_added:
             first, last, count = self._days_added[0], self._days_added[-1], len(self._days_added)
@@ -251,9 +252,13 @@ class HistoryStore:
         days = [row[0] for row in self._read(
             "SELECT date FROM days WHERE shop = ? AND diagnosed = 1 AND date >= ? AND date < ? ORDER BY date", params)]
         found: dict[str, dict[tuple[str, str], str]] = {}
-        for day, rule, subject, first in self._read(
-                "SELECT date, rule, subject, first_seen FROM findings WHERE shop = ? AND date >= ? AND date < ?", params):
+        self._last_severity: dict[tuple[str, str], tuple[str, str]] = {}  # key -> (day, severity) last seen
+        for day, rule, subject, first, severity in self._read(
+                "SELECT date, rule, subject, first_seen, severity FROM findings WHERE shop = ? AND date >= ? AND date < ?",
+                params):
             found.setdefault(day, {})[(rule, subject)] = first or day
+            if (rule, subject) not in self._last_severity or self._last_severity[(rule, subject)][0] < day:
+                self._last_severity[(rule, subject)] = (day, severity)
         chain = FirstSeen()
         for day in days:
             keys = found.get(day, {})
