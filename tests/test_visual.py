@@ -416,3 +416,22 @@ def test_matplotlib_keeps_its_cache_in_shopdocs_quietly(tmp_path, cache):
         assert folder == home / "shopdoc" / "matplotlib"
     else:
         assert folder.name.startswith("shopdoc-matplotlib") and folder.is_dir()
+
+
+def test_the_maps_label_every_item_and_campaign_on_the_list(demo):
+    """Labels never overlap, and none the rules named is left out for want of room (the demo's
+    named items crowd around the average line)."""
+    from html import escape
+
+    from shopdoc.visual.charts import _short
+
+    _, _, _, visuals = demo
+    charts = {chart.name: to_svg(chart) for chart in all_charts(visuals, "zh")}
+    named = [point for point in visuals.items.points if point.named]
+    assert len(named) >= 4
+    for point in named:
+        assert f">{escape(_short(point.name, 12))}</text>" in charts["items"], point.name
+    urgent = [point for point in visuals.ads.points if point.severity]
+    assert urgent
+    for point in urgent:
+        assert f">{escape(_short(point.campaign, 10))} · " in charts["ads"], point.campaign

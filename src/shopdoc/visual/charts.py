@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+from shopdoc.model import SEVERITY_RANK
 from shopdoc.visual.data import AdMap, Bridge, ItemMap, SourceChange, Trend, Visuals
 from shopdoc.visual.draw import MUTED, TEXT, WIDTH, Chart, drawing, new_chart
 
@@ -268,6 +269,7 @@ class Labels:
         self.chart, self.size = chart, size
         self.ax = chart.ax
         self.boxes = [self._dot(x, y, r) for x, y, r in dots]  # labels keep off every dot
+        self.labels: list[tuple[float, float, float, float]] = []  # and off each other, lines included
         left, bottom, right, top = self.ax.bbox.extents
         self.room = (left, bottom, WIDTH - 2, top + 10)
 
@@ -275,34 +277,50 @@ class Labels:
         px, py = self.ax.transData.transform((x, y))
         return (px - r, py - r, px + r, py + r)
 
+    def _crosses(self, x1: float, y1: float, x2: float, y2: float) -> bool:
+        """Whether the line from a dot to its label would run through another label."""
+        points = [(x1 + (x2 - x1) * step / 12, y1 + (y2 - y1) * step / 12) for step in range(1, 12)]
+        return any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in self.labels for x, y in points)
+
     def width(self, text: str) -> float:
         return sum(self.size if ord(char) > 0x2E80 else self.size * 0.6 for char in text)
 
     def block(self, box: tuple[float, float, float, float]) -> None:
+        """Keep labels and their lines off a label drawn otherwise (the average's, the break-even's)."""
         self.boxes.append(box)
+        self.labels.append(box)
 
     def line(self, y: float) -> None:
         """Keep labels off a horizontal line at `y` (data), so no line strikes through one."""
         py = self.ax.transData.transform((1, y))[1]
         self.boxes.append((0.0, py - 1.5, WIDTH, py + 1.5))
 
-    def place(self, x: float, y: float, r: float, text: str, colour: str) -> bool:
+    def place(self, x: float, y: float, r: float, text: str, colour: str, *, reach: bool = True) -> bool:
+        """Label the dot at (x, y) of radius r; `reach`: further out with a line when nothing close is free."""
         px, py = self.ax.transData.transform((x, y))
         width, rise, drop = self.width(text), self.size * 0.8, self.size * 0.25
         # (alignment, offset from the dot in points to the text's anchor on its baseline): beside the
-        # dot, above or below it, then diagonally off it
-        up, down, side = r * 0.6 + 2, -r * 0.6 - 2 - rise, r + 2
-        for align, dx, dy in (("left", r + 5, -self.size * 0.3), ("right", -r - 5, -self.size * 0.3),
-                              ("center", 0, r + 3), ("center", 0, -r - 3 - rise), ("left", side, up), ("left", side, down),
-                              ("right", -side, up), ("right", -side, down)):
+        # dot, above or below it, diagonally off it; then further out, joined to the dot by a thin line
+        side, middle = r + 2, -self.size * 0.3
+        tries = [("left", r + 5, middle), ("right", -r - 5, middle), ("center", 0, r + 3), ("center", 0, -r - 3 - rise),
+                 ("left", side, r * 0.6 + 2), ("left", side, -r * 0.6 - 2 - rise), ("right", -side, r * 0.6 + 2),
+                 ("right", -side, -r * 0.6 - 2 - rise)]
+        if reach:  # any free spot in the plot, the nearest first
+            spots = [(dx, dy) for dx in range(-160, 161, 16) for dy in range(-120, 121, 8) if abs(dy) >= 14 or abs(dx) >= 48]
+            tries += [("center", dx, dy) for dx, dy in sorted(spots, key=lambda spot: math.hypot(spot[0], spot[1] * 1.5))]
+        for index, (align, dx, dy) in enumerate(tries):
             left = px + dx - (0 if align == "left" else width if align == "right" else width / 2)
             box = (left, py + dy - drop, left + width, py + dy + rise)
             room = self.room
             inside = box[0] >= room[0] and box[2] <= room[2] and box[1] >= room[1] and box[3] <= room[3]
-            if inside and not any(_overlap(box, other) for other in self.boxes):
+            if inside and not any(_overlap(box, other) for other in self.boxes) and \
+                    (index < 8 or not self._crosses(px, py, px + dx, py + dy)):
                 self.boxes.append(box)
+                self.labels.append(box)
+                leader = {"arrowprops": {"arrowstyle": "-", "color": GREY, "linewidth": 0.8, "shrinkA": 1,
+                                         "shrinkB": r}} if index >= 8 else {}
                 self.ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=align,
-                                 va="baseline", fontsize=self.size, color=colour)
+                                 va="baseline", fontsize=self.size, color=colour, **leader)
                 return True
         return False
 
@@ -349,10 +367,10 @@ def ad_chart(ads: AdMap, lang: str, currency: str) -> Chart:
     ax.scatter(costs, [point.roi for point in ads.points], s=[(2 * r) ** 2 for r in radius], c=colours,
                edgecolors="white", linewidths=1, zorder=3, gid=chart.gid("campaigns"))
     shown = [point for point in ads.points if point.severity or len(ads.points) <= 8]
-    for point in sorted(shown, key=lambda p: (p.severity is None, -p.cost))[:10]:
+    for point in sorted(shown, key=lambda p: (SEVERITY_RANK.get(p.severity or "", 9), -p.cost))[:10]:  # most urgent first
         labels.place(point.cost, point.roi, 6.0 if point.severity else 4.5,
                      f"{_short(point.campaign, 10)} · {w.get(point.verdict, point.verdict)}",
-                     VERDICT_COLOUR.get(point.verdict, TEXT))
+                     VERDICT_COLOUR.get(point.verdict, TEXT), reach=point.severity is not None)
     by_colour: dict[str, list[str]] = {}  # one legend entry a colour: "亏钱 / 暂停"
     for point in sorted(ads.points, key=lambda p: list(VERDICT_COLOUR).index(p.verdict) if p.verdict in VERDICT_COLOUR else 9):
         words = by_colour.setdefault(VERDICT_COLOUR.get(point.verdict, BLUE), [])
@@ -409,7 +427,7 @@ def item_chart(items: ItemMap, lang: str, currency: str) -> Chart:
     if named:
         ax.scatter([p.visitors for p in named], [p.visitor_value for p in named], s=144, color=ORANGE,
                    edgecolors="white", linewidths=1, zorder=3, gid=chart.gid("named"))
-    for point in named[:8]:
+    for point in sorted(named, key=lambda p: (SEVERITY_RANK.get(p.severity or "", 9), -p.visitors))[:8]:  # most urgent first
         labels.place(point.visitors, point.visitor_value, 6.0, _short(point.name, 12), TEXT)
     if items.total > len(items.points):
         chart.figure.text(chart.x_points(8), chart.y_points(296 - 12),

@@ -101,6 +101,7 @@ class ItemPoint:
     visitors: float
     visitor_value: float
     named: bool  # a rule put this item on the to-do list
+    severity: str | None = None  # of the most urgent to-do on it
 
 
 @dataclass
@@ -325,7 +326,7 @@ def item_map(dataset: "Dataset", day: str, named: dict[str, tuple[str, str | Non
     names = chosen["item_name"] if "item_name" in chosen.columns else chosen["item_id"]
     points = [
         ItemPoint(str(item_id), str(name) if isinstance(name, str) and name else str(item_id),
-                  float(visits), float(worth), f"item:{item_id}" in named)
+                  float(visits), float(worth), f"item:{item_id}" in named, named.get(f"item:{item_id}", (None,))[0])
         for item_id, name, visits, worth in zip(chosen["item_id"], names, chosen["_visitors"], chosen["_value"])
     ]
     return ItemMap(average, points, int(valued.sum()))
