@@ -334,3 +334,36 @@ def test_money_per_day_divides_each_subjects_total_by_the_days_it_covers(tmp_pat
     assert lowered.evidence["money"] == pytest.approx(30.0 / 7, abs=0.01)  # $30 over 7 days, no sales
     raised = by_subject(report, "ads.ctr_bid")["campaign:爆款拉新"]
     assert raised.evidence["cost"] == pytest.approx(800.0)  # the one day's spend stays the day's
+
+
+# -- a test plan over seven mornings of one-day downloads, through the history --------------------------
+def test_a_test_plan_gets_its_verdict_from_seven_one_day_downloads_kept_in_the_history(tmp_path):
+    """Each morning's 万相台 计划报表 holds one day; the history keeps the days, so on the seventh
+    morning the 测款 plan is judged (its cart-add rate 12% against the account's 6%: a winner), and
+    on the mornings before it keeps testing. It is never paused for its ROI of 1."""
+    from exports import days as last_days
+    from shopdoc.history import open_history
+
+    config = Config(merge({"shop": {"name": "测款店", "gross_margin": 0.30}}))
+    db = tmp_path / "history.sqlite"
+    verdicts = []
+    for day in last_days(DAY, 7):
+        folder = tmp_path / day
+        folder.mkdir()
+        rows = [dict(wxt("秋冬新品测款", 2_000, 20, 0.01, 20.0, 20.0, "201"), 日期=day, 场景名字="货品加速", 总购物车数=2.4),
+                dict(wxt("日常推广", 40_000, 1_000, 0.025, 1_000.0, 5_000.0, "202"), 日期=day, 总购物车数=60)]
+        path = wxt_plans_zip(folder / f"计划报表_{day.replace('-', '')}.zip", rows)
+        dataset = load_paths([str(path)], config)
+        store = open_history(str(db), config)
+        try:
+            store.augment(dataset, config.shop_name, day)
+            report = build_report(dataset, config, date=day, lang="en", history=store)
+            store.annotate(report)
+            store.record(dataset, report)
+        finally:
+            store.close()
+        found = [f for f in report.findings if f.rule == "ads.test_plan"]
+        verdicts.append((found[0].msg, found[0].evidence["days"]) if found else None)
+        assert not [f for f in report.findings if f.rule == "ads.roi_breakeven" and "测款" in f.subject]
+    # 20 clicks a day: the 100-click guard is met on day 5, the 7-day window on day 7.
+    assert verdicts == [("testing", n) for n in range(1, 7)] + [("winner", 7)]

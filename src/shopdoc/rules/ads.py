@@ -1720,13 +1720,13 @@ def test_plan(ctx: "RuleContext") -> None:
     """Test plans (货品加速 / 测款) judged by cart-add and favourite rate over their test window, not by a day's ROI.
 
     [zh]
-    检查：计划名或类型（场景名字）里带 markers（默认“测款”“货品加速”）的是测款计划。最近 test_days 天（默认 7 天，含报告日）它的收藏加购率 =（加购数 + 收藏数）÷ 点击量（导出没有收藏数时只算加购），和同平台、同币种账户里其他计划同一窗口的收藏加购率比。数据不满 test_days 天或点击不到 min_clicks：继续测（提示）。满了：达到账户的 win_ratio 倍（默认 1.2）是测出来了，加预算；不到 lose_ratio（默认 0.7）是没测出来，停掉；中间的说明没测出好坏。测款计划和它的关键词不归 ads.roi_breakeven / ads.ctr_bid 管：不会因为一天投产比低被暂停或降价。
+    检查：计划名或类型（场景名字）里带 markers（默认“测款”“货品加速”）的是测款计划。最近 test_days 天（默认 7 天，含报告日）它的收藏加购率 =（加购数 + 收藏数）÷ 点击量（导出没有收藏数时只算加购），和同平台、同币种账户里其他计划同一窗口的收藏加购率比。每天只下载一天的报表也行：历史记录（--history）里存下的前几天会补进测款窗口。数据不满 test_days 天或点击不到 min_clicks：继续测（提示）。满了：达到账户的 win_ratio 倍（默认 1.2）是测出来了，加预算；不到 lose_ratio（默认 0.7）是没测出来，停掉；中间的说明没测出好坏。测款计划和它的关键词不归 ads.roi_breakeven / ads.ctr_bid 管：不会因为一天投产比低被暂停或降价。
     原因：《运营的一天》(003)：“同样一款衣服，你如果上早了，测出来的数据可能非常差！一个款本身点击率可能有4%，但上的时间节点没对，测出来点击率只有2%，收藏加购也非常差。而且，更重要的是，新品期也浪费掉了！”测款测的是这个款有没有人要（点击、收藏加购），不是第一天赚不赚钱；按一天的投产比把它停掉，新品期就白费了。
     怎么做：测款期内不看投产比、不停；期满看收藏加购率：好的转主推、加预算，差的停掉，换图或换价再测。
     门槛：7 天、100 次点击、1.2 倍和 0.7 倍都是我们定的（文档没有给数字）；比较对象是同一账户其他计划的收藏加购率。
     金额：只有没测出来、要停的计划算金额：停掉后每天省下的推广费（窗口期花费 ÷ 天数）；还在测和测出来的不算（测款是为了找款，不按当天的钱判断）。
     [en]
-    Checks: a plan whose name or type (scene) holds one of `markers` (测款, 货品加速 by default) is a test plan. Over the last test_days days (7 by default, up to the report day) its cart-add + favourite rate = (cart adds + favourites) ÷ clicks (cart adds alone when the export has no favourites), against the same rate of the account's other campaigns on the same platform and currency in the same window. Fewer than test_days days of data or min_clicks clicks: keep testing (a note). After that: win_ratio (1.2) times the account or more is a winner, give it budget; lose_ratio (0.7) or less is a loser, stop it; in between, no clear result. Test plans and their keywords are left out of ads.roi_breakeven and ads.ctr_bid: never paused or cut for one day's ROI.
+    Checks: a plan whose name or type (scene) holds one of `markers` (测款, 货品加速 by default) is a test plan. Over the last test_days days (7 by default, up to the report day) its cart-add + favourite rate = (cart adds + favourites) ÷ clicks (cart adds alone when the export has no favourites), against the same rate of the account's other campaigns on the same platform and currency in the same window. A one-day report each morning is enough: the days the history (--history) keeps fill the test window. Fewer than test_days days of data or min_clicks clicks: keep testing (a note). After that: win_ratio (1.2) times the account or more is a winner, give it budget; lose_ratio (0.7) or less is a loser, stop it; in between, no clear result. Test plans and their keywords are left out of ads.roi_breakeven and ads.ctr_bid: never paused or cut for one day's ROI.
     Why: An operator's day (003): "Launch the same garment too early and the test data can be terrible: an item that would draw a 4% CTR tests at 2%, with poor favourites and cart-adds, and its new-item period is wasted." A test asks whether buyers want the item (clicks, favourites, cart-adds), not whether it paid on day one; pausing it on a day's ROI wastes the new-item period.
     Fix: during the test leave ROI aside and keep it running; at the end, move a winner into a main campaign with more budget, stop a loser, and test again with a new image or price.
     Thresholds: 7 days, 100 clicks, 1.2x and 0.7x are ours; the documents give no numbers. The comparison is the account's other campaigns' rate.
@@ -1736,7 +1736,8 @@ def test_plan(ctx: "RuleContext") -> None:
 
     frame = ctx.dataset.frame("ad_report")
     days_wanted = ctx.param("test_days")
-    plans = _plan_days(_window(_without_flagged(frame, ctx.dataset), ctx.date, days_wanted))
+    plans = _with_stored_days(ctx, _plan_days(_window(_without_flagged(frame, ctx.dataset), ctx.date, days_wanted)),
+                              days_wanted)
     if plans.empty:
         ctx.skip(ctx.t("窗口期内没有推广数据", "no ad rows in the window"))
         return
@@ -1777,6 +1778,38 @@ def test_plan(ctx: "RuleContext") -> None:
                         ratio=ratio, **values)
         else:
             ctx.finding("even", subject, {**evidence, "ratio": ratio}, severity="info", ratio=ratio, **values)
+
+
+def _with_stored_days(ctx: "RuleContext", plans: "pd.DataFrame", days: int) -> "pd.DataFrame":
+    """The plan days the files hold, plus the window's earlier days the history keeps (each morning's
+    one-day 万相台 report adds a day): a test plan reaches its verdict on daily downloads."""
+    import pandas as pd
+
+    if ctx.history is None or not hasattr(ctx.history, "stored_days") or ctx.date is None:
+        return plans
+    start = (dt.date.fromisoformat(ctx.date) - dt.timedelta(days=max(days, 1) - 1)).isoformat()
+    have = set(plans["date"]) if not plans.empty else set()
+    fields = ("campaign", "scene", "currency", "platform", "clicks", "cost", "cart_adds", "favorites")
+    known = dict(zip(plans["campaign"], plans["account"])) if not plans.empty else {}
+    parts = [plans] if not plans.empty else []
+    for day, columns in ctx.history.stored_days(ctx.config.shop_name, "ad_campaign", start, ctx.date, have, fields):
+        if "campaign" not in columns:
+            continue
+        size = len(columns["campaign"])
+        stored = pd.DataFrame({name: columns.get(name, [None] * size) for name in fields})
+        currency = stored["currency"].astype("string").fillna("").str.strip().str.upper()
+        platform = stored["platform"].astype("string").fillna("")
+        # A day stored before the platform was kept: the plan's account as today's files give it.
+        account = [known.get(plan, f"{p}/{c}") if not p else f"{p}/{c}"
+                   for plan, p, c in zip(stored["campaign"], platform, currency)]
+        favorites = _number(stored, "favorites")
+        parts.append(pd.DataFrame({
+            "campaign": stored["campaign"].astype("string"), "date": day,
+            "scene": stored["scene"].astype("string").fillna(""), "account": account,
+            "impressions": float("nan"), "clicks": _number(stored, "clicks"), "cost": _number(stored, "cost"),
+            "cart_adds": _number(stored, "cart_adds"), "favorites": favorites, "has_favorites": favorites.notna(),
+        }).dropna(subset=["campaign"]))
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else plans
 
 
 def _collect_rate(cart_adds: float, favorites: float, clicks: float) -> float | None:
