@@ -162,3 +162,16 @@ def test_a_keyword_is_judged_net_of_its_own_items_refunds_and_never_raised_on_th
     verdicts |= {f.subject: f.msg for f in state.findings if f.rule.startswith("ads.")}
     assert verdicts["keyword:毛衣/退款多"] == "refund_bid"
     assert verdicts["keyword:毛衣/退款少"] == "raise_bid"
+
+
+def test_the_bid_sheet_says_the_cut_is_for_refunds(tmp_path):
+    from shopdoc.bidsheet import write_bid_sheet
+
+    plans = wxt_plans_zip(tmp_path / "计划报表_20261122.zip", PLANS)
+    items = item_file(tmp_path, [BALLAST[:4] + (0.10,)])
+    report = diagnose(plans, items, lang="zh", user={"shop": {"gross_margin": 0.30}})
+    sheet = tmp_path / "改价表.csv"
+    assert write_bid_sheet(report, str(sheet)) >= 1
+    text = sheet.read_text(encoding="utf-8-sig")
+    line = next(row for row in text.splitlines() if "毛衣拉新" in row)
+    assert "扣掉退款后投产比低于保本" in line and "降出价和日限额" in line
