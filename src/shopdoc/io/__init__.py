@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Iterator
@@ -105,9 +106,21 @@ def load_paths(paths: list[str], config: Config, progress: "Progress | bool" = F
     read: dict[int, list[tuple[InputFile, "pd.DataFrame | None"]]] = {}
     budget = _budget(config)
     pool = ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="shopdoc-read")
+    # The biggest file's guard goes first and alone: it is Python (regular expressions over the
+    # sheet's XML, holding the GIL) in front of the longest native parse of the run, which starts
+    # only when it is done. The other reads and pandas' import wait for it, then run beside that
+    # parse, which holds no GIL.
+    first_guarded = threading.Event()
+    if not files:
+        first_guarded.set()
     with _collector_paused():
         try:
-            reading = {pool.submit(_read, path, progress, budget): number for number, path in _biggest_first(files)}
+            order = _biggest_first(files)
+            reading = {pool.submit(_read, path, progress, budget,
+                                   first_guarded.set if index == 0 else None,
+                                   first_guarded if index else None): number
+                       for index, (number, path) in enumerate(order)}
+            first_guarded.wait(_GUARD_WAIT)
             import pandas as pd  # while the first workbooks are being parsed
 
             from shopdoc.io.fields import alias_tables
@@ -175,19 +188,31 @@ def _budget(config: Config):
     return Budget(Limits.from_config(config))
 
 
-def _read(path: str, progress: "Progress", budget=None) -> "list[RawTable] | Exception":
+# Seconds the other reads wait for the biggest file's guard at most (a hostile 256 MB sheet's
+# guard takes seconds; then they go ahead beside it).
+_GUARD_WAIT = 5.0
+
+
+def _read(path: str, progress: "Progress", budget=None, guarded=None, after=None) -> "list[RawTable] | Exception":
     """A file's raw tables, or the exception that stopped its read (runs on a reader thread; the
     caller turns the exception into that file's error, so a failure never depends on timing).
-    Nothing a reader raises ends the run: a native library's panic is a BaseException."""
+    Nothing a reader raises ends the run: a native library's panic is a BaseException.
+    `guarded`: told when the file's guard is done (`readers.read_tables`); `after`: an Event to
+    wait for (at most `_GUARD_WAIT` seconds) before starting."""
     from shopdoc.io.readers import read_tables
 
+    if after is not None:
+        after.wait(_GUARD_WAIT)
     with progress.reading(path):
         try:
-            return read_tables(path, budget.limits if budget else None, budget)
+            return read_tables(path, budget.limits if budget else None, budget, guarded)
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:  # InputError, or a reader's bug: either way this file's status
             return exc if isinstance(exc, Exception) else RuntimeError(f"{type(exc).__name__}: {exc}")
+        finally:
+            if guarded is not None:
+                guarded()  # never leave the other reads waiting
 
 
 def read_path(path: str, config: Config,

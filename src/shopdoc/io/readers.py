@@ -16,7 +16,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from shopdoc.errors import InputError
 from shopdoc.io import xls
@@ -57,9 +57,20 @@ class RawTable:
         return self.delimiter == ";"
 
 
-def read_tables(path: str, limits: Limits | None = None, budget: Budget | None = None) -> list[RawTable]:
+def read_tables(path: str, limits: Limits | None = None, budget: Budget | None = None,
+                guarded: Callable[[], None] | None = None) -> list[RawTable]:
     """Every table in the file at `path`. Raises InputError for a file that cannot be read at all;
-    a sheet or zip member that cannot be read is a table with its `error` set, beside the others."""
+    a sheet or zip member that cannot be read is a table with its `error` set, beside the others.
+
+    `guarded` is called once, when what holds the GIL before the parse is done: a workbook's guard
+    (`xlsx_guard`, `xls_guard`), after which the parse is native code that releases it; for any
+    other file, at once (see `io.load_paths`)."""
+    if guarded is not None and not isinstance(guarded, _Once):
+        guarded = _Once(guarded)
+        try:
+            return read_tables(path, limits, budget, guarded)
+        finally:
+            guarded()
     limits = limits or DEFAULTS
     budget = budget or Budget(limits)
     try:
@@ -81,10 +92,12 @@ def read_tables(path: str, limits: Limits | None = None, budget: Budget | None =
                 matches = path.lower().endswith((".xls",) if fmt == "xls" else (".xlsx", ".xlsm"))
                 # calamine opens a path by its extension; a renamed workbook is read from its bytes
                 source = path if matches else head + handle.read()
-                tables = _read_workbook(path, source, fmt, limits, budget)
+                tables = _read_workbook(path, source, fmt, limits, budget, guarded)
                 for table in tables:
                     table.name = os.path.basename(path)
                 return _dated(tables, _saved_on(handle))
+            if guarded is not None:
+                guarded()
             data = head + handle.read(limits.max_file_bytes + 1 - len(head))
             budget.take(len(data))
             saved = _saved_on(handle)
@@ -97,6 +110,18 @@ def read_tables(path: str, limits: Limits | None = None, budget: Budget | None =
     except OSError as exc:
         raise InputError(path, Said("read.cannot_open", why=exc.strerror), hint=Said("hint.permissions")) from None
     return _dated(read_bytes(path, data, os.path.basename(path), limits=limits, budget=budget), saved)
+
+
+class _Once:
+    """A callback that runs on its first call only."""
+
+    def __init__(self, callback: Callable[[], None]):
+        self.callback: Callable[[], None] | None = callback
+
+    def __call__(self) -> None:
+        callback, self.callback = self.callback, None
+        if callback is not None:
+            callback()
 
 
 def _saved_on(handle: Any) -> str | None:
@@ -164,12 +189,15 @@ def read_bytes(path: str, data: bytes, name: str, in_zip: bool = False, *, limit
 # -- workbooks -------------------------------------------------------------------------------------
 
 def _read_workbook(path: str, source: str | bytes, fmt: str, limits: Limits = DEFAULTS,
-                   budget: Budget | None = None) -> list[RawTable]:
+                   budget: Budget | None = None, guarded: Callable[[], None] | None = None) -> list[RawTable]:
     """Each sheet that holds data. A sheet that is over a limit or that calamine fails on (a panic
-    on a truncated .xls included) is a table with its error; the other sheets are still read."""
+    on a truncated .xls included) is a table with its error; the other sheets are still read.
+    `guarded`: called when the guard is done (see `read_tables`)."""
     refused: dict[str, tuple[str, str]] = {}
     if fmt == "xlsx":
         refused, text = _check_xlsx(path, source, limits, budget)
+        if guarded is not None:
+            guarded()
         if text:
             with quiet_native_stderr():
                 tables = _text_tables(path, source, text, limits, refused)
@@ -177,6 +205,8 @@ def _read_workbook(path: str, source: str | bytes, fmt: str, limits: Limits = DE
                 return tables
     elif fmt == "xls":
         refused = _check_xls(source, limits)
+        if guarded is not None:
+            guarded()
         if refused:  # calamine lays out every sheet of an .xls as it opens it: read the others with xlrd
             return _xlrd_tables(path, source, refused)
     with quiet_native_stderr():
