@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from shopdoc.config import Config, load_config
 from shopdoc.dataset import Dataset
@@ -16,15 +16,17 @@ if TYPE_CHECKING:
     from shopdoc.progress import Progress
 
 
-def load(paths: list[str], config: Config, progress: "Progress | bool" = False) -> Dataset:
+def load(paths: list[str], config: Config, progress: "Progress | bool" = False,
+         idle: "Callable[[], None] | None" = None) -> Dataset:
     """Read every export under `paths` (files or folders). Never raises for a bad file.
 
     `progress`: a `shopdoc.progress.Progress` the importers report each file to (True: a bar on
-    stderr when it is a terminal; False: none).
+    stderr when it is a terminal; False: none). `idle`: run while only the last read is left to
+    wait for (see `io.load_paths`).
     """
     from shopdoc.io import load_paths
 
-    return load_paths(paths, config, progress=progress)
+    return load_paths(paths, config, progress=progress, idle=idle)
 
 
 def checklist(config: Config, lang: str) -> list[str]:

@@ -14,7 +14,7 @@ import os
 import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from shopdoc.config import Config
 from shopdoc.dataset import Dataset
@@ -83,11 +83,13 @@ def _expand(paths: list[str], lang: str = "en") -> list[str | InputFile]:
     return out
 
 
-def load_paths(paths: list[str], config: Config, progress: "Progress | bool" = False) -> Dataset:
+def load_paths(paths: list[str], config: Config, progress: "Progress | bool" = False,
+               idle: "Callable[[], None] | None" = None) -> Dataset:
     """Read every export under `paths` (files or folders) into one Dataset. Never raises for a bad file.
 
     No paths: the config's `shop.data_dir`, else the current folder. `progress` is the hook each
     file's read is reported to (see `shopdoc.progress`; True: a bar when stderr is a terminal).
+    `idle`: work for this thread while it would only wait for the last read (a command's imports).
 
     The files are read on a few threads, the biggest first: python-calamine parses a workbook
     without holding the GIL, so the reads run side by side, and alongside the import of pandas,
@@ -129,6 +131,9 @@ def load_paths(paths: list[str], config: Config, progress: "Progress | bool" = F
             for done in as_completed(reading):
                 number = reading.pop(done)  # the raw cells go as soon as the file is normalised
                 read[number] = _tables_of(files[number], done.result(), config, tables)
+                if idle is not None and len(reading) == 1 and not next(iter(reading)).done():
+                    idle()  # waiting for the last (biggest) read anyway
+                    idle = None
         finally:
             pool.shutdown(cancel_futures=True)  # Ctrl-C: do not start the reads still queued
     dataset = Dataset()

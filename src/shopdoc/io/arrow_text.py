@@ -92,15 +92,18 @@ class TextColumn:
         """The cells where `mask` is True, as an object array."""
         if self._cells is not None:
             return np.array(self._cells, dtype=object)[mask]
-        rows = np.flatnonzero(mask)
-        out = np.empty(len(rows), dtype=object)
-        if len(rows):
-            starts, stops = self.offsets[rows], self.offsets[rows + 1]
-            pieces = np.zeros(len(rows) + 1, dtype=np.int64)
-            np.cumsum(stops - starts, out=pieces[1:])
-            index = np.repeat(starts - pieces[:-1], stops - starts) + np.arange(pieces[-1])
-            out[:] = _split(pieces, self.data[index])
+        out = np.empty(int(np.count_nonzero(mask)), dtype=object)
+        out[:] = self.subset(mask).cells()
         return out
+
+    def subset(self, mask: np.ndarray) -> "TextColumn":
+        """The cells where `mask` is True, as a column of their own (their bytes gathered)."""
+        rows = np.flatnonzero(mask)
+        starts, stops = self.offsets[rows], self.offsets[rows + 1]
+        offsets = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(stops - starts, out=offsets[1:])
+        index = np.repeat(starts - offsets[:-1], stops - starts) + np.arange(offsets[-1])
+        return TextColumn(offsets, self.data[index])
 
 
 def _split(offsets: np.ndarray, data: np.ndarray) -> list[str]:

@@ -83,7 +83,7 @@ def normalise(table: RawTable, mapping: Mapping, aliases: KindAliases, path: str
     keep = _data_rows(mapping, kind, fields, raw, parsed, raw_column, n)
 
     if not keep.all():  # totals, notes and empty rows go; the data rows are numbered from 0 again
-        raw = {name: _kept(column, keep) for name, column in raw.items()}
+        raw = raw.kept(keep)
         parsed = {name: (_kept(values, keep), _kept(bad, keep)) for name, (values, bad) in parsed.items()}
         excel_rows = _kept(excel_rows, keep)
     frame = pd.DataFrame({name: column for name, (column, _) in parsed.items()})
@@ -97,7 +97,7 @@ def normalise(table: RawTable, mapping: Mapping, aliases: KindAliases, path: str
         # day and pass another day's numbers off as today's.
         dated = ~np.logical_or.reduce(unreadable)
         frame = frame[dated].reset_index(drop=True)
-        raw = {name: _kept(column, dated) for name, column in raw.items()}
+        raw = raw.kept(dated) if isinstance(raw, RawColumns) else {name: _kept(column, dated) for name, column in raw.items()}
     for name, spec in fields.items():
         if spec.type == "rate":
             frame[name] = _percent_points(frame[name], lambda name=name: raw[name], headers[name], warnings)
@@ -142,6 +142,25 @@ class RawColumns(FieldMap):
 
     def __len__(self) -> int:
         return len(self._indexes)
+
+    def __contains__(self, name: object) -> bool:  # Mapping's would make the column to find out
+        return name in self._indexes
+
+    def kept(self, keep: np.ndarray) -> "RawColumns | dict[str, pd.Series]":
+        """The rows where `keep` is True; a table read as text columns keeps its columns unmade."""
+        if self._sources is None:
+            return {name: _kept(self[name], keep) for name in self}
+        sources = [column.subset(keep) for column in self._sources]
+        rows = int(np.count_nonzero(keep))
+        made: dict[int, pd.Series] = {}
+
+        def make(index: int) -> pd.Series:
+            if index not in made:
+                made[index] = (pd.Series(sources[index].cells(), dtype=object) if index < len(sources)
+                               else pd.Series([None] * rows, dtype=object))
+            return made[index]
+
+        return RawColumns(self._indexes, make, sources)
 
     def source(self, name: str):
         """What `values.numbers_block` reads for this field: its bytes when there are any."""
