@@ -150,6 +150,23 @@ def test_every_sheet_must_be_text_for_the_fast_path(tmp_path, monkeypatch):
     same_tables(fast, slow)
 
 
+def test_hidden_sheets_are_read_on_both_paths(tmp_path, monkeypatch):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "可见"
+    for row in keyword_rows(20):
+        book.active.append(row)
+    hidden = book.create_sheet("隐藏")
+    hidden.sheet_state = "hidden"
+    for row in keyword_rows(10):
+        hidden.append(row)
+    book.save(tmp_path / "hidden.xlsx")
+    fast, slow = both(tmp_path / "hidden.xlsx", monkeypatch)
+    assert [table.sheet for table in fast] == ["可见", "隐藏"] and all(table.columns is not None for table in fast)
+    same_tables(fast, slow)
+
+
 def test_a_sheet_that_does_not_start_at_a1_is_read_by_calamine(tmp_path, monkeypatch):
     path = write(tmp_path / "late.xlsx", {"Sheet1": [[None, None], [None, "统计日期"], [None, "2026-11-22"]]})
     fast, slow = both(path, monkeypatch)
