@@ -175,3 +175,12 @@ def test_the_bid_sheet_says_the_cut_is_for_refunds(tmp_path):
     text = sheet.read_text(encoding="utf-8-sig")
     line = next(row for row in text.splitlines() if "毛衣拉新" in row)
     assert "扣掉退款后投产比低于保本" in line and "降出价和日限额" in line
+
+
+def test_shopify_returns_are_negative_and_count_by_their_size():
+    """Shopify's total sales report writes Returns as a negative amount: the shop's refund rate is its size."""
+    from shopdoc.rules._helpers import refund_rates
+
+    shop = pd.DataFrame([{"date": day, "gmv": 1_000.0, "buyers": 10.0, "refund_amount": -80.0} for day in WEEK])
+    _, rates = refund_rates(Dataset(frames={"shop_daily": shop}), DAY, 7)
+    assert rates["rate"] == pytest.approx(0.08) and rates["buyers"] == 70

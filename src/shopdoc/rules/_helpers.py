@@ -195,7 +195,8 @@ def refund_rates(dataset: Dataset, day: str | None, days: int) -> tuple["pd.Data
     """Refunds against sales over the `days` days up to `day`: per item (`item_id`, `refund`, `gmv`,
     `buyers`, `rate`, `days`) and for the shop (`refund`, `gmv`, `buyers`, `rate`), or None where the
     exports carry no refund column (成功退款金额). A blank refund cell in a file that has the column is
-    no refund. The shop's figures are the items' sums, else the shop export's."""
+    no refund; a negative one (Shopify's Returns) counts by its size. The shop's figures are the
+    items' sums, else the shop export's."""
     import pandas as pd
 
     if day is None:
@@ -209,7 +210,7 @@ def refund_rates(dataset: Dataset, day: str | None, days: int) -> tuple["pd.Data
         if not rows.empty:
             rows = rows.drop_duplicates(["item_id", "date"], keep="last")
             table = pd.DataFrame({"item_id": rows["item_id"].astype(str), "date": rows["date"],
-                                  "refund": column(rows, "refund_amount").fillna(0.0), "gmv": column(rows, "gmv"),
+                                  "refund": column(rows, "refund_amount").fillna(0.0).abs(), "gmv": column(rows, "gmv"),
                                   "buyers": column(rows, "buyers")})
             per_item = table.groupby("item_id", sort=False).agg(
                 refund=("refund", "sum"), gmv=("gmv", "sum"), buyers=("buyers", "sum"), days=("date", "nunique")).reset_index()
@@ -221,7 +222,8 @@ def refund_rates(dataset: Dataset, day: str | None, days: int) -> tuple["pd.Data
         if frame is not None and "refund_amount" in frame.columns and "date" in frame.columns:
             rows = frame[frame["date"].isin(window)].drop_duplicates("date", keep="last")
             if column(rows, "refund_amount").notna().any():
-                shop = {"refund": float(column(rows, "refund_amount").fillna(0.0).sum()),
+                # Shopify's Returns are negative (they come off the sales): a refund is its size.
+                shop = {"refund": float(column(rows, "refund_amount").fillna(0.0).abs().sum()),
                         "gmv": float(column(rows, "gmv").sum()), "buyers": float(column(rows, "buyers").sum())}
     if shop is not None:
         shop["rate"] = shop["refund"] / shop["gmv"] if shop["gmv"] > 0 else float("nan")
