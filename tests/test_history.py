@@ -587,4 +587,4 @@ def test_a_new_file_gets_the_current_schema(db: Path) -> None:
     assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
     assert conn.execute("SELECT value FROM meta WHERE key = 'application'").fetchone() == ("shopdoc.history",)
     assert {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")} == \
-        {"meta", "days", "metrics", "item_names", "findings", "snoozes"}
+        {"meta", "days", "metrics", "item_names", "findings", "snoozes", "changes", "actions", "outcomes"}

@@ -23,9 +23,13 @@ from shopdoc.history.schema import SQLITE_MAGIC, open_database
 TABLES = {
     "days": ("shop", "date", "diagnosed"),
     "metrics": ("shop", "date", "kind", "rows", "data"),
-    "findings": ("shop", "date", "rule", "subject", "severity", "first_seen"),
+    "findings": ("shop", "date", "rule", "subject", "severity", "first_seen", "owner", "money", "currency", "top",
+                 "judged"),
     "item_names": ("shop", "item_id", "item_name"),
     "snoozes": ("shop", "rule", "subject", "until"),
+    "changes": ("shop", "date", "rows", "tally", "data"),
+    "actions": ("shop", "key", "day", "how", "note"),
+    "outcomes": ("shop", "key", "rule", "day", "done", "outcome", "before", "after", "judged_on"),
 }
 CHUNK = 500
 SECONDS = 60  # per table: stepping past damage stops after this
@@ -57,7 +61,9 @@ def repair(path: Path) -> Repaired:
         try:
             source.text_factory = lambda raw: raw.decode("utf-8", "replace")
             for table, columns in TABLES.items():
-                result.copied[table] = _copy(source, conn, table, columns, result.lost)
+                present = _present(source, table, columns)
+                if present:
+                    result.copied[table] = _copy(source, conn, table, present, result.lost)
         finally:
             conn.close()
     except BaseException:
@@ -84,6 +90,18 @@ def _open_source(path: Path) -> sqlite3.Connection:
         return conn
     except sqlite3.Error:
         return sqlite3.connect(uri + "&immutable=1", uri=True, isolation_level=None)
+
+
+def _present(source: sqlite3.Connection, table: str, columns: tuple[str, ...]) -> tuple[str, ...]:
+    """The columns the damaged file has (a file of an older schema lacks the newer ones)."""
+    try:
+        have = {row[1] for row in source.execute(f"PRAGMA table_info({table})").fetchall()}
+    except sqlite3.Error:
+        return columns
+    if not have:  # not in a file of an older schema (or unreadable: then the copy says why)
+        exists = source.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone()
+        return columns if exists else ()
+    return tuple(name for name in columns if name in have)
 
 
 def _copy(source: sqlite3.Connection, target: sqlite3.Connection, table: str, columns: tuple[str, ...],

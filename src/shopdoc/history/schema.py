@@ -16,10 +16,25 @@ Schema:
     item_names(shop, item_id, item_name)              the latest name of each item (kept once, not
                                                       per day: names are half of an item export's bytes)
     snoozes(shop, rule, subject, until)               from `shopdoc snooze`
+    findings(..., owner, money, currency, top,        (v3) who acts, the money per day, printed to-do
+             judged)                                  (1) or a part of one (0), and the numbers the
+                                                      subject was judged on as JSON: the evidence and,
+                                                      for rules whose outcome is measured, `before`
+    changes(shop, date, rows, tally, data)            (v3) the day's proposed changes (upload.changes):
+                                                      data = zlib-compressed columnar JSON of each
+                                                      change with its judged numbers, later its status
+                                                      (applied...) and outcome; tally = counts per rule
+    actions(shop, key, day, how, note)                (v3) a to-do done on `day`: how = applied
+                                                      (seen in the exports) or done (`shopdoc done`)
+    outcomes(shop, key, rule, day, done, outcome,     (v3) a to-do done by hand, judged after its
+             before, after, judged_on)                outcome window (the bid changes keep theirs in
+                                                      `changes`)
 
 Why JSON of canonical fields rather than a typed column per metric: the rules read whole canonical
 frames and augment rebuilds such frames, so the store only has to give back what it was given; a
 field added to `fields.yaml` tomorrow is stored and returned with no migration.
+
+Version 3 adds what was done and whether it worked (see `shopdoc.history.loop`).
 
 Version 1 kept a row per subject (`metrics(shop, date, kind, subject, fields)`) and had no
 `first_seen`, no `days.diagnosed` and no snoozes. Version 2 packs a day's rows of a kind into one
@@ -42,7 +57,7 @@ from shopdoc.errors import HistoryError
 from shopdoc.history.first_seen import FirstSeen
 
 APPLICATION = "shopdoc.history"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_SECONDS = 60  # a cron run waits this long for another run's write before giving up
 
@@ -94,7 +109,21 @@ def _v2(conn: sqlite3.Connection) -> None:
         recompute_first_seen(conn, shop, since=None)
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1, 2: _v2}
+def _v3(conn: sqlite3.Connection) -> None:
+    """What was done and whether it worked (issue 14): each to-do's owner, money and judged numbers;
+    the day's proposed changes; to-dos done; outcomes of the ones done by hand."""
+    for column in ("owner TEXT", "money REAL", "currency TEXT", "top INTEGER NOT NULL DEFAULT 1", "judged TEXT"):
+        conn.execute(f"ALTER TABLE findings ADD COLUMN {column}")
+    conn.execute("CREATE TABLE changes (shop TEXT NOT NULL, date TEXT NOT NULL, rows INTEGER NOT NULL, "
+                 "tally TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (shop, date))")
+    conn.execute("CREATE TABLE actions (shop TEXT NOT NULL, key TEXT NOT NULL, day TEXT NOT NULL, how TEXT NOT NULL, "
+                 "note TEXT, PRIMARY KEY (shop, key))")
+    conn.execute("CREATE TABLE outcomes (shop TEXT NOT NULL, key TEXT NOT NULL, rule TEXT NOT NULL, day TEXT NOT NULL, "
+                 "done TEXT NOT NULL, outcome TEXT NOT NULL, before TEXT, after TEXT, judged_on TEXT NOT NULL, "
+                 "PRIMARY KEY (shop, key, done))")
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1, 2: _v2, 3: _v3}
 
 
 def recompute_first_seen(conn: sqlite3.Connection, shop: str, since: str | None) -> None:
