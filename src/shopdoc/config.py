@@ -17,7 +17,7 @@ from typing import Any
 from shopdoc.errors import ConfigError
 from shopdoc.kinds import NAMES as KINDS
 from shopdoc.model import OWNERS, SEVERITIES
-from shopdoc.params import ParamGroup, boolean, days_list, fraction, shown, text, text_list
+from shopdoc.params import ParamGroup, boolean, count, days_list, fraction, shown, text, text_list
 
 CONFIG_NAME = "shopdoc.yaml"
 LANGS = ("zh", "en")
@@ -52,6 +52,12 @@ GROUPS: list[ParamGroup] = [
                     "Keep daily metrics for day-over-day, week-over-week and 'new today'"),
             text("path", None, "历史数据库文件；不填则放在用户数据目录",
                  "History database file; empty means the user data directory", optional=True),
+            count("outcome_days", 7, "做了的待办过多少天看效果（每条规则可以用 rules.<规则>.outcome_days 单独设）",
+                  "Days after a to-do was done before its outcome is judged (per rule: rules.<rule>.outcome_days)"),
+            count("ignore_after_days", 7, "待办列出这么多天还没做，`shopdoc todo` 算作没理会",
+                  "A to-do listed this many days and not done counts as ignored in `shopdoc todo`"),
+            fraction("min_change", 0.10, "看效果时，指标变化不到这个幅度算“没变化”",
+                     "When judging an outcome, a change in the metric smaller than this is 'no change'"),
         ],
         "历史记录", "History",
     ),
@@ -497,12 +503,15 @@ def _merge_rules(rules: dict[str, Any], value: Any) -> None:
             elif name == "remind_days":
                 if isinstance(item, bool) or not isinstance(item, int) or item < 1:
                     raise ConfigError(key, f"must be a whole number of days, 1 or more, got {shown(item)}")
+            elif name == "outcome_days":  # how long after it was done the rule's advice is judged
+                if not isinstance(item, int) or isinstance(item, bool) or not 1 <= item <= 90:
+                    raise ConfigError(key, f"must be a whole number of days from 1 to 90, got {shown(item)}")
             elif name in params:
                 reason = params[name].validate(item)
                 if reason:
                     raise ConfigError(key, reason)
             else:
-                known = ["enabled", "severity", "owner", "remind_days", *params]
+                known = ["enabled", "severity", "owner", "remind_days", "outcome_days", *params]
                 raise ConfigError(key, "unknown setting" + _suggest(str(name), known))
             rules[rule_id][name] = item
 

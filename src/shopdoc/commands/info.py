@@ -206,7 +206,8 @@ _STARTER = {
         "rules": [
             "每条规则都可以：enabled: false 关掉；severity: critical / warning / info 改级别；",
             "owner: operations（运营）/ promotion（推广）/ design（美工）/ service（客服）/ content（内容）改负责人；",
-            "remind_days: 问题连续几天都在时，每隔几天完整提醒一次（其余日子在“还没解决的老问题”里一行带过；1 = 每天）。",
+            "remind_days: 问题连续几天都在时，每隔几天完整提醒一次（其余日子在“还没解决的老问题”里一行带过；1 = 每天）；",
+            "outcome_days: 做了以后过几天看效果（默认 history.outcome_days = 7）。",
         ],
         "rules_title": "规则",
         "default": "默认",
@@ -258,6 +259,7 @@ _STARTER = {
             "Every rule takes: enabled: false to switch it off; severity: critical / warning / info;",
             "owner: operations / promotion / design / service / content;",
             "remind_days: a problem open for days is said in full every this many days (one line under \"still open\" otherwise; 1 = daily).",
+            "outcome_days: days after it was done before its outcome is judged (default: history.outcome_days, 7).",
         ],
         "rules_title": "Rules",
         "default": "default",
