@@ -34,7 +34,10 @@ COLUMNS = ("level", "campaign", "ad_group", "keyword", "match_type", "verdict", 
 TEXT_COLUMNS = ("level", "campaign", "ad_group", "keyword", "match_type", "verdict", "reason", "key")
 # Carried by `bid_table` after COLUMNS, never written: what the upload layouts need (the verdict's
 # code, the level's code, the subject and its currency).
-RAW_COLUMNS = ("msg", "level_code", "subject", "currency")
+RAW_COLUMNS = ("msg", "level_code", "subject", "currency", "rule", *("impressions", "clicks", "cost", "gmv"))
+# ... with the rule that gave the verdict and the window's numbers it was judged on (the history
+# keeps them beside each change, to see a week later whether it worked).
+JUDGED = ("impressions", "clicks", "cost", "gmv")
 
 HEADERS = {
     "zh": ("层级", "推广计划", "推广单元", "关键词", "匹配方式", "处理", "当前出价", "建议出价", "调整幅度", "点击率",
@@ -101,11 +104,11 @@ VERDICT_WORDS: dict[str, dict[str, tuple[str, str]]] = {
 PROVISIONAL = {"zh": "（毛利率未设置，暂定）", "en": " (provisional: gross margin not set)"}
 
 
-def ad_frames(report: Report) -> Iterator[tuple[str, "pd.DataFrame"]]:
-    """(verdict, frame) for each ad block of the report."""
+def ad_frames(report: Report) -> Iterator[tuple[str, "pd.DataFrame", str]]:
+    """(verdict, frame, rule) for each ad block of the report."""
     for block in report.blocks:
         if block.rule in AD_RULES and block.msg not in LEFT_OUT:
-            yield block.msg, block.frame
+            yield block.msg, block.frame, block.rule
 
 
 def bid_table(report: Report) -> "pd.DataFrame":
@@ -117,11 +120,12 @@ def bid_table(report: Report) -> "pd.DataFrame":
     words = VERDICT_WORDS[lang]
     keys = todo_keys(report)
     parts = []
-    for verdict, frame in ad_frames(report):
+    for verdict, frame, rule_id in ad_frames(report):
         if frame.empty:
             continue
-        part = pd.DataFrame({name: _column(frame, name) for name in (*COLUMNS, "subject", "currency")
+        part = pd.DataFrame({name: _column(frame, name) for name in (*COLUMNS, "subject", "currency", *JUDGED)
                              if name not in ("verdict", "reason", "key")})
+        part["rule"] = rule_id
         todo, why = words.get(verdict, (verdict, ""))
         part["verdict"] = todo
         provisional = _column(frame, "provisional").fillna(False).astype(bool)

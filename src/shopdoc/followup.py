@@ -18,6 +18,7 @@ part (issue 14, "what was done").
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable
 
 if TYPE_CHECKING:
@@ -66,62 +67,274 @@ def today_state(dataset: "Dataset") -> tuple["pd.DataFrame", "pd.DataFrame", str
     return keywords, campaigns, last
 
 
+ADVICE_FIELDS = ("campaign", "ad_group", "keyword", "match_type", "level_code", "action", "current_bid", "new_bid")
+
+
 def applied(advised: Iterable[dict[str, Any]], dataset: "Dataset") -> "pd.DataFrame":
     """One row per piece of advice: key, subject, action, old and new bid, today's bid, state and
     impressions, and `status` (applied / not_applied / unknown)."""
     import pandas as pd
 
-    from shopdoc.upload import _norm
+    rows = list(advised)
+    frame = pd.DataFrame({name: [row.get(name) for row in rows] for name in ("key", "subject", *ADVICE_FIELDS)})
+    found = applied_frame(frame, dataset)
+    return pd.DataFrame({"key": frame["key"], "subject": frame["subject"], "action": frame["action"],
+                         "old_bid": frame["current_bid"], "new_bid": frame["new_bid"],
+                         "today_bid": found["today_bid"], "today_state": found["today_state"],
+                         "today_impressions": found["today_impressions"], "status": found["status"]})
+
+
+def applied_frame(advice: "pd.DataFrame", dataset: "Dataset") -> "pd.DataFrame":
+    """The same, column by column (a 100,000-keyword account's advice in one pass): `advice` has
+    ADVICE_FIELDS; the result has today_bid, today_state, today_impressions and status, by position."""
+    import numpy as np
+    import pandas as pd
+
+    from shopdoc.upload import _KEYS, _keyed
 
     keywords, campaigns, _ = today_state(dataset)
-    names = ("bid", "state", "impressions")
+    advice = advice.reset_index(drop=True)
+    n = len(advice)
+    keys = _keyed(advice)
+    is_plan = (advice["level_code"].astype("object") == "campaign").to_numpy()
+    bid = np.full(n, np.nan)
+    shown = np.full(n, np.nan)
+    state = np.full(n, None, dtype=object)
+    listed = np.zeros(n, dtype=bool)
+    if len(keywords) and n:
+        exact = keywords.reindex(pd.MultiIndex.from_frame(keys[list(_KEYS)]))
+        loose = keywords.reset_index()
+        alone = loose.groupby(["_c", "_k"], sort=False)["_g"].transform("size") == 1
+        loose = loose[alone.to_numpy()].set_index(["_c", "_k"])
+        other = loose.reindex(pd.MultiIndex.from_frame(keys[["_c", "_k"]]))
+        hit = exact.notna().any(axis=1).to_numpy()
+        near = other[["bid", "state", "impressions"]].notna().any(axis=1).to_numpy()
+        for name, target in (("bid", bid), ("impressions", shown)):
+            values = np.where(hit, exact[name].to_numpy(dtype="float64"), other[name].to_numpy(dtype="float64"))
+            target[:] = np.where(is_plan, np.nan, values)
+        states = np.where(hit, exact["state"].to_numpy(dtype=object), other["state"].to_numpy(dtype=object))
+        state[~is_plan] = states[~is_plan]
+        listed = (hit | near) & ~is_plan
+    plan_shown = np.full(n, np.nan)
+    if len(campaigns) and n:
+        plans = campaigns.reindex(keys["_c"])
+        plan_shown = plans["impressions"].to_numpy(dtype="float64")
+        plan_state = plans["state"].to_numpy(dtype=object)
+        state[is_plan] = plan_state[is_plan]
+        shown[is_plan] = plan_shown[is_plan]
+        listed |= is_plan & ~np.isnan(plan_shown)
+    state = np.array([None if value is None or value != value else value for value in state], dtype=object)
+    action = advice["action"].astype("object").to_numpy()
+    old = pd.to_numeric(advice["current_bid"], errors="coerce").to_numpy(dtype="float64")
+    new = pd.to_numeric(advice["new_bid"], errors="coerce").to_numpy(dtype="float64")
+    status = np.full(n, UNKNOWN, dtype=object)
+    with np.errstate(invalid="ignore"):
+        # a bid: moved the advised way and landed within one step of the suggestion
+        known = (action == "bid") & ~np.isnan(old) & ~np.isnan(new) & ~np.isnan(bid) & (old != new)
+        toward = (bid - old) * (new - old) > 0
+        close = np.abs(bid - new) <= np.abs(new - old) + 1e-9
+        status[known] = np.where(toward & close, APPLIED, NOT_APPLIED)[known]
+        # a pause: the state says so; else no impressions today; else gone from a report that lists its plan
+        pause = action == "pause"
+        folded = np.array([str(value).strip().casefold() if value is not None else "" for value in state], dtype=object)
+        has_state = pause & (folded != "")
+        status[has_state] = np.where(np.isin(folded, PAUSED_STATES), APPLIED, NOT_APPLIED)[has_state]
+        by_shown = pause & ~has_state & listed & ~np.isnan(shown)
+        status[by_shown] = np.where(shown == 0, APPLIED, NOT_APPLIED)[by_shown]
+        gone = pause & ~has_state & ~by_shown & ~is_plan & ~np.isnan(plan_shown)
+        status[gone] = APPLIED
+    return pd.DataFrame({"today_bid": np.where(np.isnan(bid), None, bid).astype(object),
+                         "today_state": state,
+                         "today_impressions": np.where(np.isnan(shown), None, shown).astype(object),
+                         "status": status})
 
-    def records(frame: "pd.DataFrame") -> dict[Any, dict[str, Any]]:  # looked up per row: plain dicts
-        columns = [frame[name].tolist() for name in names]
-        return {index: {name: (None if value is None or value != value else value)
-                        for name, value in zip(names, values)} for index, values in zip(frame.index, zip(*columns))}
 
-    by_key, by_plan = records(keywords), records(campaigns)
-    by_name: dict[tuple[str, str], list[Any]] = {}
-    for index in by_key:
-        by_name.setdefault((index[0], index[2]), []).append(index)
-    out = []
-    for row in advised:
-        level = row.get("level_code")
-        c = _norm(row.get("campaign"))
-        if level == "campaign":
-            found = by_plan.get(c)
+# -- did it work? -----------------------------------------------------------------------------------
+# Outcomes, in the order the report and `shopdoc history --actions` count them.
+WORKED, NO_CHANGE, WORSE, TOO_LITTLE, NOT_DONE = "worked", "no_change", "worse", "too_little", "not_done"
+OUTCOMES = (WORKED, NO_CHANGE, WORSE, TOO_LITTLE, NOT_DONE)
+HALF = 0.5  # a cut that halved the subject's sales made things worse (issue 14: 成交额掉了一半)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """What tells whether a rule's advice worked: the subject's metrics (+1: higher is better), where
+    they are read, the field that counts the sample and the rule's own guard on it (per day)."""
+
+    kind: str  # shop_daily | item_daily | dsr
+    metrics: tuple[tuple[str, int], ...]
+    sample: str | None = None
+    guard: str | None = None  # the rule's parameter: the least sample per day that is judged
+    min_change: float | None = None  # instead of history.min_change (DSR moves in hundredths)
+
+
+# Page work: bounce and depth; an item fix: the item's conversion; service work: DSR. The bid and
+# creative advice of the ad rules is judged per change (`judge_changes`). A rule not listed has no
+# outcome measured: its to-dos are counted as done or not, never as worked.
+MEASURES: dict[str, Measure] = {
+    "page.bounce_rate": Measure("shop_daily", (("bounce_rate", -1), ("pages_per_visitor", 1)), "visitors", "min_visitors"),
+    "page.visit_depth": Measure("shop_daily", (("bounce_rate", -1), ("pages_per_visitor", 1)), "visitors", "min_visitors"),
+    "item.conversion_drop": Measure("item_daily", (("conversion_rate", 1),), "visitors", "min_visitors"),
+    "conversion.below_peer": Measure("shop_daily", (("conversion_rate", 1),), "visitors", "min_visitors"),
+    "reviews.dsr_drop": Measure("dsr", (("description", 1), ("service", 1), ("logistics", 1)), min_change=0.01),
+    "reviews.negative_top_items": Measure("dsr", (("description", 1), ("service", 1), ("logistics", 1)),
+                                          min_change=0.01),
+}
+
+
+def measure(dataset: "Dataset", rule: str, subject: str, start: str, end: str) -> dict[str, Any] | None:
+    """The subject's metrics of `rule` over the days start..end (each day's value weighted by its
+    sample), with `sample` (per day) and `days`; None when the exports hold none of those days."""
+    import pandas as pd
+
+    spec = MEASURES.get(rule)
+    if spec is None:
+        return None
+    frame = dataset.frame(spec.kind)
+    if frame is None or "date" not in frame.columns:
+        return None
+    rows = frame[(frame["date"] >= start) & (frame["date"] <= end)]
+    if spec.kind == "item_daily":
+        if not subject.startswith("item:") or "item_id" not in rows.columns:
+            return None
+        rows = rows[rows["item_id"].astype(str) == subject[5:]]
+    rows = rows.drop_duplicates("date", keep="last") if spec.kind != "item_daily" else rows.drop_duplicates(
+        ["date", "item_id"], keep="last")
+    if rows.empty:
+        return None
+    weight = pd.to_numeric(rows[spec.sample], errors="coerce") if spec.sample and spec.sample in rows.columns else None
+    out: dict[str, Any] = {"days": int(rows["date"].nunique())}
+    for name, _ in spec.metrics:
+        values = pd.to_numeric(rows[name], errors="coerce") if name in rows.columns else None
+        if values is None and name == "pages_per_visitor" and {"pageviews", "visitors"} <= set(rows.columns):
+            values = pd.to_numeric(rows["pageviews"], errors="coerce") / pd.to_numeric(rows["visitors"], errors="coerce")
+        if values is None or values.isna().all():
+            continue
+        if weight is not None and (weight[values.notna()] > 0).any():
+            w = weight.where(values.notna() & (weight > 0))
+            out[name] = round(float((values * w).sum() / w.sum()), 6)
         else:
-            key = (c, _norm(row.get("ad_group")), _norm(row.get("keyword")), _norm(row.get("match_type")))
-            found = by_key.get(key)
-            if found is None:  # a report without ad group or match type: the one keyword of that name
-                same = by_name.get((c, key[2]), [])
-                found = by_key[same[0]] if len(same) == 1 else None
-        today = found or {"bid": None, "state": None, "impressions": None}
-        plan_listed = by_plan.get(c, {}).get("impressions") is not None
-        out.append({"key": row.get("key"), "subject": row.get("subject"), "action": row.get("action"),
-                    "old_bid": row.get("current_bid"), "new_bid": row.get("new_bid"), "today_bid": today["bid"],
-                    "today_state": today["state"], "today_impressions": today["impressions"],
-                    "status": _status(row, today, found is not None, plan_listed)})
-    return pd.DataFrame(out, columns=["key", "subject", "action", "old_bid", "new_bid", "today_bid", "today_state",
-                                      "today_impressions", "status"])
+            out[name] = round(float(values.mean()), 6)
+    if weight is not None and weight.notna().any():
+        out["sample"] = round(float(weight.sum()) / out["days"], 2)
+    return out if len(out) > 1 + ("sample" in out) else None
 
 
-def _status(row: dict[str, Any], today: dict[str, Any], listed: bool, plan_listed: bool) -> str:
-    action = row.get("action")
-    if action == "bid":
-        old, new, now = row.get("current_bid"), row.get("new_bid"), today["bid"]
-        if old is None or new is None or now is None or old == new:
-            return UNKNOWN
-        toward = (now - old) * (new - old) > 0
-        return APPLIED if toward and abs(now - new) <= abs(new - old) + 1e-9 else NOT_APPLIED
-    if action == "pause":
-        state = today["state"]
-        if state is not None:
-            return APPLIED if str(state).strip().casefold() in PAUSED_STATES else NOT_APPLIED
-        shown = today["impressions"]
-        if listed and shown is not None:
-            return APPLIED if shown == 0 else NOT_APPLIED
-        # not in today's rows while its plan is: a paused keyword is left out of the report
-        return APPLIED if plan_listed and row.get("level_code") != "campaign" else UNKNOWN
-    return UNKNOWN
+def judge(rule: str, before: dict[str, Any] | None, after: dict[str, Any] | None, guard: float | None,
+          min_change: float) -> str:
+    """worked / no_change / worse / too_little for a to-do done: each metric's move the good way
+    (relative to before) against `min_change`; too little when either side is missing or its
+    sample per day is under the rule's guard."""
+    spec = MEASURES[rule]
+    if not before or not after:
+        return TOO_LITTLE
+    if guard is not None and spec.sample and (
+            (before.get("sample") or 0) < guard or (after.get("sample") or 0) < guard):
+        return TOO_LITTLE
+    tolerance = spec.min_change if spec.min_change is not None else min_change
+    better = worse = False
+    compared = False
+    for name, sign in spec.metrics:
+        old, new = before.get(name), after.get(name)
+        if old is None or new is None or not old:
+            continue
+        compared = True
+        move = sign * (new - old) / abs(old)
+        better |= move >= tolerance - 1e-12
+        worse |= move <= -tolerance + 1e-12
+    if not compared:
+        return TOO_LITTLE
+    if better and not worse:
+        return WORKED
+    if worse and not better:
+        return WORSE
+    return NO_CHANGE
+
+
+def judge_changes(due: "pd.DataFrame", after: "pd.DataFrame", guards: dict[str, dict[str, float]],
+                  min_change: float) -> "pd.DataFrame":
+    """Outcomes of the ad advice in `due` (one row per change, with its status and its numbers
+    before: impressions, clicks, cost, gmv over `days`) from `after` (the ad view's subjects today:
+    subject, impressions, clicks, cost, gmv, days). Per change: ROI and cost for a bid or budget,
+    cost for a pause, CTR for a new creative; the advising rule's guard (`guards[rule]`: min_clicks,
+    min_cost, min_impressions) on the window after. Returns outcome and the after numbers (per day).
+
+    - raise: worked when sales per day rose by min_change and ROI did not fall by it; worse when ROI
+      fell by min_change without sales rising by it;
+    - cut (a lower bid or budget): worse when sales per day fell by half or more (or ROI fell by
+      min_change); worked when ROI rose by min_change;
+    - pause: worked when cost per day fell by min_change (or the subject is gone), else no change;
+    - creative: CTR up by min_change worked, down by it worse;
+    - not applied (and not marked done): not_done.
+    """
+    import numpy as np
+    import pandas as pd
+
+    due = due.reset_index(drop=True)
+    n = len(due)
+    table = after.drop_duplicates("subject", keep="last").set_index("subject") if len(after) else None
+
+    def column(name: str) -> np.ndarray:
+        if table is None or name not in table.columns:
+            return np.full(n, np.nan)
+        return table[name].reindex(due["subject"].astype(str)).to_numpy(dtype="float64")
+
+    def before(name: str) -> np.ndarray:
+        return pd.to_numeric(due[name], errors="coerce").to_numpy(dtype="float64") if name in due.columns \
+            else np.full(n, np.nan)
+
+    days_b = np.maximum(np.nan_to_num(before("days"), nan=1.0), 1.0)
+    days_a = np.maximum(np.nan_to_num(column("days"), nan=1.0), 1.0)
+    imp_a, clk_a, cost_a, gmv_a = column("impressions"), column("clicks"), column("cost"), column("gmv")
+    present = ~np.isnan(imp_a)
+    imp_b, clk_b, cost_b, gmv_b = before("impressions"), before("clicks"), before("cost"), before("gmv")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        roi_b, roi_a = gmv_b / np.where(cost_b > 0, cost_b, np.nan), gmv_a / np.where(cost_a > 0, cost_a, np.nan)
+        ctr_b, ctr_a = clk_b / np.where(imp_b > 0, imp_b, np.nan), clk_a / np.where(imp_a > 0, imp_a, np.nan)
+        sales_b, sales_a = gmv_b / days_b, np.nan_to_num(gmv_a, nan=0.0) / days_a
+        spend_b, spend_a = cost_b / days_b, np.nan_to_num(cost_a, nan=0.0) / days_a
+        roi_move = (roi_a - roi_b) / np.abs(roi_b)
+        sales_move = (sales_a - sales_b) / np.abs(sales_b)
+        spend_move = (spend_a - spend_b) / np.abs(spend_b)
+        ctr_move = (ctr_a - ctr_b) / np.abs(ctr_b)
+    tol = min_change - 1e-12
+    rule = due["rule"].astype("object").to_numpy()
+    action = due["action"].astype("object").to_numpy()
+    msg = due["msg"].astype("object").to_numpy()
+    raise_ = np.array([str(m).startswith("raise") for m in msg], dtype=bool)
+
+    def guard(name: str) -> np.ndarray:
+        return np.array([guards.get(str(r), {}).get(name, 0.0) or 0.0 for r in rule], dtype="float64")
+
+    enough = present & (np.nan_to_num(clk_a) >= guard("min_clicks")) & (np.nan_to_num(cost_a) >= guard("min_cost"))
+    shown_enough = present & (np.nan_to_num(imp_a) >= guard("min_impressions"))
+    outcome = np.full(n, TOO_LITTLE, dtype=object)
+    with np.errstate(invalid="ignore"):
+        sized = np.isin(action, ("bid", "budget", "target"))
+        up = sized & raise_
+        up_worse = (roi_move <= -tol) & ~(sales_move >= tol)
+        up_worked = (sales_move >= tol) & ~(roi_move <= -tol)
+        down = sized & ~raise_
+        down_worse = (sales_move <= -HALF + 1e-12) | (roi_move <= -tol)
+        down_worked = ~down_worse & (roi_move >= tol)
+        pick = up & enough
+        outcome[pick] = np.where(up_worse, WORSE, np.where(up_worked, WORKED, NO_CHANGE))[pick]
+        # a cut's sales may have fallen under the guard: that fall is itself the answer
+        pick = down & (enough | (present & (sales_move <= -HALF + 1e-12) & (np.nan_to_num(clk_b) >= guard("min_clicks"))))
+        outcome[pick] = np.where(down_worse, WORSE, np.where(down_worked, WORKED, NO_CHANGE))[pick]
+        pause = action == "pause"
+        saved = ~present | (spend_move <= -tol) | (spend_b == 0) & (spend_a == 0)
+        outcome[pause] = np.where(saved, WORKED, NO_CHANGE)[pause]
+        creative = action == "creative"
+        pick = creative & shown_enough
+        outcome[pick] = np.where(ctr_move >= tol, WORKED, np.where(ctr_move <= -tol, WORSE, NO_CHANGE))[pick]
+    done = due["status"].astype("object").to_numpy() == APPLIED
+    outcome[~done] = NOT_DONE
+
+    def plain(values: np.ndarray, digits: int) -> np.ndarray:
+        return np.where(np.isnan(values), None, np.round(values, digits)).astype(object)
+
+    return pd.DataFrame({"outcome": outcome, "after_cost": plain(np.where(present, spend_a, np.nan), 2),
+                         "after_gmv": plain(np.where(present, sales_a, np.nan), 2),
+                         "after_roi": plain(roi_a, 4), "after_clicks": plain(clk_a, 0),
+                         "lost": plain(np.where(present | (sales_b > 0), sales_b - sales_a, np.nan), 2)})

@@ -260,6 +260,16 @@ def changes(report: "Report", dataset: "Dataset | None" = None) -> list[dict[str
     current bid moved by the verdict's step when only a report with IDs shows it), `new_budget`,
     and what the console knows of the subject (`ids`: campaign_id, ad_group_id, keyword_id,
     product_targeting_id). Worked out column by column; rows are made once, at the end."""
+    out = change_frame(report, dataset)
+    ids = list(zip(*(out[name].tolist() for name in _IDS)))
+    rows = out.astype("object").where(out.notna(), None).to_dict("records")
+    for row, found in zip(rows, ids):
+        row["ids"] = {name: value for name, value in zip(_IDS, found) if _known(value)}
+    return rows
+
+
+def change_frame(report: "Report", dataset: "Dataset | None" = None) -> "pd.DataFrame":
+    """`changes` as one frame (no row objects): what the history keeps of each day's advice."""
     import numpy as np
 
     from shopdoc.bidsheet import COLUMNS, RAW_COLUMNS, bid_table
@@ -276,13 +286,8 @@ def changes(report: "Report", dataset: "Dataset | None" = None) -> list[dict[str
                        np.where(msg.isin(BID_BY_STEP) & current.notna() & change.notna(), stepped, np.nan))
     budget = table["budget"].astype("float64")
     new_budget = np.where(msg.isin(BUDGET), np.round(budget * (1 + change), 2), np.nan)
-    out = table[[*COLUMNS, *RAW_COLUMNS, *_IDS]].assign(current_bid=current, action=action, new_bid=new_bid,
-                                                           budget=budget, new_budget=new_budget)
-    ids = list(zip(*(table[name].tolist() for name in _IDS)))
-    rows = out.astype("object").where(out.notna(), None).to_dict("records")
-    for row, found in zip(rows, ids):
-        row["ids"] = {name: value for name, value in zip(_IDS, found) if _known(value)}
-    return rows
+    return table[[*COLUMNS, *RAW_COLUMNS, *_IDS]].assign(current_bid=current, action=action, new_bid=new_bid,
+                                                          budget=budget, new_budget=new_budget)
 
 
 # -- writing ----------------------------------------------------------------------------------------
