@@ -69,6 +69,12 @@ def _rules_report(
     metrics = shop_day(dataset, date)
     state = run_rules(dataset, config, date, lang, history=history, metrics=metrics)
     generated = (now or datetime.now().astimezone()).isoformat(timespec="seconds")
+    currency = report_currency(dataset, config)
+    followup = state.facts.get("followup")
+    if followup:
+        from shopdoc.report.wording import followup_words
+
+        followup = followup_words(followup, lang, currency)
     return Report(
         shop=config.shop_name,
         date=date,
@@ -81,7 +87,8 @@ def _rules_report(
         assumptions=state.assumptions,
         skipped=state.skipped,
         checklist=checklist(config, lang),
-        currency=report_currency(dataset, config),
+        currency=currency,
+        followup=followup,
     )
 
 

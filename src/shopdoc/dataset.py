@@ -24,7 +24,7 @@ Contract between the importers (`shopdoc.io`) and the rules:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from shopdoc.kinds import KINDS
 from shopdoc.model import InputFile
@@ -43,6 +43,9 @@ SHOP_MONEY = tuple(name for name, kind in KINDS.items() if kind.shop_money)
 class Dataset:
     frames: dict[str, "pd.DataFrame"] = field(default_factory=dict)
     inputs: list[InputFile] = field(default_factory=list)
+    # What the history hands the follow-up rule: earlier advice to check against today's exports
+    # (`shopdoc.history.loop.Due`); None without history.
+    followup: Any = None
 
     def frame(self, kind: str) -> "pd.DataFrame | None":
         frame = self.frames.get(kind)

@@ -228,6 +228,9 @@ class Report:
     checklist: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # run-level notes (history off, snoozed count...)
     details_file: str | None = None  # --details FILE: the rows are there, not in the JSON
+    # Earlier advice, applied or not and whether it worked (rule followup.outcomes, with history):
+    # {"applied": {...} | None, "outcomes": [...], "title": ..., "lines": [...]} worded by report.wording.
+    followup: dict[str, Any] | None = None
     currency: str = "CNY"  # shop.currency: how reporters write money; not part of the JSON contract
 
     @property
@@ -274,6 +277,7 @@ class Report:
             "findings": [finding.to_dict(self.currency) for finding in self.findings],
             "details": [] if self.details_file else details_table(self.blocks),
             **({"details_file": self.details_file} if self.details_file else {}),
+            **({"followup": self.followup} if self.followup else {}),
             "skipped": [skip.to_dict() for skip in self.skipped],
             "checklist": self.checklist,
             "notes": self.notes,

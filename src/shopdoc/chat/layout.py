@@ -227,6 +227,11 @@ def run_note(report: Report) -> Skipped:
     if report.date and age is not None:
         when = say("chat.age_today", lang) if age <= 0 else say("chat.age_days", lang, n=age)
         notes.append(say("chat.day", lang, day=report.date, last=last, age=when))
+    from shopdoc.report._format import followup_section
+
+    followup = followup_section(report)  # "上周做的事，效果如何": its title, then its lines
+    if followup:
+        notes += [clean(followup[0] + ("：" if lang == "zh" else ":"))] + [clean(line) for line in followup[1]]
     names = tuple(dict.fromkeys(skip.rule for skip in report.skipped if not skip.subject))
     return Skipped(len(names), names, tuple(notes))
 

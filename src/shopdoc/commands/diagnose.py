@@ -308,6 +308,7 @@ def build(dataset, config, day: str | None, lang: str, *, history: str | None, n
             store.augment(dataset, config.shop_name, day)
         except HistoryError as exc:
             _say(f"history: {exc.line()} — comparing with earlier days is off for this run")
+        store.follow_up(dataset, config.shop_name, day)  # yesterday's advice: applied? last week's: worked?
         report = build_report(dataset, config, date=day, lang=lang, history=store)
         try:
             store.annotate(report)

@@ -2,6 +2,7 @@
 
     store = open_history(path_or_None, config)
     store.augment(dataset, shop, date)   # before the rules: earlier days the files do not hold
+    store.follow_up(dataset, shop, date) # before the rules: earlier advice today's exports can answer
     store.annotate(report)               # after: first_seen on each finding; snoozed ones set aside
     store.record(dataset, report)        # save the day (replacing an earlier run of that day)
     store.close()
@@ -216,6 +217,17 @@ class HistoryStore:
         return {row[0] for row in self._read("SELECT date FROM metrics WHERE shop = ? AND kind = ? AND date >= ? "
                                              "AND date < ?", (shop, stored_kind, since, until))}
 
+    def follow_up(self, dataset: "Dataset", shop: str, date: str | None) -> None:
+        """Hand the rules the earlier advice today's exports can answer (`history.loop.due`)."""
+        from shopdoc.history.loop import due
+
+        if date is None or self._conn is None:
+            return
+        try:
+            dataset.followup = due(self._conn, shop, date, self.config)
+        except (sqlite3.Error, ValueError, KeyError, TypeError) as exc:  # never the morning list for it
+            self.problem = self.problem or f"history {self.path}: cannot read the earlier advice ({exc})"
+
     def _item_names(self, shop: str) -> dict[str, str]:
         return dict(self._read("SELECT item_id, item_name FROM item_names WHERE shop = ?", (shop,)))
 
@@ -279,15 +291,30 @@ class HistoryStore:
             raise HistoryError(self.problem)
         if report.date is None or self._conn is None:
             return
+        from shopdoc.history.loop import AD_RULES, advice_columns, before_numbers, outcome_days
+
         rows, names = stored_rows(dataset, report.date)  # the pandas work, before taking the write lock
         findings = _one_per_subject([*every_finding(report.findings), *self._snoozed])
+        top = {finding.key for finding in [*report.findings, *self._snoozed]}
+        before = before_numbers(dataset, report, self.config)
+        judged = {f.key: _judged(f, before.get(f.key)) for f in findings}
+        advice = advice_columns(report, dataset)
+        followup = getattr(dataset, "followup", None)
+        windows = followup.windows if followup is not None else {r: outcome_days(self.config, r) for r in AD_RULES}
         shop, day = report.shop, report.date
+
+        def loop(conn: sqlite3.Connection) -> None:
+            from shopdoc.history.loop import save
+
+            save(conn, shop, day, advice, windows, followup)
+
         try:
-            with_retries(lambda: self._save(rows, names, findings, shop, day))
+            with_retries(lambda: self._save(rows, names, findings, shop, day, top, judged, loop))
         except sqlite3.Error as exc:
             raise HistoryError(write_problem(self.path, exc)) from None
 
-    def _save(self, rows: "Stored", names: dict[str, str], findings: list[Finding], shop: str, day: str) -> None:
+    def _save(self, rows: "Stored", names: dict[str, str], findings: list[Finding], shop: str, day: str,
+              top: set[str] | None = None, judged: dict[str, str | None] | None = None, loop: Any = None) -> None:
         conn = self._conn
         assert conn is not None
         try:
@@ -305,8 +332,13 @@ class HistoryStore:
                          "ON CONFLICT (shop, date) DO UPDATE SET diagnosed = 1", (shop, day))
             conn.execute("DELETE FROM findings WHERE shop = ? AND date = ?", (shop, day))
             conn.executemany(
-                "INSERT INTO findings (shop, date, rule, subject, severity, first_seen) VALUES (?, ?, ?, ?, ?, ?)",
-                [(shop, day, f.rule, stored_subject(f), f.severity, f.first_seen) for f in findings])
+                "INSERT INTO findings (shop, date, rule, subject, severity, first_seen, owner, money, currency, top, "
+                "judged) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(shop, day, f.rule, stored_subject(f), f.severity, f.first_seen, f.owner,
+                  None if f.money is None else round(f.money, 2), f.currency,
+                  1 if top is None or f.key in top else 0, (judged or {}).get(f.key)) for f in findings])
+            if loop is not None:
+                loop(conn)
             recompute_first_seen(conn, shop, since=day)
             keep_from = (Date.fromisoformat(day) - timedelta(days=ITEM_KEEP_DAYS)).isoformat()
             conn.execute("DELETE FROM metrics WHERE shop = ? AND kind = 'item_daily' AND date < ?", (shop, keep_from))
@@ -388,6 +420,21 @@ class HistoryStore:
     def last_diagnosed(self, shop: str) -> str | None:
         rows = self._read("SELECT MAX(date) FROM days WHERE shop = ? AND diagnosed = 1", (shop,))
         return rows[0][0] if rows else None
+
+
+def _judged(finding: Finding, before: dict[str, Any] | None) -> str | None:
+    """What the history keeps of the numbers a to-do was judged on: its evidence's numbers, the
+    outcome metrics `before` (rules with an outcome measure), the member keys of a story."""
+    numbers = {name: value for name, value in finding.evidence.items()
+               if isinstance(value, (int, float)) and not isinstance(value, bool)}
+    out: dict[str, Any] = {}
+    if numbers:
+        out["numbers"] = numbers
+    if before:
+        out["before"] = before
+    if finding.members:
+        out["members"] = finding.members
+    return json.dumps(out, ensure_ascii=False, separators=(",", ":")) if out else None
 
 
 def _one_per_subject(findings: list[Finding]) -> list[Finding]:

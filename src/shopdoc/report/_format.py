@@ -440,3 +440,11 @@ def warning_files(report: Report) -> list[tuple[str, int, str]]:
 
 def warning_total(report: Report) -> int:
     return sum(len(item.warnings) for item in report.inputs)
+
+
+def followup_section(report: Report) -> tuple[str, list[str]] | None:
+    """(title, lines) of "上周做的事，效果如何" when the history had earlier advice to look at."""
+    found = getattr(report, "followup", None)
+    if not found or not found.get("lines"):
+        return None
+    return found["title"], list(found["lines"])

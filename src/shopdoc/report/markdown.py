@@ -66,6 +66,10 @@ def _finding(finding: Finding, report: Report, lang: str, section: fmt.Section |
 def _tail(report: Report, lang: str) -> list[str]:
     w = words(lang)
     lines: list[str] = []
+    followup = fmt.followup_section(report)
+    if followup:
+        lines += ["", f"## {escape(followup[0])}", ""]
+        lines += [f"- {escape(line)}" for line in followup[1]]
     skips = fmt.rule_skips(report)
     if skips:
         lines += ["", f"### {w['skipped'].format(n=len(skips))}", ""]

@@ -126,6 +126,12 @@ def _tail(console, report: Report, lang: str) -> None:
     from rich.text import Text
 
     w = words(lang)
+    followup = fmt.followup_section(report)
+    if followup:
+        console.print()
+        console.print(Text(followup[0], style="bold"))
+        for line in followup[1]:
+            console.print(_indented(Text(f"- {line}")))
     skips = fmt.rule_skips(report)
     held = fmt.holds(report)
     if skips or held:

@@ -65,6 +65,10 @@ def _tail(report: Report, lang: str) -> list[str]:
     """Everything after the to-do list: what was not checked, the routine, data quality."""
     w = words(lang)
     lines: list[str] = []
+    followup = fmt.followup_section(report)
+    if followup:
+        lines += ["", f"== {followup[0]} =="]
+        lines += [f"  - {line}" for line in followup[1]]
     skips = fmt.rule_skips(report)
     if skips:
         lines += ["", w["skipped"].format(n=len(skips)) + w["sep"].rstrip()]

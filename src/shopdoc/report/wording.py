@@ -142,3 +142,26 @@ def word(findings: list[Finding], lang: str, currency: str | None = None) -> Non
                 finding.title = REST[lang] + finding.title
         if finding.parts:
             word(finding.parts, lang, currency)
+
+
+FOLLOWUP_RULE = "followup.outcomes"
+
+
+def followup_words(summary: dict[str, Any], lang: str, currency: str | None = None) -> dict[str, Any]:
+    """The section "上周做的事，效果如何": its title and one line per piece of earlier advice, from
+    the follow-up rule's messages (`section`, `line.*`, `count.*`)."""
+    writer = Writer(lang, currency)
+
+    def line(msg: str, values: dict[str, Any]) -> str:
+        return writer.write(template(FOLLOWUP_RULE, msg, lang)[0], values)
+
+    lines = []
+    applied = summary.get("applied")
+    if applied:
+        lines.append(line("line.applied", applied))
+    sep = "，" if lang == "zh" else ", "
+    for entry in summary.get("outcomes", []):
+        counts = sep.join(line(f"count.{name}", {"n": entry[name]})
+                          for name in ("worked", "no_change", "worse", "too_little", "not_done") if entry.get(name))
+        lines.append(line(f"line.{entry['action']}", {**entry, "counts": counts}))
+    return {**summary, "title": line("section", {}), "lines": lines}

@@ -187,6 +187,9 @@ def _tail(report: Report, lang: str) -> str:
     def block(heading: str, items: list[str]) -> None:
         blocks.append(f"<h3>{escape(heading)}</h3><ul class=\"plain\">" + "".join(f"<li>{item}</li>" for item in items) + "</ul>")
 
+    followup = fmt.followup_section(report)
+    if followup:
+        block(followup[0], [escape(line) for line in followup[1]])
     if report.checklist:
         block(w["checklist"], [f"☐ {escape(item)}" for item in report.checklist])
     skips = fmt.rule_skips(report)
