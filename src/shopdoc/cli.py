@@ -259,6 +259,7 @@ def history_command(
     config: Optional[str] = _config_option(),
     lang: Optional[Lang] = _lang_option(),
     repair: bool = typer.Option(False, "--repair", help="Copy what is readable of a damaged history into a new file (the damaged one is kept)."),
+    actions: bool = typer.Option(False, "--actions", help="Per rule: how often its advice was followed and how often it worked."),
 ) -> None:
     """Stored days per shop: key metrics over time, week-over-week change. 查看历史数据和走势。
 
@@ -268,10 +269,14 @@ def history_command(
       shopdoc history --shop my-shop --days 30
       shopdoc history --format json
       shopdoc history --repair      # a damaged file: copy what is readable into a new one
+      shopdoc history --actions     # per rule: advice followed, and whether it worked
     """
-    from shopdoc.commands.history import repair_history, show_history
+    from shopdoc.commands.history import repair_history, show_actions, show_history
 
     cfg = _config(config)
+    if actions:
+        raise typer.Exit(show_actions(cfg, path=history, shop=shop, format=format.value if format else "text",
+                                      lang=_lang(lang, cfg)))
     if repair:
         raise typer.Exit(repair_history(cfg, path=history, lang=_lang(lang, cfg)))
     raise typer.Exit(show_history(cfg, path=history, shop=shop, days=days, format=format.value if format else "text",
@@ -304,6 +309,50 @@ def snooze_command(
     cfg = _config(config)
     raise typer.Exit(run(cfg, rule_id=rule_id, subject=subject, days=days, until=until, list_only=list_only,
                          clear=clear, shop=shop, path=history, lang=_lang(lang, cfg)))
+
+
+@app.command("done")
+def done_command(
+    key: str = typer.Argument(..., metavar="KEY", help="The to-do's key as the report prints it (rule subject [facet])."),
+    note: Optional[str] = typer.Option(None, "--note", metavar="TEXT", help="What was done (kept with it)."),
+    shop: Optional[str] = typer.Option(None, "--shop", metavar="NAME", help="Shop name (overrides shop.name in the config)."),
+    history: Optional[str] = typer.Option(None, "--history", metavar="FILE", help="History database file."),
+    config: Optional[str] = _config_option(),
+    lang: Optional[Lang] = _lang_option(),
+) -> None:
+    """Mark a to-do done (an answered review, a fixed page). 标记待办已做。
+
+    \b
+    Examples:
+      shopdoc done 'reviews.negative_top_items item:5531' --note '已联系买家'
+      shopdoc done 'page.bounce_rate shop' --note 'new hero image'
+    """
+    from shopdoc.commands.todo import mark_done
+
+    cfg = _config(config)
+    raise typer.Exit(mark_done(cfg, key=key, note=note, shop=shop, path=history, lang=_lang(lang, cfg)))
+
+
+@app.command("todo")
+def todo_command(
+    shop: Optional[str] = typer.Option(None, "--shop", metavar="NAME", help="Only this shop (default: every shop stored)."),
+    history: Optional[str] = typer.Option(None, "--history", metavar="FILE", help="History database file."),
+    format: Optional[ListFormat] = _format_option("text"),
+    config: Optional[str] = _config_option(),
+    lang: Optional[Lang] = _lang_option(),
+) -> None:
+    """The to-dos: open, done and ignored, with their ages. 待办：待做、已做、没理会。
+
+    \b
+    Examples:
+      shopdoc todo
+      shopdoc todo --shop my-shop --format json
+    """
+    from shopdoc.commands.todo import show_todo
+
+    cfg = _config(config)
+    raise typer.Exit(show_todo(cfg, shop=shop, path=history, format=format.value if format else "text",
+                               lang=_lang(lang, cfg)))
 
 
 def main() -> None:

@@ -139,6 +139,50 @@ def show_history(config: Config, *, path: str | None, shop: str | None, days: in
     return 0
 
 
+ACTION_COLUMNS = {
+    "zh": ("规则", "建议", "照做", "照做比例", "有效", "没变化", "变差", "数据太少", "没做", "有效比例"),
+    "en": ("Rule", "Advised", "Followed", "Followed %", "Worked", "No change", "Worse", "Too little data", "Not done",
+           "Worked %"),
+}
+
+
+def show_actions(config: Config, *, path: str | None, shop: str | None, format: str, lang: str) -> int:
+    """`shopdoc history --actions`: per rule, advice given, followed, and the outcomes judged."""
+    from shopdoc.history.loop import action_summary
+
+    if path and not Path(path).expanduser().exists():
+        raise UsageError(f"--history {path}: 没有这个文件" if lang == "zh" else f"--history {path}: no such file")
+    store = open_history(path, config, create=False)
+    try:
+        known = store.shops()
+        if shop and shop not in known:
+            raise UsageError(_unknown_shop(shop, known, store, lang))
+        conn = store._conn
+        shops = [{"shop": name, "rules": action_summary(conn, name) if conn is not None else []}
+                 for name in ([shop] if shop else known)]
+    finally:
+        store.close()
+    if format == "json":
+        write_stdout(json.dumps({"schema": "shopdoc.actions/1", "history": str(store.path), "shops": shops},
+                                ensure_ascii=False, indent=2) + "\n")
+        return 0
+    zh = lang == "zh"
+    lines = [f"历史记录：{store.path}" if zh else f"History: {store.path}",
+             "（改价类规则按改价表的每一行算，其他规则按每条待办算）" if zh else
+             "(the ad rules count each row of the bid sheet; the other rules each to-do)"]
+    for entry in shops:
+        lines += ["", f"【{entry['shop']}】" if zh else f"[{entry['shop']}]"]
+        rows = [list(ACTION_COLUMNS["zh" if zh else "en"])]
+        for r in entry["rules"]:
+            share = (lambda v: "-" if v is None else f"{v:.0%}")
+            rows.append([r["rule"], str(r["advised"]), str(r["followed"]), share(r["followed_share"]), str(r["worked"]),
+                         str(r["no_change"]), str(r["worse"]), str(r["too_little"]), str(r["not_done"]),
+                         share(r["worked_share"])])
+        lines += _table(rows, right_from=1, markdown=format == "markdown")
+    write_stdout("\n".join(lines) + "\n")
+    return 0
+
+
 def repair_history(config: Config, *, path: str | None, lang: str) -> int:
     """`shopdoc history --repair`: a fresh file with every row still readable; the damaged one kept."""
     from shopdoc.history.repair import repair
