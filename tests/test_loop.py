@@ -212,3 +212,35 @@ def test_history_actions_per_rule(mornings, cli):
     assert ctr["worked"] == 1 and ctr["worse"] == 1 and ctr["followed"] >= 2
     text = cli("history", "--actions", "--history", str(mornings.history), "--lang", "zh")
     assert text.code == 0 and "ads.ctr_bid" in text.out and "有效" in text.out
+
+
+# -- page work done by hand, judged a week later on bounce and depth --------------------------------
+def shop_rows(days: list[str], bounce: float, visitors: int) -> list[dict]:
+    return [{"统计日期": day, "访客数": visitors, "浏览量": visitors * 3, "跳失率": bounce, "人均浏览量（访问深度）": 3.0,
+             "支付买家数": visitors // 50, "支付金额": visitors * 4.0, "支付转化率": 0.02} for day in days]
+
+
+@pytest.mark.parametrize("visitors, outcome", [(99, "too_little"), (100, "worked")])
+def test_page_work_marked_done_is_judged_on_bounce_at_the_rules_guard(tmp_path, cli, monkeypatch, visitors, outcome):
+    from exports import days, sycm_shop
+
+    history = str(tmp_path / "h.sqlite3")
+    (tmp_path / "d1").mkdir()
+    sycm_shop(tmp_path / "d1" / "店铺整体_20261122.xls", shop_rows([DAY1], 0.75, 1000), DAY1, DAY1)
+    monkeypatch.setenv("SHOPDOC_TODAY", DAY1)
+    first = cli("diagnose", str(tmp_path / "d1"), "--history", history, "--format", "json", "-o", str(tmp_path / "1.json"))
+    assert first.code == 0, first.err
+    keys = [f["key"] for f in json.loads((tmp_path / "1.json").read_text(encoding="utf-8"))["findings"]]
+    assert "page.bounce_rate shop" in keys
+    assert cli("done", "page.bounce_rate shop", "--note", "换了首页", "--history", history).code == 0
+    week = days("2026-11-29", 7)
+    (tmp_path / "d8").mkdir()
+    sycm_shop(tmp_path / "d8" / "店铺整体_20261129.xls", shop_rows(week, 0.60, visitors), week[0], week[-1])
+    monkeypatch.setenv("SHOPDOC_TODAY", "2026-11-29")
+    later = cli("diagnose", str(tmp_path / "d8"), "--history", history, "--format", "json", "-o", str(tmp_path / "8.json"))
+    assert later.code == 0, later.err
+    found = json.loads((tmp_path / "8.json").read_text(encoding="utf-8"))["followup"]["outcomes"]
+    assert found == [{"rule": "page.bounce_rate", "action": "todo", "day": DAY1, "n": 1, "worked": 0, "no_change": 0,
+                      "worse": 0, "too_little": 0, "not_done": 0, outcome: 1}]
+    conn = sqlite3.connect(history)
+    assert conn.execute("SELECT outcome FROM outcomes").fetchall() == [(outcome,)]

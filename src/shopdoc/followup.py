@@ -206,8 +206,10 @@ def measure(dataset: "Dataset", rule: str, subject: str, start: str, end: str) -
     out: dict[str, Any] = {"days": int(rows["date"].nunique())}
     for name, _ in spec.metrics:
         values = pd.to_numeric(rows[name], errors="coerce") if name in rows.columns else None
-        if values is None and name == "pages_per_visitor" and {"pageviews", "visitors"} <= set(rows.columns):
-            values = pd.to_numeric(rows["pageviews"], errors="coerce") / pd.to_numeric(rows["visitors"], errors="coerce")
+        derived = {"pages_per_visitor": "pageviews", "conversion_rate": "buyers"}.get(name)
+        if (values is None or values.isna().all()) and derived and {derived, "visitors"} <= set(rows.columns):
+            visitors = pd.to_numeric(rows["visitors"], errors="coerce")
+            values = pd.to_numeric(rows[derived], errors="coerce") / visitors.where(visitors > 0)
         if values is None or values.isna().all():
             continue
         if weight is not None and (weight[values.notna()] > 0).any():

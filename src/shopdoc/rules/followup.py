@@ -101,7 +101,8 @@ def outcomes(ctx: "RuleContext") -> None:
     from shopdoc.followup import APPLIED, NOT_APPLIED, UNKNOWN, applied_frame
 
     summary: dict[str, Any] = {"applied": None, "outcomes": []}
-    if due.pending is not None and due.pending.rows and ctx.dataset.frame("ad_report") is not None:
+    ads_today = ctx.dataset.frame("ad_report") is not None or ctx.dataset.frame("ad_settings") is not None
+    if due.pending is not None and due.pending.rows and ads_today:
         frame = due.pending.frame()
         found = applied_frame(frame, ctx.dataset)["status"].tolist()
         due.statuses = found
@@ -222,10 +223,10 @@ def _emit_worse(ctx: "RuleContext", frames: list["pd.DataFrame"]) -> None:
         names = bad["keyword"].where(~bad["_plan"], bad["campaign"]).fillna(bad["subject"]).astype(str)
         msg = f"worse_{'raise' if is_up else 'cut'}{'_plan' if is_plan else ''}"
         money = float(bad["_money"].sum())
-        shown = "、".join(f"「{name}」" for name in names.head(WORST)) if ctx.lang == "zh" else \
-            ", ".join(f"“{name}”" for name in names.head(WORST))
+        quoted = [ctx.t(f"「{name}」", f"“{name}”") for name in names.head(WORST)]
+        shown = ctx.t("、", ", ").join(quoted)
         if len(bad) > WORST:
-            shown += f" 等 {len(bad)} 个" if ctx.lang == "zh" else f" and {len(bad) - WORST} more"
+            shown += ctx.t(f" 等 {len(bad)} 个", f" and {len(bad) - WORST} more")
         finding = ctx.finding(msg, "account", {"changed": int(len(group)), "worse": int(len(bad)), "money": round(money, 2)},
                               facet=f"{'raise' if is_up else 'cut'} {'campaign' if is_plan else 'keyword'}",
                               money=money, n=int(len(group)), worse=int(len(bad)), names=shown)

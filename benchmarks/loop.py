@@ -1,0 +1,98 @@
+"""The follow-up's cost on a 100,000-keyword account over 90 mornings (issue 14).
+
+    .venv/bin/python benchmarks/loop.py [--size 100k] [--mornings 90]
+
+The account is `generate.py`'s (one report day, ~90% of its keywords get a bid change: the
+generated ROI sits under the default break-even). Its report is built once; then, for each of 90
+mornings, the history does what a diagnose run with history does beyond the rules for the loop:
+`loop.due` (open yesterday's advice and the days whose outcome window has passed), the follow-up
+rule's work (`followup.applied_frame` on yesterday's ~90,000 changes, `judge_changes` on the day
+due), and the write (`loop.advice_columns` + `loop.save`, the findings' judged numbers). Printed:
+the file's size after 90 mornings (limit 1 GiB) and the time the loop adds to a run (mean and
+worst morning, limit 1 s), CPU beside wall, and the ratio of each to its limit from this run. A
+report, not a test: it always exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(HERE))
+
+GIB = 1024**3
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", default="100k")
+    parser.add_argument("--mornings", type=int, default=90)
+    parser.add_argument("--root", type=Path, default=HERE / ".generated")
+    args = parser.parse_args()
+
+    from generate import account, parse_size
+
+    from shopdoc.api import build_report, load
+    from shopdoc.config import load_config
+    from shopdoc.history import open_history
+    from shopdoc.history.loop import AD_RULES, advice_columns, due, save, shift
+    from shopdoc.followup import applied_frame, judge_changes
+
+    acct = account(args.root, parse_size(args.size), log=lambda *a: None)
+    config = load_config(str(acct.config))
+    dataset = load([str(acct.folder)], config)
+    report = build_report(dataset, config, lang="zh")
+    from shopdoc.rules.ads import build_view
+
+    view = build_view(dataset, report.date, 7)
+    after = __import__("pandas").concat([level[["subject", "impressions", "clicks", "cost", "gmv", "days"]]
+                                         for _, level in view.levels()], ignore_index=True)
+    print(f"account: {acct.keyword_rows:,} keyword rows, report day {report.date}")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "history.sqlite3"
+        store = open_history(str(path), config)
+        conn = store._conn
+        first = shift(report.date, -(args.mornings - 1))
+        walls, cpus, rows = [], [], 0
+        windows = {rule: 7 for rule in AD_RULES}
+        for n in range(args.mornings):
+            day = shift(first, n)
+            wall, cpu = time.perf_counter(), time.process_time()
+            found = due(conn, config.shop_name, day, config)  # before the rules
+            if found.pending is not None:  # the rule's work
+                found.statuses = applied_frame(found.pending.frame(), dataset)["status"].tolist()
+            for stored in found.changes:
+                frame = stored.frame()
+                found.judged[stored.date] = judge_changes(frame, after, {}, 0.10)
+                found.judged_rows[stored.date] = list(range(len(frame)))
+            columns = advice_columns(report, dataset)  # the write
+            conn.execute("BEGIN IMMEDIATE")
+            save(conn, config.shop_name, day, columns, windows, found)
+            conn.execute("INSERT OR IGNORE INTO days (shop, date, diagnosed) VALUES (?, ?, 1)", (config.shop_name, day))
+            conn.execute("COMMIT")
+            walls.append(time.perf_counter() - wall)
+            cpus.append(time.process_time() - cpu)
+            rows = len(columns["key"]) if columns else 0
+        store.close()
+        size = sum(os.path.getsize(p) for p in Path(folder).iterdir())
+        check = sqlite3.connect(path)
+        judged = check.execute("SELECT COUNT(*) FROM changes WHERE tally LIKE '%\"next\": null%'").fetchone()[0]
+        check.close()
+    worst = max(walls)
+    mean = sum(walls) / len(walls)
+    print(f"changes per morning: {rows:,}; mornings: {args.mornings} ({judged} of them fully judged)")
+    print(f"history on disk after {args.mornings} mornings: {size / 2**20:,.1f} MiB "
+          f"(limit 1 GiB: {size / GIB:.2f}x of it)")
+    print(f"added per run: mean {mean:.3f} s wall / {sum(cpus) / len(cpus):.3f} s CPU; worst morning {worst:.3f} s wall / "
+          f"{cpus[walls.index(worst)]:.3f} s CPU (limit 1 s: {worst:.2f}x of it)")
+
+
+if __name__ == "__main__":
+    main()
