@@ -7,7 +7,7 @@ generated ROI sits under the default break-even). Its report is built once; then
 mornings, the history does what a diagnose run with history does beyond the rules for the loop:
 `loop.due` (open yesterday's advice and the days whose outcome window has passed), the follow-up
 rule's work (`followup.applied_frame` on yesterday's ~90,000 changes, `judge_changes` on the day
-due), and the write (`loop.advice_columns` + `loop.save`, the findings' judged numbers). Printed:
+due), and the write (`loop.advice_frame` + `loop.save`, the findings' judged numbers). Printed:
 the file's size after 90 mornings (limit 1 GiB) and the time the loop adds to a run (mean and
 worst morning, limit 1 s), CPU beside wall, and the ratio of each to its limit from this run. A
 report, not a test: it always exits 0.
@@ -42,7 +42,7 @@ def main() -> None:
     from shopdoc.api import build_report, load
     from shopdoc.config import load_config
     from shopdoc.history import open_history
-    from shopdoc.history.loop import AD_RULES, advice_columns, due, save, shift
+    from shopdoc.history.loop import AD_RULES, advice_frame, due, save, shift
     from shopdoc.followup import applied_frame, judge_changes
 
     acct = account(args.root, parse_size(args.size), log=lambda *a: None)
@@ -67,19 +67,19 @@ def main() -> None:
             wall, cpu = time.perf_counter(), time.process_time()
             found = due(conn, config.shop_name, day, config)  # before the rules
             if found.pending is not None:  # the rule's work
-                found.statuses = applied_frame(found.pending.frame(), dataset)["status"].tolist()
+                found.statuses = applied_frame(found.pending.frame, dataset)["status"].tolist()
             for stored in found.changes:
-                frame = stored.frame()
+                frame = stored.frame
                 found.judged[stored.date] = judge_changes(frame, after, {}, 0.10)
                 found.judged_rows[stored.date] = list(range(len(frame)))
-            columns = advice_columns(report, dataset)  # the write
+            columns = advice_frame(report, dataset)  # the write
             conn.execute("BEGIN IMMEDIATE")
             save(conn, config.shop_name, day, columns, windows, found)
             conn.execute("INSERT OR IGNORE INTO days (shop, date, diagnosed) VALUES (?, ?, 1)", (config.shop_name, day))
             conn.execute("COMMIT")
             walls.append(time.perf_counter() - wall)
             cpus.append(time.process_time() - cpu)
-            rows = len(columns["key"]) if columns else 0
+            rows = len(columns) if columns is not None else 0
         store.close()
         size = sum(os.path.getsize(p) for p in Path(folder).iterdir())
         check = sqlite3.connect(path)

@@ -81,9 +81,8 @@ def changes(history: Path, day: str) -> dict[str, dict]:
     conn = sqlite3.connect(history)
     blob = conn.execute("SELECT data FROM changes WHERE date = ?", (day,)).fetchone()[0]
     conn.close()
-    columns = unpack(blob)
-    return {subject: {name: values[i] for name, values in columns.items()}
-            for i, subject in enumerate(columns["subject"])}
+    frame = unpack(blob)
+    return {row["subject"]: row for row in frame.astype(object).where(frame.notna(), None).to_dict("records")}
 
 
 def test_day2_says_which_changes_of_day1_were_applied(mornings):

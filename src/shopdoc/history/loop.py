@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 # What is kept of each change (upload.change_frame), then what the follow-up adds.
 KEPT = ("key", "rule", "msg", "action", "subject", "level_code", "campaign", "ad_group", "keyword", "match_type",
         "current_bid", "new_bid", "impressions", "clicks", "cost", "gmv", "money")
+TEXT = ("key", "rule", "msg", "action", "subject", "level_code", "campaign", "ad_group", "keyword", "match_type")
 LATER = ("status", "status_on", "outcome", "judged_on", "after_cost", "after_gmv", "after_roi", "after_clicks", "lost")
 STATUSES = (APPLIED, "not_applied", UNKNOWN)
 AD_RULES = ("ads.ctr_bid", "ads.roi_breakeven", "ads.zero_click")
@@ -67,35 +68,67 @@ def outcome_days(config: "Config", rule: str) -> int:
     return int(own or config.get("history", "outcome_days") or 7)
 
 
-def pack(columns: dict[str, list[Any]]) -> bytes:
-    from shopdoc.history.rows import encode
+def pack(frame: "pd.DataFrame") -> bytes:
+    """A day's changes as compact bytes: each text column as codes into its distinct values (names
+    repeat over thousands of keywords), each number column as float64; the whole zlib-compressed.
+    Layout: 4-byte header length, the JSON header (per column: name, kind, distinct values), the
+    arrays one after another."""
+    import numpy as np
+    import pandas as pd
 
-    return zlib.compress(encode(columns).encode("utf-8"), 6)
+    header, parts = [], []
+    for name in frame.columns:
+        values = frame[name]
+        if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+            header.append({"name": name, "kind": "f8"})
+            parts.append(values.to_numpy(dtype="float64", na_value=np.nan).tobytes())
+        else:
+            codes, uniques = pd.factorize(values.astype("object"), use_na_sentinel=True)
+            header.append({"name": name, "kind": "str", "values": [str(v) for v in uniques]})
+            parts.append(codes.astype("int32").tobytes())
+    head = json.dumps({"rows": len(frame), "columns": header}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return zlib.compress(len(head).to_bytes(4, "little") + head + b"".join(parts), 1)
 
 
-def unpack(blob: bytes) -> dict[str, list[Any]]:
-    return json.loads(zlib.decompress(blob).decode("utf-8"))
+def unpack(blob: bytes) -> "pd.DataFrame":
+    import numpy as np
+    import pandas as pd
+
+    raw = zlib.decompress(blob)
+    size = int.from_bytes(raw[:4], "little")
+    head = json.loads(raw[4:4 + size].decode("utf-8"))
+    n, at, out = head["rows"], 4 + size, {}
+    for column in head["columns"]:
+        if column["kind"] == "f8":
+            out[column["name"]] = np.frombuffer(raw, dtype="float64", count=n, offset=at).copy()
+            at += 8 * n
+        else:
+            codes = np.frombuffer(raw, dtype="int32", count=n, offset=at)
+            at += 4 * n
+            table = np.array([*column["values"], None], dtype=object)
+            out[column["name"]] = table[codes]  # -1 (missing) is the last, None
+    return pd.DataFrame(out, index=pd.RangeIndex(n))
 
 
 @dataclass
 class Day:
-    """One advice day's changes as stored, opened for the follow-up."""
+    """One advice day's changes as stored, opened for the follow-up (a row per change)."""
 
     date: str
-    columns: dict[str, list[Any]]
+    frame: "pd.DataFrame"
 
     @property
     def rows(self) -> int:
-        return len(self.columns.get("key", []))
+        return len(self.frame)
 
-    def frame(self) -> "pd.DataFrame":
-        import pandas as pd
-
-        frame = pd.DataFrame(self.columns)
+    @classmethod
+    def opened(cls, date: str, blob: bytes) -> "Day":
+        frame = unpack(blob)
         for name in (*KEPT, *LATER):
             if name not in frame.columns:
-                frame[name] = None
-        return frame
+                frame[name] = None if name in TEXT or name in ("status", "status_on", "outcome", "judged_on") \
+                    else float("nan")
+        return cls(date, frame)
 
 
 @dataclass
@@ -132,14 +165,14 @@ def due(conn: "sqlite3.Connection", shop: str, day: str, config: "Config") -> Du
                             (shop, day)).fetchone()
     opened: dict[str, Day] = {}
     if previous is not None:
-        opened[previous[0]] = Day(previous[0], unpack(previous[1]))
+        opened[previous[0]] = Day.opened(previous[0], previous[1])
         out.pending = opened[previous[0]]
     for date, tally in conn.execute("SELECT date, tally FROM changes WHERE shop = ? AND date < ?", (shop, day)):
         nxt = json.loads(tally).get("next")
         if nxt is not None and nxt <= day:
             if date not in opened:
                 blob = conn.execute("SELECT data FROM changes WHERE shop = ? AND date = ?", (shop, date)).fetchone()[0]
-                opened[date] = Day(date, unpack(blob))
+                opened[date] = Day.opened(date, blob)
             out.changes.append(opened[date])
     out.changes.sort(key=lambda d: d.date)
     # To-dos done by hand (or applied) whose window has passed and that have no outcome yet.
@@ -178,20 +211,48 @@ def before_numbers(dataset: "Dataset", report: "Report", config: "Config") -> di
 
 
 # -- after the rules ----------------------------------------------------------------------------------
-def advice_columns(report: "Report", dataset: "Dataset") -> dict[str, list[Any]] | None:
-    """Today's proposed changes as stored (KEPT columns, plus the days each rule's window held)."""
-    from shopdoc.history.rows import to_columns
-    from shopdoc.upload import change_frame
+def advice_frame(report: "Report", dataset: "Dataset") -> "pd.DataFrame | None":
+    """Today's proposed changes as stored: the bid sheet's rows (`bidsheet.ad_frames`, the keys of
+    `bidsheet.todo_keys`, the actions and new bids as `upload.change_frame` says them) straight from
+    the ad verdicts, unsorted and without the console's IDs (what the sheet adds for an upload),
+    with the days the ad report's numbers cover."""
+    import numpy as np
+    import pandas as pd
 
-    frame = change_frame(report, dataset)
-    if frame.empty:
+    from shopdoc.bidsheet import JUDGED, ad_frames, todo_keys
+    from shopdoc.rules.ads import _stepped_array
+    from shopdoc.upload import BID, BID_BY_STEP, BUDGET, CREATIVE, PAUSE, TARGET
+
+    parts = []
+    for verdict, frame, rule_id in ad_frames(report):
+        if frame.empty:
+            continue
+        part = pd.DataFrame({name: (frame[name].to_numpy() if name in frame.columns else None)
+                             for name in ("subject", "level", "campaign", "ad_group", "keyword", "match_type",
+                                          "current_bid", "suggested_bid", "change", *JUDGED, "money")})
+        part["msg"] = verdict
+        part["rule"] = rule_id
+        parts.append(part)
+    if not parts:
         return None
-    frame = frame[[name for name in KEPT if name in frame.columns]]
-    columns = to_columns(frame)
-    columns["days"] = [_ad_days(dataset, report.date)] * len(frame)
-    for name in ("key", "rule", "action", "subject"):
-        columns.setdefault(name, [None] * len(frame))
-    return columns
+    table = pd.concat(parts, ignore_index=True)
+    keys = todo_keys(report)
+    table["key"] = table["subject"].map(keys)
+    msg = table["msg"]
+    current = pd.to_numeric(table["current_bid"], errors="coerce").astype("float64")
+    change = pd.to_numeric(table["change"], errors="coerce").astype("float64")
+    table["action"] = np.select([msg.isin(PAUSE), msg.isin(BID + BID_BY_STEP), msg.isin(BUDGET), msg.isin(TARGET),
+                                 msg.isin(CREATIVE)], ["pause", "bid", "budget", "target", "creative"], default="other")
+    stepped = _stepped_array(current.to_numpy(), change.fillna(0.0).to_numpy())
+    suggested = pd.to_numeric(table["suggested_bid"], errors="coerce").astype("float64")
+    table["new_bid"] = np.where(msg.isin(BID), suggested,
+                                np.where(msg.isin(BID_BY_STEP) & current.notna() & change.notna(), stepped, np.nan))
+    table["current_bid"] = current
+    table["level_code"] = table["level"]
+    for name in (*JUDGED, "money"):
+        table[name] = pd.to_numeric(table[name], errors="coerce").astype("float64")
+    table["days"] = float(_ad_days(dataset, report.date))
+    return table[[*KEPT, "days"]]
 
 
 def _ad_days(dataset: "Dataset", day: str | None) -> int:
@@ -206,49 +267,47 @@ def _ad_days(dataset: "Dataset", day: str | None) -> int:
     return max(int(dates.nunique()), span, 1)
 
 
-def tally(columns: dict[str, list[Any]], windows: dict[str, int], advised: str) -> dict[str, Any]:
+def tally(frame: "pd.DataFrame", windows: dict[str, int], advised: str) -> dict[str, Any]:
     """Counts per rule (advised, each status, each outcome) and `next`: the first day a change of
     this day can be judged (None when all are)."""
+    rules = frame["rule"].astype("object").fillna("")
     per: dict[str, dict[str, int]] = {}
-    rules = columns.get("rule") or [None] * len(columns.get("key", []))
-    statuses = columns.get("status") or [None] * len(rules)
-    status_on = columns.get("status_on") or [None] * len(rules)
-    outcomes = columns.get("outcome") or [None] * len(rules)
+    for name in ("status", "outcome"):
+        counted = frame.groupby([rules, frame[name].astype("object")], sort=False).size() if frame[name].notna().any() \
+            else None
+        if counted is not None:
+            for (rule, value), n in counted.items():
+                per.setdefault(str(rule), {})[str(value)] = int(n)
+    for rule, n in rules.value_counts().items():
+        per.setdefault(str(rule), {})["advised"] = int(n)
+    open_ = frame["outcome"].isna()
     nxt = None
-    for rule, status, on, outcome in zip(rules, statuses, status_on, outcomes):
-        counts = per.setdefault(str(rule), {})
-        counts["advised"] = counts.get("advised", 0) + 1
-        if status:
-            counts[status] = counts.get(status, 0) + 1
-        if outcome:
-            counts[outcome] = counts.get(outcome, 0) + 1
-        else:
-            when = shift(on or shift(advised, 1), windows.get(str(rule), 7))
-            nxt = when if nxt is None or when < nxt else nxt
+    if open_.any():
+        rows = frame[open_]
+        starts = rows["status_on"].astype("object").where(rows["status_on"].notna(), shift(advised, 1))
+        pairs = set(zip(starts, rows["rule"].astype("object")))
+        nxt = min(shift(str(start), windows.get(str(rule), 7)) for start, rule in pairs)
     return {"rules": per, "next": nxt}
 
 
-def save(conn: "sqlite3.Connection", shop: str, day: str, columns: dict[str, list[Any]] | None,
+def save(conn: "sqlite3.Connection", shop: str, day: str, advice: "pd.DataFrame | None",
          windows: dict[str, int], followup: Due | None) -> None:
-    """Inside the run's write transaction: today's advice (`advice_columns`), and what the
-    follow-up found."""
+    """Inside the run's write transaction: today's advice (`advice_frame`), and what the follow-up
+    found (statuses of the previous day's changes, outcomes of the days judged, to-dos applied)."""
+    import numpy as np
+
     touched: dict[str, Day] = {}
     if followup is not None and followup.pending is not None and followup.statuses is not None:
         pending = followup.pending
-        old = pending.columns.get("status") or [None] * pending.rows
-        old_on = pending.columns.get("status_on") or [None] * pending.rows
-        status, status_on = [], []
-        for was, was_on, now in zip(old, old_on, followup.statuses):
-            if was == APPLIED or (now == UNKNOWN and was):  # applied once stays applied, on its day
-                status.append(was)
-                status_on.append(was_on)
-            else:
-                status.append(now)
-                status_on.append(day)
-        pending.columns["status"], pending.columns["status_on"] = status, status_on
+        frame = pending.frame
+        now = np.asarray(followup.statuses, dtype=object)
+        was = frame["status"].astype("object").to_numpy()
+        # applied once stays applied, on its day; an answer the exports cannot give keeps an earlier one
+        keep = (was == APPLIED) | ((now == UNKNOWN) & (frame["status"].notna().to_numpy()))
+        frame["status"] = np.where(keep, was, now)
+        frame["status_on"] = np.where(keep, frame["status_on"].astype("object").to_numpy(), day)
         touched[pending.date] = pending
-        applied_keys = sorted({key for key, now in zip(pending.columns["key"], followup.statuses)
-                               if key and now == APPLIED})
+        applied_keys = sorted({str(key) for key in frame["key"][(now == APPLIED) & frame["key"].notna().to_numpy()]})
         # A to-do marked done by hand stays so; an application seen again moves the day on.
         conn.executemany("INSERT INTO actions (shop, key, day, how, note) VALUES (?, ?, ?, 'applied', NULL) "
                          "ON CONFLICT (shop, key) DO UPDATE SET day = excluded.day "
@@ -260,18 +319,16 @@ def save(conn: "sqlite3.Connection", shop: str, day: str, columns: dict[str, lis
             positions = followup.judged_rows.get(stored.date)
             if judged is None or positions is None:
                 continue
-            n = stored.rows
-            for name in ("outcome", "judged_on", *LATER[4:]):
-                stored.columns.setdefault(name, [None] * n)
-            for name in ("status", "status_on"):
-                stored.columns.setdefault(name, [None] * n)
+            frame = stored.frame
             for column in judged.columns:
-                values = judged[column].tolist()
-                target = stored.columns.setdefault(column, [None] * n)
-                for position, value in zip(positions, values):
-                    target[position] = value
-            for position in positions:
-                stored.columns["judged_on"][position] = day
+                if column not in frame.columns:
+                    frame[column] = None
+                values = np.array(frame[column].astype("object").to_numpy(), dtype=object)  # a copy: written to
+                values[positions] = judged[column].astype("object").to_numpy()
+                frame[column] = values if column in ("outcome",) else _numbers(values)
+            values = np.array(frame["judged_on"].astype("object").to_numpy(), dtype=object)
+            values[positions] = day
+            frame["judged_on"] = values
             touched[stored.date] = stored
         for row in followup.todo_outcomes:
             conn.execute("INSERT OR REPLACE INTO outcomes (shop, key, rule, day, done, outcome, before, after, judged_on) "
@@ -281,12 +338,19 @@ def save(conn: "sqlite3.Connection", shop: str, day: str, columns: dict[str, lis
                           day))
     for stored in touched.values():
         conn.execute("UPDATE changes SET tally = ?, data = ? WHERE shop = ? AND date = ?",
-                     (json.dumps(tally(stored.columns, windows, stored.date)), pack(stored.columns), shop, stored.date))
-    if columns is None:
+                     (json.dumps(tally(stored.frame, windows, stored.date)), pack(stored.frame), shop, stored.date))
+    if advice is None:
         conn.execute("DELETE FROM changes WHERE shop = ? AND date = ?", (shop, day))
     else:
+        frame = advice.assign(**{name: None for name in LATER if name not in advice.columns})
         conn.execute("INSERT OR REPLACE INTO changes (shop, date, rows, tally, data) VALUES (?, ?, ?, ?, ?)",
-                     (shop, day, len(columns["key"]), json.dumps(tally(columns, windows, day)), pack(columns)))
+                     (shop, day, len(frame), json.dumps(tally(frame, windows, day)), pack(advice)))
+
+
+def _numbers(values: Any) -> Any:
+    import pandas as pd
+
+    return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(dtype="float64")
 
 
 # -- `shopdoc done`, `shopdoc todo`, `shopdoc history --actions` -------------------------------------------

@@ -291,14 +291,14 @@ class HistoryStore:
             raise HistoryError(self.problem)
         if report.date is None or self._conn is None:
             return
-        from shopdoc.history.loop import AD_RULES, advice_columns, before_numbers, outcome_days
+        from shopdoc.history.loop import AD_RULES, advice_frame, before_numbers, outcome_days
 
         rows, names = stored_rows(dataset, report.date)  # the pandas work, before taking the write lock
         findings = _one_per_subject([*every_finding(report.findings), *self._snoozed])
         top = {finding.key for finding in [*report.findings, *self._snoozed]}
         before = before_numbers(dataset, report, self.config)
         judged = {f.key: _judged(f, before.get(f.key)) for f in findings}
-        advice = advice_columns(report, dataset)
+        advice = advice_frame(report, dataset)
         followup = getattr(dataset, "followup", None)
         windows = followup.windows if followup is not None else {r: outcome_days(self.config, r) for r in AD_RULES}
         shop, day = report.shop, report.date

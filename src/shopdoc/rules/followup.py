@@ -103,7 +103,7 @@ def outcomes(ctx: "RuleContext") -> None:
     summary: dict[str, Any] = {"applied": None, "outcomes": []}
     ads_today = ctx.dataset.frame("ad_report") is not None or ctx.dataset.frame("ad_settings") is not None
     if due.pending is not None and due.pending.rows and ads_today:
-        frame = due.pending.frame()
+        frame = due.pending.frame
         found = applied_frame(frame, ctx.dataset)["status"].tolist()
         due.statuses = found
         summary["applied"] = {"day": due.pending.date, "advised": len(found),
@@ -132,7 +132,7 @@ def _judge_day(ctx: "RuleContext", due: Any, day: Any) -> tuple["pd.DataFrame", 
     from shopdoc.history.loop import shift
     from shopdoc.rules.ads import ad_view
 
-    frame = day.frame()
+    frame = day.frame
     status_on = frame["status_on"].where(frame["status_on"].notna(), shift(day.date, 1))
     windows = frame["rule"].map(lambda r: due.windows.get(str(r), 7))
     ready = [shift(on, int(w)) <= due.day for on, w in zip(status_on, windows)]
