@@ -76,12 +76,12 @@ def week_later(clicks_short: int = 10) -> list[dict]:
 
 
 def changes(history: Path, day: str) -> dict[str, dict]:
-    from shopdoc.history.loop import unpack
+    from shopdoc.history.loop import Day
 
     conn = sqlite3.connect(history)
-    blob = conn.execute("SELECT data FROM changes WHERE date = ?", (day,)).fetchone()[0]
+    blob, state = conn.execute("SELECT data, state FROM changes WHERE date = ?", (day,)).fetchone()
     conn.close()
-    frame = unpack(blob)
+    frame = Day.opened(day, blob, state).frame
     return {row["subject"]: row for row in frame.astype(object).where(frame.notna(), None).to_dict("records")}
 
 

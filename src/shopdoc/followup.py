@@ -30,41 +30,112 @@ APPLIED, NOT_APPLIED, UNKNOWN = "applied", "not_applied", "unknown"
 PAUSED_STATES = ("paused", "pause", "暂停", "已暂停", "removed", "archived", "删除", "已删除")
 
 
-def today_state(dataset: "Dataset") -> tuple["pd.DataFrame", "pd.DataFrame", str | None]:
-    """Per keyword (keys as `upload._KEYS`) and per campaign: latest bid, latest state, and
-    impressions on the latest day of the exports (NaN: not in that day's rows); and that day."""
+KEY_PARTS = ("campaign", "ad_group", "keyword", "match_type")
+
+
+def _folded_codes(series: list["pd.Series"]) -> tuple[list["np.ndarray"], int, int]:
+    """Codes of the values as an operator compares them (trimmed, case-folded: `upload._norm`),
+    one code space for all the series; with the number of codes and the code of "" (no value)."""
+    import numpy as np
     import pandas as pd
 
-    from shopdoc.upload import _KEYS, _keyed
+    from shopdoc.upload import _norm
+
+    joined = pd.concat([s.astype("object") for s in series], ignore_index=True)
+    codes, uniques = pd.factorize(joined, use_na_sentinel=True)
+    folded = [_norm(value) for value in uniques] + [""]
+    merged, names = pd.factorize(pd.Series(folded, dtype=object))
+    out = merged[codes]  # code -1 (missing) takes the last: ""
+    empty = int(merged[-1])
+    parts, at = [], 0
+    for item in series:
+        parts.append(out[at:at + len(item)])
+        at += len(item)
+    return parts, len(names), empty
+
+
+def _today(dataset: "Dataset", advice: "pd.DataFrame") -> dict[str, Any] | None:
+    """Today's side of each piece of advice, by position: the keyword's latest bid and state and its
+    impressions on the latest day of the exports (NaN: not in that day's rows; a report without ad
+    group or match type: the one keyword of that name in its plan), and its plan's. Matched on
+    integer codes of the folded names (no per-row objects, no multi-level index)."""
+    import numpy as np
+    import pandas as pd
 
     frames = [dataset.frames.get(kind) for kind in ("ad_report", "ad_settings")]
     frames = [frame for frame in frames if frame is not None and not frame.empty]
-    empty = pd.DataFrame(columns=["bid", "state", "impressions"])
     if not frames:
-        return empty, empty, None
-    wanted = ["campaign", "ad_group", "keyword", "match_type", "level", "date", "bid", "state", "impressions"]
+        return None
+    wanted = [*KEY_PARTS, "level", "date", "bid", "state", "impressions"]
     rows = pd.concat([frame[[c for c in wanted if c in frame.columns]] for frame in frames], ignore_index=True)
     for name in wanted:
         if name not in rows.columns:
             rows[name] = None
-    rows = pd.concat([rows, _keyed(rows)], axis=1)
-    rows = rows[rows["_c"] != ""].sort_values("date", kind="stable", na_position="first")
-    dates = rows["date"].dropna()
-    last = str(dates.max()) if len(dates) else None
-    on_last = rows["date"].isna() | (rows["date"] == last) if last else pd.Series(True, index=rows.index)
-    rows["state"] = rows["state"].astype("object").where(rows["state"].notna() & (rows["state"] != ""), None)
-    rows["bid"] = pd.to_numeric(rows["bid"], errors="coerce")
-    rows["shown"] = pd.to_numeric(rows["impressions"], errors="coerce").where(on_last)
-    is_keyword = (rows["_k"] != "") & (rows["level"].astype("object") != "campaign")
-    kw = rows[is_keyword].groupby(list(_KEYS), sort=False)
-    keywords = pd.DataFrame({"bid": kw["bid"].last(), "state": kw["state"].last(),
-                             "impressions": kw["shown"].sum(min_count=1)})
-    plans = rows.groupby("_c", sort=False)
-    own = rows[~is_keyword].groupby("_c", sort=False)
-    campaigns = pd.DataFrame({"impressions": plans["shown"].sum(min_count=1)})
-    campaigns["state"] = own["state"].last().reindex(campaigns.index)
-    campaigns["bid"] = float("nan")
-    return keywords, campaigns, last
+    n_rows = len(rows)
+    codes, sizes, empties = {}, {}, {}
+    for name in KEY_PARTS:
+        advised = advice[name] if name in advice.columns else pd.Series([None] * len(advice), dtype=object)
+        (mine, theirs), sizes[name], empties[name] = _folded_codes([rows[name], advised])
+        codes[name] = (mine.astype("int64"), theirs.astype("int64"))
+
+    def combined(side: int, parts: tuple[str, ...]) -> "np.ndarray":
+        key = np.zeros(len(codes[parts[0]][side]), dtype="int64")
+        for name in parts:
+            key = key * sizes[name] + codes[name][side]
+        return key
+
+    # latest day last: one stable sort on the day's integer code (undated rows first)
+    day_codes, days = pd.factorize(rows["date"].astype("object"), sort=True)
+    order = np.argsort(day_codes, kind="stable")
+    last = str(days[-1]) if len(days) else None
+    plan = codes["campaign"][0][order]
+    keep = plan != empties["campaign"]
+    order = order[keep]
+    day = day_codes[order]
+    on_last = (day == len(days) - 1) | (day < 0) if last else np.ones(len(order), dtype=bool)
+    state = rows["state"].astype("object").to_numpy()[order]
+    state = np.where(pd.isna(state) | (state == ""), None, state)
+    bid = pd.to_numeric(rows["bid"], errors="coerce").to_numpy(dtype="float64")[order]
+    shown = np.where(on_last, pd.to_numeric(rows["impressions"], errors="coerce").to_numpy(dtype="float64")[order],
+                     np.nan)
+    level = rows["level"].astype("object").to_numpy()[order]
+    is_keyword = (codes["keyword"][0][order] != empties["keyword"]) & (level != "campaign")
+    table = pd.DataFrame({"bid": bid, "state": state, "shown": shown})
+
+    def last_of(frame: "pd.DataFrame", key: "np.ndarray") -> "pd.DataFrame":
+        grouped = frame.groupby(key, sort=False)
+        return pd.DataFrame({"bid": grouped["bid"].last(), "state": grouped["state"].last(),
+                             "shown": grouped["shown"].sum(min_count=1)})
+
+    full = combined(0, KEY_PARTS)[order]
+    keywords = last_of(table[is_keyword], full[is_keyword])
+    loose_key = combined(0, ("campaign", "keyword"))[order][is_keyword]
+    variants = pd.Series(full[is_keyword]).groupby(loose_key).nunique()
+    loose = last_of(table[is_keyword], loose_key)
+    loose = loose[variants.reindex(loose.index).to_numpy() == 1]
+    plans_shown = table["shown"].groupby(plan[keep]).sum(min_count=1)
+    plans_state = table["state"][~is_keyword].groupby(plan[keep][~is_keyword]).last()
+
+    def lookup(frame: "pd.DataFrame", key: "np.ndarray", name: str) -> "np.ndarray":
+        at = pd.Index(frame.index).get_indexer(key)
+        values = frame[name].to_numpy()
+        out = values[np.maximum(at, 0)] if len(values) else np.full(len(key), None, dtype=object)
+        return np.where(at >= 0, out, np.nan if name != "state" else None)
+
+    exact_key = combined(1, KEY_PARTS)
+    near_key = combined(1, ("campaign", "keyword"))
+    plan_key = codes["campaign"][1]
+    hit = pd.Index(keywords.index).get_indexer(exact_key) >= 0
+    near = pd.Index(loose.index).get_indexer(near_key) >= 0
+    out = {}
+    for name in ("bid", "state", "shown"):
+        exact, other = lookup(keywords, exact_key, name), lookup(loose, near_key, name)
+        out[name] = np.where(hit, exact, other)
+    out["listed"] = hit | near
+    out["plan_shown"] = lookup(plans_shown.to_frame("shown"), plan_key, "shown").astype("float64")
+    out["plan_state"] = lookup(plans_state.to_frame("state"), plan_key, "state")
+    out["last"] = last
+    return out
 
 
 ADVICE_FIELDS = ("campaign", "ad_group", "keyword", "match_type", "level_code", "action", "current_bid", "new_bid")
@@ -90,39 +161,21 @@ def applied_frame(advice: "pd.DataFrame", dataset: "Dataset") -> "pd.DataFrame":
     import numpy as np
     import pandas as pd
 
-    from shopdoc.upload import _KEYS, _keyed
-
-    keywords, campaigns, _ = today_state(dataset)
     advice = advice.reset_index(drop=True)
     n = len(advice)
-    keys = _keyed(advice)
+    found = _today(dataset, advice) if n else None
     is_plan = (advice["level_code"].astype("object") == "campaign").to_numpy()
     bid = np.full(n, np.nan)
     shown = np.full(n, np.nan)
     state = np.full(n, None, dtype=object)
     listed = np.zeros(n, dtype=bool)
-    if len(keywords) and n:
-        exact = keywords.reindex(pd.MultiIndex.from_frame(keys[list(_KEYS)]))
-        loose = keywords.reset_index()
-        alone = loose.groupby(["_c", "_k"], sort=False)["_g"].transform("size") == 1
-        loose = loose[alone.to_numpy()].set_index(["_c", "_k"])
-        other = loose.reindex(pd.MultiIndex.from_frame(keys[["_c", "_k"]]))
-        hit = exact.notna().any(axis=1).to_numpy()
-        near = other[["bid", "state", "impressions"]].notna().any(axis=1).to_numpy()
-        for name, target in (("bid", bid), ("impressions", shown)):
-            values = np.where(hit, exact[name].to_numpy(dtype="float64"), other[name].to_numpy(dtype="float64"))
-            target[:] = np.where(is_plan, np.nan, values)
-        states = np.where(hit, exact["state"].to_numpy(dtype=object), other["state"].to_numpy(dtype=object))
-        state[~is_plan] = states[~is_plan]
-        listed = (hit | near) & ~is_plan
     plan_shown = np.full(n, np.nan)
-    if len(campaigns) and n:
-        plans = campaigns.reindex(keys["_c"])
-        plan_shown = plans["impressions"].to_numpy(dtype="float64")
-        plan_state = plans["state"].to_numpy(dtype=object)
-        state[is_plan] = plan_state[is_plan]
-        shown[is_plan] = plan_shown[is_plan]
-        listed |= is_plan & ~np.isnan(plan_shown)
+    if found is not None:
+        bid = np.where(is_plan, np.nan, found["bid"].astype("float64"))
+        shown = np.where(is_plan, found["plan_shown"], found["shown"].astype("float64"))
+        state = np.where(is_plan, found["plan_state"], found["state"]).astype(object)
+        listed = np.where(is_plan, ~np.isnan(found["plan_shown"]), found["listed"])
+        plan_shown = found["plan_shown"]
     state = np.array([None if value is None or value != value else value for value in state], dtype=object)
     action = advice["action"].astype("object").to_numpy()
     old = pd.to_numeric(advice["current_bid"], errors="coerce").to_numpy(dtype="float64")

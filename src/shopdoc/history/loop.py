@@ -13,8 +13,10 @@ Each diagnose run with history on:
 
 Storage (schema.py, version 3). A day's changes are one row of `changes`: every change of the bid
 sheet with its key, rule, verdict, names, bids and the window's numbers it was judged on, as
-columnar JSON compressed with zlib (a 100,000-keyword account proposes ~90,000 changes a day: a
-row per change would be most of the file). Its `tally` keeps the counts per rule and `next`, the
+columns (text as codes into its distinct values, numbers as float64 arrays) compressed with zlib
+(a 100,000-keyword account proposes ~90,000 changes a day: a row per change would be most of the
+file); what is learnt later (status, outcome, the numbers after) is a second, small value beside it,
+so a run never rewrites the big one. Its `tally` keeps the counts per rule and `next`, the
 first day one of its changes can be judged, so a run opens only the days it needs.
 
 Choices (README "What was done"):
@@ -122,8 +124,12 @@ class Day:
         return len(self.frame)
 
     @classmethod
-    def opened(cls, date: str, blob: bytes) -> "Day":
+    def opened(cls, date: str, blob: bytes, state: bytes | None = None) -> "Day":
         frame = unpack(blob)
+        if state:
+            later = unpack(state)
+            for name in later.columns:
+                frame[name] = later[name].to_numpy()
         for name in (*KEPT, *LATER):
             if name not in frame.columns:
                 frame[name] = None if name in TEXT or name in ("status", "status_on", "outcome", "judged_on") \
@@ -161,18 +167,19 @@ def due(conn: "sqlite3.Connection", shop: str, day: str, config: "Config") -> Du
                                is not None else 0.10))
     out.done_keys = dict(conn.execute("SELECT key, day FROM actions WHERE shop = ? AND how = 'done' AND day <= ?",
                                       (shop, day)).fetchall())
-    previous = conn.execute("SELECT date, data FROM changes WHERE shop = ? AND date < ? ORDER BY date DESC LIMIT 1",
-                            (shop, day)).fetchone()
+    previous = conn.execute("SELECT date, data, state FROM changes WHERE shop = ? AND date < ? ORDER BY date DESC "
+                            "LIMIT 1", (shop, day)).fetchone()
     opened: dict[str, Day] = {}
     if previous is not None:
-        opened[previous[0]] = Day.opened(previous[0], previous[1])
+        opened[previous[0]] = Day.opened(*previous)
         out.pending = opened[previous[0]]
     for date, tally in conn.execute("SELECT date, tally FROM changes WHERE shop = ? AND date < ?", (shop, day)):
         nxt = json.loads(tally).get("next")
         if nxt is not None and nxt <= day:
             if date not in opened:
-                blob = conn.execute("SELECT data FROM changes WHERE shop = ? AND date = ?", (shop, date)).fetchone()[0]
-                opened[date] = Day.opened(date, blob)
+                blob, state = conn.execute("SELECT data, state FROM changes WHERE shop = ? AND date = ?",
+                                           (shop, date)).fetchone()
+                opened[date] = Day.opened(date, blob, state)
             out.changes.append(opened[date])
     out.changes.sort(key=lambda d: d.date)
     # To-dos done by hand (or applied) whose window has passed and that have no outcome yet.
@@ -337,13 +344,14 @@ def save(conn: "sqlite3.Connection", shop: str, day: str, advice: "pd.DataFrame 
                           json.dumps(row.get("before"), ensure_ascii=False), json.dumps(row.get("after"), ensure_ascii=False),
                           day))
     for stored in touched.values():
-        conn.execute("UPDATE changes SET tally = ?, data = ? WHERE shop = ? AND date = ?",
-                     (json.dumps(tally(stored.frame, windows, stored.date)), pack(stored.frame), shop, stored.date))
+        conn.execute("UPDATE changes SET tally = ?, state = ? WHERE shop = ? AND date = ?",
+                     (json.dumps(tally(stored.frame, windows, stored.date)), pack(stored.frame[list(LATER)]), shop,
+                      stored.date))
     if advice is None:
         conn.execute("DELETE FROM changes WHERE shop = ? AND date = ?", (shop, day))
     else:
         frame = advice.assign(**{name: None for name in LATER if name not in advice.columns})
-        conn.execute("INSERT OR REPLACE INTO changes (shop, date, rows, tally, data) VALUES (?, ?, ?, ?, ?)",
+        conn.execute("INSERT OR REPLACE INTO changes (shop, date, rows, tally, data, state) VALUES (?, ?, ?, ?, ?, NULL)",
                      (shop, day, len(frame), json.dumps(tally(frame, windows, day)), pack(advice)))
 
 

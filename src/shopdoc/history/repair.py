@@ -27,7 +27,7 @@ TABLES = {
                  "judged"),
     "item_names": ("shop", "item_id", "item_name"),
     "snoozes": ("shop", "rule", "subject", "until"),
-    "changes": ("shop", "date", "rows", "tally", "data"),
+    "changes": ("shop", "date", "rows", "tally", "data", "state"),
     "actions": ("shop", "key", "day", "how", "note"),
     "outcomes": ("shop", "key", "rule", "day", "done", "outcome", "before", "after", "judged_on"),
 }

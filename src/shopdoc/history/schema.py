@@ -20,10 +20,12 @@ Schema:
              judged)                                  (1) or a part of one (0), and the numbers the
                                                       subject was judged on as JSON: the evidence and,
                                                       for rules whose outcome is measured, `before`
-    changes(shop, date, rows, tally, data)            (v3) the day's proposed changes (upload.changes):
-                                                      data = zlib-compressed columnar JSON of each
-                                                      change with its judged numbers, later its status
-                                                      (applied...) and outcome; tally = counts per rule
+    changes(shop, date, rows, tally, data, state)     (v3) the day's proposed changes (upload.changes):
+                                                      data = each change with the numbers it was
+                                                      judged on, as columns (codes and float arrays,
+                                                      zlib; see history.loop.pack); state = its status
+                                                      (applied...) and outcome, written later in the
+                                                      same layout; tally = counts per rule
     actions(shop, key, day, how, note)                (v3) a to-do done on `day`: how = applied
                                                       (seen in the exports) or done (`shopdoc done`)
     outcomes(shop, key, rule, day, done, outcome,     (v3) a to-do done by hand, judged after its
@@ -115,7 +117,7 @@ def _v3(conn: sqlite3.Connection) -> None:
     for column in ("owner TEXT", "money REAL", "currency TEXT", "top INTEGER NOT NULL DEFAULT 1", "judged TEXT"):
         conn.execute(f"ALTER TABLE findings ADD COLUMN {column}")
     conn.execute("CREATE TABLE changes (shop TEXT NOT NULL, date TEXT NOT NULL, rows INTEGER NOT NULL, "
-                 "tally TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (shop, date))")
+                 "tally TEXT NOT NULL, data BLOB NOT NULL, state BLOB, PRIMARY KEY (shop, date))")
     conn.execute("CREATE TABLE actions (shop TEXT NOT NULL, key TEXT NOT NULL, day TEXT NOT NULL, how TEXT NOT NULL, "
                  "note TEXT, PRIMARY KEY (shop, key))")
     conn.execute("CREATE TABLE outcomes (shop TEXT NOT NULL, key TEXT NOT NULL, rule TEXT NOT NULL, day TEXT NOT NULL, "
