@@ -179,8 +179,8 @@ def todo_keys(report: Report) -> dict[str, str]:
                         if rule == block.rule and found.split("#")[0] == facet + (" rest" if rest else "")), None)
         if account is None:
             continue
-        for subject in block.frame["subject"].astype(str):
-            keys.setdefault(subject, account)
+        # the account's key for every subject not keyed yet (one dict merge, not a loop per subject)
+        keys = {**dict.fromkeys(block.frame["subject"].astype(str).tolist(), account), **keys}
     return keys
 
 

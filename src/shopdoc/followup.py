@@ -39,12 +39,11 @@ def _folded_codes(series: list["pd.Series"]) -> tuple[list["np.ndarray"], int, i
     import numpy as np
     import pandas as pd
 
-    from shopdoc.upload import _norm
-
     joined = pd.concat([s.astype("object") for s in series], ignore_index=True)
     codes, uniques = pd.factorize(joined, use_na_sentinel=True)
-    folded = [_norm(value) for value in uniques] + [""]
-    merged, names = pd.factorize(pd.Series(folded, dtype=object))
+    # as `upload._norm` does it, once per distinct value, in pandas' string loops
+    folded = pd.Series(np.asarray(uniques, dtype=object), dtype=object).astype(str).str.strip().str.casefold()
+    merged, names = pd.factorize(pd.concat([folded, pd.Series([""], dtype=object)], ignore_index=True))
     out = merged[codes]  # code -1 (missing) takes the last: ""
     empty = int(merged[-1])
     parts, at = [], 0
