@@ -90,8 +90,13 @@ def main() -> None:
     print(f"changes per morning: {rows:,}; mornings: {args.mornings} ({judged} of them fully judged)")
     print(f"history on disk after {args.mornings} mornings: {size / 2**20:,.1f} MiB "
           f"(limit 1 GiB: {size / GIB:.2f}x of it)")
-    print(f"added per run: mean {mean:.3f} s wall / {sum(cpus) / len(cpus):.3f} s CPU; worst morning {worst:.3f} s wall / "
-          f"{cpus[walls.index(worst)]:.3f} s CPU (limit 1 s: {worst:.2f}x of it)")
+    cpu_mean = sum(cpus) / len(cpus)
+    print(f"added per run: mean {mean:.3f} s wall / {cpu_mean:.3f} s CPU (limit 1 s: {mean:.2f}x wall, {cpu_mean:.2f}x CPU); "
+          f"worst morning {worst:.3f} s wall / {cpus[walls.index(worst)]:.3f} s CPU")
+    ten = min(10, len(cpus))
+    print(f"first {ten} mornings: {sum(walls[:ten]) / ten:.3f} s wall / {sum(cpus[:ten]) / ten:.3f} s CPU; last {ten}: "
+          f"{sum(walls[-ten:]) / ten:.3f} s wall / {sum(cpus[-ten:]) / ten:.3f} s CPU (a longer history costs no more)")
+    print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":
