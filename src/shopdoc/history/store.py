@@ -203,12 +203,14 @@ class HistoryStore:
         """The stored days of a kind from `since` to before `until`, minus `skip` (days the files
         hold), as (day, columns) with only `fields` kept: what change detection reads beyond the
         days `augment` gives the rules (items: 35 days rather than a week; campaign totals)."""
+        import orjson
+
         out = []
         for day, data in self._read("SELECT date, data FROM metrics WHERE shop = ? AND kind = ? AND date >= ? "
                                     "AND date < ? ORDER BY date", (shop, stored_kind, since, until)):
             if day in skip:
                 continue
-            columns = json.loads(data)
+            columns = orjson.loads(data)  # 20k items x 35 days: the parse is the cost
             out.append((day, columns if fields is None else {name: columns[name] for name in fields if name in columns}))
         return out
 

@@ -204,8 +204,10 @@ def _matrix(subject_codes: "np.ndarray", day_codes: "np.ndarray", values: "np.nd
 def _day_codes(dates: Any, days: "pd.DatetimeIndex") -> "np.ndarray":
     import numpy as np
 
-    index = {day: position for position, day in enumerate(days.strftime("%Y-%m-%d"))}
-    return np.fromiter((index.get(str(day), -1) for day in dates), dtype="int64", count=len(dates))
+    import pandas as pd
+
+    labels = pd.Index(days.strftime("%Y-%m-%d"))
+    return np.asarray(labels.get_indexer(pd.Index(dates).astype(str)), dtype="int64")  # -1: not a window day
 
 
 def _long(ctx, kind: str, stored: str, fields: tuple[str, ...], days: "pd.DatetimeIndex", start: str,
