@@ -23,11 +23,12 @@ from shopdoc.history.store import HistoryStore
 
 WORDS = {
     "zh": {"open": "待做", "done": "已做", "ignored": "没理会", "none": "（无）", "applied": "导出里看到已改",
-           "by_hand": "手动标记", "snoozed": "已暂停提醒", "not_done": "列了 {days} 天没做", "age": "{days} 天",
+           "by_hand": "手动标记", "snoozed": "已暂停提醒", "not_done": "列了 {days} 天没做", "age": "已列 {days} 天", "new": "今天新出现", "per_day": "{money}/天",
            "title": "【{shop}】{date} 的待办：待做 {open} 项，已做 {done} 项，没理会 {ignored} 项",
            "marked": "已标记为已做（{day}）：{key}", "empty": "店铺 {shop} 的历史记录里还没有待办：先运行 shopdoc diagnose"},
     "en": {"open": "Open", "done": "Done", "ignored": "Ignored", "none": "(none)", "applied": "applied (seen in the exports)",
-           "by_hand": "marked done", "snoozed": "snoozed", "not_done": "listed {days} days, not done", "age": "{days} d",
+           "by_hand": "marked done", "snoozed": "snoozed", "not_done": "listed {days} days, not done", "age": "open {days} days", "new": "new today",
+           "per_day": "{money} a day",
            "title": "[{shop}] to-dos of {date}: {open} open, {done} done, {ignored} ignored",
            "marked": "Marked done ({day}): {key}", "empty": "No to-dos stored for shop {shop} yet: run shopdoc diagnose first"},
 }
@@ -102,11 +103,14 @@ def show_todo(config: Config, *, shop: str | None, path: str | None, format: str
         write_stdout(json.dumps({"schema": "shopdoc.todo/1", "history": str(store.path), "shops": lists},
                                 ensure_ascii=False, indent=2) + "\n")
         return 0
-    write_stdout(render(lists, lang, markdown=format == "markdown") + "\n")
+    currency = config.get("shop", "currency") if config.is_set("shop", "currency") else None
+    write_stdout(render(lists, lang, markdown=format == "markdown", currency=currency) + "\n")
     return 0
 
 
-def render(lists: list[dict[str, Any]], lang: str, markdown: bool = False) -> str:
+def render(lists: list[dict[str, Any]], lang: str, markdown: bool = False, currency: str | None = None) -> str:
+    from shopdoc.report._format import format_money
+
     w = WORDS["zh" if lang == "zh" else "en"]
     sep = "：" if lang == "zh" else ": "
     bullet = "- " if markdown else "  "
@@ -122,7 +126,7 @@ def render(lists: list[dict[str, Any]], lang: str, markdown: bool = False) -> st
             if not found[part]:
                 lines.append(bullet + w["none"])
             for entry in found[part]:
-                extra = [w["age"].format(days=entry["age_days"])]
+                extra = [w["age"].format(days=entry["age_days"]) if entry["age_days"] else w["new"]]
                 if part == "done":
                     extra = [entry["done_on"], w["applied"] if entry["how"] == "applied" else w["by_hand"]]
                     if entry.get("note"):
@@ -130,7 +134,8 @@ def render(lists: list[dict[str, Any]], lang: str, markdown: bool = False) -> st
                 elif part == "ignored":
                     extra.append(w["snoozed"] if entry["why"] == "snoozed" else w["not_done"].format(days=entry["age_days"]))
                 if entry.get("money"):
-                    extra.append(f"{entry['money']:,.2f}/{'天' if lang == 'zh' else 'day'}")
+                    money = format_money(float(entry["money"]), entry.get("currency") or currency, lang)
+                    extra.append(w["per_day"].format(money=money))
                 joined = ("，" if lang == "zh" else ", ").join(str(item) for item in extra)
                 key = f"`{entry['key']}`" if markdown else entry["key"]
                 lines.append(f"{bullet}{key}{sep}{joined}")

@@ -39,6 +39,7 @@ from datetime import date as Date
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from shopdoc.bidsheet import AD_RULES  # the rules whose verdicts are the bid sheet's changes
 from shopdoc.followup import APPLIED, NOT_DONE, OUTCOMES, UNKNOWN
 
 if TYPE_CHECKING:
@@ -56,7 +57,6 @@ KEPT = ("key", "rule", "msg", "action", "subject", "level_code", "campaign", "ad
 TEXT = ("key", "rule", "msg", "action", "subject", "level_code", "campaign", "ad_group", "keyword", "match_type")
 LATER = ("status", "status_on", "outcome", "judged_on", "after_cost", "after_gmv", "after_roi", "after_clicks", "lost")
 STATUSES = (APPLIED, "not_applied", UNKNOWN)
-AD_RULES = ("ads.ctr_bid", "ads.roi_breakeven", "ads.zero_click")
 RECENT_DONE_DAYS = 14  # `shopdoc todo` lists to-dos done in the last two weeks
 
 
