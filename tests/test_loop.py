@@ -243,3 +243,25 @@ def test_page_work_marked_done_is_judged_on_bounce_at_the_rules_guard(tmp_path, 
                       "worse": 0, "too_little": 0, "not_done": 0, outcome: 1}]
     conn = sqlite3.connect(history)
     assert conn.execute("SELECT outcome FROM outcomes").fetchall() == [(outcome,)]
+
+
+def test_a_member_applied_counts_for_its_story(tmp_path):
+    """A story's to-do folds member keys (`members`): one of them applied marks the story done."""
+    from shopdoc.history.loop import mark_done, todo_list
+    from shopdoc.history.schema import open_database
+
+    conn, problem = open_database(tmp_path / "h.sqlite3")
+    assert problem is None
+    members = json.dumps({"members": ["ads.roi_breakeven keyword:计划/词"]})
+    conn.execute("INSERT INTO days (shop, date, diagnosed) VALUES ('s', ?, 1)", (DAY2,))
+    conn.executemany("INSERT INTO findings (shop, date, rule, subject, severity, first_seen, owner, money, top, judged) "
+                     "VALUES ('s', ?, ?, ?, 'warning', ?, 'promotion', ?, 1, ?)",
+                     [(DAY2, "item.diagnosis", "item:1", DAY1, 30.0, members),
+                      (DAY2, "page.bounce_rate", "shop", DAY2, None, None)])
+    mark_done(conn, "s", "ads.roi_breakeven keyword:计划/词", DAY2, None)
+    found = todo_list(conn, "s", 7)
+    assert [e["key"] for e in found["done"]] == ["item.diagnosis item:1"]
+    assert [(e["key"], e["age_days"]) for e in found["open"]] == [("page.bounce_rate shop", 0)]
+    assert todo_list(conn, "s", 7, snoozed=lambda rule, subject, day: rule == "page.bounce_rate")["ignored"][0]["why"] \
+        == "snoozed"
+    conn.close()
