@@ -6,8 +6,9 @@ The account is `generate.py`'s (one report day, ~90% of its keywords get a bid c
 generated ROI sits under the default break-even). Its report is built once; then, for each of 90
 mornings, the history does what a diagnose run with history does beyond the rules for the loop:
 `loop.due` (open yesterday's advice and the days whose outcome window has passed), the follow-up
-rule's work (`followup.applied_frame` on yesterday's ~90,000 changes, `judge_changes` on the day
-due), and the write (`loop.advice_frame` + `loop.save`, the findings' judged numbers). Printed:
+rule itself (`followup.outcomes`: `applied_frame` on yesterday's ~90,000 changes, `judge_changes` on
+the day due, the worse to-dos; the ad view it reads is the one the ad rules left in the run's
+cache), and the write (`loop.advice_frame` + `loop.save`, the findings' judged numbers). Printed:
 the file's size after 90 mornings (limit 1 GiB) and the time the loop adds to a run (mean and
 worst morning, limit 1 s), CPU beside wall, and the ratio of each to its limit from this run. A
 report, not a test: it always exits 0.
@@ -42,18 +43,18 @@ def main() -> None:
     from shopdoc.api import build_report, load
     from shopdoc.config import load_config
     from shopdoc.history import open_history
+    from shopdoc.engine import RuleContext, RunState
     from shopdoc.history.loop import AD_RULES, advice_frame, due, save, shift
-    from shopdoc.followup import applied_frame, judge_changes
+    from shopdoc.rules import get_rule
+    from shopdoc.rules.ads import ad_view
 
     acct = account(args.root, parse_size(args.size), log=lambda *a: None)
     config = load_config(str(acct.config))
     dataset = load([str(acct.folder)], config)
     report = build_report(dataset, config, lang="zh")
-    from shopdoc.rules.ads import build_view
-
-    view = build_view(dataset, report.date, 7)
-    after = __import__("pandas").concat([level[["subject", "impressions", "clicks", "cost", "gmv", "days"]]
-                                         for _, level in view.levels()], ignore_index=True)
+    rule = get_rule("followup.outcomes")
+    state = RunState()  # the ad rules' view of the day, as the run has it cached when the follow-up rule runs
+    ad_view(RuleContext(get_rule("ads.roi_breakeven"), config, dataset, report.date, "zh", state), 7)
     print(f"account: {acct.keyword_rows:,} keyword rows, report day {report.date}")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "history.sqlite3"
@@ -66,12 +67,9 @@ def main() -> None:
             day = shift(first, n)
             wall, cpu = time.perf_counter(), time.process_time()
             found = due(conn, config.shop_name, day, config)  # before the rules
-            if found.pending is not None:  # the rule's work
-                found.statuses = applied_frame(found.pending.frame, dataset)["status"].tolist()
-            for stored in found.changes:
-                frame = stored.frame
-                found.judged[stored.date] = judge_changes(frame, after, {}, 0.10)
-                found.judged_rows[stored.date] = list(range(len(frame)))
+            dataset.followup = found
+            run = RunState(cache=state.cache)
+            rule.func(RuleContext(rule, config, dataset, report.date, "zh", run))  # the rule: applied? worked?
             columns = advice_frame(report, dataset)  # the write
             conn.execute("BEGIN IMMEDIATE")
             save(conn, config.shop_name, day, columns, windows, found)

@@ -81,7 +81,7 @@ def changes(history: Path, day: str) -> dict[str, dict]:
     conn = sqlite3.connect(history)
     blob, state = conn.execute("SELECT data, state FROM changes WHERE date = ?", (day,)).fetchone()
     conn.close()
-    frame = Day.opened(day, blob, state).frame
+    frame = Day.opened(day, blob, state).with_subjects()
     return {row["subject"]: row for row in frame.astype(object).where(frame.notna(), None).to_dict("records")}
 
 

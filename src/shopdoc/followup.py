@@ -115,24 +115,26 @@ def _today(dataset: "Dataset", advice: "pd.DataFrame") -> dict[str, Any] | None:
     plans_shown = table["shown"].groupby(plan[keep]).sum(min_count=1)
     plans_state = table["state"][~is_keyword].groupby(plan[keep][~is_keyword]).last()
 
-    def lookup(frame: "pd.DataFrame", key: "np.ndarray", name: str) -> "np.ndarray":
-        at = pd.Index(frame.index).get_indexer(key)
+    def positions(frame: "pd.DataFrame", key: "np.ndarray") -> "np.ndarray":
+        return pd.Index(frame.index).get_indexer(key)  # once per table: its hash table is built per call
+
+    def lookup(frame: "pd.DataFrame", at: "np.ndarray", name: str) -> "np.ndarray":
         values = frame[name].to_numpy()
-        out = values[np.maximum(at, 0)] if len(values) else np.full(len(key), None, dtype=object)
+        out = values[np.maximum(at, 0)] if len(values) else np.full(len(at), None, dtype=object)
         return np.where(at >= 0, out, np.nan if name != "state" else None)
 
-    exact_key = combined(1, KEY_PARTS)
-    near_key = combined(1, ("campaign", "keyword"))
+    exact_at = positions(keywords, combined(1, KEY_PARTS))
+    near_at = positions(loose, combined(1, ("campaign", "keyword")))
     plan_key = codes["campaign"][1]
-    hit = pd.Index(keywords.index).get_indexer(exact_key) >= 0
-    near = pd.Index(loose.index).get_indexer(near_key) >= 0
+    hit, near = exact_at >= 0, near_at >= 0
     out = {}
     for name in ("bid", "state", "shown"):
-        exact, other = lookup(keywords, exact_key, name), lookup(loose, near_key, name)
-        out[name] = np.where(hit, exact, other)
+        out[name] = np.where(hit, lookup(keywords, exact_at, name), lookup(loose, near_at, name))
     out["listed"] = hit | near
-    out["plan_shown"] = lookup(plans_shown.to_frame("shown"), plan_key, "shown").astype("float64")
-    out["plan_state"] = lookup(plans_state.to_frame("state"), plan_key, "state")
+    shown_at = positions(plans_shown.to_frame("shown"), plan_key)
+    out["plan_shown"] = lookup(plans_shown.to_frame("shown"), shown_at, "shown").astype("float64")
+    state_at = positions(plans_state.to_frame("state"), plan_key)
+    out["plan_state"] = lookup(plans_state.to_frame("state"), state_at, "state")
     out["last"] = last
     return out
 
@@ -326,12 +328,14 @@ def judge_changes(due: "pd.DataFrame", after: "pd.DataFrame", guards: dict[str, 
 
     due = due.reset_index(drop=True)
     n = len(due)
-    table = after.drop_duplicates("subject", keep="last").set_index("subject") if len(after) else None
+    table = after.set_index("subject") if len(after) else None  # one row per subject (the ad view's)
+    found = pd.Index(table.index).get_indexer(due["subject"].astype("object")) if table is not None else None
 
     def column(name: str) -> np.ndarray:
         if table is None or name not in table.columns:
             return np.full(n, np.nan)
-        return table[name].reindex(due["subject"].astype(str)).to_numpy(dtype="float64")
+        values = table[name].to_numpy(dtype="float64")
+        return np.where(found >= 0, values[np.maximum(found, 0)], np.nan) if len(values) else np.full(n, np.nan)
 
     def before(name: str) -> np.ndarray:
         return pd.to_numeric(due[name], errors="coerce").to_numpy(dtype="float64") if name in due.columns \
@@ -352,13 +356,13 @@ def judge_changes(due: "pd.DataFrame", after: "pd.DataFrame", guards: dict[str, 
         spend_move = (spend_a - spend_b) / np.abs(spend_b)
         ctr_move = (ctr_a - ctr_b) / np.abs(ctr_b)
     tol = min_change - 1e-12
-    rule = due["rule"].astype("object").to_numpy()
+    rule = due["rule"].astype("object")
     action = due["action"].astype("object").to_numpy()
-    msg = due["msg"].astype("object").to_numpy()
-    raise_ = np.array([str(m).startswith("raise") for m in msg], dtype=bool)
+    raise_ = due["msg"].astype("object").fillna("").astype(str).str.startswith("raise").to_numpy(dtype=bool)
 
     def guard(name: str) -> np.ndarray:
-        return np.array([guards.get(str(r), {}).get(name, 0.0) or 0.0 for r in rule], dtype="float64")
+        per_rule = {key: float(values.get(name) or 0.0) for key, values in guards.items()}
+        return rule.map(per_rule).fillna(0.0).to_numpy(dtype="float64")
 
     enough = present & (np.nan_to_num(clk_a) >= guard("min_clicks")) & (np.nan_to_num(cost_a) >= guard("min_cost"))
     shown_enough = present & (np.nan_to_num(imp_a) >= guard("min_impressions"))

@@ -131,9 +131,19 @@ class Day:
     def rows(self) -> int:
         return len(self.frame)
 
+    expanded: bool = False
+
+    def with_subjects(self) -> "pd.DataFrame":
+        """The frame with every subject written out (kept only where not the plain one: `_compact`);
+        done when asked, since seeing what was applied needs only the names."""
+        if not self.expanded:
+            self.frame = _expand(self.frame)
+            self.expanded = True
+        return self.frame
+
     @classmethod
     def opened(cls, date: str, blob: bytes, state: bytes | None = None) -> "Day":
-        frame = _expand(unpack(blob))
+        frame = unpack(blob)
         if state:
             later = unpack(state)
             for name in later.columns:
@@ -284,24 +294,31 @@ def _ad_days(dataset: "Dataset", day: str | None) -> int:
 
 def tally(frame: "pd.DataFrame", windows: dict[str, int], advised: str) -> dict[str, Any]:
     """Counts per rule (advised, each status, each outcome) and `next`: the first day a change of
-    this day can be judged (None when all are)."""
-    rules = frame["rule"].astype("object").fillna("")
-    per: dict[str, dict[str, int]] = {}
+    this day can be judged (None when all are). Counted on integer codes."""
+    import numpy as np
+    import pandas as pd
+
+    rule_codes, rules = pd.factorize(frame["rule"].astype("object").fillna("").to_numpy(dtype=object))
+    per: dict[str, dict[str, int]] = {str(rule): {"advised": int(n)}
+                                      for rule, n in zip(rules, np.bincount(rule_codes, minlength=len(rules)))}
     for name in ("status", "outcome"):
-        counted = frame.groupby([rules, frame[name].astype("object")], sort=False).size() if frame[name].notna().any() \
-            else None
-        if counted is not None:
-            for (rule, value), n in counted.items():
-                per.setdefault(str(rule), {})[str(value)] = int(n)
-    for rule, n in rules.value_counts().items():
-        per.setdefault(str(rule), {})["advised"] = int(n)
-    open_ = frame["outcome"].isna()
+        values = frame[name].astype("object").to_numpy(dtype=object)
+        codes, found = pd.factorize(values, use_na_sentinel=True)
+        if not len(found):
+            continue
+        seen = codes >= 0
+        pairs = np.bincount(rule_codes[seen] * len(found) + codes[seen], minlength=len(rules) * len(found))
+        for at in np.flatnonzero(pairs):
+            per[str(rules[at // len(found)])][str(found[at % len(found)])] = int(pairs[at])
+    open_ = frame["outcome"].isna().to_numpy()
     nxt = None
     if open_.any():
-        rows = frame[open_]
-        starts = rows["status_on"].astype("object").where(rows["status_on"].notna(), shift(advised, 1))
-        pairs = set(zip(starts, rows["rule"].astype("object")))
-        nxt = min(shift(str(start), windows.get(str(rule), 7)) for start, rule in pairs)
+        starts = frame["status_on"].astype("object").to_numpy(dtype=object)[open_]
+        starts = np.where(pd.isna(starts), shift(advised, 1), starts)
+        start_codes, start_days = pd.factorize(starts)
+        pairs = set(zip(start_codes.tolist(), rule_codes[open_].tolist())) if len(start_days) > 1 else \
+            {(0, code) for code in np.unique(rule_codes[open_]).tolist()}
+        nxt = min(shift(str(start_days[start]), windows.get(str(rules[rule]), 7)) for start, rule in pairs)
     return {"rules": per, "next": nxt}
 
 

@@ -132,26 +132,35 @@ def _judge_day(ctx: "RuleContext", due: Any, day: Any) -> tuple["pd.DataFrame", 
     from shopdoc.history.loop import shift
     from shopdoc.rules.ads import ad_view
 
-    frame = day.frame
-    status_on = frame["status_on"].where(frame["status_on"].notna(), shift(day.date, 1))
-    windows = frame["rule"].map(lambda r: due.windows.get(str(r), 7))
-    ready = [shift(on, int(w)) <= due.day for on, w in zip(status_on, windows)]
-    positions = np.flatnonzero(np.array(ready) & frame["outcome"].isna().to_numpy())
+    frame = day.with_subjects()
+    status_on = frame["status_on"].astype("object").where(frame["status_on"].notna(), shift(day.date, 1))
+    windows = frame["rule"].astype("object").map(due.windows).fillna(7).astype(int)
+    # the day each change can be judged: worked out once per distinct (start, window), not per change
+    start_codes, starts = pd.factorize(status_on.to_numpy(dtype=object))
+    window_codes, lengths = pd.factorize(windows.to_numpy())
+    table = np.array([[shift(str(start), int(length)) <= due.day for length in lengths] for start in starts],
+                     dtype=bool).reshape(len(starts), len(lengths))
+    ready = table[start_codes, window_codes] if len(frame) else np.zeros(0, dtype=bool)
+    positions = np.flatnonzero(ready & frame["outcome"].isna().to_numpy())
     if not len(positions) or ctx.dataset.frame("ad_report") is None:
         return None
     frame = frame.iloc[positions].reset_index(drop=True)
     # a change the exports cannot show (a creative, a target ROI) counts as done when marked so
-    by_hand = frame["key"].map(lambda k: k in due.done_keys).to_numpy(dtype=bool)
+    by_hand = frame["key"].isin(list(due.done_keys)).to_numpy()
     frame["status"] = np.where(by_hand & (frame["status"] != APPLIED), APPLIED, frame["status"].astype(object))
-    afters, guards = [], {}
+    afters, guards, windows_seen = [], {}, set()
     for rule_id in sorted({str(r) for r in frame["rule"].dropna()}):
         settings = ctx.config.rule_settings(rule_id) if rule_id.startswith("ads.") else {}
         guards[rule_id] = {name: settings.get(name) for name in ("min_clicks", "min_cost", "min_impressions")}
-        view = ad_view(ctx, int(settings.get("window_days") or 7))
+        window = int(settings.get("window_days") or 7)
+        view = ad_view(ctx, window) if window not in windows_seen else None  # the ad rules share one window
+        windows_seen.add(window)
         if view is not None:
             afters += [level[["subject", "impressions", "clicks", "cost", "gmv", "days"]] for _, level in view.levels()]
     after = pd.concat(afters, ignore_index=True) if afters else pd.DataFrame(
         columns=["subject", "impressions", "clicks", "cost", "gmv", "days"])
+    if len(windows_seen) > 1:  # rules judging different windows: a subject's latest window wins
+        after = after.drop_duplicates("subject", keep="last")
     result = judge_changes(frame, after, guards, due.min_change)
     due.judged[day.date] = result
     due.judged_rows[day.date] = positions.tolist()
