@@ -171,7 +171,8 @@ def todo_keys(report: Report) -> dict[str, str]:
     for finding in getattr(report, "findings", None) or ():
         visit(finding)
     keys = {**own, **grouped}  # a keyword of a grouped to-do: the group's key, even when an item also lists it
-    for block in getattr(report, "blocks", None) or ():
+    fill: dict[str, str] = {}
+    for block in reversed(getattr(report, "blocks", None) or ()):  # the first block's key wins, as before
         if block.rule not in AD_RULES or (block.msg in LEFT_OUT):
             continue
         facet = f"{getattr(block, 'level', '')} {block.msg}"
@@ -179,8 +180,9 @@ def todo_keys(report: Report) -> dict[str, str]:
                         if rule == block.rule and found.split("#")[0] == facet + (" rest" if rest else "")), None)
         if account is None:
             continue
-        # the account's key for every subject not keyed yet (one dict merge, not a loop per subject)
-        keys = {**dict.fromkeys(block.frame["subject"].astype(str).tolist(), account), **keys}
+        fill.update(dict.fromkeys(block.frame["subject"].astype(str).tolist(), account))
+    if fill:  # the account's key for every subject not keyed yet: one merge, not a loop per subject
+        keys = {**fill, **keys}
     return keys
 
 

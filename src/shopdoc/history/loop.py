@@ -53,7 +53,11 @@ if TYPE_CHECKING:
 
 # What is kept of each change (upload.change_frame), then what the follow-up adds.
 KEPT = ("key", "rule", "msg", "action", "subject", "level_code", "campaign", "ad_group", "keyword", "match_type",
-        "current_bid", "new_bid", "impressions", "clicks", "cost", "gmv", "money")
+        "current_bid", "new_bid", "impressions", "clicks", "cost", "gmv")
+EXACT = ("current_bid", "new_bid")  # kept as float64: a bid is compared with today's to the cent
+# What telling applied from not applied needs of the previous day's changes (the rest stays packed).
+PENDING = ("key", "rule", "action", "level_code", "campaign", "ad_group", "keyword", "match_type", "current_bid",
+           "new_bid")
 TEXT = ("key", "rule", "msg", "action", "subject", "level_code", "campaign", "ad_group", "keyword", "match_type")
 LATER = ("status", "status_on", "outcome", "judged_on", "after_cost", "after_gmv", "after_roi", "after_clicks", "lost")
 STATUSES = (APPLIED, "not_applied", UNKNOWN)
@@ -85,11 +89,15 @@ def pack(frame: "pd.DataFrame") -> bytes:
     for name in frame.columns:
         values = frame[name]
         if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
-            header.append({"name": name, "kind": "f8"})
-            parts.append(values.to_numpy(dtype="float64", na_value=np.nan).tobytes())
+            kind = "f8" if name in EXACT else "f4"  # counts and money: float32 keeps 7 digits, half the bytes
+            header.append({"name": name, "kind": kind})
+            parts.append(values.to_numpy(dtype="float64", na_value=np.nan).astype(kind).tobytes())
             continue
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        text = SEP.join(str(value).replace(SEP, " ") for value in np.asarray(uniques, dtype=object).tolist())
+        names = [str(value) for value in np.asarray(uniques, dtype=object).tolist()]
+        text = SEP.join(names)
+        if text.count(SEP) != max(len(names) - 1, 0):  # a NUL inside a name (the importers clean them out)
+            text = SEP.join(name.replace(SEP, " ") for name in names)
         encoded = text.encode("utf-8")
         header.append({"name": name, "kind": "str", "count": len(uniques), "bytes": len(encoded)})
         parts += [codes.astype("int32").tobytes(), encoded]
@@ -97,7 +105,8 @@ def pack(frame: "pd.DataFrame") -> bytes:
     return zlib.compress(len(head).to_bytes(4, "little") + head + b"".join(parts), 1)
 
 
-def unpack(blob: bytes) -> "pd.DataFrame":
+def unpack(blob: bytes, columns: tuple[str, ...] | None = None) -> "pd.DataFrame":
+    """The frame `pack` made; only `columns` when given (the others are stepped over)."""
     import numpy as np
     import pandas as pd
 
@@ -106,14 +115,19 @@ def unpack(blob: bytes) -> "pd.DataFrame":
     head = json.loads(raw[4:4 + size].decode("utf-8"))
     n, at, out = head["rows"], 4 + size, {}
     for column in head["columns"]:
-        if column["kind"] == "f8":
-            out[column["name"]] = np.frombuffer(raw, dtype="float64", count=n, offset=at).copy()
-            at += 8 * n
+        wanted = columns is None or column["name"] in columns
+        if column["kind"] in ("f8", "f4"):
+            width = 8 if column["kind"] == "f8" else 4
+            if wanted:
+                out[column["name"]] = np.frombuffer(raw, dtype=f"float{width * 8}", count=n, offset=at).astype("float64")
+            at += width * n
             continue
         codes = np.frombuffer(raw, dtype="int32", count=n, offset=at)
         at += 4 * n
-        text = raw[at:at + column["bytes"]].decode("utf-8")
+        text = raw[at:at + column["bytes"]].decode("utf-8") if wanted else ""
         at += column["bytes"]
+        if not wanted:
+            continue
         values = text.split(SEP) if column["count"] else []
         table = np.array([*values, None], dtype=object)
         out[column["name"]] = table[codes]  # -1 (missing) is the last, None
@@ -134,21 +148,22 @@ class Day:
     expanded: bool = False
 
     def with_subjects(self) -> "pd.DataFrame":
-        """The frame with every subject written out (kept only where not the plain one: `_compact`);
-        done when asked, since seeing what was applied needs only the names."""
+        """The frame with every subject written out (a day stored by an earlier build kept only the
+        ones that are not plain); done when asked, since seeing what was applied needs only names."""
         if not self.expanded:
             self.frame = _expand(self.frame)
             self.expanded = True
         return self.frame
 
     @classmethod
-    def opened(cls, date: str, blob: bytes, state: bytes | None = None) -> "Day":
-        frame = unpack(blob)
+    def opened(cls, date: str, blob: bytes, state: bytes | None = None,
+               columns: tuple[str, ...] | None = None) -> "Day":
+        frame = unpack(blob, columns)
         if state:
             later = unpack(state)
             for name in later.columns:
                 frame[name] = later[name].to_numpy()
-        for name in (*KEPT, *LATER):
+        for name in ((*KEPT, *LATER) if columns is None else (*columns, *LATER)):
             if name not in frame.columns:
                 frame[name] = None if name in TEXT or name in ("status", "status_on", "outcome", "judged_on") \
                     else float("nan")
@@ -188,17 +203,18 @@ def due(conn: "sqlite3.Connection", shop: str, day: str, config: "Config") -> Du
     previous = conn.execute("SELECT date, data, state FROM changes WHERE shop = ? AND date < ? ORDER BY date DESC "
                             "LIMIT 1", (shop, day)).fetchone()
     opened: dict[str, Day] = {}
-    if previous is not None:
-        opened[previous[0]] = Day.opened(*previous)
+    ready = [date for date, tally in conn.execute("SELECT date, tally FROM changes WHERE shop = ? AND date < ?",
+                                                  (shop, day))
+             if (json.loads(tally).get("next") or "9999") <= day]
+    if previous is not None:  # only what telling applied needs, unless that day is also judged today
+        opened[previous[0]] = Day.opened(*previous, columns=None if previous[0] in ready else PENDING)
         out.pending = opened[previous[0]]
-    for date, tally in conn.execute("SELECT date, tally FROM changes WHERE shop = ? AND date < ?", (shop, day)):
-        nxt = json.loads(tally).get("next")
-        if nxt is not None and nxt <= day:
-            if date not in opened:
-                blob, state = conn.execute("SELECT data, state FROM changes WHERE shop = ? AND date = ?",
-                                           (shop, date)).fetchone()
-                opened[date] = Day.opened(date, blob, state)
-            out.changes.append(opened[date])
+    for date in ready:
+        if date not in opened:
+            blob, state = conn.execute("SELECT data, state FROM changes WHERE shop = ? AND date = ?",
+                                       (shop, date)).fetchone()
+            opened[date] = Day.opened(date, blob, state)
+        out.changes.append(opened[date])
     out.changes.sort(key=lambda d: d.date)
     # To-dos done by hand (or applied) whose window has passed and that have no outcome yet.
     judged = {(key, done) for key, done in conn.execute("SELECT key, done FROM outcomes WHERE shop = ?", (shop,))}
@@ -377,33 +393,23 @@ def save(conn: "sqlite3.Connection", shop: str, day: str, advice: "pd.DataFrame 
     else:
         frame = advice.assign(**{name: None for name in LATER if name not in advice.columns})
         conn.execute("INSERT OR REPLACE INTO changes (shop, date, rows, tally, data, state) VALUES (?, ?, ?, ?, ?, NULL)",
-                     (shop, day, len(frame), json.dumps(tally(frame, windows, day)), pack(_compact(advice))))
-
-
-def _plain_subjects(frame: "pd.DataFrame") -> list[str]:
-    """`campaign:<plan>` / `keyword:<plan>/<word>`: the subject as `rules.ads` makes it when no two
-    keywords clash (then it adds the ad group)."""
-    plans = frame["campaign"].astype("object").fillna("").tolist()
-    words = frame["keyword"].astype("object").fillna("").tolist()
-    levels = frame["level_code"].astype("object").tolist()
-    return ["campaign:" + plan if level == "campaign" else "keyword:" + plan + "/" + word
-            for plan, word, level in zip(plans, words, levels)]
-
-
-def _compact(frame: "pd.DataFrame") -> "pd.DataFrame":
-    """The subject is kept only where it is not the plain one (a clash): a third of the bytes."""
-    import numpy as np
-
-    subject = frame["subject"].astype("object").to_numpy()
-    plain = np.array(_plain_subjects(frame), dtype=object)
-    return frame.assign(subject=np.where(subject == plain, None, subject))
+                     (shop, day, len(frame), json.dumps(tally(frame, windows, day)), pack(advice)))
 
 
 def _expand(frame: "pd.DataFrame") -> "pd.DataFrame":
+    """Subjects left out as plain ones (`campaign:<plan>` / `keyword:<plan>/<word>`) written out."""
     import numpy as np
 
-    subject = frame["subject"].astype("object").to_numpy()
-    frame["subject"] = np.where(pd_isna(subject), np.array(_plain_subjects(frame), dtype=object), subject)
+    subject = frame["subject"].astype("object").to_numpy(dtype=object)
+    missing = np.flatnonzero(pd_isna(subject))
+    if len(missing):
+        rows = frame.iloc[missing]
+        subject = subject.copy()
+        subject[missing] = ["campaign:" + str(plan) if level == "campaign" else f"keyword:{plan}/{word}"
+                            for plan, word, level in zip(rows["campaign"].fillna("").tolist(),
+                                                         rows["keyword"].fillna("").tolist(),
+                                                         rows["level_code"].tolist())]
+        frame["subject"] = subject
     return frame
 
 

@@ -149,7 +149,7 @@ def _judge_day(ctx: "RuleContext", due: Any, day: Any) -> tuple["pd.DataFrame", 
     by_hand = frame["key"].isin(list(due.done_keys)).to_numpy()
     frame["status"] = np.where(by_hand & (frame["status"] != APPLIED), APPLIED, frame["status"].astype(object))
     afters, guards, windows_seen = [], {}, set()
-    for rule_id in sorted({str(r) for r in frame["rule"].dropna()}):
+    for rule_id in sorted(str(r) for r in pd.unique(frame["rule"].dropna().to_numpy(dtype=object))):
         settings = ctx.config.rule_settings(rule_id) if rule_id.startswith("ads.") else {}
         guards[rule_id] = {name: settings.get(name) for name in ("min_clicks", "min_cost", "min_impressions")}
         window = int(settings.get("window_days") or 7)
@@ -167,22 +167,39 @@ def _judge_day(ctx: "RuleContext", due: Any, day: Any) -> tuple["pd.DataFrame", 
     return frame, result
 
 
-def _direction(frame: "pd.DataFrame") -> "pd.Series":
-    kind = frame["action"].map(KIND_OF).fillna("bid")
-    up = frame["msg"].astype(str).str.startswith("raise")
-    sized = kind.isin(("bid", "budget"))
-    return kind.where(~sized, kind + up.map({True: "_raise", False: "_cut"}))
+def _direction(frame: "pd.DataFrame") -> "np.ndarray":
+    """bid_cut, bid_raise, budget_cut, budget_raise, pause, creative: worked out per distinct
+    (action, verdict), not per change."""
+    import numpy as np
+    import pandas as pd
+
+    pairs = frame["action"].astype("object").fillna("") + "|" + frame["msg"].astype("object").fillna("")
+    codes, found = pd.factorize(pairs.to_numpy(dtype=object))
+    names = []
+    for pair in found:
+        action, msg = str(pair).split("|", 1)
+        kind = KIND_OF.get(action, "bid")
+        names.append(f"{kind}_{'raise' if msg.startswith('raise') else 'cut'}" if kind in ("bid", "budget") else kind)
+    return np.array(names, dtype=object)[codes] if len(found) else np.array([], dtype=object)
 
 
 def _counts(frame: "pd.DataFrame", result: "pd.DataFrame", day: str) -> list[dict[str, Any]]:
+    """Per rule and kind of change: how many, and each outcome (counted on integer codes)."""
+    import numpy as np
+    import pandas as pd
+
     from shopdoc.followup import OUTCOMES
 
-    table = frame.assign(_kind=_direction(frame).to_numpy(), _outcome=result["outcome"].to_numpy())
+    group_codes, groups = pd.factorize(frame["rule"].astype("object").fillna("").to_numpy(dtype=object) + "|"
+                                       + _direction(frame))
+    outcome_codes = pd.Categorical(result["outcome"].to_numpy(dtype=object), categories=OUTCOMES).codes
+    table = np.zeros((len(groups), len(OUTCOMES)), dtype=np.int64)
+    np.add.at(table, (group_codes, outcome_codes), 1)
     out = []
-    for (rule_id, kind), group in table.groupby(["rule", "_kind"], sort=True):
-        counts = group["_outcome"].value_counts()
-        out.append({"rule": str(rule_id), "action": str(kind), "day": day, "n": int(len(group)),
-                    **{name: int(counts.get(name, 0)) for name in OUTCOMES}})
+    for at in np.argsort(np.array([str(g) for g in groups], dtype=object), kind="stable"):
+        rule_id, kind = str(groups[at]).split("|", 1)
+        out.append({"rule": rule_id, "action": kind, "day": day, "n": int(table[at].sum()),
+                    **{name: int(table[at, i]) for i, name in enumerate(OUTCOMES)}})
     return out
 
 
