@@ -435,3 +435,41 @@ def test_the_maps_label_every_item_and_campaign_on_the_list(demo):
     assert urgent
     for point in urgent:
         assert f">{escape(_short(point.campaign, 10))} · " in charts["ads"], point.campaign
+
+
+def test_matplotlib_imported_on_a_thread_draws_the_same_charts(tmp_path):
+    """`preload` (matplotlib imported while the exports are read) leaves every artist's `set` taking
+    its properties though their docstrings are skipped, and a chart drawn after it is a full chart."""
+    import subprocess
+    import sys
+
+    code = """
+import threading
+from shopdoc.visual import draw
+draw.preload(png=True)
+assert any(t.name == "shopdoc-matplotlib" for t in threading.enumerate()) or draw._preloading is not None
+mpl = draw._matplotlib()
+assert not draw._preloading.is_alive()
+from matplotlib.lines import Line2D
+line = Line2D([0, 1], [0, 1])
+line.set(color="red", linewidth=3, gid="x")
+assert (line.get_color(), line.get_linewidth(), line.get_gid()) == ("red", 3, "x")
+chart = draw.new_chart("t", "title", 200, left=54, right=14, top=34, bottom=30)
+print(len(draw.to_svg(chart)))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={**__import__("os").environ, "MPLCONFIGDIR": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout.split()[-1]) > 500
+
+
+def test_axes_keep_their_labels_and_grid_without_matplotlibs_ticks(demo):
+    _, _, report, visuals = demo
+    charts = {chart.name: chart for chart in all_charts(visuals, report.lang)}
+    svg = to_svg(charts["ads"])
+    for label in ("0元", "200元", "400元", "600元", "日均花费"):  # spend per day, the x axis
+        assert f">{label}<" in svg, label
+    assert not charts["ads"].ax.xaxis.get_visible() and not charts["ads"].ax.yaxis.get_visible()
+    trend = to_svg(charts["trend-gmv"])
+    assert re.search(r">\d+(\.\d+)?万元<", trend)  # the y axis in 万元
+    assert ">11-22<" in trend  # the report day under the line's end

@@ -97,6 +97,11 @@ def run(
         from shopdoc.shops import data_paths
 
         paths = data_paths(config, date)  # shop.data_dir: a folder, {date}-stamped folders or a glob
+    wecom = bool(send) and "wecom" in _platforms(send, config)
+    if fmt == "html" or chart or wecom:  # matplotlib is imported while the exports are read
+        from shopdoc.visual.draw import preload
+
+        preload(png=wecom or bool(chart and chart.lower().endswith(".png")))
     dataset = read_inputs(paths, config, quiet)
     usable = any(item.status == "ok" for item in dataset.inputs)
     tell_inputs(dataset.inputs, lang, quiet=quiet and usable)  # with nothing usable, every reason is told
@@ -434,16 +439,21 @@ def deliver(report: Report, targets: list[str], config, flavor: str, visuals=Non
     return not failures
 
 
+def _platforms(targets: list[str], config) -> set[str]:
+    """The chat platforms `--send` posts to (a configured robot's name stands for its platform)."""
+    from shopdoc.chat.send import configured_targets
+
+    configured = configured_targets(config)
+    return {configured[name]["platform"] if name in configured else name for name in targets}
+
+
 def chat_extras(report: Report, targets: list[str], config, visuals):
     """What `--send` posts after the text: the PNG only when a WeCom robot is among the targets."""
-    from shopdoc.chat.send import configured_targets
     from shopdoc.chat.visual import extra_messages, report_link
 
     url = report_link(config.get("report", "url"), report.shop, report.date)
-    configured = configured_targets(config)
-    platforms = {configured[name]["platform"] if name in configured else name for name in targets}
     png = None
-    if visuals is not None and "wecom" in platforms:
+    if visuals is not None and "wecom" in _platforms(targets, config):
         from shopdoc.visual import key_chart_png
 
         png = key_chart_png(visuals, report.lang)

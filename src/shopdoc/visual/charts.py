@@ -12,7 +12,7 @@ import math
 
 from shopdoc.model import SEVERITY_RANK
 from shopdoc.visual.data import AdMap, Bridge, ItemMap, SourceChange, Trend, Visuals
-from shopdoc.visual.draw import MUTED, TEXT, WIDTH, Chart, drawing, new_chart
+from shopdoc.visual.draw import MUTED, TEXT, WIDTH, Chart, axis_labels, drawing, new_chart, nice_ticks
 
 BLUE = "#2f6fdf"
 GREY = "#8a8f98"
@@ -109,12 +109,6 @@ def short_day(day: str, lang: str) -> str:
     return ("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()[month - 1]) + f" {date}"
 
 
-def _formatter(label):
-    from matplotlib.ticker import FuncFormatter
-
-    return FuncFormatter(lambda value, _: label(value))
-
-
 def _runs(values: list[float | None]) -> list[list[int]]:
     """Indexes of consecutive known values: a missing day is a gap in the line, not a slope."""
     runs: list[list[int]] = []
@@ -136,7 +130,6 @@ def _nan(values: list[float | None]) -> list[float]:
 def trend_chart(trend: Trend, name: str, lang: str, currency: str) -> Chart:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
-    from matplotlib.ticker import MaxNLocator
 
     w = WORDS[lang]
     chart = new_chart(f"trend-{name}", w["trend"].format(name=w[name]), 200, left=54, right=14, top=34, bottom=30)
@@ -153,12 +146,11 @@ def trend_chart(trend: Trend, name: str, lang: str, currency: str) -> Chart:
     pad = (high - low) * 0.12 or abs(high) * 0.1 or 1.0
     ax.set_ylim(max(low - pad, 0.0) if low >= 0 else low - pad, high + pad)
     ax.set_xlim(-0.5, count - 0.5)
-    ax.yaxis.set_major_locator(MaxNLocator(4, min_n_ticks=3))
-    ax.yaxis.set_major_formatter(_formatter(lambda tick: value_text(name, tick, currency, lang)))
+    ticks = nice_ticks(*ax.get_ylim(), minimum=3)
+    axis_labels(chart, "y", ticks, [value_text(name, tick, currency, lang) for tick in ticks], grid=True)
     ends = sorted({0, (count - 1) // 2, count - 1})
-    ax.set_xticks(ends, [short_day(trend.days[index], lang) for index in ends])
-    for label, index in zip(ax.get_xticklabels(), ends):
-        label.set_horizontalalignment("left" if index == 0 else "right" if index == count - 1 else "center")
+    axis_labels(chart, "x", ends, [short_day(trend.days[index], lang) for index in ends],
+                align=["left" if index == 0 else "right" if index == count - 1 else "center" for index in ends])
     legend = []
     promoted = [index for index, day in enumerate(trend.days) if day in trend.promotions]
     if promoted:
@@ -190,7 +182,6 @@ def trend_chart(trend: Trend, name: str, lang: str, currency: str) -> Chart:
 
 # -- GMV bridge -------------------------------------------------------------------------------------------
 def bridge_chart(bridge: Bridge, lang: str, currency: str) -> Chart:
-    from matplotlib.ticker import MaxNLocator
 
     w = WORDS[lang]
     chart = new_chart(f"bridge-{bridge.compare}", w[f"bridge_{bridge.compare}"], 230, left=54, right=10, top=40, bottom=28)
@@ -202,8 +193,8 @@ def bridge_chart(bridge: Bridge, lang: str, currency: str) -> Chart:
     low, high = min(0.0, *levels, bridge.end), max(*levels, bridge.end)
     ax.set_ylim(low, high * 1.12)
     ax.set_xlim(-0.5, 4.5)
-    ax.yaxis.set_major_locator(MaxNLocator(4))
-    ax.yaxis.set_major_formatter(_formatter(lambda tick: money(tick, currency, lang)))
+    ticks = nice_ticks(*ax.get_ylim())
+    axis_labels(chart, "y", ticks, [money(tick, currency, lang) for tick in ticks], grid=True)
     columns = [("start", bridge.start, 0.0, GREY, money(bridge.start, currency, lang), short_day(bridge.compare_day, lang))]
     for index, (name, amount) in enumerate(steps, 1):
         columns.append((name, levels[index], levels[index - 1], GREEN if amount >= 0 else RED,
@@ -217,7 +208,7 @@ def bridge_chart(bridge: Bridge, lang: str, currency: str) -> Chart:
                     fontweight="bold" if series in ("start", "end") else "normal")
         if 0 < index < 4:  # where the step before it ended
             ax.plot([index - 1.3, index - 0.3], [columns[index - 1][1]] * 2, color=GREY, linewidth=1, dashes=(2, 2))
-    ax.set_xticks(range(5), [column[5] for column in columns])
+    axis_labels(chart, "x", list(range(5)), [column[5] for column in columns])
     change = (bridge.end - bridge.start) / bridge.start if bridge.start else 0.0
     chart.figure.text(chart.x_points(WIDTH - 10), chart.y_points(18), percent(change, signed=True), ha="right",
                       fontsize=13, fontweight="bold", color=GREEN if change >= 0 else RED)
@@ -336,7 +327,6 @@ def _short(name: str, size: int) -> str:
 # -- ad map ---------------------------------------------------------------------------------------------
 def ad_chart(ads: AdMap, lang: str, currency: str) -> Chart:
     from matplotlib.lines import Line2D
-    from matplotlib.ticker import MaxNLocator
 
     w = WORDS[lang]
     chart = new_chart("ads", w["ads"].format(days=ads.days), 300, left=44, right=16, top=40, bottom=64)
@@ -345,10 +335,10 @@ def ad_chart(ads: AdMap, lang: str, currency: str) -> Chart:
     rois = [point.roi for point in ads.points] + ([ads.break_even] if ads.break_even else [])
     ax.set_xlim(0, max(costs) * 1.15)
     ax.set_ylim(0, max(rois) * 1.12)
-    ax.xaxis.set_major_locator(MaxNLocator(4))
-    ax.yaxis.set_major_locator(MaxNLocator(4))
-    ax.xaxis.set_major_formatter(_formatter(lambda tick: money(tick, currency, lang)))
-    ax.yaxis.set_major_formatter(_formatter(lambda tick: _trim(tick)))
+    ticks = nice_ticks(*ax.get_xlim())
+    axis_labels(chart, "x", ticks, [money(tick, currency, lang) for tick in ticks])
+    ticks = nice_ticks(*ax.get_ylim())
+    axis_labels(chart, "y", ticks, [_trim(tick) for tick in ticks], grid=True)
     chart.figure.text(chart.x_points(8), chart.y_points(33), w["roi"], fontsize=10.5, color=MUTED)
     chart.figure.text(chart.x_points(WIDTH - 16), chart.y_points(300 - 34), w["spend"], ha="right", fontsize=10.5,
                       color=MUTED)
@@ -385,8 +375,6 @@ def ad_chart(ads: AdMap, lang: str, currency: str) -> Chart:
 
 # -- item map ---------------------------------------------------------------------------------------------
 def item_chart(items: ItemMap, lang: str, currency: str) -> Chart:
-    from matplotlib.ticker import FixedLocator, MaxNLocator, NullFormatter, NullLocator
-
     w = WORDS[lang]
     chart = new_chart("items", w["items"], 296, left=50, right=16, top=40, bottom=60)
     ax = chart.ax
@@ -402,12 +390,9 @@ def item_chart(items: ItemMap, lang: str, currency: str) -> Chart:
     while tick <= high:
         decades.append(tick)
         tick *= 10
-    ax.xaxis.set_major_locator(FixedLocator(decades))
-    ax.xaxis.set_minor_locator(NullLocator())
-    ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.xaxis.set_major_formatter(_formatter(lambda value: compact(value, lang)))
-    ax.yaxis.set_major_locator(MaxNLocator(4))
-    ax.yaxis.set_major_formatter(_formatter(lambda value: money(value, currency, lang)))
+    axis_labels(chart, "x", decades, [compact(value, lang) for value in decades])
+    ticks = nice_ticks(*ax.get_ylim())
+    axis_labels(chart, "y", ticks, [money(tick, currency, lang) for tick in ticks], grid=True)
     chart.figure.text(chart.x_points(8), chart.y_points(33), w["visitor_value"], fontsize=10.5, color=MUTED)
     chart.figure.text(chart.x_points(WIDTH - 16), chart.y_points(296 - 34), w["item_visitors"], ha="right",
                       fontsize=10.5, color=MUTED)
