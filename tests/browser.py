@@ -40,9 +40,11 @@ addEventListener("load", () => setTimeout(() => {
       const [chart, name] = group.id.split(".");
       if (chart !== svg.dataset.chart || !name) continue;
       const b = group.getBBox();
-      const seen = series[name] || {width: 0, height: 0, shapes: 0};
+      const seen = series[name] || {width: 0, height: 0, shapes: 0, tips: []};
       series[name] = {width: Math.max(seen.width, b.width), height: Math.max(seen.height, b.height),
-                      shapes: seen.shapes + group.querySelectorAll("path, use, rect, circle, polyline").length};
+                      shapes: seen.shapes + group.querySelectorAll("path, use, rect, circle, polyline").length,
+                      // a shape's own <title>: the tooltip the browser shows over that dot or bar
+                      tips: seen.tips.concat([...group.querySelectorAll("path > title, use > title")].map(t => t.textContent))};
     }
     return {chart: svg.dataset.chart, width: box.width, height: box.height, series};
   });
@@ -96,15 +98,55 @@ def framed(html: str, width: int, height: int) -> str:
             f"</body></html>")
 
 
-def _command(browser: str, page: Path, shot: Path, profile: Path, width: int, height: int, scale: float) -> list[str]:
+def _flags(browser: str, profile: Path) -> list[str]:
+    """Headless, quiet, and cut off: every host resolves to nothing, the proxy is a closed port."""
     return [
         browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
         "--disable-extensions", "--disable-background-networking", "--disable-sync", "--disable-component-update",
         "--mute-audio", f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0",
         "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
-        "--virtual-time-budget=3000", f"--window-size={width},{height}", f"--force-device-scale-factor={scale}",
-        f"--screenshot={shot}", "--dump-dom", page.as_uri(),
+        "--virtual-time-budget=3000",
     ]
+
+
+def print_pdf(browser: str, html: str, timeout: float = 60.0) -> bytes:
+    """The page as the browser prints it to PDF (A4/Letter by the locale, no header or footer), the
+    report as it is: no probe. Empty bytes when Chromium wrote nothing."""
+    work = Path(tempfile.mkdtemp(prefix="shopdoc-pdf-"))
+    try:
+        page, pdf = work / "report.html", work / "report.pdf"
+        page.write_text(html, encoding="utf-8")
+        subprocess.run([*_flags(browser, work / "profile"), "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
+                        page.as_uri()], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                       env={**os.environ, "LANG": "C.UTF-8"}, timeout=timeout)
+        return pdf.read_bytes() if pdf.exists() else b""
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """How many pages the PDF has (its page objects)."""
+    return len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
+
+
+def pdf_fill_colours(pdf: bytes) -> set[str]:
+    """The RGB fill colours painted on the PDF's pages, as #rrggbb (from its Flate content streams)."""
+    import zlib
+
+    colours = set()
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            content = zlib.decompress(stream)
+        except zlib.error:
+            continue
+        for r, g, b in re.findall(rb"(?<![\d.])([\d.]+) ([\d.]+) ([\d.]+) rg\b", content):
+            colours.add("#" + "".join(f"{round(float(part) * 255):02x}" for part in (r, g, b)))
+    return colours
+
+
+def _command(browser: str, page: Path, shot: Path, profile: Path, width: int, height: int, scale: float) -> list[str]:
+    return [*_flags(browser, profile), f"--window-size={width},{height}", f"--force-device-scale-factor={scale}",
+            f"--screenshot={shot}", "--dump-dom", page.as_uri()]
 
 
 def open_pages(browser: str, pages: list[tuple[str, int, int, float]], timeout: float = 60.0) -> list[Page]:

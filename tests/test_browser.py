@@ -3,7 +3,8 @@ installs it), network cut off. Every chart must have drawn its series, nothing m
 logged as an error, and the page's visible text must hold every printed to-do.
 
 Three pages load at once (a few seconds in all): the demo shop at desktop width, the same at phone
-width, and a copy with one planted request, which proves the checks can fail.
+width, and a copy with one planted request, which proves the checks can fail. The demo's report is
+also printed to PDF, as an operator would from the browser's print dialog.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import find_browser, open_pages
+from browser import find_browser, open_pages, pdf_fill_colours, pdf_pages, print_pdf
 from shopdoc.api import build_report, load
 from shopdoc.config import load_config
 from shopdoc.visual import collect, render_html
@@ -122,3 +123,33 @@ def test_screenshot_shows_the_report(pages):
     assert len(colours) > 500  # text, charts and colour, not a blank or error page
     blue = sum(count for count, colour in colours if colour == (0x2F, 0x6F, 0xDF))
     assert blue > 200  # the series' blue (trend lines, the report day's GMV bar) was painted
+
+
+def test_dots_and_bars_have_their_tooltips(pages, demo):
+    """Hovering a dot or bar shows its name and numbers: each shape holds its own SVG <title>."""
+    report, _ = demo
+    drawn = {chart["chart"]: chart for chart in pages["desktop"].charts}
+    campaigns = drawn["ads"]["series"]["campaigns"]
+    assert len(campaigns["tips"]) == campaigns["shapes"]  # one a dot
+    assert any(tip.startswith("羊毛衫-核心词 · ") and "投产比" in tip for tip in campaigns["tips"]), campaigns["tips"]
+    named = drawn["items"]["series"]["named"]["tips"]
+    assert any(tip.startswith("秋冬加厚高领羊毛衫女") and "访客数 1,818" in tip for tip in named), named
+    assert drawn["bridge-previous_day"]["series"]["visitors"]["tips"] == ["访客数 -6,595元"]
+
+
+@pytest.fixture(scope="module")
+def pdf(demo):
+    assert BROWSER is not None, "Chromium is missing: .ci/run installs it (apt-get install chromium)"
+    return print_pdf(BROWSER, demo[1])
+
+
+def test_the_report_prints_to_pdf_with_its_charts(pdf, demo):
+    import re
+
+    assert pdf.startswith(b"%PDF") and len(pdf) > 50_000
+    assert pdf_pages(pdf) > 1  # the to-do list and the charts run over several pages
+    # colours only the charts paint (the shop's blue series, green bars, promotion days): they were printed
+    chart_only = {"#2f6fdf", "#1a9b5b", "#fff1d6"}
+    page_without_charts = re.sub(r"<svg.*?</svg>", "", demo[1], flags=re.S).lower()
+    assert not any(colour in page_without_charts for colour in chart_only)
+    assert chart_only <= pdf_fill_colours(pdf), sorted(pdf_fill_colours(pdf))

@@ -220,6 +220,24 @@ def test_hostile_export_text_cannot_become_markup(demo):
     page = render_html(report, Visuals(day="2026-11-22", currency="CNY", items=ItemMap(2.0, points, 2)))
     assert "<script>" not in page and "<img" not in page
     assert "&lt;script&gt;ale…" in page and "$5 off $x^2…" in page  # as text, shortened to 12 characters
+    # the tooltips hold the whole name, escaped, each in its own dot
+    assert "<title>&lt;script&gt;alert(1)&lt;/script&gt;\"&gt;&lt;img src=x&gt; (1)\n" in page
+    assert "<title>$5 off $x^2$ \\frac (2)\n" in page
+
+
+def test_each_dot_and_bar_has_its_own_tooltip(demo):
+    _, _, report, visuals = demo
+    charts = {chart.name: chart for chart in all_charts(visuals, report.lang)}
+    ads = to_svg(charts["ads"])
+    group = ads[ads.index('<g id="ads.campaigns">'):]
+    dots = re.findall(r"<(path|use)\b[^>]*><title>([^<]*)</title></\1>", group[:group.index("</g>")])
+    assert [tip.split(" · ")[0] for _, tip in dots] == [point.campaign for point in visuals.ads.points]
+    assert all("日均花费" in tip and "投产比" in tip for _, tip in dots)
+    items = to_svg(charts["items"])
+    assert items.count("<title>") == len(visuals.items.points)
+    bridge = to_svg(charts["bridge-previous_day"])
+    assert re.search(r'<g id="bridge-previous_day.end">\s*<path [^>]*><title>11-22 4.41万元</title></path>', bridge)
+    assert to_svg(charts["sources"]).count("<title>") == len(visuals.sources.rows)
 
 
 # -- the command line ------------------------------------------------------------------------------------

@@ -200,10 +200,10 @@ def bridge_chart(bridge: Bridge, lang: str, currency: str) -> Chart:
         columns.append((name, levels[index], levels[index - 1], GREEN if amount >= 0 else RED,
                         money(amount, currency, lang, signed=True), w[f"bridge_{name}"]))
     columns.append(("end", bridge.end, 0.0, BLUE, money(bridge.end, currency, lang), short_day(bridge.day, lang)))
-    for index, (series, top, bottom, colour, label, _) in enumerate(columns):
+    for index, (series, top, bottom, colour, label, caption) in enumerate(columns):
         low_end, high_end = sorted((top, bottom))
         ax.bar(index, max(high_end - low_end, (high * 0.004)), bottom=low_end, width=0.6, color=colour,
-               gid=chart.gid(series))
+               gid=chart.tip(chart.gid(series), [f"{caption} {label}"]))
         ax.annotate(label, (index, high_end), xytext=(0, 4), textcoords="offset points", ha="center", fontsize=11,
                     fontweight="bold" if series in ("start", "end") else "normal")
         if 0 < index < 4:  # where the step before it ended
@@ -236,11 +236,15 @@ def source_chart(change: SourceChange, lang: str) -> Chart:
     for index, row in enumerate(rows):
         up = row.change >= 0
         colour = GREEN if up else RED
-        ax.barh(index, row.change or biggest * 0.01, height=0.62, color=colour, gid=chart.gid("gained" if up else "lost"))
         name = row.name if len(row.name) <= 8 else row.name[:7] + "…"
         label = ("+" if up else "-") + compact(abs(row.change), lang)
         if row.compare_visitors:
             label += f" ({percent(row.change / row.compare_visitors, signed=True)})"
+        tip = f"{row.name}: {compact(row.compare_visitors, lang)} → {compact(row.visitors, lang)} {label}"
+        if row.conversion_rate is not None:
+            tip += f" · {w['conversion']} {percent(row.conversion_rate)}"
+        ax.barh(index, row.change or biggest * 0.01, height=0.62, color=colour,
+                gid=chart.tip(chart.gid("gained" if up else "lost"), [tip]))
         chart.figure.text(chart.x_points(8), index, name, transform=row_at, va="center", fontsize=11.5)
         chart.figure.text(chart.x_points(middle - half - 8), index, label, transform=row_at, va="center", ha="right",
                           fontsize=10.5, color=colour)
@@ -355,7 +359,11 @@ def ad_chart(ads: AdMap, lang: str, currency: str) -> Chart:
         labels.line(ads.break_even)
     colours = [VERDICT_COLOUR.get(point.verdict, BLUE) for point in ads.points]
     ax.scatter(costs, [point.roi for point in ads.points], s=[(2 * r) ** 2 for r in radius], c=colours,
-               edgecolors="white", linewidths=1, zorder=3, gid=chart.gid("campaigns"))
+               edgecolors="white", linewidths=1, zorder=3,
+               gid=chart.tip(chart.gid("campaigns"), [
+                   f"{point.campaign} · {w.get(point.verdict, point.verdict)}\n{w['spend']} "
+                   f"{money(point.cost, currency, lang)} · {w['roi']} {_trim(round(point.roi, 2))}"
+                   for point in ads.points]))
     shown = [point for point in ads.points if point.severity or len(ads.points) <= 8]
     for point in sorted(shown, key=lambda p: (SEVERITY_RANK.get(p.severity or "", 9), -p.cost))[:10]:  # most urgent first
         labels.place(point.cost, point.roi, 6.0 if point.severity else 4.5,
@@ -401,6 +409,11 @@ def item_chart(items: ItemMap, lang: str, currency: str) -> Chart:
     ax.annotate(average, (0, items.average), xycoords=("axes fraction", "data"), xytext=(2, 4),
                 textcoords="offset points", fontsize=10.5, color=MUTED)
     named = [point for point in items.points if point.named]
+
+    def item_tip(point) -> str:
+        return (f"{point.name} ({point.item_id})\n{w['visitors']} {compact(point.visitors, lang)} · "
+                f"{w['visitor_value']} {money(point.visitor_value, currency, lang)}")
+
     others = [point for point in items.points if not point.named]
     labels = Labels(chart, [(p.visitors, p.visitor_value, 6.0 if p.named else 3.5) for p in items.points])
     left, line = ax.bbox.extents[0], ax.transData.transform((1, items.average))[1]
@@ -408,10 +421,10 @@ def item_chart(items: ItemMap, lang: str, currency: str) -> Chart:
     labels.line(items.average)
     if others:
         ax.scatter([p.visitors for p in others], [p.visitor_value for p in others], s=49, color=BLUE, alpha=0.45,
-                   linewidths=0, gid=chart.gid("items"))
+                   linewidths=0, gid=chart.tip(chart.gid("items"), [item_tip(p) for p in others]))
     if named:
         ax.scatter([p.visitors for p in named], [p.visitor_value for p in named], s=144, color=ORANGE,
-                   edgecolors="white", linewidths=1, zorder=3, gid=chart.gid("named"))
+                   edgecolors="white", linewidths=1, zorder=3, gid=chart.tip(chart.gid("named"), [item_tip(p) for p in named]))
     for point in sorted(named, key=lambda p: (SEVERITY_RANK.get(p.severity or "", 9), -p.visitors))[:8]:  # most urgent first
         labels.place(point.visitors, point.visitor_value, 6.0, _short(point.name, 12), TEXT)
     if items.total > len(items.points):

@@ -182,12 +182,19 @@ class Chart:
     figure: "Figure"
     ax: "Axes"
     drawn: list[str] = field(default_factory=list)
+    tips: dict[str, list[str]] = field(default_factory=dict)
 
     def gid(self, series: str) -> str:
         """The id of a series' element; a series drawn as several artists gets `.1`, `.2`… after it."""
         count = self.drawn.count(series)
         self.drawn.append(series)
         return f"{self.name}.{series}" + (f".{count}" if count else "")
+
+    def tip(self, gid: str, texts: list[str]) -> str:
+        """Hover texts for the shapes of the element `gid` (one a dot or bar, in drawing order): each
+        becomes that shape's SVG `<title>`, which the browser shows as a tooltip. Returns the gid."""
+        self.tips[gid] = list(texts)
+        return gid
 
     def series(self) -> list[str]:
         return list(dict.fromkeys(self.drawn))
@@ -291,7 +298,7 @@ def to_svg(chart: Chart, *, standalone: bool = False) -> str:
             chart.figure.savefig(buffer, format="svg", metadata={"Date": None})
         finally:
             rc["svg.hashsalt"] = salt
-    svg = buffer.getvalue()
+    svg = _with_titles(buffer.getvalue(), chart.tips)
     svg = svg[svg.index("<svg"):]
     svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, count=1, flags=re.S)
     svg = re.sub(r"font-family: [^;\"]*", "font-family: " + FONT_STACK, svg)
@@ -304,6 +311,43 @@ def to_svg(chart: Chart, *, standalone: bool = False) -> str:
                 f'xmlns:xlink="http://www.w3.org/1999/xlink" width="{width * 2:g}" height="{height * 2:g}" '
                 f'viewBox="{view_box}"{label}>{body}')
     return f'<svg viewBox="{view_box}"{label}>' + _AUTO_ID.sub("", body)
+
+
+_SHAPE = re.compile(r"<(path|use)\b([^>]*?)\s*/>")
+
+
+def _with_titles(svg: str, tips: dict[str, list[str]]) -> str:
+    """Each shape of a tipped element given its `<title>` (`<path …><title>…</title></path>`).
+
+    matplotlib writes a series as `<g id="gid">` holding one `<path>` (or one `<use>` of a marker
+    kept in `<defs>`) a dot or bar, in the order of the data. When the count differs (a point
+    matplotlib left out), that element gets no titles rather than wrong ones."""
+    for gid, texts in tips.items():
+        start = svg.find(f'<g id="{escape(gid)}">')
+        if start < 0:
+            continue
+        end = _group_end(svg, start)
+        body = svg[start:end]
+        defs = body.find("</defs>")
+        head, shapes = (body[:defs + 7], body[defs + 7:]) if defs >= 0 else ("", body)
+        if len(_SHAPE.findall(shapes)) != len(texts):
+            continue
+        titles = iter(texts)
+        shapes = _SHAPE.sub(lambda m: f"<{m[1]}{m[2]}><title>{escape(next(titles), quote=False)}</title></{m[1]}>",
+                            shapes)
+        svg = svg[:start] + head + shapes + svg[end:]
+    return svg
+
+
+def _group_end(svg: str, start: int) -> int:
+    """Where the `<g>` opened at `start` closes (just past its `</g>`)."""
+    depth, at = 0, start
+    for match in re.compile(r"<g\b|</g>").finditer(svg, start):
+        depth += 1 if match[0] == "<g" else -1
+        at = match.end()
+        if depth == 0:
+            break
+    return at
 
 
 def to_png(chart: Chart, dpi: int = PNG_DPI) -> bytes:
