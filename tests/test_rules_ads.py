@@ -816,7 +816,7 @@ def test_winner_loser_and_the_loser_money():
     assert winner.evidence["test_rate"] == pytest.approx(0.15) and winner.evidence["account_rate"] == pytest.approx(0.10)
     loser = one(findings(run(_test_days(clicks=40, carts=2), lang="zh"), "ads.test_plan"))
     assert loser.msg == "loser" and loser.money == pytest.approx(40.0)  # the daily spend it stops
-    assert "停掉这个计划" in loser.action and "加购率只有 5%" in loser.title
+    assert "暂停这个计划" in loser.action and "加购率只有 5%" in loser.title
 
 
 def test_favourites_count_when_the_export_has_them():

@@ -26,8 +26,13 @@ from shopdoc.neutral import clean_text, csv_cell, is_formula_like, xlsx_cell
 if TYPE_CHECKING:
     import pandas as pd
 
-AD_RULES = ("ads.ctr_bid", "ads.roi_breakeven", "ads.zero_click")
+# The rules whose verdicts are changes (ads.test_plan emits no block: its rows come from its to-dos).
+AD_RULES = ("ads.ctr_bid", "ads.roi_breakeven", "ads.zero_click", "ads.test_plan")
 LEFT_OUT = ("raise_held", "raise_held_plan")
+# ads.test_plan judges a few plans with one to-do each (no block): a winner's budget raise and a
+# loser's pause are rows too, made from those to-dos (the verdict's name as the sheet knows it).
+TEST_RULE = "ads.test_plan"
+TEST_VERDICTS = {"winner": "raise_test", "loser": "pause_test"}
 
 COLUMNS = ("level", "campaign", "ad_group", "keyword", "match_type", "verdict", "current_bid", "suggested_bid",
            "change", "ctr", "roi", "money", "reason", "key")
@@ -74,6 +79,8 @@ VERDICT_WORDS: dict[str, dict[str, tuple[str, str]]] = {
         "pause_plan": ("暂停计划", "投产比不到保本的一半"),
         "pause_floor": ("暂停（出价已到下限）", "投产比低于保本"),
         "zero": ("暂停或删词", "展现很多、零点击"),
+        "raise_test": ("加日预算（测款测出来了）", "测款期满，收藏加购率高于账户其他计划"),
+        "pause_test": ("暂停测款计划", "测款期满，收藏加购率低于账户其他计划"),
     },
     "en": {
         "raise_bid": ("Raise bid", "high CTR, ROI above break-even"),
@@ -99,16 +106,52 @@ VERDICT_WORDS: dict[str, dict[str, tuple[str, str]]] = {
         "pause_plan": ("Pause campaign", "ROI under half of break-even"),
         "pause_floor": ("Pause (bid at the floor)", "ROI under break-even"),
         "zero": ("Pause or delete", "many impressions, no click"),
+        "raise_test": ("Raise budget (test found a winner)", "test over, cart-add rate above the account's"),
+        "pause_test": ("Pause test campaign", "test over, cart-add rate under the account's"),
     },
 }
 PROVISIONAL = {"zh": "（毛利率未设置，暂定）", "en": " (provisional: gross margin not set)"}
 
 
 def ad_frames(report: Report) -> Iterator[tuple[str, "pd.DataFrame", str]]:
-    """(verdict, frame, rule) for each ad block of the report."""
+    """(verdict, frame, rule) for each ad block of the report, then the test plans' verdicts."""
     for block in report.blocks:
         if block.rule in AD_RULES and block.msg not in LEFT_OUT:
             yield block.msg, block.frame, block.rule
+    yield from test_plan_frames(report)
+
+
+def _every(findings: Any) -> Iterator[Any]:
+    for finding in findings or ():
+        yield finding
+        yield from _every(getattr(finding, "parts", None))
+
+
+def test_plan_frames(report: Report) -> Iterator[tuple[str, "pd.DataFrame", str]]:
+    """ads.test_plan's winners (a daily-budget raise by the rule's step) and losers (a campaign pause)
+    as frames shaped like a block's: one row per plan, from its to-do (wherever it is printed)."""
+    import pandas as pd
+
+    rows: dict[str, list[dict[str, Any]]] = {}
+    seen: set[str] = set()
+    for finding in _every(getattr(report, "findings", None)):
+        verdict = TEST_VERDICTS.get(finding.msg or "") if finding.rule == TEST_RULE else None
+        if verdict is None or finding.subject in seen:
+            continue
+        seen.add(finding.subject)
+        evidence = finding.evidence
+        shown, clicks = evidence.get("impressions"), evidence.get("clicks")
+        rows.setdefault(verdict, []).append({
+            "subject": finding.subject, "level": "campaign", "campaign": evidence.get("campaign"),
+            "change": evidence.get("change") if verdict == "raise_test" else None,
+            "ctr": clicks / shown if shown and clicks is not None else None,
+            "money": finding.money, "currency": finding.currency, "provisional": False,
+            "impressions": shown, "clicks": clicks, "cost": evidence.get("cost")})
+    for verdict, found in rows.items():
+        frame = pd.DataFrame(found)
+        for name in ("change", "ctr", "money", "impressions", "clicks", "cost"):
+            frame[name] = pd.to_numeric(frame[name], errors="coerce").astype("float64")
+        yield verdict, frame, TEST_RULE
 
 
 def bid_table(report: Report) -> "pd.DataFrame":

@@ -45,8 +45,8 @@ SUFFIXES = {"table": (".csv", ".xlsx"), "ztc": (".csv", ".xlsx"), "google-ads-ed
 # What each verdict asks of the console (bidsheet.VERDICT_WORDS words it).
 BID = ("raise_bid", "lower_bid", "cut_bid", "refund_bid")
 BID_BY_STEP = ("raise_nobid", "lower_nobid", "cut_nobid", "refund_nobid")  # no bid in the export: a share of the current one
-PAUSE = ("pause", "pause_floor", "zero", "lower_floor", "pause_plan")
-BUDGET = ("raise_budget", "lower_budget", "cut_budget", "refund_budget", "raise_target")  # a plan's daily budget by `change`
+PAUSE = ("pause", "pause_floor", "zero", "lower_floor", "pause_plan", "pause_test")  # pause_test: a test plan's loser
+BUDGET = ("raise_budget", "lower_budget", "cut_budget", "refund_budget", "raise_target", "raise_test")  # a plan's daily budget by `change`
 TARGET = ("cut_target", "lower_target", "refund_target")  # 全站推: a higher target ROI (or a smaller budget)
 CREATIVE = ("creative", "creative_keyword")
 

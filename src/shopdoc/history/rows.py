@@ -33,7 +33,7 @@ HISTORY_FILE = "history"  # the `_file` of rows added from the history
 
 # Dataset kind -> the kind its rows are stored as (declared with the kind, in `shopdoc.kinds`).
 STORED_KIND = {name: kind.history[0] for name, kind in KINDS.items() if kind.history}
-AD_SUMS = ("impressions", "clicks", "cost", "gmv", "orders", "cart_adds", "favorites")
+AD_SUMS = ("impressions", "clicks", "cost", "gmv", "orders", "cart_adds", "favorites", "cart_favorites")
 AD_KEEP = ("campaign_id", "scene", "currency", "platform")  # platform: each platform's account is its own
 # What `metrics.shop_day` derives from other columns when the export leaves it out.
 SHOP_DERIVED = ("pages_per_visitor", "aov", "conversion_rate")

@@ -617,7 +617,7 @@ def _bulk_entities(frame: pd.DataFrame, headers: dict[str, str], warnings: Warni
 
 
 # What an ad report's rows add up to when a breakdown splits them (device, network): summed.
-_AD_SUMMED = ("impressions", "clicks", "cost", "gmv", "orders", "cart_adds", "favorites", "direct_gmv")
+_AD_SUMMED = ("impressions", "clicks", "cost", "gmv", "orders", "cart_adds", "favorites", "cart_favorites", "direct_gmv")
 _AD_RATES = ("ctr", "cpc", "cpm", "roi", "conversion_rate", "cost_per_order", "avg_rank")
 # Breakdown labels that, standing in a campaign or keyword cell, are a segment's total, not a subject.
 _BREAKDOWN_RE = re.compile(

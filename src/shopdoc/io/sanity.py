@@ -15,7 +15,7 @@ from shopdoc.io.warn import Warnings
 
 # Counts that cannot be negative.
 COUNTS = ("visitors", "pageviews", "clicks", "impressions", "buyers", "order_buyers", "units", "orders",
-          "favorites", "add_to_cart", "returning_visitors", "new_visitors", "cart_adds")
+          "favorites", "add_to_cart", "returning_visitors", "new_visitors", "cart_adds", "cart_favorites")
 
 # (smaller, larger, which to blank): the first can never exceed the second.
 PAIRS = (

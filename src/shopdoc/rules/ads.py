@@ -1684,6 +1684,8 @@ _TEST_EN = "Test campaign “{campaign}”"
                  "A cart-add + favourite rate at this multiple of the account's other plans or more: a winner, give it budget"),
         fraction("lose_ratio", 0.7, "收藏加购率不到账户其他计划的这个倍数：没测出来，测款期满就停",
                  "A rate at or under this share of the account's other plans: a loser, stop it once the window is over"),
+        fraction("budget_step", 0.3, "测出来的计划日预算一次加多少（0.3 = 加 30%；改价表里是一行日预算调整）",
+                 "How much a winner's daily budget is raised in one go (0.3 = +30%; one budget row in the bid sheet)"),
     ],
     messages={
         "testing": {
@@ -1695,17 +1697,17 @@ _TEST_EN = "Test campaign “{campaign}”"
         },
         "winner": {
             "zh": (_TEST_ZH + "测出来了：{days} 天{rate_name} {rate:pct}，是账户其他计划 {account_rate:pct} 的 {ratio:.1f} 倍",
-                   "这个款有人要：把它转成主推的计划，加日预算和出价，给它更多流量；详情页和库存跟上。"),
+                   "这个款有人要：日预算先加 {change:.0%}（改价表里有这一行），再把它转成主推的计划、加出价，给它更多流量；详情页和库存跟上。"),
             "en": (_TEST_EN + " found a winner: over {days} days its {rate_name_en} is {rate:pct}, {ratio:.1f} times the account's other campaigns' {account_rate:pct}",
-                   "Buyers want this item: move it into a main campaign with more daily budget and higher bids, and "
-                   "make sure its page and stock can take the traffic."),
+                   "Buyers want this item: raise its daily budget by {change:.0%} now (a row of the bid sheet), then move it "
+                   "into a main campaign with higher bids, and make sure its page and stock can take the traffic."),
         },
         "loser": {
             "zh": (_TEST_ZH + "没测出来：{days} 天{rate_name}只有 {rate:pct}，不到账户其他计划 {account_rate:pct} 的 {lose_ratio:.0%}",
-                   "测款期满，停掉这个计划，别再给这个款花推广费；要再测就先换主图、卖点或价格。"),
+                   "测款期满，暂停这个计划（改价表里有这一行），别再给这个款花推广费；要再测就先换主图、卖点或价格。"),
             "en": (_TEST_EN + " did not find a winner: over {days} days its {rate_name_en} is only {rate:pct}, under {lose_ratio:.0%} of the account's other campaigns' {account_rate:pct}",
-                   "The test window is over: stop the campaign and spend no more on this item; to test again, change "
-                   "its main image, selling points or price first."),
+                   "The test window is over: pause the campaign (a row of the bid sheet) and spend no more on this item; "
+                   "to test again, change its main image, selling points or price first."),
         },
         "even": {
             "zh": (_TEST_ZH + "测款期满，{rate_name} {rate:pct} 和账户其他计划 {account_rate:pct} 差不多",
@@ -1720,16 +1722,16 @@ def test_plan(ctx: "RuleContext") -> None:
     """Test plans (货品加速 / 测款) judged by cart-add and favourite rate over their test window, not by a day's ROI.
 
     [zh]
-    检查：计划名或类型（场景名字）里带 markers（默认“测款”“货品加速”）的是测款计划。最近 test_days 天（默认 7 天，含报告日）它的收藏加购率 =（加购数 + 收藏数）÷ 点击量（导出没有收藏数时只算加购），和同平台、同币种账户里其他计划同一窗口的收藏加购率比。每天只下载一天的报表也行：历史记录（--history）里存下的前几天会补进测款窗口。数据不满 test_days 天或点击不到 min_clicks：继续测（提示）。满了：达到账户的 win_ratio 倍（默认 1.2）是测出来了，加预算；不到 lose_ratio（默认 0.7）是没测出来，停掉；中间的说明没测出好坏。测款计划和它的关键词不归 ads.roi_breakeven / ads.ctr_bid 管：不会因为一天投产比低被暂停或降价。
+    检查：计划名或类型（场景名字）里带 markers（默认“测款”“货品加速”）的是测款计划。最近 test_days 天（默认 7 天，含报告日）它的收藏加购率 =（加购数 + 收藏数）÷ 点击量（万相台只给合在一起的“总收藏加购数”时用它；导出没有收藏数时只算加购），和同平台、同币种账户里其他计划同一窗口的收藏加购率比。每天只下载一天的报表也行：历史记录（--history）里存下的前几天会补进测款窗口。数据不满 test_days 天或点击不到 min_clicks：继续测（提示）。满了：达到账户的 win_ratio 倍（默认 1.2）是测出来了，加预算；不到 lose_ratio（默认 0.7）是没测出来，停掉；中间的说明没测出好坏。测款计划和它的关键词不归 ads.roi_breakeven / ads.ctr_bid 管：不会因为一天投产比低被暂停或降价。
     原因：《运营的一天》(003)：“同样一款衣服，你如果上早了，测出来的数据可能非常差！一个款本身点击率可能有4%，但上的时间节点没对，测出来点击率只有2%，收藏加购也非常差。而且，更重要的是，新品期也浪费掉了！”测款测的是这个款有没有人要（点击、收藏加购），不是第一天赚不赚钱；按一天的投产比把它停掉，新品期就白费了。
-    怎么做：测款期内不看投产比、不停；期满看收藏加购率：好的转主推、加预算，差的停掉，换图或换价再测。
-    门槛：7 天、100 次点击、1.2 倍和 0.7 倍都是我们定的（文档没有给数字）；比较对象是同一账户其他计划的收藏加购率。
+    怎么做：测款期内不看投产比、不停；期满看收藏加购率：好的转主推、加预算，差的停掉，换图或换价再测。--bid-sheet 里测出来的是一行日预算调整（报表有当前日预算时写出新日预算，没有时写“日限额 +30%”），没测出来的是一行暂停计划。
+    门槛：7 天、100 次点击、1.2 倍、0.7 倍和预算一次加 30% 都是我们定的（文档没有给数字）；比较对象是同一账户其他计划的收藏加购率。
     金额：只有没测出来、要停的计划算金额：停掉后每天省下的推广费（窗口期花费 ÷ 天数）；还在测和测出来的不算（测款是为了找款，不按当天的钱判断）。
     [en]
-    Checks: a plan whose name or type (scene) holds one of `markers` (测款, 货品加速 by default) is a test plan. Over the last test_days days (7 by default, up to the report day) its cart-add + favourite rate = (cart adds + favourites) ÷ clicks (cart adds alone when the export has no favourites), against the same rate of the account's other campaigns on the same platform and currency in the same window. A one-day report each morning is enough: the days the history (--history) keeps fill the test window. Fewer than test_days days of data or min_clicks clicks: keep testing (a note). After that: win_ratio (1.2) times the account or more is a winner, give it budget; lose_ratio (0.7) or less is a loser, stop it; in between, no clear result. Test plans and their keywords are left out of ads.roi_breakeven and ads.ctr_bid: never paused or cut for one day's ROI.
+    Checks: a plan whose name or type (scene) holds one of `markers` (测款, 货品加速 by default) is a test plan. Over the last test_days days (7 by default, up to the report day) its cart-add + favourite rate = (cart adds + favourites) ÷ clicks (万相台's 总收藏加购数 when the export gives the two only as one column; cart adds alone when it has no favourites), against the same rate of the account's other campaigns on the same platform and currency in the same window. A one-day report each morning is enough: the days the history (--history) keeps fill the test window. Fewer than test_days days of data or min_clicks clicks: keep testing (a note). After that: win_ratio (1.2) times the account or more is a winner, give it budget; lose_ratio (0.7) or less is a loser, stop it; in between, no clear result. Test plans and their keywords are left out of ads.roi_breakeven and ads.ctr_bid: never paused or cut for one day's ROI.
     Why: An operator's day (003): "Launch the same garment too early and the test data can be terrible: an item that would draw a 4% CTR tests at 2%, with poor favourites and cart-adds, and its new-item period is wasted." A test asks whether buyers want the item (clicks, favourites, cart-adds), not whether it paid on day one; pausing it on a day's ROI wastes the new-item period.
-    Fix: during the test leave ROI aside and keep it running; at the end, move a winner into a main campaign with more budget, stop a loser, and test again with a new image or price.
-    Thresholds: 7 days, 100 clicks, 1.2x and 0.7x are ours; the documents give no numbers. The comparison is the account's other campaigns' rate.
+    Fix: during the test leave ROI aside and keep it running; at the end, move a winner into a main campaign with more budget, stop a loser, and test again with a new image or price. In --bid-sheet a winner is a daily-budget row (the new budget when a report shows the current one, else "daily budget +30%") and a loser a campaign pause row.
+    Thresholds: 7 days, 100 clicks, 1.2x, 0.7x and the 30% budget step are ours; the documents give no numbers. The comparison is the account's other campaigns' rate.
     Money: only a loser has money: the daily spend that stopping it saves (the window's spend ÷ days); a running test or a winner has none (a test finds items; it is not judged by the day's money).
     """
     import numpy as np
@@ -1744,24 +1746,30 @@ def test_plan(ctx: "RuleContext") -> None:
     plans["testing"] = test_plans(plans, ctx.param("markers"))
     if not plans["testing"].any():
         return
-    if "cart_adds" not in frame.columns and "favorites" not in frame.columns:
-        ctx.skip(ctx.t("推广报表里没有加购数或收藏数（总购物车数、收藏宝贝数），测款计划判断不了（也不按投产比停）",
-                       "skipped, needs ad_report.cart_adds or favorites (总购物车数, 收藏宝贝数) to judge the test plans "
-                       "(they are not paused on ROI either)"))
+    if not {"cart_adds", "favorites", "cart_favorites"} & set(frame.columns):
+        ctx.skip(ctx.t("推广报表里没有加购数或收藏数（总购物车数、收藏宝贝数、总收藏加购数），测款计划判断不了（也不按投产比停）",
+                       "skipped, needs ad_report.cart_adds, favorites or cart_favorites (总购物车数, 收藏宝贝数, "
+                       "总收藏加购数) to judge the test plans (they are not paused on ROI either)"))
         return
     totals = plans.groupby(["campaign", "account", "testing"], sort=False).agg(
-        clicks=("clicks", "sum"), cart_adds=("cart_adds", "sum"), favorites=("favorites", "sum"),
-        has_favorites=("has_favorites", "any"), days=("date", "nunique")).reset_index()
+        impressions=("impressions", "sum"), cost=("cost", "sum"), clicks=("clicks", "sum"),
+        cart_adds=("cart_adds", "sum"), favorites=("favorites", "sum"), collected=("collected", "sum"),
+        has_carts=("has_carts", "any"), has_favorites=("has_favorites", "any"), has_split=("has_split", "any"),
+        days=("date", "nunique")).reset_index()
     for row in _records(totals[totals["testing"]]):
         account = plans[(plans["account"] == row["account"]) & ~plans["testing"]]
         favorites = bool(row["has_favorites"]) and bool(account["has_favorites"].any())
-        rate = _collect_rate(row["cart_adds"], row["favorites"] if favorites else 0.0, row["clicks"])
-        base = _collect_rate(account["cart_adds"].sum(), account["favorites"].sum() if favorites else 0.0,
+        # with favourites: cart-adds + favourites, or 万相台's one 总收藏加购数 column (`collected`)
+        rate = _collect_rate(row["collected"] if favorites else row["cart_adds"], 0.0, row["clicks"])
+        base = _collect_rate(account["collected"].sum() if favorites else account["cart_adds"].sum(), 0.0,
                              account["clicks"].sum())
         days = max(int(row["days"]), 1)
-        evidence = {"campaign": row["campaign"], "clicks": row["clicks"], "days": days, "test_rate": rate,
-                    "account_rate": base, "cart_rate": _collect_rate(row["cart_adds"], 0.0, row["clicks"]),
-                    "favorite_rate": _collect_rate(0.0, row["favorites"], row["clicks"]) if favorites else None}
+        evidence = {"campaign": row["campaign"], "impressions": row["impressions"], "clicks": row["clicks"],
+                    "cost": row["cost"], "days": days, "test_rate": rate,
+                    "account_rate": base,
+                    "cart_rate": _collect_rate(row["cart_adds"], 0.0, row["clicks"]) if row["has_carts"] else None,
+                    "favorite_rate": _collect_rate(0.0, row["favorites"], row["clicks"])
+                    if favorites and row["has_split"] else None}
         subject = f"campaign:{row['campaign']}"
         values = {"rate": rate, "test_days": days_wanted, "min_clicks": ctx.param("min_clicks"), "lose_ratio": ctx.param("lose_ratio"),
                   "rate_name": "收藏加购率" if favorites else "加购率",
@@ -1771,11 +1779,14 @@ def test_plan(ctx: "RuleContext") -> None:
             continue
         ratio = rate / base if base > 0 else float("inf")
         if ratio >= ctx.param("win_ratio") - 1e-9:  # at the line to the rounding, a winner
-            ctx.finding("winner", subject, {**evidence, "ratio": ratio, "direction": "raise"}, ratio=ratio, **values)
+            step = ctx.param("budget_step")  # the bid sheet's budget row: current budget x (1 + step)
+            ctx.finding("winner", subject, {**evidence, "ratio": ratio, "direction": "raise", "change": step},
+                        ratio=ratio, **values)
         elif ratio <= ctx.param("lose_ratio") + 1e-9:
             daily = plans.loc[plans["campaign"] == row["campaign"], "cost"].sum() / days  # the spend it stops
+            currency = str(row["account"]).rsplit("/", 1)[-1] or None  # the money in its account's currency
             ctx.finding("loser", subject, {**evidence, "ratio": ratio, "direction": "pause"}, money=daily if np.isfinite(daily) else None,
-                        ratio=ratio, **values)
+                        currency=currency, ratio=ratio, **values)
         else:
             ctx.finding("even", subject, {**evidence, "ratio": ratio}, severity="info", ratio=ratio, **values)
 
@@ -1789,7 +1800,7 @@ def _with_stored_days(ctx: "RuleContext", plans: "pd.DataFrame", days: int) -> "
         return plans
     start = (dt.date.fromisoformat(ctx.date) - dt.timedelta(days=max(days, 1) - 1)).isoformat()
     have = set(plans["date"]) if not plans.empty else set()
-    fields = ("campaign", "scene", "currency", "platform", "clicks", "cost", "cart_adds", "favorites")
+    fields = ("campaign", "scene", "currency", "platform", "clicks", "cost", "cart_adds", "favorites", "cart_favorites")
     known = dict(zip(plans["campaign"], plans["account"])) if not plans.empty else {}
     parts = [plans] if not plans.empty else []
     for day, columns in ctx.history.stored_days(ctx.config.shop_name, "ad_campaign", start, ctx.date, have, fields):
@@ -1802,13 +1813,13 @@ def _with_stored_days(ctx: "RuleContext", plans: "pd.DataFrame", days: int) -> "
         # A day stored before the platform was kept: the plan's account as today's files give it.
         account = [known.get(plan, f"{p}/{c}") if not p else f"{p}/{c}"
                    for plan, p, c in zip(stored["campaign"], platform, currency)]
-        favorites = _number(stored, "favorites")
-        parts.append(pd.DataFrame({
+        parts.append(_collects(pd.DataFrame({
             "campaign": stored["campaign"].astype("string"), "date": day,
             "scene": stored["scene"].astype("string").fillna(""), "account": account,
             "impressions": float("nan"), "clicks": _number(stored, "clicks"), "cost": _number(stored, "cost"),
-            "cart_adds": _number(stored, "cart_adds"), "favorites": favorites, "has_favorites": favorites.notna(),
-        }).dropna(subset=["campaign"]))
+            "cart_adds": _number(stored, "cart_adds"), "favorites": _number(stored, "favorites"),
+            "cart_favorites": _number(stored, "cart_favorites"),
+        }).dropna(subset=["campaign"])))
     return pd.concat(parts, ignore_index=True) if len(parts) > 1 else plans
 
 
@@ -1836,8 +1847,9 @@ def _plan_days(rows: "pd.DataFrame") -> "pd.DataFrame":
         "account": text["platform"] + "/" + text["currency"].str.strip().str.upper(),
         "impressions": _number(rows, "impressions"), "clicks": _number(rows, "clicks"), "cost": _number(rows, "cost"),
         "cart_adds": _number(rows, "cart_adds"), "favorites": _number(rows, "favorites"),
-        "has_favorites": _number(rows, "favorites").notna(), "level": text["level"],
+        "cart_favorites": _number(rows, "cart_favorites"), "level": text["level"],
     }).dropna(subset=["campaign"])
+    data = _collects(data)
     plan_level = data["level"] == "campaign"
     covered = pd.MultiIndex.from_frame(data.loc[plan_level, ["campaign", "date"]])
     keyword_covered = pd.MultiIndex.from_frame(data[["campaign", "date"]]).isin(covered) & ~plan_level
@@ -1845,5 +1857,17 @@ def _plan_days(rows: "pd.DataFrame") -> "pd.DataFrame":
     return data.groupby(["campaign", "date"], sort=False).agg(
         scene=("scene", "last"), account=("account", "first"), impressions=("impressions", "sum"),
         clicks=("clicks", "sum"), cost=("cost", "sum"),
-        cart_adds=("cart_adds", "sum"), favorites=("favorites", "sum"),
-        has_favorites=("has_favorites", "any")).reset_index()
+        cart_adds=("cart_adds", "sum"), favorites=("favorites", "sum"), collected=("collected", "sum"),
+        has_carts=("has_carts", "any"), has_favorites=("has_favorites", "any"), has_split=("has_split", "any")).reset_index()
+
+
+def _collects(data: "pd.DataFrame") -> "pd.DataFrame":
+    """Per row what buyers collected: cart-adds + favourites where the export splits them, 万相台's one
+    总收藏加购数 column (`cart_favorites`) where it does not, cart-adds alone where there are no favourites;
+    with which of them the row has."""
+    split = data["favorites"].notna()
+    combined = data["cart_favorites"].notna() & ~split
+    carts = data["cart_adds"].fillna(0.0)
+    collected = carts.where(~split, carts + data["favorites"]).where(~combined, data["cart_favorites"])
+    return data.assign(collected=collected, has_carts=data["cart_adds"].notna(), has_split=split,
+                       has_favorites=split | combined).drop(columns=["cart_favorites"])
