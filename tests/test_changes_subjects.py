@@ -229,3 +229,70 @@ def test_campaigns_whose_spend_jumped_on_one_day_are_one_to_do_naming_the_bigges
                 if f.rule == "change.subjects"]
     assert group.count == 4 and group.facet == "campaign.cost" and group.severity == "warning"
     assert group.title.startswith("08-30 起 4 个计划的花费同一天突然涨了：「计划3」、「计划2」、「计划1」")
+
+
+def _losing_campaigns(broken: int = 0) -> pd.DataFrame:
+    """8 campaigns under break-even (ROI 2.0 at a 40% margin): 5 cut to-dos and one "and 3 more";
+    `broken`, the smallest, has its ROI halve on the report day."""
+    rng = np.random.default_rng(4)
+    rows = []
+    for n in range(8):
+        clicks = np.round(series(rng, 300 + 100 * n))
+        cost = clicks * 1.2 * (1 + rng.normal(0, 0.02, len(DAYS)))
+        roi = series(rng, 2.0, weekend=0.0, noise=0.03)
+        if n == broken:
+            roi = np.where(DAYS == pd.Timestamp(END), roi * 0.5, roi)
+        rows.append(pd.DataFrame({"date": DAYS.strftime("%Y-%m-%d"), "campaign": f"计划{n}", "level": "campaign",
+                                  "impressions": clicks * 30, "clicks": clicks, "cost": cost, "gmv": cost * roi,
+                                  "window_days": 1}))
+    return pd.concat(rows, ignore_index=True).assign(_file="计划.csv", _row=lambda f: f.index + 2)
+
+
+def test_a_break_whose_to_do_is_in_and_n_more_is_told_under_that_line_and_kept_in_the_details():
+    from shopdoc.api import build_report
+    from shopdoc.report.text import render
+
+    config = Config(merge({"shop": {"gross_margin": 0.4}}))
+    report = build_report(Dataset(frames={"ad_report": _losing_campaigns()}), config, date=END, lang="zh")
+    rest = [f for f in report.findings if f.rule == "ads.roi_breakeven" and f.subject == "account"]
+    assert len(rest) == 1 and rest[0].values["rest"] and rest[0].count == 3
+    assert "campaign:计划0" not in {f.subject for f in report.findings}  # its to-do is one of the 3 more
+    (part,) = rest[0].parts
+    assert part.key == "change.subjects campaign:计划0 roi" and part.within == rest[0].key
+    assert part.title.startswith("计划「计划0」投产比 08-30 起突然变差")
+    assert part.title in render(report, "zh")  # printed under the "and 3 more" to-do
+    # the details keep the break, with the to-do it is told under; the money is the cut's, once
+    data = report.to_dict()
+    (table,) = [t for t in data["details"] if t["rule"] == "change.subjects"]
+    within = table["columns"].index("within")
+    assert [row[within] for row in table["rows"]] == [rest[0].key]
+    assert "「计划0」 100.32 元" in rest[0].action  # the cut's money, named once (the break has none)
+    assert not [f for f in report.findings if f.rule == "change.subjects"]
+    assert part.money is None
+
+
+def test_a_break_under_a_printed_to_do_stays_in_the_details_too():
+    from shopdoc.api import build_report
+
+    config = Config(merge({"shop": {"gross_margin": 0.4}}))
+    report = build_report(Dataset(frames={"ad_report": _losing_campaigns(broken=7)}), config, date=END, lang="en")
+    (host,) = [f for f in report.findings if f.subject == "campaign:计划7"]
+    assert [p.key for p in host.parts] == ["change.subjects campaign:计划7 roi"]
+    (table,) = [t for t in report.to_dict()["details"] if t["rule"] == "change.subjects"]
+    assert [row[table["columns"].index("within")] for row in table["rows"]] == [host.key]
+
+
+def test_a_to_do_with_a_break_is_listed_past_the_per_rule_limit():
+    from shopdoc.model import Finding
+    from shopdoc.report._format import listed
+
+    def todo(n, parts=()):
+        return Finding(rule="ads.roi_breakeven", severity="warning", owner="promotion", subject=f"campaign:{n}",
+                       evidence={}, money=100.0 - n, msg="cut_budget", parts=list(parts))
+
+    brk = Finding(rule="change.subjects", severity="warning", owner="promotion", subject="campaign:12",
+                  evidence={}, msg="campaign.roi")
+    findings = [todo(n, [brk] if n == 12 else []) for n in range(14)]
+    shown, folded = listed(findings, {"critical": 30, "warning": 10, "info": 3})
+    assert [f.subject for f in shown][-1] == "campaign:12" and len(shown) == 11
+    assert folded[0].count == 3

@@ -11,7 +11,8 @@ from typing import Any
 from shopdoc.model import Block
 
 # Columns every details table starts with, when the block has them; then the block's evidence.
-LEAD = ("subject", "facet", "group", "name", "item_id", "money", "currency", "provisional")
+# `within`: the key of the to-do a row is told under (a break under the rule judging the same metric).
+LEAD = ("subject", "facet", "group", "name", "item_id", "money", "currency", "provisional", "within")
 DECIMALS = 4
 
 

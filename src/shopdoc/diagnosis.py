@@ -83,6 +83,7 @@ def compose(state: "RunState", config: "Config", lang: str) -> None:
         state.findings.extend(_block_todos(block, state.facts))
     _changes_into_their_rules(state)
     _subject_changes_into_their_rules(state, judged_changes)
+    _keep_told_rows(state, judged_changes)
     story = _gmv_story(state)
     _items(state, story)
     _assumptions(state, config)
@@ -352,21 +353,29 @@ def _subject_changes_judged(state: "RunState") -> list[tuple[str, Block, Any]]:
             continue
         told = block.frame["subject"].map(lambda subject: (rule, subject) in judged).to_numpy(dtype=bool)
         if told.any():
-            out.append((rule, block, block.frame[told]))
+            out.append((rule, block, block.frame[told].copy()))
             block.frame = block.frame[~told].reset_index(drop=True)
     state.blocks[:] = [b for b in state.blocks if len(b.frame)]
     return out
 
 
 def _subject_changes_into_their_rules(state: "RunState", judged: list[tuple[str, Block, Any]]) -> None:
+    """Each break under the to-do that prints its subject: the subject's own or its group's; when the
+    subject is one of an "and N more" (or an account-level) to-do's rows, under that to-do, so the
+    break is printed once, with its money inside the host's. With no to-do at all for the subject,
+    the break is a to-do of its own. The rows keep the host's key (`within`) for the details."""
     for rule, block, rows in judged:
+        hosts = []
         for _, row in rows.iterrows():
             subject = str(row["subject"])
             primary = next((f for f in state.findings if f.rule == rule and (
-                f.subject == subject or subject in f.values.get("_subjects", ()))), None)
-            if primary is None:  # in an "and N more" to-do: its rows are in the details
-                continue
+                f.subject == subject or subject in f.values.get("_subjects", ()))), None) or _overflow(state, rule, subject)
             part = _single(block, row)
+            if primary is None:
+                state.findings.append(part)
+                hosts.append(part.key)
+                continue
+            hosts.append(primary.key)
             if primary.count == 1:
                 primary.evidence.setdefault("changed_since", row["since"])
             if SEVERITY_RANK[part.severity] < SEVERITY_RANK[primary.severity]:
@@ -374,6 +383,30 @@ def _subject_changes_into_their_rules(state: "RunState", judged: list[tuple[str,
             part.within = primary.key
             primary.parts = [*primary.parts, part]
             primary.members = [*primary.members, part.key]
+        rows["within"] = hosts
+
+
+def _overflow(state: "RunState", rule: str, subject: str) -> Finding | None:
+    """The account-level to-do ("and N more", or the whole account's) whose rows hold `subject`."""
+    for block in state.blocks:
+        if block.rule != rule or not block.frame["subject"].astype(str).eq(subject).any():
+            continue
+        facet = f"{block.level} {block.msg}"
+        found = next((f for f in state.findings if f.rule == rule and f.subject == "account"
+                      and f.facet in (facet, facet + " rest")), None)
+        if found is not None:
+            return found
+    return None
+
+
+def _keep_told_rows(state: "RunState", judged: list[tuple[str, Block, Any]]) -> None:
+    """The breaks told under another rule's to-do stay in the details (`within`: that to-do's key)."""
+    import pandas as pd
+
+    for _, block, rows in judged:
+        block.frame = pd.concat([block.frame, rows], ignore_index=True) if len(block.frame) else rows.reset_index(drop=True)
+        if not any(b is block for b in state.blocks):
+            state.blocks.append(block)
 
 
 def _fold(state: "RunState", primary: Finding, members: list[Finding]) -> None:
