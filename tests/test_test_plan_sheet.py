@@ -130,3 +130,32 @@ def test_the_history_keeps_them_and_the_next_day_sees_the_pause(tmp_path):
         found = applied(advice, today).set_index("subject")
         assert found.loc["campaign:秋装新款B", "status"] == status
         assert found.loc["campaign:秋装新款A", "status"] == "unknown"  # a budget the exports do not show
+
+
+def test_two_mornings_with_the_history_store_and_follow_them(tmp_path, cli, monkeypatch):
+    """Day 1 (7 days of 万相台 plans): the two verdicts stored as changes; day 2 (a one-day download,
+    plan B shown no more): the pause applied, the budget unknown (the export shows no budget)."""
+    import json
+    import sqlite3
+
+    from shopdoc.history.loop import Day
+
+    history = tmp_path / "h.sqlite3"
+    for day, kwargs in (("2026-11-22", {}), ("2026-11-23", {"days": 1, "end": "2026-11-23", "b_shown": 0})):
+        monkeypatch.setenv("SHOPDOC_TODAY", day)
+        folder = tmp_path / day
+        folder.mkdir()
+        wxt_file(folder / f"计划报表_{day.replace('-', '')}_081502.csv", **kwargs)
+        out = tmp_path / f"{day}.json"
+        result = cli("diagnose", str(folder), "--history", str(history), "--format", "json", "-o", str(out))
+        assert result.code == 0, result.err
+    conn = sqlite3.connect(history)
+    blob, state = conn.execute("SELECT data, state FROM changes WHERE date = ?", ("2026-11-22",)).fetchone()
+    conn.close()
+    frame = Day.opened("2026-11-22", blob, state).with_subjects()
+    stored = {row["subject"]: row for row in frame.astype(object).where(frame.notna(), None).to_dict("records")}
+    assert set(stored) == {"campaign:秋装新款A", "campaign:秋装新款B"}
+    assert stored["campaign:秋装新款B"]["action"] == "pause" and stored["campaign:秋装新款B"]["status"] == "applied"
+    assert stored["campaign:秋装新款A"]["action"] == "budget" and stored["campaign:秋装新款A"]["status"] == "unknown"
+    second = json.loads((tmp_path / "2026-11-23.json").read_text(encoding="utf-8"))
+    assert second["followup"]["applied"]["advised"] == 2 and second["followup"]["applied"]["applied"] == 1
