@@ -364,12 +364,14 @@ def _subject_changes_into_their_rules(state: "RunState", judged: list[tuple[str,
     subject is one of an "and N more" (or an account-level) to-do's rows, under that to-do, so the
     break is printed once, with its money inside the host's. With no to-do at all for the subject,
     the break is a to-do of its own. The rows keep the host's key (`within`) for the details."""
+    seen: dict[int, set[str]] = {}
     for rule, block, rows in judged:
         hosts = []
         for _, row in rows.iterrows():
             subject = str(row["subject"])
             primary = next((f for f in state.findings if f.rule == rule and (
-                f.subject == subject or subject in f.values.get("_subjects", ()))), None) or _overflow(state, rule, subject)
+                f.subject == subject or subject in f.values.get("_subjects", ()))), None) \
+                or _overflow(state, rule, subject, block.level, seen)
             part = _single(block, row)
             if primary is None:
                 state.findings.append(part)
@@ -386,10 +388,16 @@ def _subject_changes_into_their_rules(state: "RunState", judged: list[tuple[str,
         rows["within"] = hosts
 
 
-def _overflow(state: "RunState", rule: str, subject: str) -> Finding | None:
-    """The account-level to-do ("and N more", or the whole account's) whose rows hold `subject`."""
+def _overflow(state: "RunState", rule: str, subject: str, level: str, seen: dict[int, set[str]]) -> Finding | None:
+    """The account-level to-do ("and N more", or the whole account's) whose rows hold `subject`: looked
+    for in the rule's blocks of the subject's level only (a campaign is no keyword row), each block's
+    subjects made a set once (`seen`)."""
     for block in state.blocks:
-        if block.rule != rule or not block.frame["subject"].astype(str).eq(subject).any():
+        if block.rule != rule or block.level != level:
+            continue
+        if id(block) not in seen:
+            seen[id(block)] = set(block.frame["subject"].astype(str))
+        if subject not in seen[id(block)]:
             continue
         facet = f"{block.level} {block.msg}"
         found = next((f for f in state.findings if f.rule == rule and f.subject == "account"
