@@ -358,7 +358,8 @@ def judge_changes(due: "pd.DataFrame", after: "pd.DataFrame", guards: dict[str, 
     tol = min_change - 1e-12
     rule = due["rule"].astype("object")
     action = due["action"].astype("object").to_numpy()
-    raise_ = due["msg"].astype("object").fillna("").astype(str).str.startswith("raise").to_numpy(dtype=bool)
+    msg_codes, msgs = pd.factorize(due["msg"].astype("object").to_numpy(dtype=object))
+    raise_ = np.array([str(m).startswith("raise") for m in msgs] + [False], dtype=bool)[msg_codes]
 
     def guard(name: str) -> np.ndarray:
         per_rule = {key: float(values.get(name) or 0.0) for key, values in guards.items()}
@@ -389,8 +390,8 @@ def judge_changes(due: "pd.DataFrame", after: "pd.DataFrame", guards: dict[str, 
     done = due["status"].astype("object").to_numpy() == APPLIED
     outcome[~done] = NOT_DONE
 
-    def plain(values: np.ndarray, digits: int) -> np.ndarray:
-        return np.where(np.isnan(values), None, np.round(values, digits)).astype(object)
+    def plain(values: np.ndarray, digits: int) -> np.ndarray:  # NaN: not known
+        return np.round(values, digits)
 
     return pd.DataFrame({"outcome": outcome, "after_cost": plain(np.where(present, spend_a, np.nan), 2),
                          "after_gmv": plain(np.where(present, sales_a, np.nan), 2),

@@ -319,6 +319,8 @@ def tally(frame: "pd.DataFrame", windows: dict[str, int], advised: str) -> dict[
                                       for rule, n in zip(rules, np.bincount(rule_codes, minlength=len(rules)))}
     for name in ("status", "outcome"):
         values = frame[name].astype("object").to_numpy(dtype=object)
+        if pd.isna(values).all():
+            continue
         codes, found = pd.factorize(values, use_na_sentinel=True)
         if not len(found):
             continue
@@ -343,6 +345,7 @@ def save(conn: "sqlite3.Connection", shop: str, day: str, advice: "pd.DataFrame 
     """Inside the run's write transaction: today's advice (`advice_frame`), and what the follow-up
     found (statuses of the previous day's changes, outcomes of the days judged, to-dos applied)."""
     import numpy as np
+    import pandas as pd
 
     touched: dict[str, Day] = {}
     if followup is not None and followup.pending is not None and followup.statuses is not None:
@@ -369,11 +372,13 @@ def save(conn: "sqlite3.Connection", shop: str, day: str, advice: "pd.DataFrame 
                 continue
             frame = stored.frame
             for column in judged.columns:
-                if column not in frame.columns:
-                    frame[column] = None
-                values = np.array(frame[column].astype("object").to_numpy(), dtype=object)  # a copy: written to
-                values[positions] = judged[column].astype("object").to_numpy()
-                frame[column] = values if column in ("outcome",) else _numbers(values)
+                if column == "outcome":
+                    values = np.array(frame[column].astype("object").to_numpy(), dtype=object)  # a copy: written to
+                    values[positions] = judged[column].astype("object").to_numpy()
+                else:
+                    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype="float64", copy=True)
+                    values[positions] = judged[column].to_numpy(dtype="float64")
+                frame[column] = values
             values = np.array(frame["judged_on"].astype("object").to_numpy(), dtype=object)
             values[positions] = day
             frame["judged_on"] = values
@@ -417,12 +422,6 @@ def pd_isna(values: Any) -> Any:
     import pandas as pd
 
     return pd.isna(values)
-
-
-def _numbers(values: Any) -> Any:
-    import pandas as pd
-
-    return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(dtype="float64")
 
 
 # -- `shopdoc done`, `shopdoc todo`, `shopdoc history --actions` -------------------------------------------

@@ -144,7 +144,7 @@ def _judge_day(ctx: "RuleContext", due: Any, day: Any) -> tuple["pd.DataFrame", 
     positions = np.flatnonzero(ready & frame["outcome"].isna().to_numpy())
     if not len(positions) or ctx.dataset.frame("ad_report") is None:
         return None
-    frame = frame.iloc[positions].reset_index(drop=True)
+    frame = frame.iloc[positions].reset_index(drop=True) if len(positions) < len(frame) else frame.copy(deep=False)
     # a change the exports cannot show (a creative, a target ROI) counts as done when marked so
     by_hand = frame["key"].isin(list(due.done_keys)).to_numpy()
     frame["status"] = np.where(by_hand & (frame["status"] != APPLIED), APPLIED, frame["status"].astype(object))
