@@ -177,7 +177,7 @@ def applied_frame(advice: "pd.DataFrame", dataset: "Dataset") -> "pd.DataFrame":
         state = np.where(is_plan, found["plan_state"], found["state"]).astype(object)
         listed = np.where(is_plan, ~np.isnan(found["plan_shown"]), found["listed"])
         plan_shown = found["plan_shown"]
-    state = np.array([None if value is None or value != value else value for value in state], dtype=object)
+    state = np.where(pd.isna(state), None, state).astype(object)
     action = advice["action"].astype("object").to_numpy()
     old = pd.to_numeric(advice["current_bid"], errors="coerce").to_numpy(dtype="float64")
     new = pd.to_numeric(advice["new_bid"], errors="coerce").to_numpy(dtype="float64")
@@ -190,7 +190,9 @@ def applied_frame(advice: "pd.DataFrame", dataset: "Dataset") -> "pd.DataFrame":
         status[known] = np.where(toward & close, APPLIED, NOT_APPLIED)[known]
         # a pause: the state says so; else no impressions today; else gone from a report that lists its plan
         pause = action == "pause"
-        folded = np.array([str(value).strip().casefold() if value is not None else "" for value in state], dtype=object)
+        folded = np.full(n, "", dtype=object)  # only a pause reads the state: folded there alone
+        at = np.flatnonzero(pause & (state != None))  # noqa: E711  (an object array: elementwise)
+        folded[at] = [str(value).strip().casefold() for value in state[at]]
         has_state = pause & (folded != "")
         status[has_state] = np.where(np.isin(folded, PAUSED_STATES), APPLIED, NOT_APPLIED)[has_state]
         by_shown = pause & ~has_state & listed & ~np.isnan(shown)
