@@ -112,6 +112,9 @@ def test_a_known_budget_gives_the_new_budget(tmp_path):
     assert rows["秋装新款A"]["action"] == "budget" and rows["秋装新款A"]["new_budget"] == pytest.approx(260.0)
     assert rows["秋装新款B"]["action"] == "pause" and rows["秋装新款B"]["new_budget"] is None
     assert rows["秋装新款A"]["verdict"] == "Raise budget (test found a winner)"
+    sheet = tmp_path / "bids.csv"
+    write_change_sheet(report, str(sheet), "ztc", dataset)
+    assert "Daily budget 200.00 → 260.00 (+30%)" in sheet.read_text(encoding="utf-8-sig")
 
 
 # -- history and follow-up ----------------------------------------------------------------------------------

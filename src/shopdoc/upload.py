@@ -124,7 +124,7 @@ WORDS = {
         "no_ids": ("--bid-sheet-format amazon-bulk：读到的亚马逊报表没有 ID。请在 Amazon Ads 后台 → Sponsored ads → "
                    "Bulk operations 下载 Sponsored Products 批量文件（勾选带数据的日期范围），和今天的报表放在一起再运行"),
         "suffix": "{layout} 格式只能是 {allowed} 文件：{path} 里写的是通用改价表；要能直接上传，换成 {allowed} 文件名",
-        "op.bid": "改出价", "op.pause": "暂停", "op.pause_plan": "暂停计划", "op.budget": "日限额 {change}",
+        "op.bid": "改出价", "op.pause": "暂停", "op.pause_plan": "暂停计划", "op.budget": "日限额 {change}", "op.budget_to": "日限额 {budget} → {new_budget}（{change}）",
         "op.target": "目标投产比提到 {target} 以上（或日预算 {change}）", "op.creative": "换创意图（出价不动）",
         "op.step": "出价 {change}",
     },
@@ -139,7 +139,7 @@ WORDS = {
                    "bulk file (Amazon Ads console → Sponsored ads → Bulk operations, with a date range so it has the "
                    "numbers) and run again with it beside today's reports"),
         "suffix": "the {layout} layout is {allowed} only: {path} holds the general sheet; name it {allowed} for a sheet to upload",
-        "op.bid": "Change bid", "op.pause": "Pause", "op.pause_plan": "Pause campaign", "op.budget": "Daily budget {change}",
+        "op.bid": "Change bid", "op.pause": "Pause", "op.pause_plan": "Pause campaign", "op.budget": "Daily budget {change}", "op.budget_to": "Daily budget {budget} → {new_budget} ({change})",
         "op.target": "Target ROI above {target} (or daily budget {change})", "op.creative": "New creative (keep bids)",
         "op.step": "Bid {change}",
     },
@@ -366,6 +366,10 @@ def _ztc(rows: list[dict[str, Any]], lang: str, break_even: float | None):
             todo = words["op.bid"] if _known(row.get("new_bid")) else words["op.step"].format(change=change)
         elif action == "pause":
             todo = words["op.pause_plan"] if row["level_code"] == "campaign" else words["op.pause"]
+        elif action == "budget" and _known(row.get("budget")) and _known(row.get("new_budget")):
+            # a report shows the plan's daily budget: the new one written out, as Editor and Amazon get it
+            todo = words["op.budget_to"].format(budget=_money(row["budget"]), new_budget=_money(row["new_budget"]),
+                                                change=change)
         elif action == "budget":
             todo = words["op.budget"].format(change=change)
         elif action == "target":
