@@ -296,3 +296,22 @@ def test_a_to_do_with_a_break_is_listed_past_the_per_rule_limit():
     shown, folded = listed(findings, {"critical": 30, "warning": 10, "info": 3})
     assert [f.subject for f in shown][-1] == "campaign:12" and len(shown) == 11
     assert folded[0].count == 3
+
+
+def test_a_break_whose_host_prints_nowhere_is_its_own_to_do():
+    """Defensive: a break judged by a rule that left no to-do holding its subject is not dropped."""
+    from shopdoc.diagnosis import _keep_told_rows, _subject_changes_into_their_rules
+    from shopdoc.engine import RunState
+    from shopdoc.model import Block
+
+    rows = pd.DataFrame({"subject": ["campaign:计划9"], "money": [np.nan], "metric": ["roi"], "since": [END],
+                         "roi": [1.0], "usual_roi": [2.0], "change": [-0.5], "name": ["计划9"], "days": [1]})
+    block = Block(rule="change.subjects", msg="campaign.roi", frame=rows.iloc[:0], severity="warning",
+                  owner="promotion", order=16, level="campaign", evidence=("roi", "usual_roi", "change", "since"))
+    state = RunState()
+    judged = [("ads.roi_breakeven", block, rows.copy())]
+    _subject_changes_into_their_rules(state, judged)
+    _keep_told_rows(state, judged)
+    (own,) = state.findings
+    assert own.key == "change.subjects campaign:计划9" and own.within is None and own.money is None
+    assert list(state.blocks[0].frame["within"]) == [own.key]
