@@ -9,8 +9,9 @@ cuts, pauses (ROI pauses and zero-click words), plan budget and target-ROI chang
 Held raises (pages failing) are not: nothing to apply today. The upload layouts (`shopdoc.upload`)
 are views of this table.
 
-Writing is linear in the rows: .csv through csv.writer, .xlsx through openpyxl's write-only
-workbook (rows streamed, never re-scanned). Text from the exports goes through the formula guard.
+Writing is linear in the rows: .csv through csv.writer, .xlsx streamed as XML by
+`shopdoc.io.xlsx_write` (text cells are inline strings, never formulas). Text from the exports goes
+through the formula guard in CSV.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 from shopdoc.errors import UsageError
 from shopdoc.model import Report
-from shopdoc.neutral import clean_text, csv_cell, is_formula_like, xlsx_cell
+from shopdoc.neutral import clean_text, csv_cell
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -290,59 +291,12 @@ WIDTHS = {"campaign": 24, "ad_group": 18, "keyword": 24, "verdict": 22, "reason"
 
 
 def _write_xlsx(table: "pd.DataFrame", path: str, lang: str) -> None:
-    import io
+    from shopdoc.io.xlsx_write import write_xlsx
 
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(SHEET_TITLE[lang])
-    for index, name in enumerate(COLUMNS):
-        sheet.column_dimensions[_letter(index)].width = WIDTHS.get(name, 12)
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for title in HEADERS[lang]:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-
-    def text_cell(value: str) -> Any:
-        value = clean_text(value)
-        if not is_formula_like(value):
-            return value or None
-        cell = WriteOnlyCell(sheet, value=value)
-        xlsx_cell(cell)  # a string cell, never a formula
-        return cell
-
-    # One styled cell per number column, refilled row by row: a write-only sheet writes each row out
-    # as it is appended, so the cell is free again for the next row (no object per cell).
-    columns: list[tuple[Any, list[Any]]] = []
-    for name in COLUMNS:
-        if name in TEXT_COLUMNS:
-            columns.append((None, _text(table[name], text_cell)))
-        else:
-            proto = WriteOnlyCell(sheet)
-            proto.number_format = XLSX_FORMATS[name]
-            columns.append((proto, table[name].astype("float64").tolist()))
-    for index in range(len(table)):
-        row = []
-        for proto, values in columns:
-            value = values[index]
-            if proto is None or value != value:  # text, or a number that is not there (NaN)
-                row.append(value if proto is None else None)
-            else:
-                proto.value = value
-                row.append(proto)
-        sheet.append(row)
-    buffer = io.BytesIO()  # built in memory, written in one go: a full disk is one OSError, not a half zip
-    workbook.save(buffer)
-    Path(path).write_bytes(buffer.getvalue())
+    columns = [_text(table[name], clean_text) if name in TEXT_COLUMNS else table[name].astype("float64").tolist()
+               for name in COLUMNS]
+    write_xlsx(path, SHEET_TITLE[lang], HEADERS[lang], zip(*columns),
+               widths=[WIDTHS.get(name, 12) for name in COLUMNS],
+               formats=[None if name in TEXT_COLUMNS else XLSX_FORMATS[name] for name in COLUMNS])
 
 
-def _letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index + 1)

@@ -193,8 +193,8 @@ def iter_detail_rows(blocks: list[Block], columns: list[str]):
 def write_details(blocks: list[Block], path: str) -> int:
     """Write every subject's row of the bulk verdicts to `path` (.csv, .xlsx, .jsonl); returns rows.
 
-    Linear in the rows: csv and jsonl stream, xlsx uses openpyxl's write-only workbook. Text cells
-    that a spreadsheet would run as a formula are written as text (see shopdoc.neutral).
+    Linear in the rows: csv and jsonl stream, xlsx is streamed XML (`shopdoc.io.xlsx_write`). Text
+    cells that a spreadsheet would run as a formula are written as text (see shopdoc.neutral).
     """
     import csv
     import json
@@ -220,28 +220,10 @@ def write_details(blocks: list[Block], path: str) -> int:
                 writer.writerow([csv_cell(value) if isinstance(value, str) else value for value in row])
                 count += 1
         return count
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
+    from shopdoc.io.xlsx_write import write_xlsx
 
-    from shopdoc.neutral import clean_text, is_formula_like
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("details")
-    sheet.append(columns)
-    for row in iter_detail_rows(blocks, columns):
-        cells = []
-        for value in row:
-            if isinstance(value, str):
-                value = clean_text(value)
-                if is_formula_like(value):
-                    cell = WriteOnlyCell(sheet, value=value)
-                    cell.data_type = "s"
-                    value = cell
-            cells.append(value)
-        sheet.append(cells)
-        count += 1
-    workbook.save(path)
-    return count
+    return write_xlsx(path, "details", columns, iter_detail_rows(blocks, columns), bold_header=False,
+                      freeze_header=False)
 
 
 def expand_table(table: dict[str, Any]) -> list[dict[str, Any]]:

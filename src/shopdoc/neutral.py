@@ -71,20 +71,6 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
-def xlsx_cell(cell: Any) -> None:
-    """Make an openpyxl cell that holds formula-like text a plain string cell (never a formula);
-    Excel shows the text as written, with a quote prefix so editing it keeps it text."""
-    value = cell.value
-    if isinstance(value, str):
-        clean = clean_text(value)
-        if clean != value:
-            cell.value = clean
-        if is_formula_like(clean):
-            cell.value = clean
-            cell.data_type = "s"
-            cell.quotePrefix = True
-
-
 _SGR = re.compile(r"(\x1b\[[0-9;]*m)")
 _LONE_CR = re.compile(r"\r(?!\n)")
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from shopdoc.errors import UsageError
-from shopdoc.neutral import clean_text, csv_cell, is_formula_like, xlsx_cell
+from shopdoc.neutral import clean_text, csv_cell, is_formula_like
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -509,28 +509,6 @@ def _write_csv(path: str, headers: Iterable[str], cells: list[list[Any]], encodi
 
 
 def _write_xlsx(path: str, headers: Iterable[str], cells: list[list[Any]], title: str) -> None:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
+    from shopdoc.io.xlsx_write import write_xlsx
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
-    sheet.append(list(headers))
-    guarded: dict[str, Any] = {}  # text repeats (plan names, verdicts): cleaned once per distinct value
-
-    def text(value: str) -> Any:
-        if value not in guarded:
-            clean = clean_text(value)
-            if is_formula_like(clean):
-                cell = WriteOnlyCell(sheet, value=clean)
-                xlsx_cell(cell)  # a string cell, never a formula
-                guarded[value] = cell
-            else:
-                guarded[value] = clean
-        return guarded[value]
-
-    for row in cells:
-        sheet.append([text(value) if isinstance(value, str) and value else
-                      None if value == "" or value is None else value for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    Path(path).write_bytes(buffer.getvalue())
+    write_xlsx(path, title, list(headers), cells, bold_header=False, freeze_header=False)
