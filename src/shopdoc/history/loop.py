@@ -58,6 +58,9 @@ EXACT = ("current_bid", "new_bid")  # kept as float64: a bid is compared with to
 # What telling applied from not applied needs of the previous day's changes (the rest stays packed).
 PENDING = ("key", "rule", "action", "level_code", "campaign", "ad_group", "keyword", "match_type", "current_bid",
            "new_bid")
+# What judging a day's changes needs of them (the bids and ad groups stay packed).
+JUDGING = ("key", "rule", "msg", "action", "subject", "level_code", "campaign", "keyword", "impressions", "clicks",
+           "cost", "gmv", "days")
 TEXT = ("key", "rule", "msg", "action", "subject", "level_code", "campaign", "ad_group", "keyword", "match_type")
 LATER = ("status", "status_on", "outcome", "judged_on", "after_cost", "after_gmv", "after_roi", "after_clicks", "lost")
 STATUSES = (APPLIED, "not_applied", UNKNOWN)
@@ -207,13 +210,14 @@ def due(conn: "sqlite3.Connection", shop: str, day: str, config: "Config") -> Du
                                                   (shop, day))
              if (json.loads(tally).get("next") or "9999") <= day]
     if previous is not None:  # only what telling applied needs, unless that day is also judged today
-        opened[previous[0]] = Day.opened(*previous, columns=None if previous[0] in ready else PENDING)
+        opened[previous[0]] = Day.opened(*previous, columns=tuple(dict.fromkeys((*PENDING, *JUDGING)))
+                                         if previous[0] in ready else PENDING)
         out.pending = opened[previous[0]]
     for date in ready:
         if date not in opened:
             blob, state = conn.execute("SELECT data, state FROM changes WHERE shop = ? AND date = ?",
                                        (shop, date)).fetchone()
-            opened[date] = Day.opened(date, blob, state)
+            opened[date] = Day.opened(date, blob, state, columns=JUDGING)
         out.changes.append(opened[date])
     out.changes.sort(key=lambda d: d.date)
     # To-dos done by hand (or applied) whose window has passed and that have no outcome yet.
@@ -264,22 +268,28 @@ def advice_frame(report: "Report", dataset: "Dataset") -> "pd.DataFrame | None":
     from shopdoc.rules.ads import _stepped_array
     from shopdoc.upload import BID, BID_BY_STEP, BUDGET, CREATIVE, PAUSE, TARGET
 
-    parts = []
+    parts, verdicts, rules = [], [], []
     for verdict, frame, rule_id in ad_frames(report):
         if frame.empty:
             continue
+        verdicts.append(verdict)
+        rules.append(rule_id)
         part = pd.DataFrame({name: (frame[name].to_numpy() if name in frame.columns else None)
                              for name in ("subject", "level", "campaign", "ad_group", "keyword", "match_type",
                                           "current_bid", "suggested_bid", "change", *JUDGED, "money")})
-        part["msg"] = verdict
-        part["rule"] = rule_id
         parts.append(part)
     if not parts:
         return None
     table = pd.concat(parts, ignore_index=True)
+    # a verdict and its rule per block: categories from the blocks (no hashing of 90,000 strings)
+    block = np.repeat(np.arange(len(parts)), [len(part) for part in parts])
+    msg_names, msg_codes = np.unique(np.array(verdicts, dtype=object), return_inverse=True)
+    rule_names, rule_codes = np.unique(np.array(rules, dtype=object), return_inverse=True)
+    table["msg"] = pd.Categorical.from_codes(msg_codes[block], categories=list(msg_names))
+    table["rule"] = pd.Categorical.from_codes(rule_codes[block], categories=list(rule_names))
     keys = todo_keys(report)
     table["key"] = table["subject"].map(keys)
-    msg = table["msg"]
+    msg = table["msg"]  # categorical: isin looks at its few categories
     current = pd.to_numeric(table["current_bid"], errors="coerce").astype("float64")
     change = pd.to_numeric(table["change"], errors="coerce").astype("float64")
     table["action"] = np.select([msg.isin(PAUSE), msg.isin(BID + BID_BY_STEP), msg.isin(BUDGET), msg.isin(TARGET),
