@@ -261,11 +261,21 @@ def changes(report: "Report", dataset: "Dataset | None" = None) -> list[dict[str
     and what the console knows of the subject (`ids`: campaign_id, ad_group_id, keyword_id,
     product_targeting_id). Worked out column by column; rows are made once, at the end."""
     out = change_frame(report, dataset)
-    ids = list(zip(*(out[name].tolist() for name in _IDS)))
-    rows = out.astype("object").where(out.notna(), None).to_dict("records")
-    for row, found in zip(rows, ids):
-        row["ids"] = {name: value for name, value in zip(_IDS, found) if _known(value)}
+    columns = [_plain_list(out[name]) for name in out.columns]  # None for a missing value, column by column
+    names = list(out.columns)
+    id_columns = [columns[names.index(name)] for name in _IDS]
+    rows = [dict(zip(names, values)) for values in zip(*columns)]
+    for row, found in zip(rows, zip(*id_columns)):
+        row["ids"] = {name: value for name, value in zip(_IDS, found) if value is not None and value != ""}
     return rows
+
+
+def _plain_list(column: "pd.Series") -> list[Any]:
+    values = column.tolist()
+    if column.hasnans:
+        missing = column.isna().to_numpy()
+        return [None if gone else value for value, gone in zip(values, missing)]
+    return values
 
 
 def change_frame(report: "Report", dataset: "Dataset | None" = None) -> "pd.DataFrame":
