@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/loop.py [--size 100k] [--mornings 90]
 
 The account is `generate.py`'s (one report day, ~90% of its keywords get a bid change: the
-generated ROI sits under the default break-even). Its report is built once; then, for each of 90
+generated ROI sits under the default break-even); the exports then show a third of the advised bid
+changes applied, so each morning sees some applied and judges them on their numbers. Its report is built once; then, for each of 90
 mornings, the history does what a diagnose run with history does beyond the rules for the loop:
 `loop.due` (open yesterday's advice and the days whose outcome window has passed), the follow-up
 rule itself (`followup.outcomes`: `applied_frame` on yesterday's ~90,000 changes, `judge_changes` on
@@ -55,7 +56,16 @@ def main() -> None:
     rule = get_rule("followup.outcomes")
     state = RunState()  # the ad rules' view of the day, as the run has it cached when the follow-up rule runs
     ad_view(RuleContext(get_rule("ads.roi_breakeven"), config, dataset, report.date, "zh", state), 7)
-    print(f"account: {acct.keyword_rows:,} keyword rows, report day {report.date}")
+    # The operator applies a third of the advised bid changes: from the second morning on, the exports
+    # show those keywords at their new bid (so a third of each day is judged on its numbers, not skipped).
+    advice = advice_frame(report, dataset)
+    bids = advice[advice["action"] == "bid"].iloc[::3][["campaign", "keyword", "new_bid"]].dropna()
+    ads = dataset.frames["ad_report"]
+    moved = ads[["campaign", "keyword"]].astype("object").merge(
+        bids.astype({"campaign": "object", "keyword": "object"}), on=["campaign", "keyword"], how="left")["new_bid"]
+    dataset.frames["ad_report"] = ads.assign(bid=moved.where(moved.notna(), ads["bid"]).to_numpy())
+    print(f"account: {acct.keyword_rows:,} keyword rows, report day {report.date}; "
+          f"{int(moved.notna().sum()):,} keywords shown at their advised bid")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "history.sqlite3"
         store = open_history(str(path), config)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 ORDER = 75  # after the ad rules: their view of today's numbers is the "after"
 RULE_ID = "followup.outcomes"
 WORST = 5  # the worst few named in the to-do
+AFTER = ("after_cost", "after_gmv", "after_roi", "after_clicks", "lost")  # what judge_changes adds beside the outcome
 
 # A change's direction and level, as the section and the worse to-do word it.
 KIND_OF = {"bid": "bid", "budget": "budget", "target": "budget", "pause": "pause", "creative": "creative"}
@@ -128,7 +129,7 @@ def _judge_day(ctx: "RuleContext", due: Any, day: Any) -> tuple["pd.DataFrame", 
     import numpy as np
     import pandas as pd
 
-    from shopdoc.followup import APPLIED, judge_changes
+    from shopdoc.followup import APPLIED, NOT_DONE, judge_changes
     from shopdoc.history.loop import shift
     from shopdoc.rules.ads import ad_view
 
@@ -161,7 +162,16 @@ def _judge_day(ctx: "RuleContext", due: Any, day: Any) -> tuple["pd.DataFrame", 
         columns=["subject", "impressions", "clicks", "cost", "gmv", "days"])
     if len(windows_seen) > 1:  # rules judging different windows: a subject's latest window wins
         after = after.drop_duplicates("subject", keep="last")
-    result = judge_changes(frame, after, guards, due.min_change)
+    # only a change that was done is looked up in today's numbers; the rest are not done
+    done = np.flatnonzero((frame["status"] == APPLIED).to_numpy(dtype=bool))
+    result = pd.DataFrame({"outcome": np.full(len(frame), NOT_DONE, dtype=object),
+                           **{name: np.full(len(frame), np.nan) for name in AFTER}})
+    if len(done):
+        judged = judge_changes(frame.iloc[done].reset_index(drop=True), after, guards, due.min_change)
+        for name in result.columns:
+            values = result[name].to_numpy(copy=True)
+            values[done] = judged[name].to_numpy()
+            result[name] = values
     due.judged[day.date] = result
     due.judged_rows[day.date] = positions.tolist()
     return frame, result
