@@ -11,7 +11,7 @@ from shopdoc.rules import rule
 from shopdoc.rules._helpers import (
     EVIDENCE_LIMIT, clean, column, data_currency, item_label, items_on, shift_day, shop_on, text_of, too_few,
 )
-from shopdoc.rules.data import judged_conversion, presale_mask, presale_min_order_buyers
+from shopdoc.rules.data import judged_conversion, presale_mask, presale_min_order_buyers, presale_order_buyers
 
 ORDER = 40
 
@@ -162,13 +162,13 @@ def order_to_payment(ctx) -> None:
     """The funnel's last step: of the buyers who ordered, how many paid.
 
     [zh]
-    检查：报告日下单买家数里付款的比例（支付买家数 ÷ 下单买家数）。低于 90% 是警告，说出漏了多少人。下单买家数不到 30 不判断；大促预售和付尾款的日子不判断（尾款没付是正常的）。
+    检查：报告日下单买家数里付款的比例（支付买家数 ÷ 下单买家数）。低于 90% 是警告，说出漏了多少人。预售商品（data.presale 认出的：有下单、没支付）的下单买家不算在内，定金付了、尾款还没到期，不是要催付的人；剩下的下单买家数不到 30 不判断；大促预售和付尾款的日子不判断（尾款没付是正常的）。
     原因：《电商运营》(000)：“购物漏斗的数据分析和优化，从曝光-点击-下单-付款，每个环节需要通过数据分析找到优化方案，小小的变化就会带来GMV量的增长。”下单了没付款的人，是离成交最近的人。
     怎么做：客服当天催付，问清卡在哪里；连续几天偏低就查下单页的优惠、运费和支付方式。
     门槛：90% 是我们定的（文档没有给数字）。
     金额：没付款的人数 × 客单价，即这一步漏掉的成交。
     [en]
-    Checks: of the buyers who ordered on the report day, the share who paid (paying buyers ÷ ordering buyers). Under 90% is a warning naming how many were lost. Below 30 ordering buyers the rule stays silent; presale and balance-payment days of a big promotion are not judged (unpaid balances are normal then).
+    Checks: of the buyers who ordered on the report day, the share who paid (paying buyers ÷ ordering buyers). Under 90% is a warning naming how many were lost. The ordering buyers of presale items (as data.presale tells them: orders, nothing paid) are left out: their deposit is paid and the balance not yet due, nobody to chase. Below 30 remaining ordering buyers the rule stays silent; presale and balance-payment days of a big promotion are not judged (unpaid balances are normal then).
     Why: (000): "Analyse and optimise the shopping funnel, exposure – click – order – payment: every step needs its own fix, and a small change grows GMV." People who ordered and did not pay are the closest to buying.
     Fix: customer service chases the unpaid orders the same day; if it stays low, check the checkout's offers, shipping and payment options.
     Threshold: 90% is ours; the documents give no number.
@@ -179,6 +179,8 @@ def order_to_payment(ctx) -> None:
     if not orders or paid is None:
         ctx.skip(ctx.t("报告日没有下单买家数或支付买家数", "no ordering or paying buyers on the report day"))
         return
+    presale = presale_order_buyers(ctx, ctx.date) if ctx.date else 0.0
+    orders -= presale  # presale deposits: their balance is not due, nobody to chase
     if orders < ctx.param("min_orders"):
         ctx.skip(ctx.t(f"下单买家只有 {orders:.0f} 人，至少要 {ctx.param('min_orders')}",
                        f"only {orders:.0f} ordering buyers, needs {ctx.param('min_orders')}"))
@@ -196,7 +198,8 @@ def order_to_payment(ctx) -> None:
     aov = shop.get("aov")
     ctx.finding(
         "unpaid", "shop",
-        {"value": share, "threshold": ctx.param("min_paid_share"), "order_buyers": orders, "buyers": paid},
+        {"value": share, "threshold": ctx.param("min_paid_share"), "order_buyers": orders, "buyers": paid,
+         **({"presale_orders": presale} if presale else {})},
         money=unpaid * aov if aov else None, currency=data_currency(ctx, "shop_daily"),
         orders=orders, paid=paid, share=share, unpaid=unpaid,
     )
@@ -208,7 +211,7 @@ def order_to_payment(ctx) -> None:
 FUNNEL_STEPS = (
     ("click", "impressions", "clicks", "promotion", "min_impressions"),
     ("order", "visitors", "order_buyers", "design", "min_visitors"),
-    ("payment", "order_buyers", "buyers", "service", "min_orders"),
+    ("payment", "payable_orders", "buyers", "service", "min_orders"),
 )
 
 
@@ -345,7 +348,9 @@ def _funnel_counts(ctx, day: str) -> dict:
         ads = ctx.state.cache[("funnel.ads",)] = _ad_days(ctx)
     counts["impressions"], counts["clicks"] = ads.get(day, (None, None))
     visitors, orders, buyers = counts["visitors"], counts["order_buyers"], counts["buyers"]
-    counts["paid_share"] = buyers / orders if orders and buyers is not None else None
+    # the payment step counts the orders due to pay: presale deposits wait for their balance day
+    counts["payable_orders"] = orders - presale_order_buyers(ctx, day) if orders is not None else None
+    counts["paid_share"] = buyers / counts["payable_orders"] if counts["payable_orders"] and buyers is not None else None
     conversion = buyers / visitors if visitors and buyers is not None else None
     # a lost click is a lost visit: it converts at the shop's payment conversion (AOV applied after)
     counts["order_per_click"] = conversion

@@ -40,6 +40,19 @@ def presale_mask(items: "pd.DataFrame", min_order_buyers: int) -> "pd.Series":
     return (order_buyers >= max(min_order_buyers, 1)) & paid_nothing
 
 
+def presale_order_buyers(ctx: "RuleContext", day: str) -> float:
+    """The ordering buyers of `day`'s presale items: deposits whose balance is not due yet. The shop's
+    order → payment step leaves them out: they are not unpaid orders to chase."""
+    items = ctx.dataset.frame("item_daily")
+    if items is None or "order_buyers" not in items.columns or "date" not in items.columns:
+        return 0.0
+    rows = items[items["date"].astype(str) == day]
+    if rows.empty:
+        return 0.0
+    presale = presale_mask(rows, presale_min_order_buyers(ctx))
+    return float(column(rows, "order_buyers")[presale].sum())
+
+
 def payment_conversion(items: "pd.DataFrame") -> "pd.Series":
     """支付转化率, else payment buyers ÷ visitors."""
     visitors = column(items, "visitors")
