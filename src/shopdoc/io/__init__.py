@@ -115,7 +115,7 @@ def load_paths(paths: list[str], config: Config, progress: "Progress | bool" = F
     first_guarded = threading.Event()
     if not files:
         first_guarded.set()
-    with _collector_paused():
+    with collector_paused():
         try:
             order = _biggest_first(files)
             reading = {pool.submit(_read, path, progress, budget,
@@ -159,12 +159,12 @@ def load_paths(paths: list[str], config: Config, progress: "Progress | bool" = F
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while the files are read: a workbook arrives as a list per row
-    (100,000 of them for a keyword report) and pandas' import adds thousands of objects, none of
-    them garbage. The collector's passes over them found nothing and took ~0.2 s of a large
-    account's reading; reference counting still frees whatever is dropped, and the collector's
-    next pass, after the read, looks at them once.
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while much is made and little thrown away: the files being read
+    (a workbook arrives as a list per row, 100,000 of them for a keyword report, and pandas' import
+    adds thousands of objects) and matplotlib's import and drawing (visual/draw.py). Its passes over
+    them found nothing and took ~0.2 s of a large account's reading, ~0.15 s of the demo's HTML run;
+    reference counting still frees whatever is dropped, and the next pass, afterwards, looks once.
     """
     paused = gc.isenabled()
     gc.disable()

@@ -20,13 +20,13 @@ METRICS = {
     "aov": ("operations", -1, "money"),
     "bounce_rate": ("design", +1, "pct"),
     "pages_per_visitor": ("design", -1, "num"),
-    "avg_stay_seconds": ("design", -1, "num"),
+    "avg_stay_seconds": ("design", -1, "seconds"),
 }
 NAMES = {
     "zh": {"visitors": "访客数", "conversion_rate": "支付转化率", "aov": "客单价", "bounce_rate": "跳失率",
-           "pages_per_visitor": "访问深度", "avg_stay_seconds": "平均停留时长（秒）"},
+           "pages_per_visitor": "访问深度", "avg_stay_seconds": "平均停留时长"},
     "en": {"visitors": "Visitors", "conversion_rate": "Conversion", "aov": "AOV", "bounce_rate": "Bounce rate",
-           "pages_per_visitor": "Pages per visitor", "avg_stay_seconds": "Average stay (s)"},
+           "pages_per_visitor": "Pages per visitor", "avg_stay_seconds": "Average stay"},
 }
 
 
@@ -151,7 +151,8 @@ def _text(ctx, unit: str, value: float) -> str:
         return count_text(value)
     if unit == "money":
         return money_text(ctx, value)
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+    number = f"{value:.2f}".rstrip("0").rstrip(".")
+    return ctx.t(f"{number} 秒", f"{number} s") if unit == "seconds" else number
 
 
 def _change(ctx, unit: str, change) -> str:

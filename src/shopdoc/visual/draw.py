@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gc
 import io
 import os
 import re
@@ -28,6 +27,8 @@ import warnings
 from dataclasses import dataclass, field
 from html import escape
 from typing import TYPE_CHECKING, Any
+
+from shopdoc.io import collector_paused
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -120,23 +121,9 @@ def _skip_set_docstrings() -> None:
     artist.Artist._update_set_signature_and_docstring = classmethod(flag_only)
 
 
-@contextlib.contextmanager
-def _collector_paused():
-    """Python's cycle collector off while matplotlib is imported and the charts are drawn: both make
-    thousands of objects, and each of the collector's passes would walk the whole heap, the run's
-    data included, to find next to nothing (~0.15 s of the demo's HTML run). It runs again after."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
-
-
 def _import(png: bool = False) -> Any:
     _config_dir()
-    with _collector_paused():
+    with collector_paused():
         import matplotlib
 
         _skip_set_docstrings()
@@ -284,7 +271,7 @@ def drawing():
     if _depth:  # already inside: matplotlib copies every setting on each rc_context
         yield
         return
-    with _matplotlib().rc_context(STYLE), warnings.catch_warnings(), _collector_paused():
+    with _matplotlib().rc_context(STYLE), warnings.catch_warnings(), collector_paused():
         warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from")
         _depth += 1
         try:
