@@ -455,19 +455,19 @@ def test_the_maps_label_every_item_and_campaign_on_the_list(demo):
         assert f">{escape(_short(point.campaign, 10))} · " in charts["ads"], point.campaign
 
 
-def test_matplotlib_imported_on_a_thread_draws_the_same_charts(tmp_path):
-    """`preload` (matplotlib imported while the exports are read) leaves every artist's `set` taking
-    its properties though their docstrings are skipped, and a chart drawn after it is a full chart."""
+def test_matplotlib_imported_while_the_last_export_is_parsed_draws_the_same_charts(tmp_path):
+    """A run that will draw imports matplotlib in the reading's idle hook (`diagnose._import_the_rest`),
+    the Agg canvas too for a PNG; every artist's `set` still takes its properties though their
+    docstrings are skipped, and a chart drawn after it is a full chart."""
     import subprocess
     import sys
 
     code = """
-import threading
+import sys
+from shopdoc.commands.diagnose import _import_the_rest
+_import_the_rest("png")
+assert "matplotlib.figure" in sys.modules and "matplotlib.backends.backend_agg" in sys.modules
 from shopdoc.visual import draw
-draw.preload(png=True)
-assert any(t.name == "shopdoc-matplotlib" for t in threading.enumerate()) or draw._preloading is not None
-mpl = draw._matplotlib()
-assert not draw._preloading.is_alive()
 from matplotlib.lines import Line2D
 line = Line2D([0, 1], [0, 1])
 line.set(color="red", linewidth=3, gid="x")

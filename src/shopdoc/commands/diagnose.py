@@ -98,11 +98,8 @@ def run(
 
         paths = data_paths(config, date)  # shop.data_dir: a folder, {date}-stamped folders or a glob
     wecom = bool(send) and "wecom" in _platforms(send, config)
-    if fmt == "html" or chart or wecom:  # matplotlib is imported while the exports are read
-        from shopdoc.visual.draw import preload
-
-        preload(png=wecom or bool(chart and chart.lower().endswith(".png")))
-    dataset = read_inputs(paths, config, quiet)
+    charts = "png" if wecom or (chart and chart.lower().endswith(".png")) else "svg" if fmt == "html" or chart else None
+    dataset = read_inputs(paths, config, quiet, charts=charts)
     usable = any(item.status == "ok" for item in dataset.inputs)
     tell_inputs(dataset.inputs, lang, quiet=quiet and usable)  # with nothing usable, every reason is told
     if not usable:
@@ -227,21 +224,26 @@ def use_color() -> bool:
 
 
 # -- reading ------------------------------------------------------------------------------------------
-def read_inputs(paths: list[str], config, quiet: bool):
+def read_inputs(paths: list[str], config, quiet: bool, *, charts: str | None = None):
     """Read every export (a bad or missing file becomes a failed input, never a crash).
 
     Progress goes to stderr only when it is a terminal and not `--quiet` (see shopdoc.progress).
+    `charts` ("svg" or "png"): the run will draw, so matplotlib is imported while the last file is parsed.
     """
+    from functools import partial
+
     from shopdoc.api import load
     from shopdoc.progress import progress_for
 
     with progress_for(quiet=quiet) as progress:
-        return load(paths, config, progress=progress, idle=_import_the_rest)
+        return load(paths, config, progress=progress, idle=partial(_import_the_rest, charts))
 
 
-def _import_the_rest() -> None:
+def _import_the_rest(charts: str | None = None) -> None:
     """What the run imports after reading (rules' helpers, the composition, the reporters), done
-    while the last and biggest file is still being parsed (0.05-0.1 s a run)."""
+    while the last and biggest file is still being parsed (0.05-0.1 s a run); matplotlib too when
+    the run draws (~0.2 s, see `visual.draw.prepare`). When the reads end too soon for this (the
+    demo's small files), each is imported where it is first needed."""
     import importlib
 
     for name in ("statistics", "shopdoc.changes", "shopdoc.freshness", "shopdoc.promotions", "shopdoc.diagnosis",
@@ -251,6 +253,10 @@ def _import_the_rest() -> None:
             importlib.import_module(name)
         except ImportError:  # pragma: no cover - a module renamed: it is imported when needed
             continue
+    if charts:
+        from shopdoc.visual.draw import prepare
+
+        prepare(png=charts == "png")
 
 
 def tell_inputs(inputs: list[InputFile], lang: str = "en", quiet: bool = False) -> None:

@@ -22,7 +22,6 @@ import io
 import os
 import re
 import sys
-import threading
 import warnings
 from dataclasses import dataclass, field
 from html import escape
@@ -121,7 +120,8 @@ def _skip_set_docstrings() -> None:
     artist.Artist._update_set_signature_and_docstring = classmethod(flag_only)
 
 
-def _import(png: bool = False) -> Any:
+@functools.cache
+def _matplotlib() -> Any:
     _config_dir()
     with collector_paused():
         import matplotlib
@@ -129,41 +129,20 @@ def _import(png: bool = False) -> Any:
         _skip_set_docstrings()
         from matplotlib.figure import Figure  # noqa: F401  (the module the charts use)
         from matplotlib.backends import backend_svg  # noqa: F401  (savefig's SVG canvas)
-
-        if png:
-            from matplotlib.backends import backend_agg  # noqa: F401
     return matplotlib
 
 
-_preloading: "threading.Thread | None" = None
+def prepare(png: bool = False) -> None:
+    """Import matplotlib now (and the Agg canvas when a PNG will be drawn), ~0.2 s of Python.
 
-
-def preload(png: bool = False) -> None:
-    """Start importing matplotlib on a thread of its own, for a run that will draw: it overlaps the
-    reading of the exports (python-calamine parses without the GIL). numpy first, whole, so this
-    thread holds no import lock while the readers import pandas (no lock cycle). A failure here is
-    silent: the chart's own import, which waits for this one, raises it."""
-    global _preloading
-    if _preloading is not None or "matplotlib.figure" in sys.modules:
-        return
-
-    def run() -> None:
-        try:
-            import numpy  # noqa: F401
-
-            _import(png)
-        except BaseException:  # noqa: BLE001 - raised again, in the main thread, by _matplotlib()
-            pass
-
-    _preloading = threading.Thread(target=run, name="shopdoc-matplotlib")  # not a daemon: no import cut at exit
-    _preloading.start()
-
-
-@functools.cache
-def _matplotlib() -> Any:
-    if _preloading is not None:
-        _preloading.join()
-    return _import()
+    A run that will draw calls this where its one thread would otherwise only wait for a parse
+    that holds no GIL (`diagnose`'s idle hook, while the last export is parsed). Started on a
+    thread of its own beside the reading instead, it only took turns with the reading's Python
+    for the GIL: the demo's HTML run took 0.1-0.2 s more CPU that way than importing it after."""
+    _matplotlib()
+    if png:
+        with collector_paused():
+            from matplotlib.backends import backend_agg  # noqa: F401
 
 
 def has_cjk_font() -> bool:
