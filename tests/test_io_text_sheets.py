@@ -94,6 +94,28 @@ def test_text_sheet_reads_as_columns_and_as_calamine_reads_it(tmp_path, monkeypa
     assert item.warnings  # the odd cells were warned about, the same way on both paths
 
 
+@pytest.mark.parametrize("marked", [False, True], ids=["percent points", "one cell with %"])
+def test_rates_in_percent_points_are_found_in_the_bytes_as_in_the_cells(tmp_path, monkeypatch, config, marked):
+    rows = keyword_rows(300, numbers=["1,391", "2,500"])
+    for index, row in enumerate(rows[3:-1]):
+        row[7] = f"{1 + index % 5}.{index % 10}"  # 点击率 4.1 for 4.1%: every value above 1, no `%`
+    rows[10][7] = "3.2%" if marked else rows[10][7]
+    path = write(tmp_path / "直通车_关键词报表_20261122-20261122.xlsx", {"Sheet1": rows}, write_only=True)
+    (item, frame), = read_path(str(path), config)
+    with monkeypatch.context() as patch:
+        calamine_only(patch)
+        (item_slow, frame_slow), = read_path(str(path), config)
+    assert item == item_slow
+    pd.testing.assert_frame_equal(frame, frame_slow)
+    warned = [w for w in item.warnings if "percent points" in w.reason]
+    if marked:  # one cell says the column is in percent: the others stay as written
+        assert not warned and frame["ctr"].iloc[7] == pytest.approx(0.032)
+        assert frame["ctr"].iloc[1] != pytest.approx(0.021)  # 2.1 read as 2.1, not as 2.1%
+    else:
+        assert [(w.column, w.value) for w in warned] == [("点击率", "1.0")]
+        assert frame["ctr"].iloc[:3].tolist() == pytest.approx([0.01, 0.021, 0.032])
+
+
 def test_number_shapes_parse_from_bytes_as_from_strings():
     from shopdoc.io import values
 
@@ -117,6 +139,9 @@ def test_text_column_cells_spans_and_takes():
     assert column.span(0, 3) == ["", "a", ""] and column.span(3, 99) == cells[3:]
     assert column.take(np.array([False, True, False, True, False, True, True])).tolist() == ["a", "产品", "", "x y"]
     assert column.cells() == cells and column.tail(4).cells() == cells[4:]
+    assert column.mentions("产") and column.mentions(",") and not column.tail(4).mentions("a")
+    assert column.subset(np.array([True, True, False, False, True, False, False])).mentions("1,3")
+    assert not column.subset(np.array([True, False, True, False, False, True, True])).mentions("a")
     rows = arrow_text.ColumnRows([column, text_column([str(n) for n in range(7)])], 7)
     assert rows == [[cell, str(n)] for n, cell in enumerate(cells)]
     assert rows[-1] == ["x y", "6"] and rows[1:5:2] == [["a", "1"], ["产品", "3"]]

@@ -81,6 +81,10 @@ class TextColumn:
             self._cells = _split(self.offsets, self.data)
         return self._cells
 
+    def mentions(self, text: str) -> bool:
+        """Whether any cell holds `text`: one search of the column's bytes, no cell made."""
+        return text.encode() in self.data[self.offsets[0]:self.offsets[-1]].tobytes()
+
     def span(self, start: int, stop: int) -> list[str]:
         """Cells start..stop (made for them alone unless the whole column was)."""
         if self._cells is not None:

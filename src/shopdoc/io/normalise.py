@@ -100,7 +100,7 @@ def normalise(table: RawTable, mapping: Mapping, aliases: KindAliases, path: str
         raw = raw.kept(dated) if isinstance(raw, RawColumns) else {name: _kept(column, dated) for name, column in raw.items()}
     for name, spec in fields.items():
         if spec.type == "rate":
-            frame[name] = _percent_points(frame[name], lambda name=name: raw[name], headers[name], warnings)
+            frame[name] = _percent_points(frame[name], raw, name, headers[name], warnings)
     dates_from, refusal = None, None
     if kind in DAY_KINDS:
         dates_from, refusal = _fill_period(frame, raw, headers, table, mapping, kind, warnings)
@@ -168,6 +168,13 @@ class RawColumns(FieldMap):
         if self._sources is not None and index < len(self._sources):
             return self._sources[index]
         return self[name]
+
+    def mentions(self, name: str, text: str) -> bool:
+        """Whether any of the field's cells holds `text` (searched in its bytes when it has them)."""
+        index = self._indexes[name]
+        if self._sources is not None and index < len(self._sources):
+            return self._sources[index].mentions(text)
+        return _mentions(self[name], text)
 
     def head(self, name: str, rows: int) -> list:
         """The field's first cells, without making the rest."""
@@ -381,7 +388,11 @@ def _parse(spec: Field, raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     return values.texts(raw), pd.Series(False, index=raw.index)
 
 
-def _percent_points(parsed: pd.Series, raw_cells: Callable[[], pd.Series], header: str,
+def _mentions(cells: pd.Series, text: str) -> bool:
+    return bool(cells.dropna().astype("str").str.contains(text, regex=False).any())
+
+
+def _percent_points(parsed: pd.Series, raw: "RawColumns | dict[str, pd.Series]", name: str, header: str,
                     warnings: Warnings) -> pd.Series:
     """A rate column written as percent points without `%` (`4.12` for 4.12%) is read as such.
 
@@ -392,11 +403,11 @@ def _percent_points(parsed: pd.Series, raw_cells: Callable[[], pd.Series], heade
     plain = values[~np.isnan(values)]
     if plain.size == 0 or (plain <= 1).mean() >= 0.5 or (plain > 100).any():
         return parsed
-    raw = raw_cells()
-    if raw.dropna().astype("str").str.contains("%", regex=False).any():
+    if raw.mentions(name, "%") if isinstance(raw, RawColumns) else _mentions(raw[name], "%"):
         return parsed
-    warnings.add(Said("warn.percent_points"), column=header,
-                 value=str(raw.dropna().iloc[0]))
+    cells = raw.head(name, 100) if isinstance(raw, RawColumns) else raw[name].iloc[:100].tolist()
+    example = next((str(cell).strip() for cell in cells if cell == cell and str(cell or "").strip()), "")
+    warnings.add(Said("warn.percent_points"), column=header, value=example)
     return parsed / 100
 
 
