@@ -349,3 +349,16 @@ def test_pinned_kind_without_its_columns_is_an_error_naming_them(tmp_path):
     item = load_paths([str(path)], config).inputs[0]
     assert item.status == "error" and item.kind == "ad_report"
     assert ("missing column" in item.error or "缺少" in item.error) and "展现量" in item.error
+
+
+@pytest.mark.parametrize("label", ["Total: Account", "TOTAL", "Grand Total", "Geſamt", "总合计"])
+def test_a_totals_row_is_dropped_however_its_word_is_cased(tmp_path, config, label):
+    """The cheap pre-check (is any total word in the column at all?) lowercases the column's text;
+    `ſ` (an `s` to re.IGNORECASE) takes the full casefold."""
+    rows = [["日期", "推广计划", "关键词", "展现量", "点击量", "花费"],
+            ["2026-11-22", "毛衣-休闲款", "加厚毛衣", "1,000", "41", "35.07"],
+            ["2026-11-22", "毛衣-休闲款", "羊绒毛衣", "2,000", "50", "40.00"],
+            [label, "", "", "3,000", "91", "75.07"]]
+    path = exports.write_csv(tmp_path / "直通车_关键词报表.csv", rows)
+    frame = load_paths([str(path)], config).frames["ad_report"]
+    assert frame["keyword"].tolist() == ["加厚毛衣", "羊绒毛衣"] and frame["cost"].sum() == pytest.approx(75.07)

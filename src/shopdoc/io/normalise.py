@@ -346,7 +346,9 @@ def _may_total(column: pd.Series) -> bool:
         joined = "\n".join(cells)
     except TypeError:
         joined = "\n".join([cell for cell in cells if type(cell) is str])
-    joined = joined.casefold()  # as re.IGNORECASE matches: `ſ` is an `s`
+    # As re.IGNORECASE matches: `ſ` is an `s`. Of what casefold does beyond lower() (a quarter of
+    # its cost on 100,000 Chinese cells) only that can make one of the words.
+    joined = joined.casefold() if "ſ" in joined else joined.lower()
     return any(part in joined for part in _TOTAL_PARTS)
 
 
