@@ -116,7 +116,7 @@ def _block_todos(block: Block, facts: dict[str, Any]) -> list[Finding]:
         sizes = np.bincount(codes[grouped_row], minlength=groups)[np.where(grouped_row, codes, 0)]
         singles = frame[grouped_row & (sizes < GROUP_MIN)]
         in_many = grouped_row & (sizes >= GROUP_MIN)
-        many = frame[in_many]
+        many = _summed(frame)[in_many]
         if len(many):
             # Totals per group in one pass; only the groups that will be printed become objects.
             many_codes = codes[in_many]
@@ -134,10 +134,20 @@ def _block_todos(block: Block, facts: dict[str, Any]) -> list[Finding]:
         return units
     kept = units[:TODOS_PER_VERDICT]
     shown = {s for f in kept for s in ([f.subject] if f.count == 1 else f.values.get("_subjects", []))}
-    left = frame[~frame["subject"].isin(shown)] if shown else frame
+    left = _summed(frame)[~frame["subject"].isin(shown)] if shown else frame
     if len(left):
         kept.append(_account(block, left, judged, rest=True))
     return kept
+
+
+# What a to-do of many rows reads of them (`_group`, `_account`): its rows are cut out of tables of
+# 100,000 subjects with all their evidence, so only these columns are.
+SUMMED = ("subject", "name", "group", "money", "currency", "provisional", "rank",
+          "impressions", "clicks", "cost", "gmv", "loss", "visitors")
+
+
+def _summed(frame: Any) -> Any:
+    return frame[[name for name in SUMMED if name in frame.columns]]
 
 
 def _rank(rows: Any) -> Any:
