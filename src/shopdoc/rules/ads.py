@@ -474,12 +474,7 @@ def judge(campaigns: "pd.DataFrame", keywords: "pd.DataFrame",
 
 
 def _target_roi(frame: "pd.DataFrame") -> "np.ndarray":
-    import numpy as np
-
-    names = frame["campaign"].astype(str) + "\x00" + frame["scene"].astype(str)
-    uniques, codes = np.unique(names.to_numpy(dtype=object), return_inverse=True)
-    steered = np.array([any(mark in value for mark in TARGET_ROI_PLANS) for value in uniques], dtype=bool)
-    return steered[codes] if len(frame) else np.zeros(0, dtype=bool)
+    return _marked(frame, TARGET_ROI_PLANS)
 
 
 def test_plans(frame: "pd.DataFrame", markers: Any) -> "np.ndarray":
@@ -488,10 +483,22 @@ def test_plans(frame: "pd.DataFrame", markers: Any) -> "np.ndarray":
 
     if not len(frame) or not markers:
         return np.zeros(len(frame), dtype=bool)
-    names = frame["campaign"].astype(str) + "\x00" + (frame["scene"].astype(str) if "scene" in frame.columns else "")
-    uniques, codes = np.unique(names.to_numpy(dtype=object), return_inverse=True)
-    testing = np.array([any(str(mark) in value for mark in markers) for value in uniques], dtype=bool)
-    return testing[codes]
+    return _marked(frame, [str(mark) for mark in markers])
+
+
+def _marked(frame: "pd.DataFrame", marks: Any) -> "np.ndarray":
+    """Rows whose plan's name or type (scene) holds one of `marks`; each distinct name looked at once
+    (100,000 keyword rows name a few hundred plans)."""
+    import numpy as np
+    import pandas as pd
+
+    hit = np.zeros(len(frame), dtype=bool)
+    for name in ("campaign", "scene"):
+        if name in frame.columns and len(frame):
+            codes, names = pd.factorize(frame[name].astype(str))
+            # a missing name (code -1) picks the appended False
+            hit |= np.array([any(mark in value for mark in marks) for value in names] + [False], dtype=bool)[codes]
+    return hit
 
 
 def _stepped_array(bid: "np.ndarray", step: "np.ndarray", *, floor: float | None = None,
