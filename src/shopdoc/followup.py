@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
     from shopdoc.dataset import Dataset
@@ -33,24 +34,37 @@ PAUSED_STATES = ("paused", "pause", "暂停", "已暂停", "removed", "archived"
 KEY_PARTS = ("campaign", "ad_group", "keyword", "match_type")
 
 
-def _folded_codes(series: list["pd.Series"]) -> tuple[list["np.ndarray"], int, int]:
-    """Codes of the values as an operator compares them (trimmed, case-folded: `upload._norm`),
-    one code space for all the series; with the number of codes and the code of "" (no value)."""
+def distinct(values: "pd.Series") -> tuple["np.ndarray", list[Any]]:
+    """A column's integer codes (-1: missing) and its distinct values in order of appearance. A
+    categorical column (the history's changes are stored so) is coded by its own integer codes,
+    with no string hashed; a text column as objects (quicker than pandas' string dtype)."""
     import numpy as np
     import pandas as pd
 
-    joined = pd.concat([s.astype("object") for s in series], ignore_index=True)
-    codes, uniques = pd.factorize(joined, use_na_sentinel=True)
-    # as `upload._norm` does it, once per distinct value, in pandas' string loops
-    folded = pd.Series(np.asarray(uniques, dtype=object), dtype=object).astype(str).str.strip().str.casefold()
-    merged, names = pd.factorize(pd.concat([folded, pd.Series([""], dtype=object)], ignore_index=True))
-    out = merged[codes]  # code -1 (missing) takes the last: ""
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return codes, np.asarray(uniques, dtype=object).tolist()
+
+
+def _folded_codes(series: list["pd.Series"]) -> tuple[list["np.ndarray"], int, int]:
+    """Codes of the values as an operator compares them (trimmed, case-folded: `upload._norm`),
+    one code space for all the series; with the number of codes and the code of "" (no value).
+    Each series is coded on its own (`distinct`); only the distinct values are folded and matched."""
+    import numpy as np
+    import pandas as pd
+
+    coded = [distinct(item) for item in series]
+    names = [name for _, uniques in coded for name in uniques]
+    # as `upload._norm` does it, once per distinct value; "" last: no value
+    merged, found = pd.factorize(np.array([str(name).strip().casefold() for name in names] + [""], dtype=object))
     empty = int(merged[-1])
     parts, at = [], 0
-    for item in series:
-        parts.append(out[at:at + len(item)])
-        at += len(item)
-    return parts, len(names), empty
+    for codes, uniques in coded:
+        table = np.append(merged[at:at + len(uniques)], empty)
+        parts.append(table[codes])  # code -1 (missing) takes the last: ""
+        at += len(uniques)
+    return parts, len(found), empty
 
 
 def _today(dataset: "Dataset", advice: "pd.DataFrame") -> dict[str, Any] | None:

@@ -49,6 +49,14 @@ PAUSE = ("pause", "pause_floor", "zero", "lower_floor", "pause_plan", "pause_tes
 BUDGET = ("raise_budget", "lower_budget", "cut_budget", "refund_budget", "raise_target", "raise_test")  # a plan's daily budget by `change`
 TARGET = ("cut_target", "lower_target", "refund_target")  # 全站推: a higher target ROI (or a smaller budget)
 CREATIVE = ("creative", "creative_keyword")
+# What a verdict asks of the console.
+ACTIONS = {"pause": PAUSE, "bid": BID + BID_BY_STEP, "budget": BUDGET, "target": TARGET, "creative": CREATIVE}
+
+
+def action_of(verdict: str) -> str:
+    """pause, bid, budget, target, creative, or other (a verdict the console has no field for)."""
+    return next((action for action, verdicts in ACTIONS.items() if verdict in verdicts), "other")
+
 
 # -- the platform of the ad reports ---------------------------------------------------------------
 # Headers only one platform's ad exports have (FORMATS.md §B, §G, §H; matched case-insensitively).
@@ -289,8 +297,7 @@ def change_frame(report: "Report", dataset: "Dataset | None" = None) -> "pd.Data
     msg = table["msg"].astype("object")
     current = table["current_bid"].astype("float64").fillna(table["known_bid"].astype("float64"))
     change = table["change"].astype("float64")
-    action = np.select([msg.isin(PAUSE), msg.isin(BID + BID_BY_STEP), msg.isin(BUDGET), msg.isin(TARGET),
-                        msg.isin(CREATIVE)], ["pause", "bid", "budget", "target", "creative"], default="other")
+    action = np.select([msg.isin(verdicts) for verdicts in ACTIONS.values()], list(ACTIONS), default="other")
     stepped = _stepped_array(current.to_numpy(), change.fillna(0.0).to_numpy())
     new_bid = np.where(msg.isin(BID), table["suggested_bid"].astype("float64"),
                        np.where(msg.isin(BID_BY_STEP) & current.notna() & change.notna(), stepped, np.nan))

@@ -40,11 +40,12 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from shopdoc.bidsheet import AD_RULES  # the rules whose verdicts are the bid sheet's changes
-from shopdoc.followup import APPLIED, NOT_DONE, OUTCOMES, UNKNOWN
+from shopdoc.followup import APPLIED, NOT_DONE, OUTCOMES, UNKNOWN, distinct
 
 if TYPE_CHECKING:
     import sqlite3
 
+    import numpy as np
     import pandas as pd
 
     from shopdoc.config import Config
@@ -82,7 +83,8 @@ SEP = "\x00"  # between the distinct values of a text column (never inside a nam
 
 def pack(frame: "pd.DataFrame") -> bytes:
     """A day's changes as compact bytes: each text column as int32 codes into its distinct values
-    (names repeat over thousands of keywords), each number column as float64; zlib level 1.
+    (names repeat over thousands of keywords; a categorical column gives its own), each number
+    column as float64 or float32; zlib level 1.
     Layout: 4-byte header length, the JSON header (per column: name, kind, how many distinct
     values), the arrays and the distinct values (UTF-8, NUL-separated) one after another."""
     import numpy as np
@@ -96,20 +98,28 @@ def pack(frame: "pd.DataFrame") -> bytes:
             header.append({"name": name, "kind": kind})
             parts.append(values.to_numpy(dtype="float64", na_value=np.nan).astype(kind).tobytes())
             continue
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        names = [str(value) for value in np.asarray(uniques, dtype=object).tolist()]
-        text = SEP.join(names)
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            codes, uniques = values.cat.codes.to_numpy(), values.cat.categories
+        else:
+            codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        names = np.asarray(uniques, dtype=object).tolist()
+        try:
+            text = SEP.join(names)
+        except TypeError:  # a value that is not text (a number in a text column)
+            names = [str(value) for value in names]
+            text = SEP.join(names)
         if text.count(SEP) != max(len(names) - 1, 0):  # a NUL inside a name (the importers clean them out)
             text = SEP.join(name.replace(SEP, " ") for name in names)
         encoded = text.encode("utf-8")
-        header.append({"name": name, "kind": "str", "count": len(uniques), "bytes": len(encoded)})
+        header.append({"name": name, "kind": "str", "count": len(names), "bytes": len(encoded)})
         parts += [codes.astype("int32").tobytes(), encoded]
     head = json.dumps({"rows": len(frame), "columns": header}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return zlib.compress(len(head).to_bytes(4, "little") + head + b"".join(parts), 1)
 
 
 def unpack(blob: bytes, columns: tuple[str, ...] | None = None) -> "pd.DataFrame":
-    """The frame `pack` made; only `columns` when given (the others are stepped over)."""
+    """The frame `pack` made, text columns as categoricals (their codes as stored: nothing is
+    hashed again downstream); only `columns` when given (the others are stepped over)."""
     import numpy as np
     import pandas as pd
 
@@ -131,9 +141,11 @@ def unpack(blob: bytes, columns: tuple[str, ...] | None = None) -> "pd.DataFrame
         at += column["bytes"]
         if not wanted:
             continue
-        values = text.split(SEP) if column["count"] else []
-        table = np.array([*values, None], dtype=object)
-        out[column["name"]] = table[codes]  # -1 (missing) is the last, None
+        values = pd.Index(text.split(SEP) if column["count"] else [], dtype=object)
+        if values.is_unique:  # -1 (missing) is NaN
+            out[column["name"]] = pd.Categorical.from_codes(codes, categories=values, validate=False)
+        else:  # two names made one when stored (a NUL inside a name)
+            out[column["name"]] = np.append(values.to_numpy(), None)[codes]
     return pd.DataFrame(out, index=pd.RangeIndex(n))
 
 
@@ -165,7 +177,7 @@ class Day:
         if state:
             later = unpack(state)
             for name in later.columns:
-                frame[name] = later[name].to_numpy()
+                frame[name] = later[name].array
         for name in ((*KEPT, *LATER) if columns is None else (*columns, *LATER)):
             if name not in frame.columns:
                 frame[name] = None if name in TEXT or name in ("status", "status_on", "outcome", "judged_on") \
@@ -266,44 +278,45 @@ def advice_frame(report: "Report", dataset: "Dataset") -> "pd.DataFrame | None":
 
     from shopdoc.bidsheet import JUDGED, ad_frames, todo_keys
     from shopdoc.rules.ads import _stepped_array
-    from shopdoc.upload import BID, BID_BY_STEP, BUDGET, CREATIVE, PAUSE, TARGET
+    from shopdoc.upload import BID, BID_BY_STEP, action_of
 
-    parts, verdicts, rules = [], [], []
-    for verdict, frame, rule_id in ad_frames(report):
-        if frame.empty:
-            continue
-        verdicts.append(verdict)
-        rules.append(rule_id)
-        part = pd.DataFrame({name: (frame[name].to_numpy() if name in frame.columns else None)
-                             for name in ("subject", "level", "campaign", "ad_group", "keyword", "match_type",
-                                          "current_bid", "suggested_bid", "change", *JUDGED, "money")})
-        parts.append(part)
-    if not parts:
+    blocks = [(verdict, frame, rule_id) for verdict, frame, rule_id in ad_frames(report) if not frame.empty]
+    if not blocks:
         return None
-    table = pd.concat(parts, ignore_index=True)
-    # a verdict and its rule per block: categories from the blocks (no hashing of 90,000 strings)
-    block = np.repeat(np.arange(len(parts)), [len(part) for part in parts])
-    msg_names, msg_codes = np.unique(np.array(verdicts, dtype=object), return_inverse=True)
-    rule_names, rule_codes = np.unique(np.array(rules, dtype=object), return_inverse=True)
-    table["msg"] = pd.Categorical.from_codes(msg_codes[block], categories=list(msg_names))
-    table["rule"] = pd.Categorical.from_codes(rule_codes[block], categories=list(rule_names))
+    block = np.repeat(np.arange(len(blocks)), [len(frame) for _, frame, _ in blocks])
+
+    def text(name: str) -> "pd.Series":  # the blocks' column as objects (no string dtype inferred)
+        return pd.Series(np.concatenate([frame[name].to_numpy(dtype=object) if name in frame.columns
+                                         else np.full(len(frame), None, dtype=object) for _, frame, _ in blocks]),
+                         dtype=object)
+
+    def number(name: str) -> "np.ndarray":
+        return np.concatenate([pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype="float64")
+                               if name in frame.columns else np.full(len(frame), np.nan) for _, frame, _ in blocks])
+
+    def per_block(values: list[str]) -> "pd.Categorical":  # one value per block: no string hashed per row
+        names, codes = np.unique(np.array(values, dtype=object), return_inverse=True)
+        return pd.Categorical.from_codes(codes[block], categories=list(names))
+
+    verdicts = [verdict for verdict, _, _ in blocks]
+    is_bid = np.array([verdict in BID for verdict in verdicts])[block]
+    by_step = np.array([verdict in BID_BY_STEP for verdict in verdicts])[block]
+    table = {name: text(name) for name in ("subject", "campaign", "ad_group", "keyword", "match_type")}
     keys = todo_keys(report)
-    table["key"] = table["subject"].map(keys)
-    msg = table["msg"]  # categorical: isin looks at its few categories
-    current = pd.to_numeric(table["current_bid"], errors="coerce").astype("float64")
-    change = pd.to_numeric(table["change"], errors="coerce").astype("float64")
-    table["action"] = np.select([msg.isin(PAUSE), msg.isin(BID + BID_BY_STEP), msg.isin(BUDGET), msg.isin(TARGET),
-                                 msg.isin(CREATIVE)], ["pause", "bid", "budget", "target", "creative"], default="other")
-    stepped = _stepped_array(current.to_numpy(), change.fillna(0.0).to_numpy())
-    suggested = pd.to_numeric(table["suggested_bid"], errors="coerce").astype("float64")
-    table["new_bid"] = np.where(msg.isin(BID), suggested,
-                                np.where(msg.isin(BID_BY_STEP) & current.notna() & change.notna(), stepped, np.nan))
+    table["key"] = pd.Series([keys.get(subject) for subject in table["subject"].tolist()], dtype=object)
+    table["rule"] = per_block([rule_id for _, _, rule_id in blocks])
+    table["msg"] = per_block(verdicts)
+    table["action"] = per_block([action_of(verdict) for verdict in verdicts])
+    table["level_code"] = text("level")
+    current, change = number("current_bid"), number("change")
+    stepped = _stepped_array(current, np.nan_to_num(change, nan=0.0))
+    table["new_bid"] = np.where(is_bid, number("suggested_bid"),
+                                np.where(by_step & ~np.isnan(current) & ~np.isnan(change), stepped, np.nan))
     table["current_bid"] = current
-    table["level_code"] = table["level"]
-    for name in (*JUDGED, "money"):
-        table[name] = pd.to_numeric(table[name], errors="coerce").astype("float64")
-    table["days"] = float(_ad_days(dataset, report.date))
-    return table[[*KEPT, "days"]]
+    for name in JUDGED:
+        table[name] = number(name)
+    table["days"] = np.full(len(block), float(_ad_days(dataset, report.date)))
+    return pd.DataFrame({name: table[name] for name in (*KEPT, "days")})
 
 
 def _ad_days(dataset: "Dataset", day: str | None) -> int:
@@ -311,28 +324,26 @@ def _ad_days(dataset: "Dataset", day: str | None) -> int:
     frame = dataset.frame("ad_report")
     if frame is None or "date" not in frame.columns:
         return 1
-    dates = frame["date"].dropna()
-    if day is not None:
-        dates = dates[dates <= day]
+    dates = distinct(frame["date"])[1]  # a few days over many rows: compared once each
+    dated = sum(1 for date in dates if day is None or date <= day)
     span = int(frame["window_days"].max()) if "window_days" in frame.columns and frame["window_days"].notna().any() else 1
-    return max(int(dates.nunique()), span, 1)
+    return max(dated, span, 1)
 
 
 def tally(frame: "pd.DataFrame", windows: dict[str, int], advised: str) -> dict[str, Any]:
     """Counts per rule (advised, each status, each outcome) and `next`: the first day a change of
     this day can be judged (None when all are). Counted on integer codes."""
     import numpy as np
-    import pandas as pd
 
-    rule_codes, rules = pd.factorize(frame["rule"].astype("object").fillna("").to_numpy(dtype=object))
+    rule_codes, rules = distinct(frame["rule"])
+    if (rule_codes < 0).any():  # no rule: counted under ""
+        rules.append("")
+        rule_codes = np.where(rule_codes < 0, len(rules) - 1, rule_codes)
     per: dict[str, dict[str, int]] = {str(rule): {"advised": int(n)}
                                       for rule, n in zip(rules, np.bincount(rule_codes, minlength=len(rules)))}
     for name in ("status", "outcome"):
-        values = frame[name].astype("object").to_numpy(dtype=object)
-        if pd.isna(values).all():
-            continue
-        codes, found = pd.factorize(values, use_na_sentinel=True)
-        if not len(found):
+        codes, found = distinct(frame[name])
+        if not found:
             continue
         seen = codes >= 0
         pairs = np.bincount(rule_codes[seen] * len(found) + codes[seen], minlength=len(rules) * len(found))
@@ -341,12 +352,12 @@ def tally(frame: "pd.DataFrame", windows: dict[str, int], advised: str) -> dict[
     open_ = frame["outcome"].isna().to_numpy()
     nxt = None
     if open_.any():
-        starts = frame["status_on"].astype("object").to_numpy(dtype=object)[open_]
-        starts = np.where(pd.isna(starts), shift(advised, 1), starts)
-        start_codes, start_days = pd.factorize(starts)
-        pairs = set(zip(start_codes.tolist(), rule_codes[open_].tolist())) if len(start_days) > 1 else \
-            {(0, code) for code in np.unique(rule_codes[open_]).tolist()}
-        nxt = min(shift(str(start_days[start]), windows.get(str(rules[rule]), 7)) for start, rule in pairs)
+        start_codes, starts = distinct(frame["status_on"][open_])
+        starts.append(shift(advised, 1))  # not seen applied: judged from the day after the advice
+        start_codes = np.where(start_codes < 0, len(starts) - 1, start_codes)
+        pairs = np.unique(start_codes * len(rules) + rule_codes[open_]).tolist()
+        nxt = min(shift(str(starts[pair // len(rules)]), windows.get(str(rules[pair % len(rules)]), 7))
+                  for pair in pairs)
     return {"rules": per, "next": nxt}
 
 
@@ -421,9 +432,9 @@ def _expand(frame: "pd.DataFrame") -> "pd.DataFrame":
         rows = frame.iloc[missing]
         subject = subject.copy()
         subject[missing] = ["campaign:" + str(plan) if level == "campaign" else f"keyword:{plan}/{word}"
-                            for plan, word, level in zip(rows["campaign"].fillna("").tolist(),
-                                                         rows["keyword"].fillna("").tolist(),
-                                                         rows["level_code"].tolist())]
+                            for plan, word, level in zip(rows["campaign"].astype("object").fillna("").tolist(),
+                                                         rows["keyword"].astype("object").fillna("").tolist(),
+                                                         rows["level_code"].astype("object").tolist())]
         frame["subject"] = subject
     return frame
 

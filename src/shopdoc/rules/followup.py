@@ -116,7 +116,7 @@ def outcomes(ctx: "RuleContext") -> None:
         if judged is not None:
             frame, result = judged
             summary["outcomes"] += _counts(frame, result, day.date)
-            worse_rows.append(frame.assign(**{c: result[c].to_numpy() for c in result.columns}))
+            worse_rows.append((frame, result))
     summary["outcomes"] += _todo_outcomes(ctx, due)
     if worse_rows:
         _emit_worse(ctx, worse_rows)
@@ -177,20 +177,25 @@ def _judge_day(ctx: "RuleContext", due: Any, day: Any) -> tuple["pd.DataFrame", 
     return frame, result
 
 
-def _direction(frame: "pd.DataFrame") -> "np.ndarray":
-    """bid_cut, bid_raise, budget_cut, budget_raise, pause, creative: worked out per distinct
-    (action, verdict), not per change."""
+def _direction(frame: "pd.DataFrame") -> tuple["np.ndarray", list[str]]:
+    """Each change's kind (bid_cut, bid_raise, budget_cut, budget_raise, pause, creative) as codes
+    into the kinds' names: worked out per distinct (action, verdict), not per change."""
     import numpy as np
     import pandas as pd
 
-    pairs = frame["action"].astype("object").fillna("") + "|" + frame["msg"].astype("object").fillna("")
-    codes, found = pd.factorize(pairs.to_numpy(dtype=object))
+    from shopdoc.followup import distinct
+
+    (action_codes, actions), (msg_codes, msgs) = distinct(frame["action"]), distinct(frame["msg"])
+    actions, msgs = [*actions, ""], [*msgs, ""]  # code -1 (none) takes the last
+    pairs, found = pd.factorize(np.where(action_codes < 0, len(actions) - 1, action_codes) * len(msgs)
+                                + np.where(msg_codes < 0, len(msgs) - 1, msg_codes))
     names = []
-    for pair in found:
-        action, msg = str(pair).split("|", 1)
+    for pair in found.tolist():
+        action, msg = str(actions[pair // len(msgs)]), str(msgs[pair % len(msgs)])
         kind = KIND_OF.get(action, "bid")
         names.append(f"{kind}_{'raise' if msg.startswith('raise') else 'cut'}" if kind in ("bid", "budget") else kind)
-    return np.array(names, dtype=object)[codes] if len(found) else np.array([], dtype=object)
+    name_codes, kinds = pd.factorize(np.array(names, dtype=object))
+    return name_codes[pairs] if len(found) else np.zeros(0, dtype=np.int64), kinds.tolist()
 
 
 def _counts(frame: "pd.DataFrame", result: "pd.DataFrame", day: str) -> list[dict[str, Any]]:
@@ -198,18 +203,21 @@ def _counts(frame: "pd.DataFrame", result: "pd.DataFrame", day: str) -> list[dic
     import numpy as np
     import pandas as pd
 
-    from shopdoc.followup import OUTCOMES
+    from shopdoc.followup import OUTCOMES, distinct
 
-    group_codes, groups = pd.factorize(frame["rule"].astype("object").fillna("").to_numpy(dtype=object) + "|"
-                                       + _direction(frame))
+    rule_codes, rules = distinct(frame["rule"])
+    rules.append("")  # code -1 (no rule) takes the last
+    rule_codes = np.where(rule_codes < 0, len(rules) - 1, rule_codes)
+    kind_codes, kinds = _direction(frame)
     outcome_codes = pd.Categorical(result["outcome"].to_numpy(dtype=object), categories=OUTCOMES).codes
-    table = np.zeros((len(groups), len(OUTCOMES)), dtype=np.int64)
-    np.add.at(table, (group_codes, outcome_codes), 1)
+    groups = rule_codes * len(kinds) + kind_codes
+    table = np.bincount(groups * len(OUTCOMES) + outcome_codes,
+                        minlength=len(rules) * len(kinds) * len(OUTCOMES)).reshape(-1, len(OUTCOMES))
+    seen = np.unique(groups).tolist()
     out = []
-    for at in np.argsort(np.array([str(g) for g in groups], dtype=object), kind="stable"):
-        rule_id, kind = str(groups[at]).split("|", 1)
-        out.append({"rule": rule_id, "action": kind, "day": day, "n": int(table[at].sum()),
-                    **{name: int(table[at, i]) for i, name in enumerate(OUTCOMES)}})
+    for at in sorted(seen, key=lambda at: f"{rules[at // len(kinds)]}|{kinds[at % len(kinds)]}"):
+        out.append({"rule": str(rules[at // len(kinds)]), "action": kinds[at % len(kinds)], "day": day,
+                    "n": int(table[at].sum()), **{name: int(table[at, i]) for i, name in enumerate(OUTCOMES)}})
     return out
 
 
@@ -235,15 +243,18 @@ def _todo_outcomes(ctx: "RuleContext", due: Any) -> list[dict[str, Any]]:
     return list(per.values())
 
 
-def _emit_worse(ctx: "RuleContext", frames: list["pd.DataFrame"]) -> None:
+def _emit_worse(ctx: "RuleContext", judged: list[tuple["pd.DataFrame", "pd.DataFrame"]]) -> None:
     """One to-do per direction and level: the applied changes that made things worse, worst first."""
     import numpy as np
     import pandas as pd
 
     from shopdoc.followup import APPLIED, WORSE
 
-    rows = pd.concat(frames, ignore_index=True)
-    rows = rows[rows["action"].isin(("bid", "budget", "target")) & (rows["status"] == APPLIED)]
+    parts = []
+    for frame, result in judged:  # the applied bid and budget changes, with their outcome and numbers after
+        sized = (frame["action"].isin(("bid", "budget", "target")) & (frame["status"] == APPLIED)).to_numpy()
+        parts.append(frame[sized].assign(**{name: result[name].to_numpy()[sized] for name in result.columns}))
+    rows = pd.concat(parts, ignore_index=True)
     if rows.empty:
         return
     up = rows["msg"].astype(str).str.startswith("raise")
@@ -256,7 +267,8 @@ def _emit_worse(ctx: "RuleContext", frames: list["pd.DataFrame"]) -> None:
         bad = group[group["outcome"] == WORSE].sort_values("_money", ascending=False, kind="stable")
         if bad.empty:
             continue
-        names = bad["keyword"].where(~bad["_plan"], bad["campaign"]).fillna(bad["subject"]).astype(str)
+        names = bad["keyword"].astype(object).where(~bad["_plan"], bad["campaign"].astype(object)).fillna(
+            bad["subject"].astype(object)).astype(str)
         msg = f"worse_{'raise' if is_up else 'cut'}{'_plan' if is_plan else ''}"
         money = float(bad["_money"].sum())
         quoted = [ctx.t(f"「{name}」", f"“{name}”") for name in names.head(WORST)]
