@@ -196,7 +196,20 @@ def refund_rates(dataset: Dataset, day: str | None, days: int) -> tuple["pd.Data
     `buyers`, `rate`, `days`) and for the shop (`refund`, `gmv`, `buyers`, `rate`), or None where the
     exports carry no refund column (成功退款金额). A blank refund cell in a file that has the column is
     no refund; a negative one (Shopify's Returns) counts by its size. The shop's figures are the
-    items' sums, else the shop export's."""
+    items' sums, else the shop export's.
+
+    item.refund_rate and the ad rules (ROI net of refunds) read the same window: made once per
+    dataset, day and window, like `items_on`; each caller gets its own copies."""
+    memo = dataset.__dict__.setdefault("_refund_rates", {})
+    sources = (dataset.frames.get("item_daily"), dataset.frames.get("shop_daily"))
+    found = memo.get((day, days))
+    if found is None or any(a is not b for a, b in zip(found[0], sources)):
+        found = memo[(day, days)] = (sources, _refund_rates(dataset, day, days))
+    per_item, shop = found[1]
+    return (None if per_item is None else per_item.copy(deep=False)), (None if shop is None else dict(shop))
+
+
+def _refund_rates(dataset: Dataset, day: str | None, days: int) -> tuple["pd.DataFrame | None", dict[str, float] | None]:
     import pandas as pd
 
     if day is None:

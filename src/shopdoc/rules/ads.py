@@ -1858,7 +1858,7 @@ def _plan_days(rows: "pd.DataFrame") -> "pd.DataFrame":
         """Codes and labels of a text column; a blank or missing cell is the last label, ""."""
         if column is None:
             return np.zeros(len(rows), dtype=np.int64), np.array([""], dtype=object)
-        codes, uniques = pd.factorize(column.astype("string"))
+        codes, uniques = pd.factorize(column if isinstance(column.dtype, pd.StringDtype) else column.astype("string"))
         labels = np.append(np.asarray(uniques, dtype=object), "")
         blank = (codes < 0) | np.isin(codes, np.flatnonzero(labels[:-1] == ""))
         return np.where(blank, len(labels) - 1, codes), labels
