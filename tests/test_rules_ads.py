@@ -832,3 +832,37 @@ def test_the_window_and_ratios_come_from_the_config():
     assert one(findings(run(rows, rules={"ads.test_plan": {"test_days": 3}}), "ads.test_plan")).msg == "winner"
     assert one(findings(run(rows, rules={"ads.test_plan": {"test_days": 3, "win_ratio": 2.0}}),
                         "ads.test_plan")).msg == "even"
+
+
+@pytest.mark.parametrize("days", [1, 3], ids=["a row per subject", "several days per subject"])
+def test_the_view_of_one_row_per_subject_is_what_grouping_makes_of_it(monkeypatch, days):
+    """`_aggregate`'s short cut for a one-day report (each row its own subject) against the grouping it
+    skips, on keywords with and without bids, items, scenes and a missing match type."""
+    from shopdoc.rules import ads
+
+    rows = [ballast(date=f"2026-11-{22 - back}") for back in range(days)]
+    for back, index in itertools.product(range(days), range(12)):
+        rows.append(ad_row(f"词{index}", 500 + index, 10 + index, ad_group=f"组{index % 3}",
+                           campaign=f"计划{index % 4}", bid=None if index % 5 == 0 else 1.1 + index / 10,
+                           item_id=None if index % 4 == 0 else f"10{index % 2}", scene="关键词推广",
+                           match_type=None if index % 6 == 0 else "广泛", currency="CNY",
+                           date=f"2026-11-{22 - back}", orders=index % 3))
+    seen = []
+    original = ads._one_row_each
+    monkeypatch.setattr(ads, "_one_row_each", lambda data, keys: seen.append(original(data, keys)) or seen[-1])
+    shortcut = build_view(dataset(rows), DAY, 7)
+    assert seen == [False, days == 1]  # plans: many rows each; keywords: one each on a one-day report
+    monkeypatch.setattr(ads, "_one_row_each", lambda data, keys: False)
+    grouped = build_view(dataset(rows), DAY, 7)
+    assert len(shortcut.keywords) == 13
+    pd.testing.assert_frame_equal(shortcut.keywords, grouped.keywords)
+    pd.testing.assert_frame_equal(shortcut.campaigns, grouped.campaigns)
+
+
+def test_one_row_each_tells_repeated_subjects_apart():
+    from shopdoc.rules.ads import _one_row_each
+
+    frame = pd.DataFrame({"campaign": [0, 0, 1, -1], "keyword": [0, 1, 0, 0]})
+    assert _one_row_each(frame, ["campaign", "keyword"])
+    assert not _one_row_each(pd.concat([frame, frame.iloc[[3]]]), ["campaign", "keyword"])
+    assert not _one_row_each(frame.assign(keyword=[0, 1, 0, 1]).iloc[[0, 0]], ["campaign", "keyword"])
