@@ -163,8 +163,8 @@ class Day:
     expanded: bool = False
 
     def with_subjects(self) -> "pd.DataFrame":
-        """The frame with every subject written out (a day stored by an earlier build kept only the
-        ones that are not plain); done when asked, since seeing what was applied needs only names."""
+        """The frame with every subject written out (only the ones that are not plain are stored);
+        done when asked, since seeing what was applied needs only names."""
         if not self.expanded:
             self.frame = _expand(self.frame)
             self.expanded = True
@@ -373,13 +373,14 @@ def save(conn: "sqlite3.Connection", shop: str, day: str, advice: "pd.DataFrame 
         pending = followup.pending
         frame = pending.frame
         now = np.asarray(followup.statuses, dtype=object)
-        was = frame["status"].astype("object").to_numpy()
         # applied once stays applied, on its day; an answer the exports cannot give keeps an earlier one
-        keep = (was == APPLIED) | ((now == UNKNOWN) & (frame["status"].notna().to_numpy()))
-        frame["status"] = np.where(keep, was, now)
-        frame["status_on"] = np.where(keep, frame["status_on"].astype("object").to_numpy(), day)
+        keep = (frame["status"] == APPLIED).to_numpy() | ((now == UNKNOWN) & frame["status"].notna().to_numpy())
+        changed = np.flatnonzero(~keep)
+        frame["status"] = _written(frame["status"], changed, now[changed])
+        frame["status_on"] = _written(frame["status_on"], changed, day)
         touched[pending.date] = pending
-        applied_keys = sorted({str(key) for key in frame["key"][(now == APPLIED) & frame["key"].notna().to_numpy()]})
+        key_codes, keys = distinct(frame["key"])
+        applied_keys = sorted(str(keys[code]) for code in np.unique(key_codes[(now == APPLIED) & (key_codes >= 0)]))
         # A to-do marked done by hand stays so; an application seen again moves the day on.
         conn.executemany("INSERT INTO actions (shop, key, day, how, note) VALUES (?, ?, ?, 'applied', NULL) "
                          "ON CONFLICT (shop, key) DO UPDATE SET day = excluded.day "
@@ -394,15 +395,12 @@ def save(conn: "sqlite3.Connection", shop: str, day: str, advice: "pd.DataFrame 
             frame = stored.frame
             for column in judged.columns:
                 if column == "outcome":
-                    values = np.array(frame[column].astype("object").to_numpy(), dtype=object)  # a copy: written to
-                    values[positions] = judged[column].astype("object").to_numpy()
+                    frame[column] = _written(frame[column], positions, judged[column].to_numpy(dtype=object))
                 else:
                     values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype="float64", copy=True)
                     values[positions] = judged[column].to_numpy(dtype="float64")
-                frame[column] = values
-            values = np.array(frame["judged_on"].astype("object").to_numpy(), dtype=object)
-            values[positions] = day
-            frame["judged_on"] = values
+                    frame[column] = values
+            frame["judged_on"] = _written(frame["judged_on"], positions, day)
             touched[stored.date] = stored
         for row in followup.todo_outcomes:
             conn.execute("INSERT OR REPLACE INTO outcomes (shop, key, rule, day, done, outcome, before, after, judged_on) "
@@ -419,30 +417,58 @@ def save(conn: "sqlite3.Connection", shop: str, day: str, advice: "pd.DataFrame 
     else:
         frame = advice.assign(**{name: None for name in LATER if name not in advice.columns})
         conn.execute("INSERT OR REPLACE INTO changes (shop, date, rows, tally, data, state) VALUES (?, ?, ?, ?, ?, NULL)",
-                     (shop, day, len(frame), json.dumps(tally(frame, windows, day)), pack(advice)))
+                     (shop, day, len(frame), json.dumps(tally(frame, windows, day)), pack(_compact(advice))))
+
+
+def _written(column: "pd.Series", positions: "np.ndarray", values: Any) -> "pd.Categorical":
+    """A text column with `values` (one, or one per position) written at `positions`, as a
+    categorical: packing and counting it then hash no string."""
+    import numpy as np
+    import pandas as pd
+
+    codes, names = distinct(column)
+    new_codes, new_names = (np.zeros(len(positions), dtype=np.intp), [values]) if isinstance(values, str) \
+        else distinct(pd.Series(values, dtype=object))
+    at = {name: code for code, name in enumerate(names)}
+    remap = np.array([at.setdefault(name, len(at)) for name in new_names] + [-1], dtype=np.intp)  # -1: missing
+    codes = codes.copy()
+    codes[positions] = remap[new_codes]
+    return pd.Categorical.from_codes(codes, categories=pd.Index(list(at), dtype=object), validate=False)
+
+
+def _plain_subjects(frame: "pd.DataFrame") -> list[str]:
+    """`campaign:<plan>` / `keyword:<plan>/<word>`: the subject as `rules.ads` makes it when no two
+    keywords clash (then it adds the ad group or match type)."""
+    plans = frame["campaign"].astype("object").fillna("").tolist()
+    words = frame["keyword"].astype("object").fillna("").tolist()
+    levels = frame["level_code"].astype("object").tolist()
+    return ["campaign:" + str(plan) if level == "campaign" else "keyword:" + str(plan) + "/" + str(word)
+            for plan, word, level in zip(plans, words, levels)]
+
+
+def _compact(frame: "pd.DataFrame") -> "pd.DataFrame":
+    """The subject kept only where it is not the plain one (a clash): the longest text of the day,
+    rebuilt from the names when the day is judged (`_expand`)."""
+    import numpy as np
+    import pandas as pd
+
+    subject = frame["subject"].astype("object").to_numpy(dtype=object)
+    plain = np.array(_plain_subjects(frame), dtype=object)
+    return frame.assign(subject=pd.Series(np.where(subject == plain, None, subject), index=frame.index, dtype=object))
 
 
 def _expand(frame: "pd.DataFrame") -> "pd.DataFrame":
-    """Subjects left out as plain ones (`campaign:<plan>` / `keyword:<plan>/<word>`) written out."""
+    """The subjects `_compact` left out, written out."""
     import numpy as np
-
-    subject = frame["subject"].astype("object").to_numpy(dtype=object)
-    missing = np.flatnonzero(pd_isna(subject))
-    if len(missing):
-        rows = frame.iloc[missing]
-        subject = subject.copy()
-        subject[missing] = ["campaign:" + str(plan) if level == "campaign" else f"keyword:{plan}/{word}"
-                            for plan, word, level in zip(rows["campaign"].astype("object").fillna("").tolist(),
-                                                         rows["keyword"].astype("object").fillna("").tolist(),
-                                                         rows["level_code"].astype("object").tolist())]
-        frame["subject"] = subject
-    return frame
-
-
-def pd_isna(values: Any) -> Any:
     import pandas as pd
 
-    return pd.isna(values)
+    subject = frame["subject"].astype("object").to_numpy(dtype=object)
+    missing = np.flatnonzero(pd.isna(subject))
+    if len(missing):
+        subject = subject.copy()
+        subject[missing] = _plain_subjects(frame.iloc[missing])
+        frame["subject"] = subject
+    return frame
 
 
 # -- `shopdoc done`, `shopdoc todo`, `shopdoc history --actions` -------------------------------------------

@@ -173,7 +173,7 @@ def _judge_day(ctx: "RuleContext", due: Any, day: Any) -> tuple["pd.DataFrame", 
             values[done] = judged[name].to_numpy()
             result[name] = values
     due.judged[day.date] = result
-    due.judged_rows[day.date] = positions.tolist()
+    due.judged_rows[day.date] = positions
     return frame, result
 
 
