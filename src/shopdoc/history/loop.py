@@ -163,10 +163,9 @@ class Day:
     expanded: bool = False
 
     def with_subjects(self) -> "pd.DataFrame":
-        """The frame with every subject written out (only the ones that are not plain are stored);
-        done when asked, since seeing what was applied needs only names."""
+        """The frame with every subject written out (only the ones that are not plain are stored)."""
         if not self.expanded:
-            self.frame = _expand(self.frame)
+            self.frame = expand_subjects(self.frame)
             self.expanded = True
         return self.frame
 
@@ -436,19 +435,24 @@ def _written(column: "pd.Series", positions: "np.ndarray", values: Any) -> "pd.C
     return pd.Categorical.from_codes(codes, categories=pd.Index(list(at), dtype=object), validate=False)
 
 
-def _plain_subjects(frame: "pd.DataFrame") -> list[str]:
-    """`campaign:<plan>` / `keyword:<plan>/<word>`: the subject as `rules.ads` makes it when no two
-    keywords clash (then it adds the ad group or match type)."""
-    plans = frame["campaign"].astype("object").fillna("").tolist()
-    words = frame["keyword"].astype("object").fillna("").tolist()
-    levels = frame["level_code"].astype("object").tolist()
+def _plain_subjects(frame: "pd.DataFrame", rows: "np.ndarray | None" = None) -> list[str]:
+    """`campaign:<plan>` / `keyword:<plan>/<word>` (of `rows` only, when given): the subject as
+    `rules.ads` makes it when no two keywords clash (then it adds the ad group or match type)."""
+    import numpy as np
+    import pandas as pd
+
+    def names(column: str) -> list[Any]:
+        values = frame[column].to_numpy(dtype=object)
+        values = values if rows is None else values[rows]
+        return np.where(pd.isna(values), "", values).tolist()
+
     return ["campaign:" + str(plan) if level == "campaign" else "keyword:" + str(plan) + "/" + str(word)
-            for plan, word, level in zip(plans, words, levels)]
+            for plan, word, level in zip(names("campaign"), names("keyword"), names("level_code"))]
 
 
 def _compact(frame: "pd.DataFrame") -> "pd.DataFrame":
     """The subject kept only where it is not the plain one (a clash): the longest text of the day,
-    rebuilt from the names when the day is judged (`_expand`)."""
+    rebuilt from the names for the changes that are looked up (`expand_subjects`)."""
     import numpy as np
     import pandas as pd
 
@@ -457,16 +461,16 @@ def _compact(frame: "pd.DataFrame") -> "pd.DataFrame":
     return frame.assign(subject=pd.Series(np.where(subject == plain, None, subject), index=frame.index, dtype=object))
 
 
-def _expand(frame: "pd.DataFrame") -> "pd.DataFrame":
-    """The subjects `_compact` left out, written out."""
+def expand_subjects(frame: "pd.DataFrame", rows: "np.ndarray | None" = None) -> "pd.DataFrame":
+    """The frame with the subjects `_compact` left out written out (at the positions `rows` only,
+    when given: the changes looked up in today's numbers)."""
     import numpy as np
     import pandas as pd
 
-    subject = frame["subject"].astype("object").to_numpy(dtype=object)
-    missing = np.flatnonzero(pd.isna(subject))
+    subject = frame["subject"].to_numpy(dtype=object, copy=True)
+    missing = np.flatnonzero(pd.isna(subject)) if rows is None else rows[pd.isna(subject[rows])]
     if len(missing):
-        subject = subject.copy()
-        subject[missing] = _plain_subjects(frame.iloc[missing])
+        subject[missing] = _plain_subjects(frame, missing)
         frame["subject"] = subject
     return frame
 

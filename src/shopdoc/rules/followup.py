@@ -129,19 +129,17 @@ def _judge_day(ctx: "RuleContext", due: Any, day: Any) -> tuple["pd.DataFrame", 
     import numpy as np
     import pandas as pd
 
-    from shopdoc.followup import APPLIED, NOT_DONE, judge_changes
-    from shopdoc.history.loop import shift
+    from shopdoc.followup import APPLIED, NOT_DONE, distinct, judge_changes
+    from shopdoc.history.loop import expand_subjects, shift
     from shopdoc.rules.ads import ad_view
 
-    frame = day.with_subjects()
-    status_on = frame["status_on"].astype("object").where(frame["status_on"].notna(), shift(day.date, 1))
-    windows = frame["rule"].astype("object").map(due.windows).fillna(7).astype(int)
-    # the day each change can be judged: worked out once per distinct (start, window), not per change
-    start_codes, starts = pd.factorize(status_on.to_numpy(dtype=object))
-    window_codes, lengths = pd.factorize(windows.to_numpy())
-    table = np.array([[shift(str(start), int(length)) <= due.day for length in lengths] for start in starts],
-                     dtype=bool).reshape(len(starts), len(lengths))
-    ready = table[start_codes, window_codes] if len(frame) else np.zeros(0, dtype=bool)
+    frame = day.frame  # the subjects are written out below, for the changes looked up only
+    # the day each change can be judged: worked out once per distinct (start, rule), not per change
+    (start_codes, starts), (rule_codes, rules) = distinct(frame["status_on"]), distinct(frame["rule"])
+    starts, rules = [*starts, shift(day.date, 1)], [*rules, None]  # code -1 takes the last: not applied, no rule
+    windows = [7 if due.windows.get(rule) is None else int(due.windows[rule]) for rule in rules]
+    table = np.array([[shift(str(start), window) <= due.day for window in windows] for start in starts], dtype=bool)
+    ready = table[start_codes, rule_codes]  # -1 indexes the last row and column
     positions = np.flatnonzero(ready & frame["outcome"].isna().to_numpy())
     if not len(positions) or ctx.dataset.frame("ad_report") is None:
         return None
@@ -150,7 +148,7 @@ def _judge_day(ctx: "RuleContext", due: Any, day: Any) -> tuple["pd.DataFrame", 
     by_hand = frame["key"].isin(list(due.done_keys)).to_numpy()
     frame["status"] = np.where(by_hand & (frame["status"] != APPLIED), APPLIED, frame["status"].astype(object))
     afters, guards, windows_seen = [], {}, set()
-    for rule_id in sorted(str(r) for r in pd.unique(frame["rule"].dropna().to_numpy(dtype=object))):
+    for rule_id in sorted(str(rule) for rule in distinct(frame["rule"])[1]):
         settings = ctx.config.rule_settings(rule_id) if rule_id.startswith("ads.") else {}
         guards[rule_id] = {name: settings.get(name) for name in ("min_clicks", "min_cost", "min_impressions")}
         window = int(settings.get("window_days") or 7)
@@ -167,6 +165,7 @@ def _judge_day(ctx: "RuleContext", due: Any, day: Any) -> tuple["pd.DataFrame", 
     result = pd.DataFrame({"outcome": np.full(len(frame), NOT_DONE, dtype=object),
                            **{name: np.full(len(frame), np.nan) for name in AFTER}})
     if len(done):
+        frame = expand_subjects(frame, done)
         judged = judge_changes(frame.iloc[done].reset_index(drop=True), after, guards, due.min_change)
         for name in result.columns:
             values = result[name].to_numpy(copy=True)
