@@ -12,7 +12,7 @@ import math
 
 from shopdoc.model import SEVERITY_RANK
 from shopdoc.visual.data import AdMap, Bridge, ItemMap, SourceChange, Trend, Visuals
-from shopdoc.visual.draw import MUTED, TEXT, WIDTH, Chart, axis_labels, drawing, new_chart, nice_ticks
+from shopdoc.visual.draw import MUTED, TEXT, WIDTH, Chart, axis_labels, drawing, new_chart, nice_ticks, point_text
 
 BLUE = "#2f6fdf"
 GREY = "#8a8f98"
@@ -171,9 +171,8 @@ def trend_chart(trend: Trend, name: str, lang: str, currency: str) -> Chart:
         ax.scatter([count - 1], [last], s=49, color=colour, edgecolors="white", linewidths=1, zorder=3)
         bottom, top = ax.get_ylim()
         near_top = last > bottom + (top - bottom) * 0.75  # the label goes under the dot, clear of the legend
-        ax.annotate(value_text(name, last, currency, lang), (count - 1, last), xytext=(-7, -15 if near_top else 7),
-                    textcoords="offset points", ha="right", fontsize=11.5, fontweight="bold",
-                    color=RED if below else TEXT)
+        point_text(chart, count - 1, last, value_text(name, last, currency, lang), -7, -15 if near_top else 7,
+                   ha="right", fontsize=11.5, fontweight="bold", color=RED if below else TEXT)
     if legend:
         ax.legend(*zip(*legend), loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=len(legend), borderaxespad=0.3,
                   handlelength=1.8, columnspacing=1.0, handletextpad=0.4)
@@ -204,8 +203,8 @@ def bridge_chart(bridge: Bridge, lang: str, currency: str) -> Chart:
         low_end, high_end = sorted((top, bottom))
         ax.bar(index, max(high_end - low_end, (high * 0.004)), bottom=low_end, width=0.6, color=colour,
                gid=chart.tip(chart.gid(series), [f"{caption} {label}"]))
-        ax.annotate(label, (index, high_end), xytext=(0, 4), textcoords="offset points", ha="center", fontsize=11,
-                    fontweight="bold" if series in ("start", "end") else "normal")
+        point_text(chart, index, high_end, label, 0, 4, ha="center", fontsize=11,
+                   fontweight="bold" if series in ("start", "end") else "normal")
         if 0 < index < 4:  # where the step before it ended
             ax.plot([index - 1.3, index - 0.3], [columns[index - 1][1]] * 2, color=GREY, linewidth=1, dashes=(2, 2))
     axis_labels(chart, "x", list(range(5)), [column[5] for column in columns])
@@ -300,9 +299,8 @@ class Labels:
         tries = [("left", r + 5, middle), ("right", -r - 5, middle), ("center", 0, r + 3), ("center", 0, -r - 3 - rise),
                  ("left", side, r * 0.6 + 2), ("left", side, -r * 0.6 - 2 - rise), ("right", -side, r * 0.6 + 2),
                  ("right", -side, -r * 0.6 - 2 - rise)]
-        if reach:  # any free spot in the plot, the nearest first
-            spots = [(dx, dy) for dx in range(-160, 161, 16) for dy in range(-120, 121, 8) if abs(dy) >= 14 or abs(dx) >= 48]
-            tries += [("center", dx, dy) for dx, dy in sorted(spots, key=lambda spot: math.hypot(spot[0], spot[1] * 1.5))]
+        if reach:
+            tries += _FAR
         for index, (align, dx, dy) in enumerate(tries):
             left = px + dx - (0 if align == "left" else width if align == "right" else width / 2)
             box = (left, py + dy - drop, left + width, py + dy + rise)
@@ -312,12 +310,21 @@ class Labels:
                     (index < 8 or not self._crosses(px, py, px + dx, py + dy)):
                 self.boxes.append(box)
                 self.labels.append(box)
-                leader = {"arrowprops": {"arrowstyle": "-", "color": GREY, "linewidth": 0.8, "shrinkA": 1,
-                                         "shrinkB": r}} if index >= 8 else {}
-                self.ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=align,
-                                 va="baseline", fontsize=self.size, color=colour, **leader)
+                style = {"ha": align, "va": "baseline", "fontsize": self.size, "color": colour}
+                if index < 8:
+                    point_text(self.chart, x, y, text, dx, dy, **style)
+                else:  # further out: joined to its dot by a thin line
+                    self.ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", **style,
+                                     arrowprops={"arrowstyle": "-", "color": GREY, "linewidth": 0.8, "shrinkA": 1,
+                                                 "shrinkB": r})
                 return True
         return False
+
+
+# Any free spot in the plot, the nearest first (offsets in points, centred above the dot's text line).
+_FAR = [("center", dx, dy) for dx, dy in sorted(
+    ((dx, dy) for dx in range(-160, 161, 16) for dy in range(-120, 121, 8) if abs(dy) >= 14 or abs(dx) >= 48),
+    key=lambda spot: math.hypot(spot[0], spot[1] * 1.5))]
 
 
 def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
@@ -352,8 +359,8 @@ def ad_chart(ads: AdMap, lang: str, currency: str) -> Chart:
         be_label = w["break_even"].format(value=_trim(round(ads.break_even, 2)))
         ax.axhspan(0, ads.break_even, color="#fdecec", linewidth=0, zorder=0, gid=chart.gid("break_even"))
         ax.axhline(ads.break_even, color=RED, linewidth=1.2, dashes=(5, 4), gid=chart.gid("break_even"))
-        ax.annotate(be_label, (1, ads.break_even), xycoords=("axes fraction", "data"), xytext=(-2, 4),
-                    textcoords="offset points", ha="right", fontsize=10.5, color=RED)
+        point_text(chart, 1, ads.break_even, be_label, -2, 4, transform=ax.get_yaxis_transform(), ha="right",
+                   fontsize=10.5, color=RED)
         right, line = ax.bbox.extents[2], ax.transData.transform((1, ads.break_even))[1]
         labels.block((right - labels.width(be_label) - 4, line, right, line + 16))
         labels.line(ads.break_even)
@@ -406,8 +413,7 @@ def item_chart(items: ItemMap, lang: str, currency: str) -> Chart:
                       fontsize=10.5, color=MUTED)
     average = w["average"].format(value=money(items.average, currency, lang))
     ax.axhline(items.average, color=GREY, linewidth=1.2, dashes=(5, 4), gid=chart.gid("average"))
-    ax.annotate(average, (0, items.average), xycoords=("axes fraction", "data"), xytext=(2, 4),
-                textcoords="offset points", fontsize=10.5, color=MUTED)
+    point_text(chart, 0, items.average, average, 2, 4, transform=ax.get_yaxis_transform(), fontsize=10.5, color=MUTED)
     named = [point for point in items.points if point.named]
 
     def item_tip(point) -> str:
