@@ -193,15 +193,29 @@ class Chart:
 def new_chart(name: str, title: str, height: float, *, left: float, right: float, top: float, bottom: float) -> Chart:
     """A blank chart `WIDTH` × `height` points with its plotting area inset by the margins (points)
     and its title at the top left. Fixed margins: no layout pass, and labels can be placed before drawing."""
+    import pickle
+
+    with drawing():
+        figure = pickle.loads(_blank())
+        figure.set_size_inches(WIDTH / 72, height / 72)
+        figure.subplots_adjust(left=left / WIDTH, right=1 - right / WIDTH, top=1 - top / height, bottom=bottom / height)
+    chart = Chart(name, title, figure, figure.axes[0])
+    figure.text(chart.x_points(8), chart.y_points(18), title, fontsize=14, fontweight="bold", color=TEXT)
+    return chart
+
+
+@functools.cache
+def _blank() -> bytes:
+    """A figure with its one Axes, pickled: each chart starts as a copy of it. Made anew, a Figure's
+    Axes builds its axes, spines and first ticks (~4 ms, nine times a report); a copy is ~1.5 ms."""
+    import pickle
+
     from matplotlib.figure import Figure
 
     with drawing():
-        figure = Figure(figsize=(WIDTH / 72, height / 72), dpi=72)
-        figure.subplots_adjust(left=left / WIDTH, right=1 - right / WIDTH, top=1 - top / height, bottom=bottom / height)
-        ax = figure.add_subplot()
-    chart = Chart(name, title, figure, ax)
-    figure.text(chart.x_points(8), chart.y_points(18), title, fontsize=14, fontweight="bold", color=TEXT)
-    return chart
+        figure = Figure(figsize=(WIDTH / 72, 3), dpi=72)
+        figure.add_subplot()
+    return pickle.dumps(figure)
 
 
 def nice_ticks(low: float, high: float, count: int = 4, minimum: int = 2) -> list[float]:
