@@ -9,10 +9,12 @@ report (red critical, orange warning, grey info).
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from shopdoc.model import SEVERITY_RANK
 from shopdoc.visual.data import AdMap, Bridge, ItemMap, SourceChange, Trend, Visuals
-from shopdoc.visual.draw import MUTED, TEXT, WIDTH, Chart, axis_labels, drawing, new_chart, nice_ticks, point_text
+from shopdoc.visual.draw import (MUTED, TEXT, WIDTH, Chart, axis_labels, drawing, legend_row, new_chart, nice_ticks,
+                                 point_text)
 
 BLUE = "#2f6fdf"
 GREY = "#8a8f98"
@@ -128,9 +130,6 @@ def _nan(values: list[float | None]) -> list[float]:
 
 # -- 30-day trend -------------------------------------------------------------------------------------
 def trend_chart(trend: Trend, name: str, lang: str, currency: str) -> Chart:
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-
     w = WORDS[lang]
     chart = new_chart(f"trend-{name}", w["trend"].format(name=w[name]), 200, left=54, right=14, top=34, bottom=30)
     ax = chart.ax
@@ -151,16 +150,16 @@ def trend_chart(trend: Trend, name: str, lang: str, currency: str) -> Chart:
     ends = sorted({0, (count - 1) // 2, count - 1})
     axis_labels(chart, "x", ends, [short_day(trend.days[index], lang) for index in ends],
                 align=["left" if index == 0 else "right" if index == count - 1 else "center" for index in ends])
-    legend = []
+    legend: list[tuple[tuple[str, Any], str]] = []
     promoted = [index for index, day in enumerate(trend.days) if day in trend.promotions]
     if promoted:
         spans = [(run[0] - 0.5, len(run)) for run in _runs([1.0 if i in promoted else None for i in range(count)])]
         ax.broken_barh(spans, (0, 1), transform=ax.get_xaxis_transform(), color=PROMO, linewidth=0,
                        gid=chart.gid("promotions"), zorder=0)
-        legend.append((Patch(color=PROMO), w["promotion"]))
+        legend.append((("patch", PROMO), w["promotion"]))
     if any(t is not None for t in targets):
         ax.plot(range(count), _nan(targets), color=GREY, linewidth=1.5, dashes=(4, 3), gid=chart.gid("target"))
-        legend.append((Line2D([], [], color=GREY, linewidth=1.5, dashes=(4, 3)), w["target"]))
+        legend.append((("line", {"color": GREY, "linewidth": 1.5, "dashes": (4, 3)}), w["target"]))
     alone = [run[0] for run in _runs(values) if len(run) == 1]  # a day with no day beside it is a dot
     ax.plot(range(count), _nan(values), color=BLUE, linewidth=2.2, solid_joinstyle="round", solid_capstyle="round",
             marker="o" if alone else None, markersize=4, markevery=alone or None, gid=chart.gid(name))
@@ -173,9 +172,10 @@ def trend_chart(trend: Trend, name: str, lang: str, currency: str) -> Chart:
         near_top = last > bottom + (top - bottom) * 0.75  # the label goes under the dot, clear of the legend
         point_text(chart, count - 1, last, value_text(name, last, currency, lang), -7, -15 if near_top else 7,
                    ha="right", fontsize=11.5, fontweight="bold", color=RED if below else TEXT)
-    if legend:
-        ax.legend(*zip(*legend), loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=len(legend), borderaxespad=0.3,
-                  handlelength=1.8, columnspacing=1.0, handletextpad=0.4)
+    if legend:  # above the plot, at its right
+        _, _, right, top = ax.bbox.extents
+        legend_row(chart, legend, x=right, y=top, anchor="right", pad=0.3, handle_length=1.8, handle_pad=0.4,
+                   spacing=1.0)
     return chart
 
 
@@ -337,8 +337,6 @@ def _short(name: str, size: int) -> str:
 
 # -- ad map ---------------------------------------------------------------------------------------------
 def ad_chart(ads: AdMap, lang: str, currency: str) -> Chart:
-    from matplotlib.lines import Line2D
-
     w = WORDS[lang]
     chart = new_chart("ads", w["ads"].format(days=ads.days), 300, left=44, right=16, top=40, bottom=64)
     ax = chart.ax
@@ -381,10 +379,8 @@ def ad_chart(ads: AdMap, lang: str, currency: str) -> Chart:
         words = by_colour.setdefault(VERDICT_COLOUR.get(point.verdict, BLUE), [])
         if w.get(point.verdict, point.verdict) not in words:
             words.append(w.get(point.verdict, point.verdict))
-    handles = [Line2D([], [], linestyle="", marker="o", markersize=7, color=colour) for colour in by_colour]
-    chart.figure.legend(handles, [" / ".join(words) for words in by_colour.values()], loc="lower left",
-                        bbox_to_anchor=(chart.x_points(2), 0.0), ncol=len(handles), handletextpad=0.1,
-                        columnspacing=0.9, borderaxespad=0.2)
+    legend_row(chart, [(("dot", colour), " / ".join(words)) for colour, words in by_colour.items()], x=2, y=0,
+               anchor="left", pad=0.2, handle_pad=0.1, spacing=0.9)
     return chart
 
 

@@ -244,8 +244,12 @@ def axis_labels(chart: Chart, axis: str, values: list[float], labels: list[str],
         at = offset_copy(ax.get_yaxis_transform(), fig=chart.figure, x=-4, units="points")
         for value, label in zip(values, labels):
             ax.text(0, value, label, transform=at, ha="right", va="center_baseline", fontsize=size, color=MUTED)
-        if grid and values:
-            ax.hlines(values, 0, 1, transform=ax.get_yaxis_transform(), colors=LIGHT, linewidths=1.0, zorder=0.5)
+        if grid and values:  # what ax.hlines makes, without its unit and data-limit handling
+            from matplotlib.collections import LineCollection
+
+            ax.add_collection(LineCollection([[(0, value), (1, value)] for value in values], colors=LIGHT,
+                                             linewidths=1.0, zorder=0.5, transform=ax.get_yaxis_transform()),
+                              autolim=False)
         return
     at = offset_copy(ax.get_xaxis_transform(), fig=chart.figure, y=-5, units="points")
     for index, (value, label) in enumerate(zip(values, labels)):
@@ -264,6 +268,45 @@ def point_text(chart: Chart, x: float, y: float, text: str, dx: float = 0, dy: f
 
     at = offset_copy(transform or chart.ax.transData, fig=chart.figure, x=dx, y=dy, units="points")
     chart.ax.text(x, y, text, transform=at, **style)
+
+
+def legend_row(chart: Chart, entries: list[tuple[tuple[str, Any], str]], *, x: float, y: float, anchor: str,
+               pad: float, handle_length: float = 2.0, handle_pad: float = 0.8, spacing: float = 2.0) -> None:
+    """A legend in one row: each entry's key — `("patch", colour)`, `("line", {line style})` or
+    `("dot", colour)` — then its words. Laid out as matplotlib's `legend(ncol=len(entries))` lays it
+    out (lengths in ems of the legend's font): its box `pad` ems inside the corner (x, y) (points
+    from the figure's left and bottom) and starting there (`anchor` "left") or ending there ("right").
+
+    Drawn as plain artists of the figure: matplotlib's Legend nests them in boxes that it measures
+    again at each draw, ~4 ms a legend."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Rectangle
+    from matplotlib.textpath import text_to_path
+    from matplotlib.transforms import Affine2D
+
+    size = STYLE["legend.fontsize"]
+    font = FontProperties(size=size)
+    sizes = [text_to_path.get_text_width_height_descent(label, font, ismath=False) for _, label in entries]
+    widths = [(handle_length + handle_pad) * size + width for width, _, _ in sizes]
+    inset = (pad + 0.4) * size  # 0.4: the legend box's own padding (legend.borderpad)
+    left = x + inset if anchor == "left" else x - inset - sum(widths) - spacing * size * (len(entries) - 1)
+    baseline = y + inset + max(descent for _, _, descent in sizes)
+    middle = baseline + 0.35 * size  # halfway up the key's box, 0.7 em tall (legend.handleheight)
+    points = Affine2D().scale(1 / 72) + chart.figure.dpi_scale_trans
+    for ((kind, style), label), width in zip(entries, widths):
+        length = handle_length * size
+        if kind == "patch":
+            key = Rectangle((left, baseline), length, 0.7 * size, color=style)
+        elif kind == "line":
+            key = Line2D([left, left + length], [middle, middle], **style)
+        else:
+            key = Line2D([left + length / 2], [middle], linestyle="", marker="o", markersize=7, color=style)
+        key.set_transform(points)
+        chart.figure.add_artist(key)
+        chart.figure.text(left + length + handle_pad * size, baseline, label, transform=points, fontsize=size,
+                          va="baseline")
+        left += width + spacing * size
 
 
 @contextlib.contextmanager
