@@ -491,3 +491,22 @@ def test_axes_keep_their_labels_and_grid_without_matplotlibs_ticks(demo):
     trend = to_svg(charts["trend-gmv"])
     assert re.search(r">\d+(\.\d+)?万元<", trend)  # the y axis in 万元
     assert ">11-22<" in trend  # the report day under the line's end
+
+
+def test_legends_name_each_key_in_one_row(demo):
+    """The legends are plain artists laid out as matplotlib lays out a one-row legend
+    (`draw.legend_row`): each key's words side by side on one baseline, the trend's ending at the
+    plot's right edge (386 points from the left), the ad map's starting at the figure's left."""
+    _, _, _, visuals = demo
+    charts = {chart.name: to_svg(chart) for chart in all_charts(visuals, "zh")}
+
+    def placed(svg: str, words: str) -> tuple[float, float]:
+        found = re.search(r'<text [^>]*x="([\d.]+)" y="([\d.]+)"[^>]*>' + words + "</text>", svg)
+        assert found, words
+        return float(found[1]), float(found[2])
+
+    promotion, target = placed(charts["trend-gmv"], "活动日"), placed(charts["trend-gmv"], "日目标")
+    assert promotion[1] == target[1] and promotion[0] < target[0]
+    assert target[0] + 3 * 9.5 == pytest.approx(386 - 0.7 * 9.5)  # three 9.5-point characters, then 0.7 em of padding
+    raise_, testing = placed(charts["ads"], "加价"), placed(charts["ads"], "测款中")
+    assert raise_[1] == testing[1] and 20 < raise_[0] < testing[0]
