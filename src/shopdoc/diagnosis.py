@@ -245,7 +245,7 @@ def _group(block: Block, group: str, rows: Any) -> Finding:
         name, group = group, f"{prefix}:{group}"
     else:
         name = group.split(":", 1)[1] if ":" in group else group
-    values = {**block.values, "n": len(rows), "group": name, "money": money, "_subjects": list(rows["subject"])}
+    values = {**block.values, "n": len(rows), "group": name, "money": money, "_subjects": rows["subject"].tolist()}
     return Finding(
         rule=block.rule, severity=block.severity, owner=block.owner, subject=group, evidence=_sums(block, rows),
         money=money, order=block.order, msg="group." + block.msg, values=values, facet=block.msg,

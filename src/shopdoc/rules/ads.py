@@ -840,7 +840,7 @@ def _refund_rates(ctx: "RuleContext", window: int) -> tuple[dict[str, float], fl
         return None
     guard = settings["min_buyers"]
     items = {} if per_item is None else {
-        item: rate for item, rate, buyers in zip(per_item["item_id"], per_item["rate"], per_item["buyers"])
+        item: rate for item, rate, buyers in zip(per_item["item_id"].tolist(), per_item["rate"].tolist(), per_item["buyers"].tolist())
         if buyers >= guard and rate == rate}
     return items, (shop["rate"] if shop["buyers"] >= guard and shop["rate"] == shop["rate"] else None)
 
@@ -1828,9 +1828,9 @@ def _with_stored_days(ctx: "RuleContext", plans: "pd.DataFrame", days: int) -> "
     if ctx.history is None or not hasattr(ctx.history, "stored_days") or ctx.date is None:
         return plans
     start = (dt.date.fromisoformat(ctx.date) - dt.timedelta(days=max(days, 1) - 1)).isoformat()
-    have = set(plans["date"]) if not plans.empty else set()
+    have = set(plans["date"].tolist()) if not plans.empty else set()
     fields = ("campaign", "scene", "currency", "platform", "clicks", "cost", "cart_adds", "favorites", "cart_favorites")
-    known = dict(zip(plans["campaign"], plans["account"])) if not plans.empty else {}
+    known = dict(zip(plans["campaign"].tolist(), plans["account"].tolist())) if not plans.empty else {}
     parts = [plans] if not plans.empty else []
     for day, columns in ctx.history.stored_days(ctx.config.shop_name, "ad_campaign", start, ctx.date, have, fields):
         if "campaign" not in columns:

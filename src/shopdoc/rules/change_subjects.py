@@ -293,7 +293,7 @@ def _items(ctx, days: "pd.DatetimeIndex", start: str) -> Table | None:
     names = list(subjects)
     frame = ctx.dataset.frame("item_daily")
     if "item_name" in frame.columns:
-        known = dict(zip(frame["item_id"].astype(str), frame["item_name"]))
+        known = dict(zip(frame["item_id"].astype(str).tolist(), frame["item_name"].tolist()))
         names = [str(known.get(subject) or subject) for subject in subjects]
     from shopdoc.rules._helpers import data_currency
 
@@ -438,7 +438,7 @@ def _judge(ctx, level: str, table: Table, days: "pd.DatetimeIndex") -> int:
         frame["rank"] = moved * (table.base[rows, -1] if METRICS[level][metric][1] in ("pct", "num") else 1.0)
         if table.item_ids is not None:
             frame["item_id"] = np.asarray(table.item_ids, dtype=object)[rows]
-            ctx.state.facts.setdefault("item_names", {}).update(zip(frame["item_id"], frame["name"]))
+            ctx.state.facts.setdefault("item_names", {}).update(zip(frame["item_id"].tolist(), frame["name"].tolist()))
         if table.currency:
             frame["currency"] = table.currency
         settled = found.kind[picked] == 2

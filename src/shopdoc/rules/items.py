@@ -555,7 +555,7 @@ def refund_rate(ctx) -> None:
     names = {}
     today = items_on(ctx.dataset, ctx.date)
     if today is not None and "item_name" in today.columns:
-        names = dict(zip(today["item_id"].astype(str), today["item_name"]))
+        names = dict(zip(today["item_id"].astype(str).tolist(), today["item_name"].tolist()))
     top_n = ctx.param("top_n")
     for row in high.head(top_n).to_dict("records"):
         name = names.get(row["item_id"])
@@ -569,5 +569,5 @@ def refund_rate(ctx) -> None:
             item=item_label(ctx.lang, row["item_id"], name), refund=row["refund"], value=row["rate"],
             shop_rate=shop_rate, ratio=row["rate"] / shop_rate if shop_rate else float("nan"), days=int(row["days"]),
         )
-    more = high.iloc[top_n:].assign(item_name=[names.get(i) for i in high["item_id"].iloc[top_n:]])
+    more = high.iloc[top_n:].assign(item_name=[names.get(i) for i in high["item_id"].iloc[top_n:].tolist()])
     _more(ctx, "more", more)
