@@ -1767,7 +1767,7 @@ def test_plan(ctx: "RuleContext") -> None:
 
     frame = ctx.dataset.frame("ad_report")
     days_wanted = ctx.param("test_days")
-    plans = _with_stored_days(ctx, _plan_days(_window(_without_flagged(frame, ctx.dataset), ctx.date, days_wanted)),
+    plans = _with_stored_days(ctx, _plan_days(ctx, _window(_without_flagged(frame, ctx.dataset), ctx.date, days_wanted)),
                               days_wanted)
     if plans.empty:
         ctx.skip(ctx.t("窗口期内没有推广数据", "no ad rows in the window"))
@@ -1859,12 +1859,24 @@ def _collect_rate(cart_adds: float, favorites: float, clicks: float) -> float | 
     return total / clicks if clicks and not math.isnan(clicks) and clicks > 0 else None
 
 
-def _plan_days(rows: "pd.DataFrame") -> "pd.DataFrame":
+def _plan_days(ctx: "RuleContext", rows: "pd.DataFrame") -> "pd.DataFrame":
     """Per plan and day: the plan-level rows when the day has them, else its keyword rows summed; with
     its account (platform and currency), clicks, cart adds, favourites and spend.
 
-    Grouped on integer codes (two ad rules read it over 100,000 keyword rows): the text of a plan, a
-    day, a scene or an account is looked at once per distinct value."""
+    ads.test_plan and conversion.funnel ask for it, over the same rows on a one-day report: made once
+    per run and selection of rows; each caller gets its own copy."""
+    made = ctx.state.cache.setdefault(("ads.plan_days",), [])
+    for index, columns, days in made:
+        if columns == list(rows.columns) and index.equals(rows.index):
+            return days.copy(deep=False)
+    days = _plan_days_of(rows)
+    made.append((rows.index, list(rows.columns), days))
+    return days.copy(deep=False)
+
+
+def _plan_days_of(rows: "pd.DataFrame") -> "pd.DataFrame":
+    """`_plan_days`, grouped on integer codes: the text of a plan, a day, a scene or an account is
+    looked at once per distinct value."""
     import numpy as np
     import pandas as pd
 

@@ -367,7 +367,7 @@ def _ad_days(ctx) -> dict:
         frame = frame[span.isna() | (span.astype("float64") <= 1)]
     from shopdoc.rules.ads import _plan_days
 
-    plans = _plan_days(frame[frame["date"].notna()])
+    plans = _plan_days(ctx, frame[frame["date"].notna()])
     if plans.empty:
         return {}
     per_day = plans.groupby("date")[["impressions", "clicks"]].sum(min_count=1)
