@@ -85,8 +85,12 @@ def _mostly_distinct(raw: pd.Series) -> bool:
 def _text(cells: pd.Series) -> pd.Series:
     """Cells as stripped text, missing tokens (`-`, `--`, ` --`, empty) as NA. (`str(cell)` is what
     `astype("str")` writes; a comprehension costs a fraction of four pandas string methods.)"""
-    text = [None if gone or (stripped := str(cell).strip()) in MISSING else stripped
-            for cell, gone in zip(cells.tolist(), cells.isna().tolist())]
+    values = cells.tolist()
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":  # text cells only (a workbook of text)
+        text = [None if (stripped := cell.strip()) in MISSING else stripped for cell in values]
+    else:
+        text = [None if gone or (stripped := str(cell).strip()) in MISSING else stripped
+                for cell, gone in zip(values, cells.isna().tolist())]
     return pd.Series(text, index=cells.index, dtype="str")
 
 
