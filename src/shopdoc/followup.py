@@ -372,14 +372,13 @@ def judge_changes(due: "pd.DataFrame", after: "pd.DataFrame", guards: dict[str, 
         spend_move = (spend_a - spend_b) / np.abs(spend_b)
         ctr_move = (ctr_a - ctr_b) / np.abs(ctr_b)
     tol = min_change - 1e-12
-    rule = due["rule"].astype("object")
+    rule_codes, rules = distinct(due["rule"])
     action = due["action"].astype("object").to_numpy()
-    msg_codes, msgs = pd.factorize(due["msg"].astype("object").to_numpy(dtype=object))
+    msg_codes, msgs = distinct(due["msg"])
     raise_ = np.array([str(m).startswith("raise") for m in msgs] + [False], dtype=bool)[msg_codes]
 
-    def guard(name: str) -> np.ndarray:
-        per_rule = {key: float(values.get(name) or 0.0) for key, values in guards.items()}
-        return rule.map(per_rule).fillna(0.0).to_numpy(dtype="float64")
+    def guard(name: str) -> np.ndarray:  # per distinct rule; code -1 (no rule) takes the last: none
+        return np.array([float((guards.get(rule) or {}).get(name) or 0.0) for rule in rules] + [0.0])[rule_codes]
 
     enough = present & (np.nan_to_num(clk_a) >= guard("min_clicks")) & (np.nan_to_num(cost_a) >= guard("min_cost"))
     shown_enough = present & (np.nan_to_num(imp_a) >= guard("min_impressions"))

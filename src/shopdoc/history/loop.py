@@ -13,11 +13,13 @@ Each diagnose run with history on:
 
 Storage (schema.py, version 3). A day's changes are one row of `changes`: every change of the bid
 sheet with its key, rule, verdict, names, bids and the window's numbers it was judged on, as
-columns (text as codes into its distinct values, numbers as float64 arrays) compressed with zlib
-(a 100,000-keyword account proposes ~90,000 changes a day: a row per change would be most of the
-file); what is learnt later (status, outcome, the numbers after) is a second, small value beside it,
-so a run never rewrites the big one. Its `tally` keeps the counts per rule and `next`, the
-first day one of its changes can be judged, so a run opens only the days it needs.
+columns (text as codes into its distinct values, numbers as float arrays; the subject only where
+it is not the plain one) compressed with zlib (a 100,000-keyword account proposes ~90,000 changes
+a day: a row per change would be most of the file). Opened, the text columns are categoricals on
+the stored codes: the follow-up matches, counts and writes back on them. What is learnt later
+(status, outcome, the numbers after) is a second, small value beside it, so a run never rewrites
+the big one. Its `tally` keeps the counts per rule and `next`, the first day one of its changes
+can be judged, so a run opens only the days it needs.
 
 Choices (README "What was done"):
 - a change is applied on the day the exports first show it (`followup.applied`); it is checked on
