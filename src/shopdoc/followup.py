@@ -50,21 +50,31 @@ def distinct(values: "pd.Series") -> tuple["np.ndarray", list[Any]]:
 def _folded_codes(series: list["pd.Series"]) -> tuple[list["np.ndarray"], int, int]:
     """Codes of the values as an operator compares them (trimmed, case-folded: `upload._norm`),
     one code space for all the series; with the number of codes and the code of "" (no value).
-    Each series is coded on its own (`distinct`); only the distinct values are folded and matched."""
+    A categorical series (the history's changes) gives only its distinct values: all are coded in
+    one pass, and each distinct name is folded once."""
     import numpy as np
     import pandas as pd
 
-    coded = [distinct(item) for item in series]
-    names = [name for _, uniques in coded for name in uniques]
-    # as `upload._norm` does it, once per distinct value; "" last: no value
-    merged, found = pd.factorize(np.array([str(name).strip().casefold() for name in names] + [""], dtype=object))
-    empty = int(merged[-1])
-    parts, at = [], 0
-    for codes, uniques in coded:
-        table = np.append(merged[at:at + len(uniques)], empty)
-        parts.append(table[codes])  # code -1 (missing) takes the last: ""
-        at += len(uniques)
-    return parts, len(found), empty
+    pieces, parts = [], []  # what each series adds to the joined values; how its rows read them
+    for item in series:
+        if isinstance(item.dtype, pd.CategoricalDtype):
+            codes, uniques = distinct(item)
+            pieces.append(np.array(uniques, dtype=object))
+            parts.append(codes)  # into its uniques
+        else:
+            pieces.append(item.to_numpy(dtype=object))
+            parts.append(None)  # one value per row
+    raw, names = pd.factorize(np.concatenate(pieces) if pieces else np.array([], dtype=object), use_na_sentinel=True)
+    # as `upload._norm` does it, once per distinct name; "" last: no value
+    folded = np.array([str(name).strip().casefold() for name in np.asarray(names, dtype=object).tolist()] + [""],
+                      dtype=object)
+    merged, found = pd.factorize(folded)  # by raw code; raw -1 (missing) takes the last: ""
+    out, at = [], 0
+    for piece, codes in zip(pieces, parts):
+        own = merged[raw[at:at + len(piece)]]
+        out.append(own if codes is None else np.append(own, merged[-1])[codes])
+        at += len(piece)
+    return out, len(found), int(merged[-1])
 
 
 def _today(dataset: "Dataset", advice: "pd.DataFrame") -> dict[str, Any] | None:

@@ -333,7 +333,8 @@ def _ad_days(dataset: "Dataset", day: str | None) -> int:
 
 def tally(frame: "pd.DataFrame", windows: dict[str, int], advised: str) -> dict[str, Any]:
     """Counts per rule (advised, each status, each outcome) and `next`: the first day a change of
-    this day can be judged (None when all are). Counted on integer codes."""
+    this day can be judged (None when all are). Counted on integer codes; a day just advised has
+    no status, outcome nor status_on column yet."""
     import numpy as np
 
     rule_codes, rules = distinct(frame["rule"])
@@ -343,17 +344,18 @@ def tally(frame: "pd.DataFrame", windows: dict[str, int], advised: str) -> dict[
     per: dict[str, dict[str, int]] = {str(rule): {"advised": int(n)}
                                       for rule, n in zip(rules, np.bincount(rule_codes, minlength=len(rules)))}
     for name in ("status", "outcome"):
-        codes, found = distinct(frame[name])
+        codes, found = distinct(frame[name]) if name in frame.columns else (None, [])
         if not found:
             continue
         seen = codes >= 0
         pairs = np.bincount(rule_codes[seen] * len(found) + codes[seen], minlength=len(rules) * len(found))
         for at in np.flatnonzero(pairs):
             per[str(rules[at // len(found)])][str(found[at % len(found)])] = int(pairs[at])
-    open_ = frame["outcome"].isna().to_numpy()
+    open_ = frame["outcome"].isna().to_numpy() if "outcome" in frame.columns else np.ones(len(frame), dtype=bool)
     nxt = None
     if open_.any():
-        start_codes, starts = distinct(frame["status_on"][open_])
+        start_codes, starts = distinct(frame["status_on"][open_]) if "status_on" in frame.columns \
+            else (np.full(int(open_.sum()), -1), [])
         starts.append(shift(advised, 1))  # not seen applied: judged from the day after the advice
         start_codes = np.where(start_codes < 0, len(starts) - 1, start_codes)
         pairs = np.unique(start_codes * len(rules) + rule_codes[open_]).tolist()
@@ -396,7 +398,7 @@ def save(conn: "sqlite3.Connection", shop: str, day: str, advice: "pd.DataFrame 
             frame = stored.frame
             for column in judged.columns:
                 if column == "outcome":
-                    frame[column] = _written(frame[column], positions, judged[column].to_numpy(dtype=object))
+                    frame[column] = _written(frame[column], positions, judged[column])
                 else:
                     values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype="float64", copy=True)
                     values[positions] = judged[column].to_numpy(dtype="float64")
@@ -416,9 +418,8 @@ def save(conn: "sqlite3.Connection", shop: str, day: str, advice: "pd.DataFrame 
     if advice is None:
         conn.execute("DELETE FROM changes WHERE shop = ? AND date = ?", (shop, day))
     else:
-        frame = advice.assign(**{name: None for name in LATER if name not in advice.columns})
         conn.execute("INSERT OR REPLACE INTO changes (shop, date, rows, tally, data, state) VALUES (?, ?, ?, ?, ?, NULL)",
-                     (shop, day, len(frame), json.dumps(tally(frame, windows, day)), pack(_compact(advice))))
+                     (shop, day, len(advice), json.dumps(tally(advice, windows, day)), pack(_compact(advice))))
 
 
 def _written(column: "pd.Series", positions: "np.ndarray", values: Any) -> "pd.Categorical":
@@ -429,7 +430,7 @@ def _written(column: "pd.Series", positions: "np.ndarray", values: Any) -> "pd.C
 
     codes, names = distinct(column)
     new_codes, new_names = (np.zeros(len(positions), dtype=np.intp), [values]) if isinstance(values, str) \
-        else distinct(pd.Series(values, dtype=object))
+        else distinct(values if isinstance(values, pd.Series) else pd.Series(values, dtype=object))
     at = {name: code for code, name in enumerate(names)}
     remap = np.array([at.setdefault(name, len(at)) for name in new_names] + [-1], dtype=np.intp)  # -1: missing
     codes = codes.copy()

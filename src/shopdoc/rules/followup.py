@@ -129,7 +129,7 @@ def _judge_day(ctx: "RuleContext", due: Any, day: Any) -> tuple["pd.DataFrame", 
     import numpy as np
     import pandas as pd
 
-    from shopdoc.followup import APPLIED, NOT_DONE, distinct, judge_changes
+    from shopdoc.followup import APPLIED, NOT_DONE, OUTCOMES, distinct, judge_changes
     from shopdoc.history.loop import expand_subjects, shift
     from shopdoc.rules.ads import ad_view
 
@@ -162,15 +162,18 @@ def _judge_day(ctx: "RuleContext", due: Any, day: Any) -> tuple["pd.DataFrame", 
         after = after.drop_duplicates("subject", keep="last")
     # only a change that was done is looked up in today's numbers; the rest are not done
     done = np.flatnonzero((frame["status"] == APPLIED).to_numpy(dtype=bool))
-    result = pd.DataFrame({"outcome": np.full(len(frame), NOT_DONE, dtype=object),
-                           **{name: np.full(len(frame), np.nan) for name in AFTER}})
+    # the outcome as a categorical of OUTCOMES: counted and written back on its codes
+    outcome = np.full(len(frame), OUTCOMES.index(NOT_DONE), dtype=np.int8)
+    result = pd.DataFrame({name: np.full(len(frame), np.nan) for name in AFTER})
     if len(done):
         frame = expand_subjects(frame, done)
         judged = judge_changes(frame.iloc[done].reset_index(drop=True), after, guards, due.min_change)
-        for name in result.columns:
+        outcome[done] = pd.Categorical(judged["outcome"].to_numpy(dtype=object), categories=OUTCOMES).codes
+        for name in AFTER:
             values = result[name].to_numpy(copy=True)
             values[done] = judged[name].to_numpy()
             result[name] = values
+    result.insert(0, "outcome", pd.Categorical.from_codes(outcome, categories=OUTCOMES))
     due.judged[day.date] = result
     due.judged_rows[day.date] = positions
     return frame, result
@@ -208,7 +211,7 @@ def _counts(frame: "pd.DataFrame", result: "pd.DataFrame", day: str) -> list[dic
     rules.append("")  # code -1 (no rule) takes the last
     rule_codes = np.where(rule_codes < 0, len(rules) - 1, rule_codes)
     kind_codes, kinds = _direction(frame)
-    outcome_codes = pd.Categorical(result["outcome"].to_numpy(dtype=object), categories=OUTCOMES).codes
+    outcome_codes = pd.Categorical(result["outcome"], categories=OUTCOMES).codes
     groups = rule_codes * len(kinds) + kind_codes
     table = np.bincount(groups * len(OUTCOMES) + outcome_codes,
                         minlength=len(rules) * len(kinds) * len(OUTCOMES)).reshape(-1, len(OUTCOMES))
