@@ -256,7 +256,10 @@ def _import_the_rest(charts: str | None = None) -> None:
     if charts:
         from shopdoc.visual.draw import prepare
 
-        prepare(png=charts == "png")
+        try:
+            prepare(png=charts == "png")
+        except ImportError:  # pragma: no cover - a broken install: raised again where the first chart is drawn
+            pass
 
 
 def tell_inputs(inputs: list[InputFile], lang: str = "en", quiet: bool = False) -> None:
