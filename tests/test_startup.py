@@ -80,3 +80,30 @@ def test_matplotlib_is_imported_only_when_a_chart_is_drawn(tmp_path):
     assert "pandas" in text and "matplotlib" not in text and "PIL" not in text
     html = heavy_modules([*args, "--format", "html", "-o", str(tmp_path / "r.html")], tmp_path)
     assert "matplotlib" in html
+
+
+def test_a_diagnose_run_freezes_what_it_read_and_gives_it_back(monkeypatch, tmp_path):
+    """The CLI keeps what it read out of the cycle collector's passes (`gc.freeze` after reading) and
+    unfreezes it when the command ends, so a process running many commands (the tests) collects as ever."""
+    import gc
+
+    from typer.testing import CliRunner
+
+    from shopdoc.cli import app
+    from shopdoc.commands import diagnose
+
+    frozen = []
+    original = diagnose.read_inputs
+
+    def reading(*args, **kwargs):
+        dataset = original(*args, **kwargs)
+        frozen.append(gc.get_freeze_count())
+        return dataset
+
+    monkeypatch.setattr(diagnose, "read_inputs", reading)
+    before = gc.get_freeze_count()
+    result = CliRunner().invoke(app, ["diagnose", str(ROOT / "sample_data"), "--config", str(ROOT / "sample_data/shopdoc.yaml"),
+                                      "--no-history", "--format", "json", "-o", str(tmp_path / "r.json")])
+    assert result.exit_code in (0, 1), result.output
+    assert frozen and frozen[0] > before  # the run's objects were frozen after reading
+    assert gc.get_freeze_count() == 0 and gc.isenabled()

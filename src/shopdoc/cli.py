@@ -158,16 +158,22 @@ def diagnose(
       shopdoc diagnose exports -o report.json --details keywords.csv
       shopdoc diagnose --config agency.yaml --all -o 'reports/{shop}.json' --send dingtalk
     """
+    import gc
+
     from shopdoc.commands.diagnose import run
 
-    raise typer.Exit(run(
-        paths=paths or [], date=_check_date(date), config_path=config,
-        format=format.value if format else None, lang=lang.value if lang else None,
-        fail_on=fail_on.value, output=output, quiet=quiet, bid_sheet=bid_sheet, bid_sheet_format=bid_sheet_format.value,
-        details=details, send=send or [],
-        flavor=flavor.value, history=history, no_history=no_history, shop=shop, chart=chart, strict=strict,
-        all_shops=all_shops,
-    ))
+    try:
+        code = run(
+            paths=paths or [], date=_check_date(date), config_path=config,
+            format=format.value if format else None, lang=lang.value if lang else None,
+            fail_on=fail_on.value, output=output, quiet=quiet, bid_sheet=bid_sheet, bid_sheet_format=bid_sheet_format.value,
+            details=details, send=send or [],
+            flavor=flavor.value, history=history, no_history=no_history, shop=shop, chart=chart, strict=strict,
+            all_shops=all_shops,
+        )
+    finally:
+        gc.unfreeze()  # what the reading froze (`commands.diagnose.read_inputs`) is the collector's again
+    raise typer.Exit(code)
 
 
 @app.command()
