@@ -17,6 +17,29 @@ def _value(rows, name: str) -> float | None:
     return float(values.iloc[-1])
 
 
+SHOP_FIELDS = ("visitors", "pageviews", "bounce_rate", "pages_per_visitor", "avg_stay_seconds", "buyers",
+               "orders", "order_buyers", "gmv", "conversion_rate", "aov", "returning_visitors",
+               "order_conversion_rate", "peer_conversion_rate")
+
+
+def _last_values(rows, names: tuple[str, ...]) -> dict[str, float]:
+    """Each column's last value that is not missing (`_value` of each), the columns read as one
+    block: the report, its rules and its charts ask for a day's shop numbers some fifty times a run."""
+    import numpy as np
+
+    present = [name for name in names if rows is not None and name in rows.columns]
+    if not present:
+        return {}
+    try:
+        block = rows[present].to_numpy(dtype="float64", na_value=np.nan)
+    except (TypeError, ValueError):  # a column that is not numbers: one by one, as ever
+        return {name: value for name in present if (value := _value(rows, name)) is not None}
+    filled = ~np.isnan(block)
+    last = len(block) - 1 - np.argmax(filled[::-1], axis=0)
+    values = block[last, np.arange(len(present))].tolist()
+    return {name: value for name, value, known in zip(present, values, filled.any(axis=0).tolist()) if known}
+
+
 def _ratio(numerator: float | None, denominator: float | None) -> float | None:
     if numerator is None or not denominator:
         return None
@@ -24,17 +47,20 @@ def _ratio(numerator: float | None, denominator: float | None) -> float | None:
 
 
 def shop_day(dataset: Dataset, date: str | None) -> dict[str, Any]:
-    """The shop's numbers for `date` from the shop export (one row per day; the last one wins)."""
-    rows = dataset.on("shop_daily", date)
-    metrics: dict[str, Any] = {}
-    for name in (
-        "visitors", "pageviews", "bounce_rate", "pages_per_visitor", "avg_stay_seconds", "buyers",
-        "orders", "order_buyers", "gmv", "conversion_rate", "aov", "returning_visitors", "order_conversion_rate",
-        "peer_conversion_rate",
-    ):
-        value = _value(rows, name)
-        if value is not None:
-            metrics[name] = value
+    """The shop's numbers for `date` from the shop export (one row per day; the last one wins).
+
+    Asked some fifty times a run (the rules, the report's head, the trend chart) for a few days: made
+    once per dataset, shop export and day; each caller gets its own dict."""
+    memo = dataset.__dict__.setdefault("_shop_day", {})
+    source = dataset.frames.get("shop_daily")
+    found = memo.get(date)
+    if found is None or found[0] is not source:
+        found = memo[date] = (source, _shop_day(dataset, date))
+    return dict(found[1])
+
+
+def _shop_day(dataset: Dataset, date: str | None) -> dict[str, Any]:
+    metrics: dict[str, Any] = _last_values(dataset.on("shop_daily", date), SHOP_FIELDS)
     # Derive what the export left out but its other columns imply.
     if "pages_per_visitor" not in metrics:
         derived = _ratio(metrics.get("pageviews"), metrics.get("visitors"))

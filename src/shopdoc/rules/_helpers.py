@@ -57,11 +57,14 @@ def rows_exactly_on(dataset: Dataset, kind: str, day: str) -> "pd.DataFrame | No
 
 def shop_on(dataset: Dataset, day: str) -> dict[str, Any]:
     """The shop's metrics of an earlier day, from exactly-dated rows only (see above); the report
-    day's are `ctx.shop_day()`."""
-    rows = rows_exactly_on(dataset, "shop_daily", day)
-    if rows is None:
-        return {}
-    return shop_day(Dataset(frames={"shop_daily": rows}), day)
+    day's are `ctx.shop_day()`. Made once per dataset, shop export and day (like `metrics.shop_day`)."""
+    memo = dataset.__dict__.setdefault("_shop_on", {})
+    source = dataset.frames.get("shop_daily")
+    found = memo.get(day)
+    if found is None or found[0] is not source:
+        rows = rows_exactly_on(dataset, "shop_daily", day)
+        found = memo[day] = (source, {} if rows is None else shop_day(Dataset(frames={"shop_daily": rows}), day))
+    return dict(found[1])
 
 
 def items_on(dataset: Dataset, day: str | None) -> "pd.DataFrame | None":
