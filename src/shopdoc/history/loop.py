@@ -295,6 +295,10 @@ def advice_frame(report: "Report", dataset: "Dataset") -> "pd.DataFrame | None":
         return np.concatenate([pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype="float64")
                                if name in frame.columns else np.full(len(frame), np.nan) for _, frame, _ in blocks])
 
+    def coded(name: str) -> "pd.Categorical":  # coded once: packing and the plain subjects (`_compact`) read the codes
+        codes, names = pd.factorize(text(name).to_numpy(dtype=object), use_na_sentinel=True)
+        return pd.Categorical.from_codes(codes, categories=pd.Index(names, dtype=object), validate=False)
+
     def per_block(values: list[str]) -> "pd.Categorical":  # one value per block: no string hashed per row
         names, codes = np.unique(np.array(values, dtype=object), return_inverse=True)
         return pd.Categorical.from_codes(codes[block], categories=list(names))
@@ -302,13 +306,14 @@ def advice_frame(report: "Report", dataset: "Dataset") -> "pd.DataFrame | None":
     verdicts = [verdict for verdict, _, _ in blocks]
     is_bid = np.array([verdict in BID for verdict in verdicts])[block]
     by_step = np.array([verdict in BID_BY_STEP for verdict in verdicts])[block]
-    table = {name: text(name) for name in ("subject", "campaign", "ad_group", "keyword", "match_type")}
+    table = {name: text(name) for name in ("subject", "ad_group", "match_type")}
+    table.update({name: coded(name) for name in ("campaign", "keyword")})
     keys = todo_keys(report)
     table["key"] = pd.Series([keys.get(subject) for subject in table["subject"].tolist()], dtype=object)
     table["rule"] = per_block([rule_id for _, _, rule_id in blocks])
     table["msg"] = per_block(verdicts)
     table["action"] = per_block([action_of(verdict) for verdict in verdicts])
-    table["level_code"] = text("level")
+    table["level_code"] = coded("level")
     current, change = number("current_bid"), number("change")
     stepped = _stepped_array(current, np.nan_to_num(change, nan=0.0))
     table["new_bid"] = np.where(is_bid, number("suggested_bid"),
@@ -440,17 +445,20 @@ def _written(column: "pd.Series", positions: "np.ndarray", values: Any) -> "pd.C
 
 def _plain_subjects(frame: "pd.DataFrame", rows: "np.ndarray | None" = None) -> list[str]:
     """`campaign:<plan>` / `keyword:<plan>/<word>` (of `rows` only, when given): the subject as
-    `rules.ads` makes it when no two keywords clash (then it adds the ad group or match type)."""
+    `rules.ads` makes it when no two keywords clash (then it adds the ad group or match type).
+    Built on the names' codes: a plan's prefix once per plan, one join per change."""
     import numpy as np
-    import pandas as pd
 
-    def names(column: str) -> list[Any]:
-        values = frame[column].to_numpy(dtype=object)
-        values = values if rows is None else values[rows]
-        return np.where(pd.isna(values), "", values).tolist()
+    def coded(column: str) -> tuple["np.ndarray", list[str]]:  # a missing name (code -1) is ""
+        codes, names = distinct(frame[column])
+        return (codes if rows is None else codes[rows]), [*map(str, names), ""]
 
-    return ["campaign:" + str(plan) if level == "campaign" else "keyword:" + str(plan) + "/" + str(word)
-            for plan, word, level in zip(names("campaign"), names("keyword"), names("level_code"))]
+    (plan_codes, plans), (word_codes, words), (level_codes, levels) = map(coded, ("campaign", "keyword", "level_code"))
+    as_plan = [f"campaign:{plan}" for plan in plans]
+    prefix = [f"keyword:{plan}/" for plan in plans]
+    is_plan = np.array([level == "campaign" for level in levels])[level_codes]
+    return [as_plan[plan] if plan_level else prefix[plan] + words[word]
+            for plan, word, plan_level in zip(plan_codes.tolist(), word_codes.tolist(), is_plan.tolist())]
 
 
 def _compact(frame: "pd.DataFrame") -> "pd.DataFrame":
