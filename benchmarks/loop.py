@@ -7,7 +7,7 @@ generated ROI sits under the default break-even); the exports then show a third 
 changes applied, so each morning sees some applied and judges them on their numbers. Its report is built once; then, for each of 90
 mornings, the history does what a diagnose run with history does beyond the rules for the loop:
 `loop.due` (open yesterday's advice and the days whose outcome window has passed), the follow-up
-rule itself (`followup.outcomes`: `applied_frame` on yesterday's ~90,000 changes, `judge_changes` on
+rule itself (`followup.outcomes`: `applied_status` on yesterday's ~90,000 changes, `judge_changes` on
 the day due, the worse to-dos; the ad view it reads is the one the ad rules left in the run's
 cache), and the write (`loop.advice_frame` + `loop.save`, the findings' judged numbers). Printed:
 the file's size after 90 mornings (limit 1 GiB) and the time the loop adds to a run (mean and

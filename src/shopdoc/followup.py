@@ -186,10 +186,27 @@ def applied_frame(advice: "pd.DataFrame", dataset: "Dataset") -> "pd.DataFrame":
     import numpy as np
     import pandas as pd
 
+    found = _applied(advice, dataset)
+    return pd.DataFrame({"today_bid": np.where(np.isnan(found["bid"]), None, found["bid"]).astype(object),
+                         "today_state": found["state"],
+                         "today_impressions": np.where(np.isnan(found["shown"]), None, found["shown"]).astype(object),
+                         "status": found["status"]})
+
+
+def applied_status(advice: "pd.DataFrame", dataset: "Dataset") -> "np.ndarray":
+    """Only the status of each piece of advice (what the history keeps), by position."""
+    return _applied(advice, dataset)["status"]
+
+
+def _applied(advice: "pd.DataFrame", dataset: "Dataset") -> dict[str, "np.ndarray"]:
+    """Today's bid, state and impressions of each piece of advice, and its status (arrays)."""
+    import numpy as np
+    import pandas as pd
+
     advice = advice.reset_index(drop=True)
     n = len(advice)
     found = _today(dataset, advice) if n else None
-    is_plan = (advice["level_code"].astype("object") == "campaign").to_numpy()
+    is_plan = (advice["level_code"] == "campaign").to_numpy(dtype=bool)
     bid = np.full(n, np.nan)
     shown = np.full(n, np.nan)
     state = np.full(n, None, dtype=object)
@@ -202,31 +219,30 @@ def applied_frame(advice: "pd.DataFrame", dataset: "Dataset") -> "pd.DataFrame":
         listed = np.where(is_plan, ~np.isnan(found["plan_shown"]), found["listed"])
         plan_shown = found["plan_shown"]
     state = np.where(pd.isna(state), None, state).astype(object)
-    action = advice["action"].astype("object").to_numpy()
     old = pd.to_numeric(advice["current_bid"], errors="coerce").to_numpy(dtype="float64")
     new = pd.to_numeric(advice["new_bid"], errors="coerce").to_numpy(dtype="float64")
     status = np.full(n, UNKNOWN, dtype=object)
     with np.errstate(invalid="ignore"):
         # a bid: moved the advised way and landed within one step of the suggestion
-        known = (action == "bid") & ~np.isnan(old) & ~np.isnan(new) & ~np.isnan(bid) & (old != new)
+        known = (advice["action"] == "bid").to_numpy(dtype=bool) & ~np.isnan(old) & ~np.isnan(new) & ~np.isnan(bid) \
+            & (old != new)
         toward = (bid - old) * (new - old) > 0
         close = np.abs(bid - new) <= np.abs(new - old) + 1e-9
         status[known] = np.where(toward & close, APPLIED, NOT_APPLIED)[known]
         # a pause: the state says so; else no impressions today; else gone from a report that lists its plan
-        pause = action == "pause"
-        folded = np.full(n, "", dtype=object)  # only a pause reads the state: folded there alone
+        pause = (advice["action"] == "pause").to_numpy(dtype=bool)
         at = np.flatnonzero(pause & (state != None))  # noqa: E711  (an object array: elementwise)
-        folded[at] = [str(value).strip().casefold() for value in state[at]]
-        has_state = pause & (folded != "")
-        status[has_state] = np.where(np.isin(folded, PAUSED_STATES), APPLIED, NOT_APPLIED)[has_state]
+        folded = [str(value).strip().casefold() for value in state[at]]  # only a pause reads the state
+        has_state = np.zeros(n, dtype=bool)
+        has_state[at] = [value != "" for value in folded]
+        paused = np.zeros(n, dtype=bool)
+        paused[at] = [value in PAUSED_STATES for value in folded]
+        status[has_state] = np.where(paused, APPLIED, NOT_APPLIED)[has_state]
         by_shown = pause & ~has_state & listed & ~np.isnan(shown)
         status[by_shown] = np.where(shown == 0, APPLIED, NOT_APPLIED)[by_shown]
         gone = pause & ~has_state & ~by_shown & ~is_plan & ~np.isnan(plan_shown)
         status[gone] = APPLIED
-    return pd.DataFrame({"today_bid": np.where(np.isnan(bid), None, bid).astype(object),
-                         "today_state": state,
-                         "today_impressions": np.where(np.isnan(shown), None, shown).astype(object),
-                         "status": status})
+    return {"bid": bid, "state": state, "shown": shown, "status": status}
 
 
 # -- did it work? -----------------------------------------------------------------------------------

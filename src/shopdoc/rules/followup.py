@@ -99,13 +99,13 @@ def outcomes(ctx: "RuleContext") -> None:
     due = getattr(ctx.dataset, "followup", None)
     if due is None:
         return
-    from shopdoc.followup import APPLIED, NOT_APPLIED, UNKNOWN, applied_frame
+    from shopdoc.followup import APPLIED, NOT_APPLIED, UNKNOWN, applied_status
 
     summary: dict[str, Any] = {"applied": None, "outcomes": []}
     ads_today = ctx.dataset.frame("ad_report") is not None or ctx.dataset.frame("ad_settings") is not None
     if due.pending is not None and due.pending.rows and ads_today:
         frame = due.pending.frame
-        found = applied_frame(frame, ctx.dataset)["status"].tolist()
+        found = applied_status(frame, ctx.dataset).tolist()
         due.statuses = found
         summary["applied"] = {"day": due.pending.date, "advised": len(found),
                               APPLIED: found.count(APPLIED), NOT_APPLIED: found.count(NOT_APPLIED),
