@@ -252,10 +252,12 @@ def _emit_worse(ctx: "RuleContext", judged: list[tuple["pd.DataFrame", "pd.DataF
 
     from shopdoc.followup import APPLIED, WORSE
 
+    read = ["msg", "level_code", "days", "cost", "keyword", "campaign", "subject"]  # what the to-dos are made of
     parts = []
     for frame, result in judged:  # the applied bid and budget changes, with their outcome and numbers after
         sized = (frame["action"].isin(("bid", "budget", "target")) & (frame["status"] == APPLIED)).to_numpy()
-        parts.append(frame[sized].assign(**{name: result[name].to_numpy()[sized] for name in result.columns}))
+        after = {name: result[name].to_numpy()[sized] for name in result.columns}
+        parts.append(frame.loc[sized, read].assign(**after))
     rows = pd.concat(parts, ignore_index=True)
     if rows.empty:
         return
