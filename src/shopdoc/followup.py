@@ -35,15 +35,22 @@ KEY_PARTS = ("campaign", "ad_group", "keyword", "match_type")
 
 
 def distinct(values: "pd.Series") -> tuple["np.ndarray", list[Any]]:
-    """A column's integer codes (-1: missing) and its distinct values in order of appearance. A
-    categorical column (the history's changes are stored so) is coded by its own integer codes,
-    with no string hashed; a text column as objects (quicker than pandas' string dtype)."""
+    """A column's integer codes (-1: missing) and its distinct values. A categorical column (the
+    history's changes are opened so) gives its own codes and the categories it uses, in their
+    order: nothing is hashed; a text column is factorized as objects (quicker than pandas' string
+    dtype), its values in order of appearance."""
     import numpy as np
     import pandas as pd
 
-    if not isinstance(values.dtype, pd.CategoricalDtype):
-        values = values.to_numpy(dtype=object)
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy().astype(np.intp)
+        names = np.asarray(values.cat.categories, dtype=object)
+        used = np.bincount(codes + 1, minlength=len(names) + 1)[1:] > 0  # code -1 (missing) counted apart
+        if used.all():
+            return codes, names.tolist()
+        renumbered = np.append(np.where(used, np.cumsum(used) - 1, -1), -1)  # unused categories dropped
+        return renumbered[codes], names[used].tolist()
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
     return codes, np.asarray(uniques, dtype=object).tolist()
 
 
