@@ -67,6 +67,24 @@ def test_a_bid_moved_the_wrong_way_or_past_a_step_is_not_applied(tmp_path):
     assert (found[kw + "亏钱短裙"], found[kw + "连衣裙 夏 新款"], found[kw + "裙子"]) == (NOT_APPLIED,) * 3
 
 
+def test_exports_of_several_days_are_read_at_their_latest_day(tmp_path):
+    """Day 1's report read again beside day 2's (each keyword on two rows): the latest day decides."""
+    (tmp_path / "d1").mkdir()
+    given = advice(ztc_keywords(tmp_path / "d1" / "直通车_关键词报表_20261122.csv", ZTC_ROWS))
+    rows = {r["关键词"]: dict(r) for r in ZTC_ROWS}
+    rows["亏钱短裙"]["出价"] = 0.73  # cut as advised on day 2 (day 1's row still has the old bid)
+    del rows["裙子"]  # paused: gone from day 2's report, still in day 1's
+    (tmp_path / "d2").mkdir()
+    ztc_keywords(tmp_path / "d2" / "直通车_关键词报表_20261122.csv", [{**r, "日期": DAY1} for r in ZTC_ROWS])
+    ztc_keywords(tmp_path / "d2" / "直通车_关键词报表_20261123.csv", day2(list(rows.values())))
+    dataset, _ = load(tmp_path / "d2")
+    found = applied(given.values(), dataset).set_index("subject")["status"].to_dict()
+    kw = "keyword:爆款连衣裙/"
+    assert found[kw + "亏钱短裙"] == APPLIED  # day 2's bid, not day 1's
+    assert found[kw + "连衣裙 夏 新款"] == NOT_APPLIED
+    assert found[kw + "裙子"] == APPLIED  # no impressions on the latest day
+
+
 def test_amazon_states_and_bids_from_the_next_bulk_file(tmp_path):
     (tmp_path / "d1").mkdir()
     given = advice(amazon_bulk_file(tmp_path / "d1" / "bulk-20261122.xlsx"), date=None)

@@ -137,12 +137,16 @@ def _today(dataset: "Dataset", advice: "pd.DataFrame") -> dict[str, Any] | None:
         return pd.DataFrame({"bid": grouped["bid"].last(), "state": grouped["state"].last(),
                              "shown": grouped["shown"].sum(min_count=1)})
 
-    full = combined(0, KEY_PARTS)[order]
-    keywords = last_of(table[is_keyword], full[is_keyword])
+    full = combined(0, KEY_PARTS)[order][is_keyword]
     loose_key = combined(0, ("campaign", "keyword"))[order][is_keyword]
-    variants = pd.Series(full[is_keyword]).groupby(loose_key).nunique()
-    loose = last_of(table[is_keyword], loose_key)
-    loose = loose[variants.reindex(loose.index).to_numpy() == 1]
+    by_keyword = table[is_keyword]
+    if pd.Index(loose_key).is_unique:  # a row per keyword (a one-day report): each row is its own, nothing grouped
+        keywords, loose = by_keyword.set_axis(full), by_keyword.set_axis(loose_key)
+    else:
+        keywords = last_of(by_keyword, full)
+        variants = pd.Series(full).groupby(loose_key).nunique()
+        loose = last_of(by_keyword, loose_key)
+        loose = loose[variants.reindex(loose.index).to_numpy() == 1]
     plans_shown = table["shown"].groupby(plan[keep]).sum(min_count=1)
     plans_state = table["state"][~is_keyword].groupby(plan[keep][~is_keyword]).last()
 
