@@ -134,3 +134,19 @@ def test_english_report_reads_in_english(demo):
     text = render(report, "text")
     assert "== Do these first (" in text and "related issues" in text and "pulling the shop down" in text
     assert "about " in text.splitlines()[3] and "a day at stake (overlaps counted once)" in text
+
+
+def test_every_cut_on_the_default_margin_is_marked_provisional_where_it_is_printed():
+    """Without a gross margin the setup to-do says how many cuts rest on the default; each of them
+    reads （暂定） wherever it is printed, a line gathered under an item diagnosis included."""
+    from shopdoc.config import Config, merge
+
+    config = Config(merge({"shop": {"lang": "zh"}}))  # the demo's exports, no margin set
+    report = build_report(load([str(SAMPLE)], config), config)
+    provisional = [f for f in every(report.findings) if f.provisional]
+    assert any(f not in report.findings for f in provisional)  # some sit inside an item diagnosis
+    for fmt in ("text", "markdown", "html", "dingtalk"):
+        out = render_flavor(report, fmt) if fmt == "dingtalk" else render(report, fmt)
+        for finding in provisional:
+            assert "（暂定）" + (finding.title.replace("&", "&amp;") if fmt == "html" else finding.title) in out, (fmt, finding.key)
+    assert f"下面 {len(provisional)} 项降价/暂停是按 30% 算的（暂定）" in render(report, "text")

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field, replace
 from shopdoc.chat.escape import clean, truncate
 from shopdoc.i18n import owner_name, severity_name
 from shopdoc.model import SEVERITIES, Report
-from shopdoc.report._format import (folded_line, listed, owner_title, sections, still_open, still_open_line,
-                                    title_line)
+from shopdoc.report._format import (folded_line, listed, marked_title, owner_title, sections, still_open,
+                                    still_open_line, title_line)
 from shopdoc.report._words import words as report_words
 
 SHOP_NAME_LIMIT = 40  # a header must fit in every platform's title field (Slack: 150 characters)
@@ -208,7 +208,7 @@ def _with_parts(finding, lang: str) -> str:
         return finding.action
     w = report_words(lang)
     tag = (lambda p: f"〔{owner_title(p.owner, lang)}〕") if lang == "zh" else (lambda p: f"[{owner_title(p.owner, lang)}] ")
-    joined = ("；" if lang == "zh" else "; ").join(f"{tag(part)}{part.title}" for part in finding.parts)
+    joined = ("；" if lang == "zh" else "; ").join(f"{tag(part)}{marked_title(part, lang)}" for part in finding.parts)
     return f"{finding.action} {w['part']}{w['sep']}{joined}"
 
 

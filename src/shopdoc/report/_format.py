@@ -108,13 +108,16 @@ def sections(findings: list[Finding]) -> list[Section]:
 
 def title_line(finding: Finding, lang: str, section: Section | None = None) -> str:
     """The to-do's title; in the "do these first" head it names who acts (`〔推广〕…`)."""
-    title = finding.title
-    if finding.provisional:
-        title = words(lang)["provisional"] + title
+    title = marked_title(finding, lang)
     if section is not None and section.owner is None:
         name = owner_title(finding.owner, lang)
         return f"〔{name}〕{title}" if lang == "zh" else f"[{name}] {title}"
     return title
+
+
+def marked_title(finding: Finding, lang: str) -> str:
+    """The title, marked `（暂定）` when its verdict rests on a default the user never set."""
+    return words(lang)["provisional"] + finding.title if finding.provisional else finding.title
 
 
 def part_lines(finding: Finding, lang: str) -> list[str]:
@@ -127,7 +130,7 @@ def part_lines(finding: Finding, lang: str) -> list[str]:
         tag = f"〔{name}〕" if lang == "zh" else f"[{name}] "
         sev = f"{severity_name(part.severity, lang)}·" if lang == "zh" else f"{severity_name(part.severity, lang)}: "
         action = f"{words(lang)['sep']}{part.action}" if part.action else ""
-        out.append(f"{sev}{tag}{part.title}{action}")
+        out.append(f"{sev}{tag}{marked_title(part, lang)}{action}")
     return out
 
 
