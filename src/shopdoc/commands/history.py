@@ -117,17 +117,27 @@ def shop_summary(store: HistoryStore, shop: str, days: int) -> dict[str, Any] | 
     }
 
 
+def existing_history(config: Config, path: str | None, lang: str) -> HistoryStore:
+    """The history a report reads, never made by reading it: a mistyped --history is not an empty one."""
+    if path and not Path(path).expanduser().exists():
+        raise UsageError(f"--history {path}: 没有这个文件" if lang == "zh" else f"--history {path}: no such file")
+    return open_history(path, config, create=False)
+
+
+def _shops(store: HistoryStore, shop: str | None, lang: str) -> list[str]:
+    """The shops a report covers: `--shop`'s (which the history must know), else every one it holds."""
+    known = store.shops()
+    if shop and shop not in known:
+        raise UsageError(_unknown_shop(shop, known, store, lang))
+    return [shop] if shop else known
+
+
 def show_history(config: Config, *, path: str | None, shop: str | None, days: int, format: str, lang: str) -> int:
     if days < 1:
         raise UsageError(f"--days: must be 1 or more, got {days}")
-    if path and not Path(path).expanduser().exists():  # a mistyped --history is not an empty history
-        raise UsageError(f"--history {path}: 没有这个文件" if lang == "zh" else f"--history {path}: no such file")
-    store = open_history(path, config, create=False)
+    store = existing_history(config, path, lang)
     try:
-        known = store.shops()
-        if shop and shop not in known:
-            raise UsageError(_unknown_shop(shop, known, store, lang))
-        summaries = [summary for name in ([shop] if shop else known) if (summary := shop_summary(store, name, days))]
+        summaries = [summary for name in _shops(store, shop, lang) if (summary := shop_summary(store, name, days))]
     finally:
         store.close()
     if format == "json":
@@ -150,16 +160,11 @@ def show_actions(config: Config, *, path: str | None, shop: str | None, format: 
     """`shopdoc history --actions`: per rule, advice given, followed, and the outcomes judged."""
     from shopdoc.history.loop import action_summary
 
-    if path and not Path(path).expanduser().exists():
-        raise UsageError(f"--history {path}: 没有这个文件" if lang == "zh" else f"--history {path}: no such file")
-    store = open_history(path, config, create=False)
+    store = existing_history(config, path, lang)
     try:
-        known = store.shops()
-        if shop and shop not in known:
-            raise UsageError(_unknown_shop(shop, known, store, lang))
         conn = store._conn
         shops = [{"shop": name, "rules": action_summary(conn, name) if conn is not None else []}
-                 for name in ([shop] if shop else known)]
+                 for name in _shops(store, shop, lang)]
     finally:
         store.close()
     if format == "json":

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import difflib
 import json
-from pathlib import Path
 from typing import Any
 
 from shopdoc.commands import write_stdout
 from shopdoc.config import Config
 from shopdoc.errors import UsageError
-from shopdoc.history import config_snoozes, open_history
+from shopdoc.commands.history import existing_history
+from shopdoc.history import config_snoozes
 from shopdoc.history.store import HistoryStore
 
 WORDS = {
@@ -34,12 +34,6 @@ WORDS = {
 }
 
 
-def _store(config: Config, path: str | None, lang: str) -> HistoryStore:
-    if path and not Path(path).expanduser().exists():
-        raise UsageError(f"--history {path}: 没有这个文件" if lang == "zh" else f"--history {path}: no such file")
-    return open_history(path, config, create=False)
-
-
 def _conn(store: HistoryStore, lang: str):
     conn = store._conn
     if conn is None:
@@ -53,7 +47,7 @@ def mark_done(config: Config, *, key: str, note: str | None, shop: str | None, p
     from shopdoc.history.schema import with_retries, write_problem
 
     shop = shop or config.shop_name
-    store = _store(config, path, lang)
+    store = existing_history(config, path, lang)
     try:
         conn = _conn(store, lang)
         key = " ".join(key.split())
@@ -81,7 +75,7 @@ def mark_done(config: Config, *, key: str, note: str | None, shop: str | None, p
 def show_todo(config: Config, *, shop: str | None, path: str | None, format: str, lang: str) -> int:
     from shopdoc.history.loop import todo_list
 
-    store = _store(config, path, lang)
+    store = existing_history(config, path, lang)
     try:
         conn = _conn(store, lang)
         shops = [shop] if shop else (store.shops() or [config.shop_name])
