@@ -24,7 +24,7 @@ Contract between the importers (`shopdoc.io`) and the rules:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from shopdoc.kinds import KINDS
 from shopdoc.model import InputFile
@@ -46,6 +46,17 @@ class Dataset:
     # What the history hands the follow-up rule: earlier advice to check against today's exports
     # (`shopdoc.history.loop.Due`); None without history.
     followup: Any = None
+
+    def remembered(self, name: str, key: Any, kinds: tuple[str, ...], make: "Callable[[], Any]") -> Any:
+        """`make()`, made once per `name`, `key` and the frames of `kinds` it reads: what several rules
+        ask of the same day (a day's items or shop numbers, refund rates) is worked out once a run, and
+        again only when one of those frames is replaced. The caller copies what it hands out."""
+        memo = self.__dict__.setdefault("_remembered", {})
+        sources = tuple(self.frames.get(kind) for kind in kinds)
+        found = memo.get((name, key))
+        if found is None or any(was is not now for was, now in zip(found[0], sources)):
+            found = memo[(name, key)] = (sources, make())
+        return found[1]
 
     def frame(self, kind: str) -> "pd.DataFrame | None":
         frame = self.frames.get(kind)

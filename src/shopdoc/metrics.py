@@ -51,12 +51,7 @@ def shop_day(dataset: Dataset, date: str | None) -> dict[str, Any]:
 
     Asked some fifty times a run (the rules, the report's head, the trend chart) for a few days: made
     once per dataset, shop export and day; each caller gets its own dict."""
-    memo = dataset.__dict__.setdefault("_shop_day", {})
-    source = dataset.frames.get("shop_daily")
-    found = memo.get(date)
-    if found is None or found[0] is not source:
-        found = memo[date] = (source, _shop_day(dataset, date))
-    return dict(found[1])
+    return dict(dataset.remembered("shop_day", date, ("shop_daily",), lambda: _shop_day(dataset, date)))
 
 
 def _shop_day(dataset: Dataset, date: str | None) -> dict[str, Any]:

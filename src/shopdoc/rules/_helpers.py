@@ -58,13 +58,11 @@ def rows_exactly_on(dataset: Dataset, kind: str, day: str) -> "pd.DataFrame | No
 def shop_on(dataset: Dataset, day: str) -> dict[str, Any]:
     """The shop's metrics of an earlier day, from exactly-dated rows only (see above); the report
     day's are `ctx.shop_day()`. Made once per dataset, shop export and day (like `metrics.shop_day`)."""
-    memo = dataset.__dict__.setdefault("_shop_on", {})
-    source = dataset.frames.get("shop_daily")
-    found = memo.get(day)
-    if found is None or found[0] is not source:
+    def make() -> dict[str, Any]:
         rows = rows_exactly_on(dataset, "shop_daily", day)
-        found = memo[day] = (source, {} if rows is None else shop_day(Dataset(frames={"shop_daily": rows}), day))
-    return dict(found[1])
+        return {} if rows is None else shop_day(Dataset(frames={"shop_daily": rows}), day)
+
+    return dict(dataset.remembered("shop_on", day, ("shop_daily",), make))
 
 
 def items_on(dataset: Dataset, day: str | None) -> "pd.DataFrame | None":
@@ -76,12 +74,8 @@ def items_on(dataset: Dataset, day: str | None) -> "pd.DataFrame | None":
 
     if int(pd.__version__.split(".")[0]) < 3:
         return _items_on(dataset, day)
-    memo = dataset.__dict__.setdefault("_items_on", {})
-    source = dataset.frames.get("item_daily")
-    found = memo.get(day)
-    if found is None or found[0] is not source:
-        found = memo[day] = (source, _items_on(dataset, day))
-    return None if found[1] is None else found[1].copy(deep=False)  # a column set on it stays the caller's
+    found = dataset.remembered("items_on", day, ("item_daily",), lambda: _items_on(dataset, day))
+    return None if found is None else found.copy(deep=False)  # a column set on it stays the caller's
 
 
 def _items_on(dataset: Dataset, day: str | None) -> "pd.DataFrame | None":
@@ -203,12 +197,8 @@ def refund_rates(dataset: Dataset, day: str | None, days: int) -> tuple["pd.Data
 
     item.refund_rate and the ad rules (ROI net of refunds) read the same window: made once per
     dataset, day and window, like `items_on`; each caller gets its own copies."""
-    memo = dataset.__dict__.setdefault("_refund_rates", {})
-    sources = (dataset.frames.get("item_daily"), dataset.frames.get("shop_daily"))
-    found = memo.get((day, days))
-    if found is None or any(a is not b for a, b in zip(found[0], sources)):
-        found = memo[(day, days)] = (sources, _refund_rates(dataset, day, days))
-    per_item, shop = found[1]
+    per_item, shop = dataset.remembered("refund_rates", (day, days), ("item_daily", "shop_daily"),
+                                        lambda: _refund_rates(dataset, day, days))
     return (None if per_item is None else per_item.copy(deep=False)), (None if shop is None else dict(shop))
 
 
