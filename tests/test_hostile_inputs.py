@@ -59,6 +59,18 @@ def test_sparse_xlsx_is_refused_before_calamine_lays_it_out(folder):
     assert "inputs.limits.max_columns" in line
 
 
+@pytest.mark.parametrize("ref, words, limit", [
+    ("A1234567890", ("1,234,567,890",), "max_rows"),  # ten digits: calamine lays out 1.2 billion rows and aborts
+    ("zzzz1048576", ("ZZZZ",), "max_columns"),  # lower case: calamine reads it as ZZZZ
+])
+def test_positions_calamine_reads_past_the_usual_shape_are_refused_too(folder, ref, words, limit):
+    rows = [["日期", "关键词", "花费"]] + [["2026-11-22", f"词{n}", "1.00"] for n in range(30_000)]
+    (folder / "in" / "report.xlsx").write_bytes(raw_xlsx({"Sheet1": sheet_xml(rows, cells={
+        "D29000": "x"}).replace('r="D29000"', f'r="{ref}"')}))
+    line = assert_refused_beside_good(diagnose(folder), "report.xlsx", "Sheet1", *words)
+    assert f"inputs.limits.{limit}" in line
+
+
 def test_a_bad_sheet_does_not_drop_the_good_sheet_of_the_same_workbook(tmp_path):
     good = sheet_xml(keyword_rows(210))
     bad = sheet_xml(cells={"A1": "说明", "B600000": "x", "ZZ2": "y"})
