@@ -127,3 +127,26 @@ def test_the_scan_agrees_with_a_plain_reading_of_every_position(monkeypatch):
         expect = width > LIMITS.max_columns or height > LIMITS.max_rows or width * height > LIMITS.max_cells
         verdict = _verdict(xml, monkeypatch, chunk=2048)
         assert ("Sheet1" in verdict.sheets) == expect, (width, height, verdict)
+
+
+def test_a_run_budget_spent_while_a_large_sheet_is_unpacked_refuses_that_sheet(monkeypatch):
+    """The sheet is unpacked ahead on a thread of its own: the budget error still reaches the scan."""
+    from shopdoc.io.limits import Budget
+
+    monkeypatch.setattr(xlsx_guard, "CHUNK", 4096)
+    xml = _sheet(rows=2_000)
+    budget = Budget(Limits(max_run_mb=1))
+    budget.take((1 << 20) - len(xml) // 2)  # half the sheet fits in what is left
+    with zipfile.ZipFile(io.BytesIO(raw_xlsx({"Sheet1": xml}))) as archive:
+        verdict = check_workbook(archive, Limits(max_run_mb=1), budget)
+    assert verdict.sheets["Sheet1"][1] == "max_run_mb"
+
+
+def test_unpacking_ahead_stops_when_the_scan_stops_early(monkeypatch):
+    """An odd cell in the second chunk ends the scan; the thread unpacking ahead ends with it."""
+    import threading
+
+    before = threading.active_count()
+    verdict = _verdict(_sheet("<c><v>1</v></c>", rows=2_000, at=40), monkeypatch)
+    assert "Sheet1" not in verdict.text
+    assert threading.active_count() == before

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -171,6 +172,61 @@ def _chunks(handle: IO[bytes], limits: Limits, budget: Budget | None, what: "str
             yield data[:cut]
 
 
+@contextmanager
+def _ahead(chunks, size: int):
+    """The chunks, unpacked one or two ahead on a thread of their own when the part is large (as
+    declared: only a choice of speed, the budgets are counted as the chunks come): zlib
+    and the scan both leave the GIL, so unpacking and scanning overlap. Bounded (two chunks in
+    waiting); an error while unpacking is raised where the chunk would have been."""
+    if size < 8 * CHUNK:
+        yield chunks
+        return
+    import queue
+    import threading
+
+    waiting: queue.Queue = queue.Queue(maxsize=2)
+    stop = threading.Event()
+    done = object()
+
+    def unpack() -> None:
+        try:
+            for chunk in chunks:
+                while not stop.is_set():
+                    try:
+                        waiting.put(chunk, timeout=0.05)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            item = done
+        except BaseException as exc:  # noqa: BLE001 - handed to the reader, which raises it
+            item = exc
+        while not stop.is_set():
+            try:
+                waiting.put(item, timeout=0.05)
+                return
+            except queue.Full:
+                continue
+
+    def taken():
+        while True:
+            item = waiting.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    worker = threading.Thread(target=unpack, name="shopdoc-unpack", daemon=True)
+    worker.start()
+    try:
+        yield taken()
+    finally:
+        stop.set()
+        worker.join()
+
+
 def _drain(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, budget: Budget | None,
            what: "str | Said") -> bytes | None:
     """Unpack a part within the budgets; its bytes when small enough to be worth keeping."""
@@ -187,7 +243,7 @@ _TAG = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*)>")
 
 
 def _sheet_cost(open_part, limits: Limits, budget: Budget | None, what: "str | Said",
-                hint: dict[str, bool] | None = None) -> tuple[Said, str] | None:
+                hint: dict[str, bool] | None = None, size: int = 0) -> tuple[Said, str] | None:
     """Why a sheet must not be laid out by calamine, or None.
 
     The first megabyte (where the header is) gives a width W and so a number of rows R that fits
@@ -198,7 +254,7 @@ def _sheet_cost(open_part, limits: Limits, budget: Budget | None, what: "str | S
     columns = 0
     for _ in range(4):
         result = _scan(open_part, limits, budget if columns == 0 else None, what, columns,
-                       hint if columns == 0 else None)
+                       hint if columns == 0 else None, size)
         if isinstance(result, int):
             columns = result
             continue
@@ -211,12 +267,12 @@ def _sheet_cost(open_part, limits: Limits, budget: Budget | None, what: "str | S
 
 
 def _scan(open_part, limits: Limits, budget: Budget | None, what: "str | Said", columns: int,
-          hint: dict[str, bool] | None = None):
+          hint: dict[str, bool] | None = None, size: int = 0):
     learn = columns == 0
     bound = 0
     far_columns = far_rows = 0
-    with open_part() as handle:
-        for chunk in _chunks(handle, limits, budget, what):
+    with open_part() as handle, _ahead(_chunks(handle, limits, budget, what), size) as chunks:
+        for chunk in chunks:
             if not bound:
                 if _PREFIXED.search(chunk):
                     return "odd"
@@ -326,7 +382,7 @@ def check_workbook(archive: zipfile.ZipFile, limits: Limits, budget: Budget | No
                 what = Said("where.sheet", sheet=sheet) if sheet else part
                 _stream(archive, info, limits, budget, what).close()
                 hint: dict[str, bool] = {}
-                problem = _sheet_cost(lambda: archive.open(info), limits, budget, what, hint)
+                problem = _sheet_cost(lambda: archive.open(info), limits, budget, what, hint, info.file_size)
                 if problem:
                     verdict.sheets[sheet or part] = problem
                 elif sheet and hint.get("text"):
