@@ -195,12 +195,12 @@ def _read_workbook(path: str, source: str | bytes, fmt: str, limits: Limits = DE
     `guarded`: called when the guard is done (see `read_tables`)."""
     refused: dict[str, tuple[str, str]] = {}
     if fmt == "xlsx":
-        refused, text = _check_xlsx(path, source, limits, budget)
+        refused, text, made = _check_xlsx(path, source, limits, budget)
         if guarded is not None:
             guarded()
         if text:
             with quiet_native_stderr():
-                tables = _text_tables(path, source, text, limits, refused)
+                tables = _text_tables(path, source, text, limits, refused, made)
             if tables is not None:
                 return tables
     elif fmt == "xls":
@@ -214,7 +214,7 @@ def _read_workbook(path: str, source: str | bytes, fmt: str, limits: Limits = DE
 
 
 def _text_tables(path: str, source: str | bytes, text: set[str], limits: Limits,
-                 refused: dict[str, tuple[str, str]]) -> list[RawTable] | None:
+                 refused: dict[str, tuple[str, str]], made: dict | None = None) -> list[RawTable] | None:
     """The workbook read by fastexcel, when every sheet is text only (numbers written as text, as
     生意参谋 and 直通车 export them) or refused; None when some sheet is not (calamine reads it).
 
@@ -224,7 +224,11 @@ def _text_tables(path: str, source: str | bytes, text: set[str], limits: Limits,
     `to_python`). Every cell is checked to be text (`dtype_coercion="strict"` over all rows): a
     sheet that turns out to hold a number, a date or an error further down sends the workbook to
     calamine, so what a sheet reads as never depends on the path taken.
+
+    `made`: sheets the guard already read into text columns as it scanned them (`xlsx_text`, the
+    shape streaming writers give): fastexcel only names them.
     """
+    made = made or {}
     try:
         import fastexcel
 
@@ -242,13 +246,18 @@ def _text_tables(path: str, source: str | bytes, text: set[str], limits: Limits,
                 reason, limit = refused[name]
                 tables.append(_failed(path, "xlsx", name, InputError(path, reason, sheet=name, hint=setting(limit))))
                 continue
-            sheet = reader.load_sheet(name, header_row=None, dtype_coercion="strict", schema_sample_rows=None)
-            over = _over(sheet.height, sheet.width, limits)
+            if name in made:
+                height, columns = made.pop(name)
+                over = _over(height, len(columns), limits)
+            else:
+                sheet = reader.load_sheet(name, header_row=None, dtype_coercion="strict", schema_sample_rows=None)
+                over = _over(sheet.height, sheet.width, limits)
+                if not over:
+                    height, columns = text_columns(sheet)
+                del sheet
             if over:
                 tables.append(_failed(path, "xlsx", name, _too_big(path, over, name)))
                 continue
-            height, columns = text_columns(sheet)
-            del sheet
             rows = ColumnRows(columns, height)
             if any(column.data.size for column in columns):  # `_has_data`: some cell is not ""
                 tables.append(RawTable(rows=rows, file_format="xlsx", sheet=name, first_row=1, columns=columns))
@@ -321,9 +330,9 @@ def _reread_xls(path: str, source: str | bytes, tables: list[RawTable]) -> list[
 
 
 def _check_xlsx(path: str, source: str | bytes, limits: Limits,
-                budget: Budget | None) -> tuple[dict[str, tuple[str, str]], set[str]]:
-    """Sheets that must not be handed to calamine (see `xlsx_guard`), and the sheets that look
-    text only; raises for the whole book."""
+                budget: Budget | None) -> tuple[dict[str, tuple[str, str]], set[str], dict]:
+    """Sheets that must not be handed to calamine (see `xlsx_guard`), the sheets that look text
+    only, and those of them read as the guard scanned them; raises for the whole book."""
     from shopdoc.io.xlsx_guard import check_workbook
 
     try:
@@ -335,7 +344,7 @@ def _check_xlsx(path: str, source: str | bytes, limits: Limits,
         raise InputError(path, Said("read.workbook_damaged", why=_short(exc)), hint=_EXPORT_AGAIN) from None
     if verdict.problem:
         raise InputError(path, verdict.problem, hint=setting(verdict.limit or "max_file_mb"))
-    return verdict.sheets, verdict.text
+    return verdict.sheets, verdict.text, verdict.cells
 
 
 def _over(height: int, width: int, limits: Limits) -> TooBig | None:

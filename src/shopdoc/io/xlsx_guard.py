@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from shopdoc.io.limits import Budget, Limits, TooBig, mib
+from shopdoc.io.xlsx_text import TextCells
 from shopdoc.messages import Said
 
 CHUNK = 1 << 20
@@ -47,6 +48,8 @@ class Verdict:
     # their numbers as text): worth reading as text columns (see `readers._text_sheet`). A hint,
     # not a promise: the reader checks every cell.
     text: set[str] = field(default_factory=set)
+    # Text sheets read as the guard scanned them (`xlsx_text`): sheet name -> (rows, text columns).
+    cells: dict[str, tuple[int, list]] = field(default_factory=dict)
 
 
 _FIRST_CELL = re.compile(rb'<c r="([A-Z]{1,4}[0-9]{1,9})"')
@@ -163,7 +166,9 @@ def _chunks(handle: IO[bytes], limits: Limits, budget: Budget | None, what: "str
         if budget is not None:
             budget.take(len(chunk))
         data = tail + chunk
-        cut = data.rfind(b"<")
+        cut = data.rfind(b"<c ")  # whole cells in each chunk (`xlsx_text` reads them), else whole tags
+        if cut <= 0:
+            cut = data.rfind(b"<")
         if cut <= 0:
             tail = b""
             yield data
@@ -243,7 +248,7 @@ _TAG = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*)>")
 
 
 def _sheet_cost(open_part, limits: Limits, budget: Budget | None, what: "str | Said",
-                hint: dict[str, bool] | None = None, size: int = 0) -> tuple[Said, str] | None:
+                hint: dict[str, bool] | None = None, size: int = 0, collect=None) -> tuple[Said, str] | None:
     """Why a sheet must not be laid out by calamine, or None.
 
     The first megabyte (where the header is) gives a width W and so a number of rows R that fits
@@ -254,7 +259,7 @@ def _sheet_cost(open_part, limits: Limits, budget: Budget | None, what: "str | S
     columns = 0
     for _ in range(4):
         result = _scan(open_part, limits, budget if columns == 0 else None, what, columns,
-                       hint if columns == 0 else None, size)
+                       hint if columns == 0 else None, size, collect if columns == 0 else None)
         if isinstance(result, int):
             columns = result
             continue
@@ -267,7 +272,7 @@ def _sheet_cost(open_part, limits: Limits, budget: Budget | None, what: "str | S
 
 
 def _scan(open_part, limits: Limits, budget: Budget | None, what: "str | Said", columns: int,
-          hint: dict[str, bool] | None = None, size: int = 0):
+          hint: dict[str, bool] | None = None, size: int = 0, collect=None):
     learn = columns == 0
     bound = 0
     far_columns = far_rows = 0
@@ -283,11 +288,19 @@ def _scan(open_part, limits: Limits, budget: Budget | None, what: "str | Said", 
                 if columns > limits.max_columns:
                     return _judge(columns, 0, 1, limits)
                 bound = max(1, min(limits.max_rows, limits.max_cells // columns))
+            if hint is not None and "text" not in hint:
+                hint["text"] = _all_text(chunk)
+            read = collect(chunk) if collect is not None and hint is not None and hint.get("text") else None
+            if read is not None:  # every cell read, its position exact: no scan for far ones needed
+                rows_here, columns_here = read
+                if rows_here.size:
+                    far_columns = max(far_columns, int(columns_here.max()) if columns_here.max() > columns else 0)
+                    far_rows = max(far_rows, int(rows_here.max()) if rows_here.max() > bound else 0)
+                continue
+            collect = None  # not read here: the rest is only scanned
             odd, starts = _far_cells(chunk, columns, bound)
             if odd:
                 return "odd"
-            if hint is not None and "text" not in hint:
-                hint["text"] = _all_text(chunk)
             for start in starts.tolist():
                 found = _VALUE.fullmatch(chunk, start + 3, max(chunk.find(b'"', start + 3), start + 3))
                 if found:
@@ -382,11 +395,16 @@ def check_workbook(archive: zipfile.ZipFile, limits: Limits, budget: Budget | No
                 what = Said("where.sheet", sheet=sheet) if sheet else part
                 _stream(archive, info, limits, budget, what).close()
                 hint: dict[str, bool] = {}
-                problem = _sheet_cost(lambda: archive.open(info), limits, budget, what, hint, info.file_size)
+                cells = TextCells()
+                problem = _sheet_cost(lambda: archive.open(info), limits, budget, what, hint, info.file_size,
+                                      cells.add)
                 if problem:
                     verdict.sheets[sheet or part] = problem
                 elif sheet and hint.get("text"):
                     verdict.text.add(sheet)
+                    made = cells.columns()
+                    if made is not None:
+                        verdict.cells[sheet] = made
             elif part.lower().endswith((".xml", ".rels", ".bin")) or part.startswith("xl/"):
                 _drain(archive, info, limits, budget, part)
         except TooBig as exc:
