@@ -10,7 +10,7 @@ import pytest
 
 import exports
 from hostile import GIB, keyword_rows, run_shopdoc
-from shopdoc.neutral import clean_text, csv_cell, guard_output, is_formula_like
+from shopdoc.neutral import clean_text, csv_cell, guard_output, guard_output_bytes, is_formula_like
 
 PAYLOADS = ['=HYPERLINK("http://evil.example/x","点我")', "+cmd|' /C calc'!A0", "=WEBSERVICE(\"http://e.x\")",
             "@SUM(1+1)*cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "\t=1+1", "\r=1+1", "＝1+1"]
@@ -127,3 +127,17 @@ def test_non_finite_number_is_a_data_warning_not_a_crash(tmp_path):
     assert (4, "花费") in warned and (5, "展现量") in warned  # header on row 1
     judged = {row[0] for block in report["details"] if block["rule"] == "ads.ctr_bid" for row in block["rows"]}
     assert judged  # ads.ctr_bid still judges the keywords beside the bad cells (the issue: its findings vanished)
+
+
+def test_the_utf8_guard_finds_what_the_text_guard_finds():
+    """A JSON file is guarded as bytes: each character the text guard takes out, the bytes guard
+    finds too, and nothing else (Chinese, ¥, emoji and the rest of UTF-8 pass untouched)."""
+    suspect = [chr(code) for code in [*range(0, 9), *range(11, 32), *range(0x7F, 0xA0), 0x200E, 0x200F,
+                                      *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x061C]]
+    for char in suspect:
+        text = f'{{"keyword": "针织衫{char}女"}}'
+        assert guard_output_bytes(text.encode()) == guard_output(text).encode(), repr(char)
+        assert guard_output(text) != text, repr(char)
+    fine = "".join(chr(code) for code in [9, 10, 0xA0, 0xA5, 0x2028, 0x200B, 0x2069 + 1, 0x202F, 0x4E2D, 0x1F600])
+    fine += "".join(chr(code) for code in range(0x2000, 0x2100) if chr(code) not in suspect)
+    assert guard_output_bytes(fine.encode()) == fine.encode() == guard_output(fine).encode()

@@ -87,5 +87,19 @@ def guard_output(text: str, *, colour: bool = False) -> str:
     return _guard(text)
 
 
+# `_SUSPECT` in UTF-8: C0 controls and DEL are single bytes; C1 controls (U+0080-009F), the bidi
+# marks, embeddings, overrides and isolates (U+200E/F, U+202A-202E, U+2066-2069, U+061C) are
+# byte sequences that only ever spell those characters in valid UTF-8.
+_SUSPECT_UTF8 = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\x8e\x8f\xaa-\xae]"
+                           rb"|\xe2\x81[\xa6-\xa9]|\xd8\x9c")
+
+
+def guard_output_bytes(data: bytes) -> bytes:
+    """`guard_output` for a report already in UTF-8 (a JSON file): looked at without decoding it."""
+    if not _SUSPECT_UTF8.search(data):
+        return data
+    return guard_output(data.decode("utf-8")).encode("utf-8")
+
+
 def _guard(text: str) -> str:
     return clean_text(_LONE_CR.sub("", text), one_line=False)

@@ -371,8 +371,14 @@ def render_report(report: Report, fmt: str, flavor: str, *, color: bool, width: 
 
 def write_report(report: Report, fmt: str, output: str | None, flavor: str, visuals=None) -> None:
     if output:
-        text = guard_output(render_report(report, fmt, flavor, color=False, width=None, visuals=visuals))
         try:
+            if fmt == "json":  # written as UTF-8 bytes, never decoded (a large account's is 9 MB)
+                from shopdoc.neutral import guard_output_bytes
+                from shopdoc.report import render_json_bytes
+
+                Path(output).expanduser().write_bytes(guard_output_bytes(render_json_bytes(report)))
+                return
+            text = guard_output(render_report(report, fmt, flavor, color=False, width=None, visuals=visuals))
             Path(output).expanduser().write_text(text, encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"--output {output}: cannot write: {exc.strerror or exc}") from None
