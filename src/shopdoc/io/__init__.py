@@ -108,10 +108,11 @@ def load_paths(paths: list[str], config: Config, progress: "Progress | bool" = F
     read: dict[int, list[tuple[InputFile, "pd.DataFrame | None"]]] = {}
     budget = _budget(config)
     pool = ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="shopdoc-read")
-    # The biggest file's guard goes first and alone: it is Python (regular expressions over the
-    # sheet's XML, holding the GIL) in front of the longest native parse of the run, which starts
-    # only when it is done. The other reads and pandas' import wait for it, then run beside that
-    # parse, which holds no GIL.
+    # The biggest file's guard goes first and alone: it unpacks and scans the sheet's XML (zlib and
+    # numpy, but between them Python that holds the GIL), and for a text sheet in the streaming
+    # shape it is the whole read (`xlsx_text`); else the longest native parse of the run starts only
+    # when it is done. The other reads and pandas' import (which holds the GIL throughout) wait
+    # for it, then run beside the rest.
     first_guarded = threading.Event()
     if not files:
         first_guarded.set()
