@@ -87,16 +87,18 @@ def guard_output(text: str, *, colour: bool = False) -> str:
     return _guard(text)
 
 
-# `_SUSPECT` in UTF-8: C0 controls and DEL are single bytes; C1 controls (U+0080-009F), the bidi
-# marks, embeddings, overrides and isolates (U+200E/F, U+202A-202E, U+2066-2069, U+061C) are
-# byte sequences that only ever spell those characters in valid UTF-8.
-_SUSPECT_UTF8 = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\x8e\x8f\xaa-\xae]"
-                           rb"|\xe2\x81[\xa6-\xa9]|\xd8\x9c")
+# `_SUSPECT` in UTF-8: C0 controls and DEL are single bytes (found by deleting every other byte);
+# C1 controls (U+0080-009F), the bidi marks, embeddings, overrides and isolates (U+200E/F,
+# U+202A-202E, U+2066-2069, U+061C) are byte sequences that only ever spell those characters in
+# valid UTF-8, each searched from its own first byte (one pattern for all is three times slower).
+_NOT_C0 = bytes(code for code in range(256) if not (code <= 8 or 11 <= code <= 31 or code == 127))
+_SUSPECT_UTF8 = (re.compile(rb"\xc2[\x80-\x9f]"), re.compile(rb"\xe2\x80[\x8e\x8f\xaa-\xae]|\xe2\x81[\xa6-\xa9]"),
+                 re.compile(rb"\xd8\x9c"))
 
 
 def guard_output_bytes(data: bytes) -> bytes:
     """`guard_output` for a report already in UTF-8 (a JSON file): looked at without decoding it."""
-    if not _SUSPECT_UTF8.search(data):
+    if not data.translate(None, _NOT_C0) and not any(pattern.search(data) for pattern in _SUSPECT_UTF8):
         return data
     return guard_output(data.decode("utf-8")).encode("utf-8")
 
