@@ -193,26 +193,25 @@ def _ahead(chunks, size: int):
     stop = threading.Event()
     done = object()
 
+    def offer(item) -> bool:
+        """Hand an item over, unless the reader stopped (then False)."""
+        while not stop.is_set():
+            try:
+                waiting.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
     def unpack() -> None:
         try:
             for chunk in chunks:
-                while not stop.is_set():
-                    try:
-                        waiting.put(chunk, timeout=0.05)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
+                if not offer(chunk):
                     return
             item = done
         except BaseException as exc:  # noqa: BLE001 - handed to the reader, which raises it
             item = exc
-        while not stop.is_set():
-            try:
-                waiting.put(item, timeout=0.05)
-                return
-            except queue.Full:
-                continue
+        offer(item)
 
     def taken():
         while True:
