@@ -149,3 +149,20 @@ def test_the_last_cells_empty_text_counts_and_a_valueless_cell_does_not(tmp_path
     ours, theirs, fast = _both(tmp_path, _sheet(rows), monkeypatch)
     assert fast
     assert ours == theirs == [["a", "b", ""], ["c", "", ""]]
+
+
+def test_a_sheet_past_the_cell_limit_is_refused_and_what_was_gathered_let_go(monkeypatch):
+    """Gathering stops at the cell limit (the sheet is refused anyway): memory stays bounded."""
+    import zipfile
+
+    from shopdoc.io.limits import Limits
+    from shopdoc.io.xlsx_text import TextCells
+
+    made: list[TextCells] = []
+    monkeypatch.setattr(xlsx_guard, "TextCells", lambda limit: made.append(TextCells(limit)) or made[-1])
+    monkeypatch.setattr(xlsx_guard, "CHUNK", 1024)
+    rows = [[_cell(r, c, "x") for c in range(1, 5)] for r in range(1, 101)]  # 400 cells
+    with zipfile.ZipFile(io.BytesIO(raw_xlsx({"Sheet1": _sheet(rows)}))) as archive:
+        verdict = check_workbook(archive, Limits(max_cells=300))
+    assert verdict.sheets["Sheet1"][1] == "max_cells"
+    assert made[0].parts is None and "Sheet1" not in verdict.cells

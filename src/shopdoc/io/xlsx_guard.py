@@ -394,7 +394,7 @@ def check_workbook(archive: zipfile.ZipFile, limits: Limits, budget: Budget | No
                 what = Said("where.sheet", sheet=sheet) if sheet else part
                 _stream(archive, info, limits, budget, what).close()
                 hint: dict[str, bool] = {}
-                cells = TextCells()
+                cells = TextCells(limits.max_cells)
                 problem = _sheet_cost(lambda: archive.open(info), limits, budget, what, hint, info.file_size,
                                       cells.add)
                 if problem:

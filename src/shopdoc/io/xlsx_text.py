@@ -184,15 +184,18 @@ def _chunk_cells(chunk: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.n
         np.cumsum(lengths, out=offsets[1:])
         index = np.repeat(text_start[order] - offsets[:-1], lengths) + np.arange(offsets[-1])
         text = data[index]
-    return rows[order], columns[order], lengths, text
+    return rows[order].astype(np.int32), columns[order].astype(np.int32), lengths.astype(np.int32), text
 
 
 class TextCells:
     """Collects a sheet's cells chunk by chunk (`add`); `columns` gives the sheet as text columns,
-    or None when some part of it is not in the shape read here (calamine then reads it)."""
+    or None when some part of it is not in the shape read here (calamine then reads it). Past
+    `max_cells` cells it gives up (the sheet is over the limits anyway): what it holds stays
+    within 12 bytes a cell and the text."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_cells: int | None = None) -> None:
         self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] | None = []
+        self.room = max_cells
 
     def add(self, chunk: bytes) -> tuple[np.ndarray, np.ndarray] | None:
         """The rows and columns of the chunk's cells (every position in it), or None once the
@@ -204,6 +207,11 @@ class TextCells:
         except NotSimple:
             self.parts = None
             return None
+        if self.room is not None:
+            self.room -= part[0].size
+            if self.room < 0:
+                self.parts = None  # the positions are still returned, for the guard's judgement
+                return part[0], part[1]
         self.parts.append(part)
         return part[0], part[1]
 
