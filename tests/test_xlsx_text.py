@@ -166,3 +166,29 @@ def test_a_sheet_past_the_cell_limit_is_refused_and_what_was_gathered_let_go(mon
         verdict = check_workbook(archive, Limits(max_cells=300))
     assert verdict.sheets["Sheet1"][1] == "max_cells"
     assert made[0].parts is None and "Sheet1" not in verdict.cells
+
+
+def test_a_workbook_written_by_openpyxls_write_only_mode_reads_as_calamine_reads_it(tmp_path, monkeypatch):
+    """A real streaming writer (openpyxl write-only: inline strings, `<c .../>` for blanks; the
+    benchmark's exports are written this way): read here, cell for cell as calamine reads it."""
+    from openpyxl import Workbook
+    from python_calamine import CalamineWorkbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("关键词报表")
+    sheet.append(["数据说明：直通车 关键词报表"])
+    sheet.append([])
+    sheet.append(["日期", "推广计划", "关键词", "花费", "点击率"])
+    rng = random.Random(3)
+    for n in range(3_000):
+        sheet.append(["2026-11-22", f"计划{n % 7}", rng.choice(WORDS + [" 前后空格 ", "T恤&衬衫", "a<b", "换\n行", ""]),
+                      f"{rng.random() * 100:,.2f}", f"{rng.random():.2%}"])
+    path = tmp_path / "直通车_关键词报表.xlsx"
+    book.save(path)
+    monkeypatch.setattr(xlsx_guard, "CHUNK", 8192)
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        assert "关键词报表" in check_workbook(archive, readers.DEFAULTS).cells
+    ours = [list(row) for row in readers.read_tables(str(path))[0].rows]
+    assert ours == CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
