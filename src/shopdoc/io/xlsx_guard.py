@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from shopdoc.io.limits import Budget, Limits, TooBig, mib
-from shopdoc.io.xlsx_text import TextCells
+from shopdoc.io.xlsx_text import PAD, TextCells, positions
 from shopdoc.messages import Said
 
 CHUNK = 1 << 20
@@ -84,14 +84,14 @@ def _far_cells(chunk: bytes, columns: int, rows: int) -> tuple[bool, "np.ndarray
     and where positions (`r="` ...) that may lie past column `columns` or row `rows` start: a
     superset, each checked exactly by the caller (real exports hold none).
 
-    Whole-chunk comparisons in numpy, a few for each byte, and a few look-ups for each position:
-    a third of what the two regular expressions it replaces took, and without the GIL, so the
-    workbook read beside it goes on.
+    Whole-chunk comparisons in numpy, a few for each byte, and a few look-ups for each position
+    (`xlsx_text.positions`): a third of what two regular expressions took, and without the GIL, so
+    the workbook read beside it goes on.
     """
     import numpy as np
 
     size = len(chunk)
-    data = np.frombuffer(chunk + _PAD, dtype=np.uint8)
+    data = np.frombuffer(chunk + PAD, dtype=np.uint8)
     # `<c` followed by `>`, or by a space and something else than `r="`.
     cell = (data[:size] == 60) & (data[1:size + 1] == 99)
     after = data[2:size + 2]
@@ -105,41 +105,9 @@ def _far_cells(chunk: bytes, columns: int, rows: int) -> tuple[bool, "np.ndarray
     found &= data[1:size + 1] == 61
     found &= data[2:size + 2] == 34
     starts = np.flatnonzero(found)
-    value = starts + 3
-    # Leading letters, either case (counted up to 4: more are past any width there is).
-    letters = np.zeros(value.size, dtype=np.int64)
-    running = np.ones(value.size, dtype=bool)
-    firsts = []
-    for offset in range(4):
-        byte = data[value + offset] | 32  # lower case
-        running &= (byte >= 97) & (byte <= 122)
-        letters += running
-        firsts.append(byte.astype(np.int64) - 96)
-    width = len(column_letters(columns)) if columns else 0
-    may = letters > width
-    if width > 3:  # wider than any sheet may be: the caller refuses it; each 4-letter position is checked
-        may = letters >= 4
-    elif width:
-        number = np.zeros(value.size, dtype=np.int64)
-        for offset in range(width):
-            number = number * 26 + firsts[offset]
-        may |= (letters == width) & (number > columns)
-    # Rows: as many digits as `rows` or more; as many and larger.
-    digits = len(str(rows))
-    at = value + letters
-    long = np.ones(value.size, dtype=bool)
-    number = np.zeros(value.size, dtype=np.int64)
-    for offset in range(digits):
-        byte = data[at + offset]
-        long &= (byte >= 48) & (byte <= 57)
-        number = number * 10 + (byte.astype(np.int64) - 48)
-    byte = data[at + digits]
-    longer = long & (byte >= 48) & (byte <= 57)
-    may |= longer | (long & (number > rows))
-    return False, starts[may]
-
-
-_PAD = b"\0" * 32  # past a chunk's end, for the look-ups of its last position
+    letters, column, digits, row, _upper = positions(data, starts + 3)
+    # Four letters or eleven digits are past any limit; the caller checks each exactly.
+    return False, starts[(letters > 3) | (digits > 10) | (column > columns) | (row > rows)]
 
 
 def _stream(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, budget: Budget | None,

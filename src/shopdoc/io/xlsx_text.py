@@ -24,7 +24,7 @@ import numpy as np
 
 from shopdoc.io.arrow_text import TextColumn
 
-_PAD = b"\0" * 64
+PAD = b"\0" * 64  # past a chunk's end, for the look-ups of its last positions (the guard's too)
 _WORD = np.dtype("<u8")
 
 
@@ -52,6 +52,33 @@ _ENTITY = re.compile(r"&(?:(amp|lt|gt|quot|apos)|#([0-9]{1,7})|#x([0-9A-Fa-f]{1,
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 
 
+def positions(data: np.ndarray, value: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Cell positions as calamine reads them, each starting at `value` in `data` (padded past its
+    end): (letters, column, digits, row, upper). Letters in either case (`b1` is column 2), counted
+    up to 4 (more are past any sheet's width); digits up to 11 (more are past any row limit); `upper`:
+    every letter a capital. The guard (`xlsx_guard._far_cells`) and the reading here share it."""
+    letters = np.zeros(value.size, dtype=np.int64)
+    column = np.zeros(value.size, dtype=np.int64)
+    upper = np.ones(value.size, dtype=bool)
+    running = np.ones(value.size, dtype=bool)
+    for offset in range(4):
+        byte = data[value + offset].astype(np.int64)
+        running &= ((byte | 32) >= 97) & ((byte | 32) <= 122)
+        letters += running
+        upper &= ~running | (byte <= 90)
+        column = np.where(running, column * 26 + (byte | 32) - 96, column)
+    digits = np.zeros(value.size, dtype=np.int64)
+    row = np.zeros(value.size, dtype=np.int64)
+    running = np.ones(value.size, dtype=bool)
+    at = value + letters
+    for offset in range(11):
+        byte = data[at + offset].astype(np.int64)
+        running &= (byte >= 48) & (byte <= 57)
+        digits += running
+        row = np.where(running, row * 10 + byte - 48, row)
+    return letters, column, digits, row, upper
+
+
 class NotSimple(Exception):
     """The sheet is not in the one shape read here: calamine reads it."""
 
@@ -63,22 +90,23 @@ def _matches(words: np.ndarray, at: np.ndarray, name: str) -> np.ndarray:
     return ok
 
 
+def _entity(found: re.Match) -> str:
+    named, decimal, hexadecimal = found.groups()
+    if named:
+        return _NAMED[named]
+    code = int(decimal) if decimal else int(hexadecimal, 16)
+    if code == 0 or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+        raise NotSimple("character reference")
+    return chr(code)
+
+
 def _special(raw: bytes, preserve: bool) -> bytes:
     """A text with an entity, a carriage return or spaces at its ends, as calamine reads it."""
     text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     if "&" in text:
-        def entity(found: re.Match) -> str:
-            named, decimal, hexadecimal = found.groups()
-            if named:
-                return _NAMED[named]
-            code = int(decimal) if decimal else int(hexadecimal, 16)
-            if code == 0 or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
-                raise NotSimple("character reference")
-            return chr(code)
-
-        text = _ENTITY.sub(entity, text)
-        if "&" in _ENTITY.sub("", raw.decode("utf-8")):
-            raise NotSimple("entity")
+        if "&" in _ENTITY.sub("", text):
+            raise NotSimple("entity")  # one XML does not define: calamine says what it makes of it
+        text = _ENTITY.sub(_entity, text)
     if not preserve:
         text = text.strip(" \t\n\r")
     if "\0" in text:
@@ -89,8 +117,8 @@ def _special(raw: bytes, preserve: bool) -> bytes:
 def _chunk_cells(chunk: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(rows, columns, lengths, text bytes) of the cells with a value in a chunk of whole cells."""
     size = len(chunk)
-    data = np.frombuffer(chunk + _PAD, dtype=np.uint8)
-    words = np.ndarray(shape=(size + len(_PAD) - 8,), dtype=_WORD, buffer=data, strides=(1,))
+    data = np.frombuffer(chunk + PAD, dtype=np.uint8)
+    words = np.ndarray(shape=(size + len(PAD) - 8,), dtype=_WORD, buffer=data, strides=(1,))
     if b":" in chunk and _PREFIXED_CELL.search(chunk):
         raise NotSimple("a cell in a prefixed tag")  # calamine reads it; here it would go unseen
     tags = np.flatnonzero(data[:size] == 60)  # every `<`: the rest is looked up at these
@@ -106,29 +134,12 @@ def _chunk_cells(chunk: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.n
         return empty, empty, empty, np.zeros(0, dtype=np.uint8)
     if not ((data[starts + 3] == 114) & (data[starts + 4] == 61) & (data[starts + 5] == 34)).all():
         raise NotSimple("attribute before the position")
-    value = starts + 6
-    letters = np.zeros(starts.size, dtype=np.int64)
-    column = np.zeros(starts.size, dtype=np.int64)
-    running = np.ones(starts.size, dtype=bool)
-    for offset in range(4):
-        byte = data[value + offset].astype(np.int64)
-        running &= (byte >= 65) & (byte <= 90)
-        letters += running
-        column = np.where(running, column * 26 + byte - 64, column)
-    if (letters == 0).any() or (letters > 3).any():
+    letters, column, digits, row, upper = positions(data, starts + 6)
+    if ((letters == 0) | (letters > 3) | ~upper).any():
         raise NotSimple("column")
-    digits = np.zeros(starts.size, dtype=np.int64)
-    row = np.zeros(starts.size, dtype=np.int64)
-    running = np.ones(starts.size, dtype=bool)
-    at = value + letters
-    for offset in range(10):
-        byte = data[at + offset].astype(np.int64)
-        running &= (byte >= 48) & (byte <= 57)
-        digits += running
-        row = np.where(running, row * 10 + byte - 48, row)
-    quote = at + digits
-    if (digits == 0).any() or (digits > 9).any() or (data[at] == 48).any():
+    if ((digits == 0) | (digits > 9)).any() or (data[starts + 6 + letters] == 48).any():
         raise NotSimple("row")
+    quote = starts + 6 + letters + digits
     inline = _matches(words, quote, "inline")
     preserve = np.zeros(starts.size, dtype=bool)
     empty = np.zeros(starts.size, dtype=bool)
@@ -143,7 +154,6 @@ def _chunk_cells(chunk: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.n
     if key.size > 1 and not (key[1:] > key[:-1]).all():
         raise NotSimple("order")
     text_start = np.where(preserve, quote + len(_PRESERVE), quote + len(_INLINE))[full]
-    # Each text runs to the next `</t></is></c>`, before the next cell starts, with no `<` inside.
     # A text runs to the first `<` after it, which must be `</t></is></c>` (no markup inside).
     which = np.searchsorted(tags, text_start)
     if (which >= tags.size).any():
@@ -153,7 +163,8 @@ def _chunk_cells(chunk: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.n
         raise NotSimple("text")
     lengths = text_end - text_start
     inside = np.zeros(text_start.size, dtype=np.int64)
-    if b"&" in chunk or b"\r" in chunk or b"\0" in chunk or (b"_" in chunk and b"_x" in chunk):  # rare: an entity, a carriage return, a NUL, an `_x`
+    # Rare, and looked for in the chunk's bytes first: an entity, a carriage return, a NUL, an `_x`.
+    if b"&" in chunk or b"\r" in chunk or b"\0" in chunk or (b"_" in chunk and b"_x" in chunk):
         data_marks = (data[:size] == 38) | (data[:size] == 13) | (data[:size] == 0) \
             | ((data[:size] == 95) & (data[1:size + 1] == 120))
         bounds = np.empty(2 * text_start.size, dtype=np.int64)
@@ -171,10 +182,9 @@ def _chunk_cells(chunk: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.n
         keep = preserve[full]
         pieces = [chunk[begin:end] for begin, end in zip(text_start.tolist(), text_end.tolist())]
         for index in np.flatnonzero(special).tolist():
-            raw = pieces[index]
-            if b"<" in raw or b"_x" in raw or b"\0" in raw:
-                raise NotSimple("markup, _x escape or NUL in a text")
-            pieces[index] = _special(raw, bool(keep[index]))
+            if b"_x" in pieces[index]:
+                raise NotSimple("an _x escape")  # calamine's own escapes: left to it
+            pieces[index] = _special(pieces[index], bool(keep[index]))
         ordered = [pieces[index] for index in order.tolist()]
         lengths = np.fromiter(map(len, ordered), dtype=np.int64, count=len(ordered))
         text = np.frombuffer(b"".join(ordered), dtype=np.uint8)
@@ -212,24 +222,20 @@ class TextCells:
             if self.room < 0:
                 self.parts = None  # the positions are still returned, for the guard's judgement
                 return part[0], part[1]
-        self.parts.append(part)
+        if part[0].size:
+            self.parts.append(part)
         return part[0], part[1]
 
     def columns(self) -> tuple[int, list[TextColumn]] | None:
         parts, self.parts = self.parts, None
         if not parts:
             return None
-        if not any(part[0].size for part in parts):
-            return None
-        width = int(max(part[1].max() for part in parts if part[1].size))
-        height = int(max(part[0].max() for part in parts if part[0].size))
-        if min(part[0].min() for part in parts if part[0].size) != 1 or \
-                min(part[1].min() for part in parts if part[1].size) != 1:
+        width = int(max(part[1].max() for part in parts))
+        height = int(max(part[0].max() for part in parts))
+        if min(part[0].min() for part in parts) != 1 or min(part[1].min() for part in parts) != 1:
             return None  # calamine's block starts at the first cell: only a sheet starting at A1
         pieces: list[list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = [[] for _ in range(width)]
         for rows, columns, lengths, text in parts:
-            if not rows.size:
-                continue
             cuts = np.searchsorted(columns, np.arange(1, width + 2))
             sizes = np.concatenate(([0], np.cumsum(lengths)))
             for number in range(width):
