@@ -61,7 +61,7 @@ def report_schema(monkeypatch):
     original = Report.to_dict
 
     def checked(self, **options):
-        data = original(self)  # with its details even when the caller writes them itself (render_json_bytes)
+        data = original(self)  # with its details made, even when the caller asks for them lazily
         plain = json.loads(json.dumps(data, ensure_ascii=False, default=str))
         errors = sorted(validator.iter_errors(plain), key=lambda e: list(e.path))
         assert not errors, f"report does not match {_SCHEMA_PATH.name}: " + "; ".join(

@@ -6,7 +6,7 @@ becomes plain columns and rows, without a Python object per subject beyond the r
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
 
 from shopdoc.model import Block
 
@@ -147,9 +147,9 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
-def details_table(blocks: list[Block]) -> list[dict[str, Any]]:
-    """One compact table per block (JSON `details`): see `compact_table`."""
-    return [compact_table(block) for block in blocks if len(block)]
+def details_tables(blocks: list[Block]) -> Iterator[dict[str, Any]]:
+    """One compact table per block (JSON `details`), made as they are asked for: see `compact_table`."""
+    return (compact_table(block) for block in blocks if len(block))
 
 
 def _plain(values: dict[str, Any]) -> dict[str, Any]:

@@ -259,10 +259,11 @@ class Report:
     def failed_inputs(self) -> list[InputFile]:
         return [item for item in self.inputs if item.status == "error"]
 
-    def to_dict(self, *, details: bool = True) -> dict[str, Any]:
-        """The JSON report (SPEC §5, `schema/report-2.schema.json`); `details=False` leaves the
-        details tables out (`[]`) for a writer that makes them one at a time (`report.render_json`)."""
-        from shopdoc.details import details_table
+    def to_dict(self, *, lazy_details: bool = False) -> dict[str, Any]:
+        """The JSON report (SPEC §5, `schema/report-2.schema.json`); `lazy_details`: the details
+        tables as an iterator that makes each as it is asked for, for a writer that writes them one
+        at a time (`report.render_json_bytes`)."""
+        from shopdoc.details import details_tables
 
         return {
             "schema": "shopdoc.report/2",
@@ -276,7 +277,8 @@ class Report:
             "currency": self.currency,
             "assumptions": [item.to_dict() for item in self.assumptions],
             "findings": [finding.to_dict(self.currency) for finding in self.findings],
-            "details": [] if self.details_file or not details else details_table(self.blocks),
+            "details": [] if self.details_file else (details_tables(self.blocks) if lazy_details
+                                                      else list(details_tables(self.blocks))),
             **({"details_file": self.details_file} if self.details_file else {}),
             **({"followup": self.followup} if self.followup else {}),
             "skipped": [skip.to_dict() for skip in self.skipped],

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
 from typing import Any
 
 from shopdoc.errors import UsageError
@@ -60,19 +59,14 @@ def render_json_bytes(report: Report) -> bytes:
     """
     import gc
 
-    from shopdoc.details import compact_table
-
     # A large account's details are 100,000 small row lists, none in a cycle: the collector would
     # walk the whole heap again and again while they are made, and find nothing.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        data = report.to_dict(details=False)
-        tables = None if report.details_file else (compact_table(block) for block in report.blocks if len(block))
-        try:
-            return _layout(data, tables)
-        except (TypeError, ValueError):  # a NaN, or a key json cannot write: clean the whole tree
-            return _layout(_json_safe(report.to_dict()))
+        return _layout(report.to_dict(lazy_details=True))
+    except (TypeError, ValueError):  # a NaN, or a key json cannot write: clean the whole tree
+        return _layout(_json_safe(report.to_dict()))
     finally:
         if collecting:
             gc.enable()
@@ -97,17 +91,15 @@ def _encoded(value: Any) -> bytes:
     return _ENCODER.encode(value).encode("utf-8")
 
 
-def _layout(data: dict[str, Any], details: "Iterable[dict[str, Any]] | None" = None) -> bytes:
-    """The top level indented, each element of a list on a line of its own; `details`: the details
-    tables, made as they are written (else those in `data`)."""
+def _layout(data: dict[str, Any]) -> bytes:
+    """The top level indented, each element of a list on a line of its own; the details tables
+    (a list, or an iterator making each as it is written) a line each."""
     lines = []
     for key, value in data.items():
         if key == "details":  # a table per verdict: its header on one line, a row per line
-            tables = [_table(table) for table in (value if details is None else details)]
-            if tables:
-                lines.append(b"  " + _encoded(key) + b": [\n" + b",\n".join(tables) + b"\n  ]")
-                continue
-        if isinstance(value, list) and value:
+            tables = [_table(table) for table in value]
+            lines.append(b"  " + _encoded(key) + (b": [\n" + b",\n".join(tables) + b"\n  ]" if tables else b": []"))
+        elif isinstance(value, list) and value:
             items = b",\n".join(b"    " + _encoded(item) for item in value)
             lines.append(b"  " + _encoded(key) + b": [\n" + items + b"\n  ]")
         else:
