@@ -257,28 +257,40 @@ def _scan(open_part, limits: Limits, budget: Budget | None, what: "str | Said", 
                 bound = max(1, min(limits.max_rows, limits.max_cells // columns))
             if hint is not None and "text" not in hint:
                 hint["text"] = _all_text(chunk)
+            # Every cell's exact position when the text reader read the chunk; else the positions
+            # the scan finds may lie far, each read exactly.
             read = collect(chunk) if collect is not None and hint is not None and hint.get("text") else None
-            if read is not None:  # every cell read, its position exact: no scan for far ones needed
-                rows_here, columns_here = read
-                if rows_here.size:
-                    far_columns = max(far_columns, int(columns_here.max()) if columns_here.max() > columns else 0)
-                    far_rows = max(far_rows, int(rows_here.max()) if rows_here.max() > bound else 0)
-                continue
-            collect = None  # not read here: the rest is only scanned
-            odd, starts = _far_cells(chunk, columns, bound)
-            if odd:
-                return "odd"
-            for start in starts.tolist():
-                found = _VALUE.fullmatch(chunk, start + 3, max(chunk.find(b'"', start + 3), start + 3))
-                if found:
-                    letters, digits = found.groups()
-                    column, row = (column_number(letters) if letters else 0), int(digits)
-                    if column > columns:
-                        far_columns = max(far_columns, column)
-                    if row > bound:
-                        far_rows = max(far_rows, row)
+            if read is None:
+                collect = None  # not read there: the rest is only scanned
+                odd, starts = _far_cells(chunk, columns, bound)
+                if odd:
+                    return "odd"
+                read = _exact(chunk, starts.tolist())
+            rows_here, columns_here = read
+            far_columns = max(far_columns, _past(columns_here, columns))
+            far_rows = max(far_rows, _past(rows_here, bound))
     return _judge(max(columns, far_columns), far_rows, bound, limits) if far_rows or far_columns <= columns \
         else max(columns, far_columns)
+
+
+def _exact(chunk: bytes, starts: list[int]) -> tuple["np.ndarray", "np.ndarray"]:
+    """The rows and columns of the positions (`r="` ...) starting at `starts`, read exactly."""
+    import numpy as np
+
+    rows, columns = [], []
+    for start in starts:
+        found = _VALUE.fullmatch(chunk, start + 3, max(chunk.find(b'"', start + 3), start + 3))
+        if found:
+            letters, digits = found.groups()
+            rows.append(int(digits))
+            columns.append(column_number(letters) if letters else 0)
+    return np.array(rows, dtype=object), np.array(columns, dtype=object)  # rows past 64 bits included
+
+
+def _past(values: "np.ndarray", limit: int) -> int:
+    """The largest of `values` past `limit`, else 0."""
+    largest = int(values.max()) if values.size else 0
+    return largest if largest > limit else 0
 
 
 def _judge(width: int, last_row: int, bound: int, limits: Limits) -> tuple[Said, str] | None:
